@@ -1,0 +1,56 @@
+import type { Readable, Writable } from "node:stream";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { HomePaths } from "../lib/core/home";
+import { UsageError } from "../lib/core/errors";
+
+/** What every subcommand gets: streams, environment and the resolved data home. */
+export interface CliContext {
+  home: HomePaths;
+  /** True when --home or VCOLLECTOR_HOME was given explicitly. */
+  homeExplicit: boolean;
+  env: NodeJS.ProcessEnv;
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  /** Set by long-running commands (lab, collect) so SIGINT/SIGTERM can stop them cleanly. */
+  signal: AbortSignal;
+}
+
+export interface CliCommand {
+  name: string;
+  summary: string;
+  /** Full usage text printed by `vcollector <name> --help`. */
+  usage: string;
+  /** Returns the exit code: 0 ok, 1 failure. Throw UsageError for exit code 2. */
+  run(args: string[], ctx: CliContext): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** util.parseArgs with strict checking, turning its errors into UsageError (exit code 2). */
+export function parseCommandArgs<T extends Options>(args: string[], options: T, allowPositionals = true) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
+  }
+}
+
+export function writeLine(stream: Writable, text = ""): void {
+  stream.write(text + "\n");
+}
+
+export function printJson(stream: Writable, value: unknown): void {
+  stream.write(JSON.stringify(value, null, 2) + "\n");
+}
+
+export class NotImplementedCommand implements CliCommand {
+  constructor(readonly name: string, readonly summary: string, private readonly issue: string) {}
+  get usage(): string {
+    return `vcollector ${this.name}: not implemented yet (${this.issue}).`;
+  }
+  async run(_args: string[], ctx: CliContext): Promise<number> {
+    writeLine(ctx.stderr, `vcollector ${this.name}: not implemented yet (${this.issue})`);
+    return 1;
+  }
+}

@@ -1,0 +1,97 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { resolveHome, HOME_ENV } from "../lib/core/home";
+import { UsageError, errorMessage } from "../lib/core/errors";
+import { COMMANDS } from "./commands";
+import { writeLine, type CliContext } from "./command";
+
+export interface MainIo {
+  env?: NodeJS.ProcessEnv;
+  stdin?: NodeJS.ReadableStream;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  signal?: AbortSignal;
+}
+
+function packageVersion(): string {
+  // dist/cli/main.js and cli/main.ts both sit two levels below the package root.
+  for (const candidate of [path.join(__dirname, "..", "package.json"), path.join(__dirname, "..", "..", "package.json")]) {
+    if (fs.existsSync(candidate)) return (JSON.parse(fs.readFileSync(candidate, "utf8")) as { version: string }).version;
+  }
+  return "unknown";
+}
+
+function mainUsage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = [
+    "Usage: vcollector [--home <dir>] <command> [options]",
+    "",
+    "Collect operational data from network devices over SSH; parse it with TextFSM.",
+    "",
+    "Commands:",
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Global options:",
+    `  --home <dir>   data home (default $${HOME_ENV}, else ~/.vcollector)`,
+    "  --help, -h     show help (also: vcollector <command> --help)",
+    "  --version, -v  print the version",
+    "",
+    "Exit codes: 0 ok, 1 failure, 2 usage error.",
+  ];
+  return lines.join("\n");
+}
+
+/** Pulls the global --home option out of argv wherever it stands. */
+function extractHome(argv: string[]): { home?: string; rest: string[] } {
+  const rest: string[] = [];
+  let home: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") { rest.push(...argv.slice(i)); break; }
+    if (a === "--home") {
+      if (i + 1 >= argv.length) throw new UsageError("--home needs a directory");
+      home = argv[++i];
+    } else if (a.startsWith("--home=")) home = a.slice("--home=".length);
+    else rest.push(a);
+  }
+  return { home, rest };
+}
+
+/** Runs the CLI and returns the exit code. Never throws. */
+export async function main(argv: string[], io: MainIo = {}): Promise<number> {
+  const env = io.env ?? process.env;
+  const stdout = (io.stdout ?? process.stdout) as NodeJS.WritableStream & import("node:stream").Writable;
+  const stderr = (io.stderr ?? process.stderr) as NodeJS.WritableStream & import("node:stream").Writable;
+  try {
+    const { home, rest } = extractHome(argv);
+    const [name, ...args] = rest;
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+      writeLine(stdout, mainUsage());
+      return name === undefined ? 2 : 0;
+    }
+    if (name === "--version" || name === "-v") {
+      writeLine(stdout, packageVersion());
+      return 0;
+    }
+    const entry = COMMANDS[name];
+    if (!entry) throw new UsageError(`unknown command '${name}' (see vcollector --help)`);
+    const command = entry.load();
+    if (args.includes("--help") || args.includes("-h")) {
+      writeLine(stdout, command.usage);
+      return 0;
+    }
+    const ctx: CliContext = {
+      home: resolveHome(home, env),
+      homeExplicit: home !== undefined || Boolean(env[HOME_ENV]),
+      env,
+      stdin: (io.stdin ?? process.stdin) as CliContext["stdin"],
+      stdout,
+      stderr,
+      signal: io.signal ?? new AbortController().signal,
+    };
+    return await command.run(args, ctx);
+  } catch (err) {
+    writeLine(stderr, `vcollector: ${errorMessage(err).split("\n")[0]}`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}

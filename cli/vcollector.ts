@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import { main } from "./main";
+
+const controller = new AbortController();
+let signals = 0;
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    // First signal: ask the running command to stop cleanly; second: give up at once.
+    if (++signals > 1) process.exit(130);
+    controller.abort(new Error(`received ${sig}`));
+  });
+}
+
+main(process.argv.slice(2), { signal: controller.signal }).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => { process.stderr.write(`vcollector: ${String(err)}\n`); process.exitCode = 1; },
+);
