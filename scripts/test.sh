@@ -16,6 +16,7 @@ if [ ! -d node_modules/node-red ]; then timeout 900 $NPM ci || failed_steps+=("n
 timeout 300 $NPM run --silent build || failed_steps+=("build")
 timeout 300 $NPM run --silent lint || failed_steps+=("lint")
 timeout 300 $NPM run --silent typecheck || failed_steps+=("typecheck")
+timeout 400 bash scripts/validate-package.sh || failed_steps+=("node-red-dev validate")
 
 VC_LEG=nr4 timeout 1800 node node_modules/mocha/bin/mocha.js || true
 if [ "${VC_SKIP_NR5:-}" != 1 ]; then
