@@ -1,0 +1,108 @@
+import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
+import { startLab, type Lab, type LabDeviceInfo, type StartLabOptions } from "../../lib/core/lab";
+
+/**
+ * Test helpers for the device lab. `useLab(opts)` starts a lab in before() and stops it in
+ * after(); `openShell(device)` logs in with a raw ssh2 Client and gives a shell you can type into
+ * and read from, for tests that check what the device itself sends.
+ */
+export function useLab(opts: StartLabOptions | (() => StartLabOptions)): { readonly lab: Lab } {
+  const holder = { lab: undefined as unknown as Lab };
+  before(async function () {
+    this.timeout(120_000);
+    holder.lab = await startLab(typeof opts === "function" ? opts() : opts);
+  });
+  after(async () => {
+    if (holder.lab) await holder.lab.stop();
+  });
+  return holder;
+}
+
+export interface RawShell {
+  client: Client;
+  channel: ClientChannel;
+  /** Everything received so far (raw bytes as latin1-safe text). */
+  readonly output: string;
+  /** The SSH userauth banner, if the server sent one. */
+  readonly banner: string;
+  write(text: string): void;
+  /** Waits until the output received after `from` matches; returns that tail. */
+  expect(pattern: RegExp, opts?: { from?: number; timeoutMs?: number }): Promise<string>;
+  /** Resolves when the channel closes. */
+  closed: Promise<void>;
+  close(): void;
+}
+
+export type LoginOptions = Partial<ConnectConfig> & { exec?: string; pty?: boolean; keyboardPassword?: string };
+
+/** Connects and opens a shell (or an exec channel with `exec`) on a lab device. */
+export function openShell(device: Pick<LabDeviceInfo, "host" | "port" | "username"> & { password?: string }, opts: LoginOptions = {}): Promise<RawShell> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let output = "";
+    let banner = "";
+    const waiters = new Set<() => void>();
+    const notify = () => { for (const w of [...waiters]) w(); };
+    client.on("banner", (text) => { banner += text; });
+    client.on("keyboard-interactive", (_name, _instructions, _lang, prompts, finish) => {
+      finish(prompts.map(() => opts.keyboardPassword ?? device.password ?? ""));
+    });
+    client.on("error", (err) => reject(err));
+    client.on("ready", () => {
+      const onChannel = (err: Error | undefined, channel: ClientChannel) => {
+        if (err) return reject(err);
+        let closedResolve!: () => void;
+        const closed = new Promise<void>((r) => (closedResolve = r));
+        channel.on("data", (d: Buffer) => { output += d.toString("utf8"); notify(); });
+        channel.stderr.on("data", (d: Buffer) => { output += d.toString("utf8"); notify(); });
+        channel.on("close", () => { closedResolve(); notify(); });
+        resolve({
+          client,
+          channel,
+          get output() { return output; },
+          get banner() { return banner; },
+          write: (text) => channel.write(text),
+          expect: (pattern, o = {}) => new Promise<string>((res, rej) => {
+            const from = o.from ?? 0;
+            const check = () => {
+              const tail = output.slice(from);
+              if (pattern.test(tail)) {
+                cleanup();
+                res(tail);
+              }
+            };
+            const timer = setTimeout(() => {
+              cleanup();
+              rej(new Error(`timed out waiting for ${pattern} in ${JSON.stringify(output.slice(from).slice(-600))}`));
+            }, o.timeoutMs ?? 5000);
+            const cleanup = () => { clearTimeout(timer); waiters.delete(check); };
+            waiters.add(check);
+            check();
+          }),
+          closed,
+          close: () => client.end(),
+        });
+      };
+      if (opts.exec !== undefined) client.exec(opts.exec, onChannel);
+      else if (opts.pty === false) client.shell(false, onChannel);
+      else client.shell({ term: "vt100", cols: 200, rows: 50 }, onChannel);
+    });
+    const { exec: _exec, pty: _pty, keyboardPassword: _kbd, ...connect } = opts;
+    client.connect({
+      host: device.host,
+      port: device.port,
+      username: device.username,
+      password: device.password,
+      readyTimeout: 10_000,
+      hostVerifier: () => true,
+      ...connect,
+    });
+  });
+}
+
+/** Types a line and waits for the next prompt; returns what came back after the typed text. */
+export async function typeLine(shell: RawShell, line: string, prompt: RegExp, timeoutMs = 5000): Promise<string> {
+  const from = shell.output.length;
+  shell.write(line + "\n");
+  return shell.expect(prompt, { from, timeoutMs });
+}
