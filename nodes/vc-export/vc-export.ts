@@ -1,13 +1,105 @@
-import type { Node, NodeAPI, NodeDef } from "node-red";
+import * as path from "node:path";
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import { errorMessage } from "../../lib/core/errors";
+import { resolveHome } from "../../lib/core/home";
+import { EXPORT_FORMATS, EXPORT_MODES, exportParsed, type ExportFormat, type ExportMode, type ExportRunResult } from "../../lib/core/export";
 
-// Placeholder until issue 9 lands: passes messages through and says it does nothing.
+interface VcExportDef extends NodeDef {
+  format?: string;
+  mode?: string;
+  /** "file" or "payload". */
+  destination?: string;
+  /** Empty means <home>/exports. */
+  outputDir?: string;
+  /** Empty means the default pattern of the mode. */
+  pathPattern?: string;
+  listSeparator?: string;
+  formulaGuard?: boolean;
+  header?: boolean;
+  contextColumns?: boolean;
+  pretty?: boolean;
+  /** Data home; empty means $VCOLLECTOR_HOME or ~/.vcollector. */
+  home?: string;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
+  return value !== undefined && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * Exports parsed records (msg.payload as vc-textfsm emits it) as JSON, NDJSON or CSV, to files
+ * or to msg.payload. All the work is lib/core/export's exportParsed; this maps it to messages.
+ */
 export = function register(RED: NodeAPI): void {
-  function VcExportNode(this: Node, config: NodeDef): void {
+  function VcExportNode(this: Node, config: VcExportDef): void {
     RED.nodes.createNode(this, config);
-    this.status({ fill: "grey", shape: "ring", text: "not implemented" });
+    const format: ExportFormat = oneOf(config.format, EXPORT_FORMATS, "json");
+    const mode: ExportMode = oneOf(config.mode, EXPORT_MODES, "combined");
+    const destination = config.destination === "payload" ? "payload" : "file";
+    const dir = config.outputDir && config.outputDir.trim() !== "" ? path.resolve(config.outputDir.trim()) : path.join(resolveHome(config.home || undefined).root, "exports");
+    this.status({});
+
+    const report = (result: ExportRunResult): void => {
+      const problems = result.problems.length + result.failures.length;
+      const where = destination === "file" ? ` → ${plural(result.files.length, "file")}` : "";
+      this.status({ fill: problems > 0 ? "yellow" : "green", shape: "dot", text: `${plural(result.recordCount, "record")}${where}${problems > 0 ? `, ${problems} skipped` : ""}` });
+      for (const p of result.problems.slice(0, 5)) this.warn(`${p.where}: ${p.message} (skipped)`);
+      if (result.problems.length > 5) this.warn(`${result.problems.length - 5} more input items skipped`);
+      for (const f of result.failures) this.warn(f.message);
+    };
+
+    const handle = async (msg: NodeMessageInFlow, send: (m: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void): Promise<void> => {
+      this.status({ fill: "blue", shape: "dot", text: "exporting" });
+      const result = await exportParsed(msg.payload, {
+        format,
+        mode,
+        destination,
+        dir,
+        pathPattern: config.pathPattern,
+        listSeparator: config.listSeparator || undefined,
+        formulaGuard: config.formulaGuard !== false,
+        header: config.header !== false,
+        contextColumns: config.contextColumns !== false,
+        pretty: config.pretty !== false,
+      });
+      if (destination === "file" && result.files.length === 0 && result.failures.length > 0) {
+        throw new Error(`no file written: ${result.failures[0].message}`);
+      }
+      report(result);
+      const common = { recordCount: result.recordCount, exportProblems: result.problems.length > 0 ? result.problems : undefined };
+      if (destination === "file") {
+        send(Object.assign(msg, common, { files: result.files, exportFailures: result.failures.length > 0 ? result.failures : undefined }));
+        return;
+      }
+      const partsId = RED.util.generateId();
+      const messages = result.outputs.map((out, index) => {
+        const m: NodeMessage = Object.assign({}, msg, common, {
+          payload: out.content,
+          filename: out.fileName,
+          contentType: out.contentType,
+          device: out.device,
+          command: out.command,
+          recordCount: out.recordCount,
+        });
+        // Several outputs (per device/command) form a sequence a join node can reassemble.
+        if (result.outputs.length > 1) m.parts = { id: partsId, index, count: result.outputs.length, type: "array", len: 1 };
+        return m;
+      });
+      send([messages]);
+    };
+
     this.on("input", (msg, send, done) => {
-      send(msg);
-      done();
+      handle(msg, send).then(
+        () => done(),
+        (err: unknown) => {
+          this.status({ fill: "red", shape: "ring", text: errorMessage(err).slice(0, 60) });
+          done(err instanceof Error ? err : new Error(errorMessage(err)));
+        },
+      );
     });
   }
   RED.nodes.registerType("vc-export", VcExportNode);

@@ -7,7 +7,6 @@ const PLACEHOLDERS: Array<{ type: string; load: () => unknown }> = [
   { type: "vc-device-source", load: () => require("../../nodes/vc-device-source/vc-device-source") },
   { type: "vc-collect", load: () => require("../../nodes/vc-collect/vc-collect") },
   { type: "vc-textfsm", load: () => require("../../nodes/vc-textfsm/vc-textfsm") },
-  { type: "vc-export", load: () => require("../../nodes/vc-export/vc-export") },
 ];
 
 describe("placeholder nodes", function () {
