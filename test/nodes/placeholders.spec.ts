@@ -4,7 +4,6 @@ import { helper, useNodeRed, nextMessage } from "../support/nodered";
 // Nodes whose issues have not landed yet must not pretend to work: they pass messages through
 // unchanged and show a grey "not implemented" status. Each entry is removed when its node lands.
 const PLACEHOLDERS: Array<{ type: string; load: () => unknown }> = [
-  { type: "vc-collect", load: () => require("../../nodes/vc-collect/vc-collect") },
   { type: "vc-textfsm", load: () => require("../../nodes/vc-textfsm/vc-textfsm") },
 ];
 

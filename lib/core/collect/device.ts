@@ -1,0 +1,223 @@
+import type { KnownHostsStore } from "../ssh";
+import type { CommandResult, Device, DeviceResult, SessionErrorClass } from "../types";
+import { credentialChain, redact, secretsOf, type ChainStep, type CredentialRecorder, type CredentialSource } from "./credentials";
+import { classifyError, type Classified } from "./errors";
+import type { CollectorDb } from "./history";
+import { closeQuietly, openAbortable, openRequest, type CollectSession, type HostKeyPolicy, type SessionOpener } from "./session";
+import { captureContent, type CaptureStore } from "./store";
+import { AbortedError, backoffDelay, deadlineController, jitterDelay, raceAbort, sleep } from "./timing";
+import { RETRYABLE_CLASSES, type CollectTimeouts, type RetryPolicy } from "./types";
+
+/** Answers "was this host's key pinned before we touched it?" (lib/core/ssh's KnownHostsStore, adapted). */
+export interface HostKeyPins {
+  isPinned(host: string, port: number): boolean;
+}
+
+/** Everything one device's collection needs from its run. */
+export interface DeviceRunContext {
+  runId: string;
+  captureType: string;
+  commands: string[];
+  credentials: CredentialSource;
+  explicitCredential?: string;
+  discovery: boolean;
+  timeouts: CollectTimeouts;
+  retry: RetryPolicy;
+  jitterMs: number;
+  commandDelayMs: number;
+  maxOutputBytes?: number;
+  hostKeyPolicy: HostKeyPolicy;
+  hostKeyStore?: KnownHostsStore;
+  pins?: HostKeyPins;
+  open: SessionOpener;
+  store?: CaptureStore;
+  history?: { db: CollectorDb; historyId?: number };
+  recorder?: CredentialRecorder;
+  /** The run's signal: aborting it cancels every device. */
+  signal: AbortSignal;
+  log?: (line: string) => void;
+  random: () => number;
+}
+
+interface Login {
+  session: CollectSession;
+  step: ChainStep;
+}
+
+/**
+ * Collects one device: start jitter, the credential chain (with retries for connection failures
+ * only), the commands in order with the delay between them, then the capture. Never throws:
+ * every outcome, including cancellation and internal errors, becomes a DeviceResult.
+ */
+export async function collectDevice(device: Device, ctx: DeviceRunContext): Promise<DeviceResult> {
+  await sleep(jitterDelay(ctx.jitterMs, ctx.random), ctx.signal);
+  const startedAt = new Date();
+  const commands: CommandResult[] = [];
+  let credentialName: string | undefined;
+  let failure: Classified | undefined;
+  let session: CollectSession | undefined;
+  let prompt = "";
+  let secrets: string[] = [];
+  const deadline = deadlineController(ctx.timeouts.deviceMs, [ctx.signal]);
+  const deadlineAt = Date.now() + ctx.timeouts.deviceMs;
+  try {
+    if (ctx.signal.aborted) throw new AbortedError(ctx.signal.reason);
+    const login = await loginWithChain(device, ctx, deadline.signal, deadlineAt);
+    session = login.session;
+    prompt = session.prompt;
+    credentialName = login.step.credential.name;
+    secrets = secretsOf(login.step.credential);
+    rememberCredential(ctx, device, { credentialName, status: "ok" });
+    failure = await runCommands(session, ctx, deadline.signal, commands, secrets);
+  } catch (err) {
+    failure = classifyError(err);
+  } finally {
+    deadline.dispose();
+    if (session) await closeQuietly(session);
+  }
+
+  const result: DeviceResult = {
+    runId: ctx.runId,
+    device,
+    captureType: ctx.captureType,
+    ...outcome(commands, failure, secrets),
+    credentialName,
+    commands,
+    capturePaths: [],
+    startedAt: startedAt.toISOString(),
+    finishedAt: "",
+    durationMs: 0,
+  };
+  if (result.status !== "failed" && ctx.store) await saveCapture(result, prompt, ctx);
+  const finishedAt = new Date();
+  result.finishedAt = finishedAt.toISOString();
+  result.durationMs = finishedAt.getTime() - startedAt.getTime();
+  return result;
+}
+
+/** failed (with the failure's class), partial (a command was rejected) or ok. */
+function outcome(commands: CommandResult[], failure: Classified | undefined, secrets: string[]): Pick<DeviceResult, "status" | "errorClass" | "error"> {
+  if (failure) return { status: "failed", errorClass: failure.errorClass, error: redact(failure.message, secrets) };
+  const rejected = commands.filter((c) => c.status === "error");
+  if (rejected.length === 0) return { status: "ok" };
+  return { status: "partial", errorClass: "command_error", error: rejected.map((c) => c.error ?? `${c.command}: rejected`).join("; ") };
+}
+
+/** Tries the chain's credentials in order; only an auth failure moves on to the next one. */
+async function loginWithChain(device: Device, ctx: DeviceRunContext, signal: AbortSignal, deadlineAt: number): Promise<Login> {
+  if (!device.host) throw failureOf("internal_error", "the device has no host (management address)");
+  if (!device.platform) throw failureOf("internal_error", "the device has no platform");
+  const hostPinned = ctx.discovery && ctx.pins ? ctx.pins.isPinned(device.host, device.port || 22) : false;
+  const chain = credentialChain(device, ctx.credentials, { explicit: ctx.explicitCredential, discovery: ctx.discovery, hostPinned });
+  if (chain.steps.length === 0) {
+    throw failureOf("no_credential", ["no credential to try: no device mapping, explicit credential or vault default", ...chain.notes].join("; "));
+  }
+  const rejected: string[] = [];
+  for (const step of chain.steps) {
+    try {
+      const session = await openWithRetry(device, step, ctx, signal, deadlineAt);
+      return { session, step };
+    } catch (err) {
+      const c = classifyError(err);
+      if (c.errorClass !== "auth_failed") throw err;
+      rejected.push(step.credential.name);
+    }
+  }
+  rememberCredential(ctx, device, { status: "failed" });
+  const notes = chain.notes.length ? `; ${chain.notes.join("; ")}` : "";
+  throw failureOf("auth_failed", `every credential was rejected (${rejected.join(", ")})${notes}`);
+}
+
+/**
+ * One credential, with retries and backoff for failures that mean "not reachable" (nothing was
+ * sent, no lockout risk). Discovery credentials go out with the strict host-key policy, so they
+ * reach only a host whose pinned key it presents.
+ */
+async function openWithRetry(device: Device, step: ChainStep, ctx: DeviceRunContext, signal: AbortSignal, deadlineAt: number): Promise<CollectSession> {
+  const policy: HostKeyPolicy = step.source === "discovery" && ctx.hostKeyPolicy === "tofu" ? "strict" : ctx.hostKeyPolicy;
+  for (let attempt = 0; ; attempt++) {
+    if (signal.aborted) throw new AbortedError(signal.reason);
+    const request = openRequest(device, step.credential, {
+      timeouts: ctx.timeouts, policy, store: ctx.hostKeyStore, maxOutputBytes: ctx.maxOutputBytes, signal, log: ctx.log, deadlineAt,
+    });
+    try {
+      return await openAbortable(ctx.open, request, signal);
+    } catch (err) {
+      if (err instanceof AbortedError) throw err;
+      const c = classifyError(err);
+      if (!RETRYABLE_CLASSES.has(c.errorClass) || attempt >= ctx.retry.retries) {
+        throw attempt > 0 ? failureOf(c.errorClass, `${c.message} (after ${attempt + 1} attempts)`) : err;
+      }
+      ctx.log?.(`${device.name}: ${c.errorClass}, retry ${attempt + 1}/${ctx.retry.retries}`);
+      await sleep(backoffDelay(attempt + 1, ctx.retry, ctx.random), signal);
+      // The device's time limit ran out while waiting: report what kept failing, not the limit.
+      if (signal.aborted) throw failureOf(c.errorClass, `${c.message} (gave up after ${attempt + 1} attempts: ${signal.reason === "deadline" ? "device time limit reached" : "cancelled"})`);
+    }
+  }
+}
+
+/**
+ * Runs the commands in order. A rejected command (command_error) is recorded and the next one
+ * runs; a timeout, disconnect or oversized output ends the device, keeping the partial output.
+ */
+async function runCommands(session: CollectSession, ctx: DeviceRunContext, signal: AbortSignal, out: CommandResult[], secrets: string[]): Promise<Classified | undefined> {
+  for (let i = 0; i < ctx.commands.length; i++) {
+    const command = ctx.commands[i];
+    if (i > 0) await sleep(ctx.commandDelayMs, signal);
+    if (signal.aborted) throw new AbortedError(signal.reason);
+    const t0 = Date.now();
+    try {
+      const r = await raceAbort(session.run(command, { timeoutMs: ctx.timeouts.commandMs }), signal);
+      out.push(r.error
+        ? { command, output: r.output, status: "error", errorClass: r.error.errorClass, error: redact(r.error.message, secrets), durationMs: r.durationMs }
+        : { command, output: r.output, status: "ok", durationMs: r.durationMs });
+    } catch (err) {
+      const c = classifyError(err);
+      out.push({ command, output: c.partialOutput ?? "", status: "error", errorClass: c.errorClass, error: redact(c.message, secrets), durationMs: Date.now() - t0 });
+      return c;
+    }
+  }
+  return undefined;
+}
+
+/** Writes the capture and its captures row; a failure of either makes the device failed. */
+async function saveCapture(result: DeviceResult, prompt: string, ctx: DeviceRunContext): Promise<void> {
+  const store = ctx.store!;
+  const capturedAt = new Date();
+  try {
+    const saved = await store.save(ctx.captureType, result.device.name, captureContent(result.commands, prompt), capturedAt);
+    result.capturePaths = saved.historyPath ? [saved.path, saved.historyPath] : [saved.path];
+    ctx.history?.db.addCapture({
+      runId: ctx.runId,
+      historyId: ctx.history.historyId,
+      deviceId: result.device.id,
+      deviceName: result.device.name,
+      captureType: ctx.captureType,
+      path: saved.path,
+      historyPath: saved.historyPath,
+      size: saved.size,
+      sha256: saved.sha256,
+      capturedAt: capturedAt.toISOString(),
+    });
+  } catch (err) {
+    const c = classifyError(err);
+    result.status = "failed";
+    result.errorClass = "save_failed";
+    result.error = c.errorClass === "save_failed" ? c.message : `the capture was written but not recorded in the captures table: ${c.message}`;
+  }
+}
+
+function rememberCredential(ctx: DeviceRunContext, device: Device, result: { credentialName?: string; status: "ok" | "failed" }): void {
+  if (!ctx.recorder) return;
+  try {
+    ctx.recorder.setCredentialResult(device.name, { ...result, at: new Date() });
+  } catch (err) {
+    // The device may not be in the inventory (a CSV or msg.payload device): nothing to remember.
+    ctx.log?.(`${device.name}: credential result not saved: ${classifyError(err).message}`);
+  }
+}
+
+function failureOf(errorClass: SessionErrorClass, message: string): Error & { errorClass: SessionErrorClass } {
+  return Object.assign(new Error(message), { errorClass });
+}
+

@@ -1,0 +1,109 @@
+import { createHash, randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { historyCapturePath, latestCapturePath } from "../captures/layout";
+import { VcError, errorMessage } from "../errors";
+import type { CommandResult } from "../types";
+
+/** A capture written to disk. */
+export interface SavedCapture {
+  /** The latest capture: `<collections>/<capture_type>/<device>.txt`. */
+  path: string;
+  /** The timestamped copy, when history is on. */
+  historyPath?: string;
+  /** Size in bytes (UTF-8), not characters. */
+  size: number;
+  sha256: string;
+}
+
+export interface CaptureStoreOptions {
+  /** The collections directory (the data home's `collections/`, or the CLI's `--out`). */
+  collections: string;
+  /** Also keep `<capture_type>/history/<device>/<stamp>.txt` for every capture. */
+  keepHistory?: boolean;
+}
+
+/**
+ * Capture files in VelocityCollector's layout. Every write is atomic (a temp file in the same
+ * directory, then rename), so a reader never sees half a file and a crash never leaves the
+ * previous capture truncated. Any failure throws a VcError of class "save_failed".
+ */
+export class CaptureStore {
+  readonly collections: string;
+  readonly keepHistory: boolean;
+
+  constructor(opts: CaptureStoreOptions) {
+    this.collections = path.resolve(opts.collections);
+    this.keepHistory = opts.keepHistory ?? false;
+  }
+
+  /** Where a device's latest capture of a type goes (the same mapping readers use). */
+  pathFor(captureType: string, deviceName: string): string {
+    return latestCapturePath(this.collections, captureType, deviceName);
+  }
+
+  async save(captureType: string, deviceName: string, content: string, at: Date = new Date()): Promise<SavedCapture> {
+    const target = this.pathFor(captureType, deviceName);
+    const data = Buffer.from(content, "utf8");
+    const sha256 = createHash("sha256").update(data).digest("hex");
+    try {
+      await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+      const temp = await writeTemp(target, data);
+      let historyPath: string | undefined;
+      try {
+        if (this.keepHistory) historyPath = await linkHistory(temp, historyCapturePath(this.collections, captureType, deviceName, at));
+        await fs.promises.rename(temp, target);
+      } catch (err) {
+        await fs.promises.rm(temp, { force: true });
+        throw err;
+      }
+      return { path: target, historyPath, size: data.length, sha256 };
+    } catch (err) {
+      throw new VcError("save_failed", `could not save the capture to ${target}: ${errorMessage(err)}`, deviceName, { cause: err });
+    }
+  }
+}
+
+async function writeTemp(target: string, data: Buffer): Promise<string> {
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const handle = await fs.promises.open(temp, "wx", 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (err) {
+    await handle.close();
+    await fs.promises.rm(temp, { force: true });
+    throw err;
+  }
+  await handle.close();
+  return temp;
+}
+
+/**
+ * The history copy shares the new file's inode (a hard link made before the rename), so keeping
+ * history costs no extra write; later captures replace the latest name, not the linked inode.
+ */
+async function linkHistory(temp: string, historyPath: string): Promise<string> {
+  await fs.promises.mkdir(path.dirname(historyPath), { recursive: true, mode: 0o700 });
+  try {
+    await fs.promises.link(temp, historyPath);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EXDEV" && (err as NodeJS.ErrnoException).code !== "EPERM") throw err;
+    await fs.promises.copyFile(temp, historyPath);
+  }
+  return historyPath;
+}
+
+/**
+ * The text stored for one device. One command: its output as the device printed it. Several
+ * commands: a transcript, each output preceded by `<prompt><command>` as on the device's
+ * terminal, so the file reads like VelocityCollector's captures and each part is findable.
+ */
+export function captureContent(commands: CommandResult[], prompt = ""): string {
+  if (commands.length === 1) return withFinalNewline(commands[0].output);
+  return commands.map((c) => `${prompt}${c.command}\n${withFinalNewline(c.output)}`).join("");
+}
+
+function withFinalNewline(text: string): string {
+  return text === "" || text.endsWith("\n") ? text : text + "\n";
+}

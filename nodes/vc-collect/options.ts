@@ -1,0 +1,66 @@
+import type { NodeDef } from "node-red";
+import { VcError } from "../../lib/core/errors";
+import type { CollectTimeouts, HostKeyPolicy, RetryPolicy } from "../../lib/core/collect";
+
+/** The vc-collect node's properties as the editor saves them (numbers may arrive as strings). */
+export interface VcCollectDef extends NodeDef {
+  vault: string;
+  commands: string;
+  captureType: string;
+  credential?: string;
+  discovery?: boolean;
+  concurrency?: number | string;
+  connectTimeout?: number | string;
+  commandTimeout?: number | string;
+  deviceTimeout?: number | string;
+  delay?: number | string;
+  jitter?: number | string;
+  retries?: number | string;
+  hostKeyPolicy?: HostKeyPolicy | "";
+  save?: boolean;
+  keepHistory?: boolean;
+  history?: boolean;
+  rememberCredentials?: boolean;
+  outputDir?: string;
+  home?: string;
+}
+
+/** The run settings that come from the node's configuration, checked once at deploy. */
+export interface NodeRunSettings {
+  concurrency: number;
+  timeouts: Partial<CollectTimeouts>;
+  commandDelayMs: number;
+  jitterMs: number;
+  retry: Partial<RetryPolicy>;
+  hostKeyPolicy: HostKeyPolicy;
+}
+
+function number(value: unknown, field: string, dflt: number, min: number, max: number, integer = false): number {
+  if (value === undefined || value === null || value === "") return dflt;
+  const n = typeof value === "number" ? value : Number(String(value).trim());
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new VcError("invalid_config", `must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}, got ${JSON.stringify(value)}`, `vc-collect ${field}`);
+  }
+  return n;
+}
+
+/** Seconds in the dialog, milliseconds in the core. */
+export function settingsFrom(def: VcCollectDef, maxConcurrency: number): NodeRunSettings {
+  const connectMs = number(def.connectTimeout, "connect timeout", 10, 0.1, 3600) * 1000;
+  const policy = def.hostKeyPolicy || "tofu";
+  if (!["tofu", "strict", "accept-any"].includes(policy)) throw new VcError("invalid_config", `must be tofu, strict or accept-any, got '${policy}'`, "vc-collect host-key policy");
+  return {
+    concurrency: number(def.concurrency, "concurrency", 20, 1, maxConcurrency, true),
+    timeouts: {
+      connectMs,
+      bannerMs: connectMs,
+      authMs: connectMs,
+      commandMs: number(def.commandTimeout, "command timeout", 60, 0.1, 86_400) * 1000,
+      deviceMs: number(def.deviceTimeout, "device timeout", 300, 0.1, 86_400) * 1000,
+    },
+    commandDelayMs: number(def.delay, "delay between commands", 0, 0, 3600) * 1000,
+    jitterMs: number(def.jitter, "start jitter", 0.25, 0, 3600) * 1000,
+    retry: { retries: number(def.retries, "retries", 2, 0, 10, true) },
+    hostKeyPolicy: policy as HostKeyPolicy,
+  };
+}

@@ -1,0 +1,136 @@
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Inventory } from "../../lib/core/inventory";
+import { startLab, type Lab } from "../../lib/core/lab";
+import { KnownHostsStore } from "../../lib/core/ssh";
+import { runCli } from "../support/cli";
+import { findSecretsInDir, findSecretsInText } from "../support/secrets";
+import { makeTmpDir } from "../support/tmp";
+import { makeVault } from "../support/vault";
+
+const SECRETS = { one: "Creds-One-Pass-11", two: "Creds-Two-Pass-22" };
+
+describe("vcollector creds", function () {
+  this.timeout(90_000);
+  let dir: string;
+  let lab: Lab;
+  let vault: ReturnType<typeof makeVault>;
+
+  before(async () => {
+    dir = makeTmpDir("vc-cli-creds-");
+    lab = await startLab({ devices: [
+      { name: "sw-one", platform: "cisco_ios", username: "ops", password: SECRETS.one },
+      { name: "sw-two", platform: "arista_eos", username: "ops", password: SECRETS.two },
+      { name: "sw-none", platform: "cisco_ios", username: "ops", password: "Not-In-The-Vault-33" },
+    ] });
+    vault = makeVault(dir, [
+      { name: "one", username: "ops", password: SECRETS.one, isDefault: true },
+      { name: "two", username: "ops", password: SECRETS.two },
+    ]);
+  });
+  after(async () => {
+    await lab?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function homeWithInventory(name: string): string {
+    const home = path.join(dir, name);
+    fs.mkdirSync(home, { recursive: true });
+    const inv = Inventory.open(path.join(home, "dcim.db"), { create: true });
+    try {
+      inv.init();
+      assert.deepStrictEqual(inv.importCsv(lab.inventoryCsv(), { createMissing: true }).errors, []);
+    } finally {
+      inv.close();
+    }
+    return home;
+  }
+
+  const creds = (home: string, ...args: string[]) => runCli(["--home", home, "creds", ...args, ...(args[0] === "status" ? [] : ["--vault", vault.file])], { env: vault.env });
+
+  it("discover skips unpinned hosts unless --pin-new-hosts, then saves what works and reports coverage", async () => {
+    const home = homeWithInventory("home1");
+    const skipped = await creds(home, "discover");
+    assert.strictEqual(skipped.code, 0, skipped.stdout + skipped.stderr);
+    assert.match(skipped.stdout, /skipped: host key not pinned/);
+    assert.match(skipped.stdout, /0 matched, .* skipped: 3 unpinned/);
+
+    const found = await creds(home, "discover", "--pin-new-hosts", "--timeout", "5");
+    assert.strictEqual(found.code, 1, "sw-none has no working credential");
+    assert.match(found.stdout, /sw-one {2}✓ one \(1 tried\)/);
+    assert.match(found.stdout, /sw-two {2}✓ two \(2 tried\)/);
+    assert.match(found.stdout, /sw-none {2}✗ no match: no credential worked \(one, two\)/);
+    assert.match(found.stdout, /Coverage: 66\.7% of the selected devices have a working credential\./);
+    const inv = Inventory.open(path.join(home, "dcim.db"));
+    try {
+      assert.deepStrictEqual([inv.getDevice("sw-two")!.credentialName, inv.getDevice("sw-two")!.credentialStatus], ["two", "ok"]);
+      assert.strictEqual(inv.getDevice("sw-none")!.credentialStatus, "failed");
+    } finally {
+      inv.close();
+    }
+    const known = new KnownHostsStore(path.join(home, "known_hosts"));
+    for (const d of lab.devices) assert.strictEqual(known.check(d.host, d.port, d.hostKeyFingerprint), "match");
+
+    const status = await creds(home, "status", "--json");
+    assert.strictEqual(status.code, 0, status.stderr);
+    const report = JSON.parse(status.stdout);
+    assert.deepStrictEqual(
+      { total: report.total, ok: report.ok, failed: report.failed, untested: report.untested, pinned: report.hostKeysPinned, coverage: report.coveragePercent, by: report.byCredential },
+      { total: 3, ok: 2, failed: 1, untested: 0, pinned: 3, coverage: 66.7, by: { one: 1, two: 1 } },
+    );
+    const text = await creds(home, "status");
+    assert.match(text.stdout, /working credential: 2 \(coverage 66\.7%\)/);
+
+    const recent = await creds(home, "discover");
+    assert.match(recent.stdout, /skipped: 3 recent/);
+    const forced = await creds(home, "discover", "--force", "--skip-configured", "--credentials", "two");
+    assert.match(forced.stdout, /skipped: 2 configured/);
+    assert.match(forced.stdout, /sw-none {2}✗ no match: no credential worked \(two\)/);
+
+    for (const r of [skipped, found, status, text, recent, forced]) assert.deepStrictEqual(findSecretsInText(r.stdout + r.stderr, [...Object.values(SECRETS), vault.password]), []);
+    assert.deepStrictEqual(findSecretsInDir(home, [...Object.values(SECRETS), vault.password]), []);
+  });
+
+  it("discover --dry-run needs no vault password and connects to nothing", async () => {
+    const home = homeWithInventory("home2");
+    const r = await runCli(["--home", home, "creds", "discover", "--dry-run", "--pin-new-hosts", "--vault", vault.file, "--platform", "cisco_ios"]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /sw-one {2}would try one, two after pinning its host key/);
+    assert.ok(!r.stdout.includes("sw-two"));
+    assert.match(r.stdout, /Dry run: 2 of 2 device\(s\) would be tested with one, two\./);
+    assert.ok(!fs.existsSync(path.join(home, "known_hosts")), "nothing was contacted or pinned");
+  });
+
+  it("test <device> tries the given credentials, or the device's own and the default, exit 0 only if one works", async () => {
+    const home = homeWithInventory("home3");
+    const wrong = await creds(home, "test", "sw-two", "--pin-new-hosts");
+    assert.strictEqual(wrong.code, 1);
+    assert.match(wrong.stdout, /✗ one {2}auth_failed: /);
+    assert.match(wrong.stdout, /sw-two: no match/);
+    const right = await creds(home, "test", "sw-two", "--credential", "one", "--credential", "two", "--update");
+    assert.strictEqual(right.code, 0, right.stdout + right.stderr);
+    assert.match(right.stdout, /sw-two: credential 'two' works/);
+    const inv = Inventory.open(path.join(home, "dcim.db"));
+    try {
+      assert.strictEqual(inv.getDevice("sw-two")!.credentialName, "two");
+    } finally {
+      inv.close();
+    }
+    const unknown = await creds(home, "test", "nope");
+    assert.strictEqual(unknown.code, 2);
+    assert.match(unknown.stderr, /no device named 'nope'/);
+  });
+
+  it("gives usage errors exit 2 with one line", async () => {
+    const home = homeWithInventory("home4");
+    for (const [args, message] of [[[], /needs a subcommand/], [["frobnicate"], /unknown creds subcommand 'frobnicate'/], [["discover", "--concurrency", "x"], /--concurrency must be a whole number/]] as Array<[string[], RegExp]>) {
+      const r = await runCli(["--home", home, "creds", ...args], { env: vault.env });
+      assert.strictEqual(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+    const unknownCred = await creds(home, "discover", "--credentials", "one,ghost", "--pin-new-hosts");
+    assert.strictEqual(unknownCred.code, 1);
+    assert.match(unknownCred.stderr, /not in the vault: ghost/);
+  });
+});
