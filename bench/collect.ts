@@ -34,18 +34,24 @@ const COMMANDS = ["show version", "show ip interface brief", "show clock"];
 const USERNAME = "bench";
 const PASSWORD = "bench-lab-password";
 
-interface Options { devices: number; concurrency: number; latencyMs: number; netmikoDevices: number; netmiko: boolean }
+interface Options {
+  devices: number; concurrency: number; latencyMs: number; jitterMs: number; runs: number;
+  netmikoDevices: number; netmiko: boolean; labCpuProf?: string;
+}
 
 function options(argv: string[]): Options {
-  const o: Options = { devices: 1000, concurrency: 100, latencyMs: 50, netmikoDevices: 100, netmiko: true };
+  const o: Options = { devices: 1000, concurrency: 100, latencyMs: 50, jitterMs: 0, runs: 3, netmikoDevices: 100, netmiko: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => Number(argv[++i]);
     if (a === "--devices") o.devices = next();
     else if (a === "--concurrency") o.concurrency = next();
     else if (a === "--latency-ms") o.latencyMs = next();
+    else if (a === "--jitter-ms") o.jitterMs = next();
+    else if (a === "--runs") o.runs = Math.max(1, next());
     else if (a === "--netmiko-devices") o.netmikoDevices = next();
     else if (a === "--no-netmiko") o.netmiko = false;
+    else if (a === "--lab-cpu-prof") o.labCpuProf = argv[++i];
   }
   return o;
 }
@@ -69,7 +75,7 @@ async function startLabProcess(o: Options, dir: string): Promise<LabProcess> {
       process.stdin.on("end", stop);
       process.stdin.resume();
     })().catch((e) => { console.error(e); process.exit(1); });`;
-  const child = spawn(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [...(o.labCpuProf ? ["--cpu-prof", "--cpu-prof-dir", o.labCpuProf] : []), "--require", "tsx/cjs", "-e", script], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const ready = await new Promise<number>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
@@ -108,18 +114,19 @@ async function pinAll(devices: Device[], file: string): Promise<void> {
   if (devices.some((d) => check.get(d.host, d.port).length !== 1)) throw new Error("pinning the lab's host keys failed");
 }
 
-async function collectRun(devices: Device[], vault: Vault, dir: string, concurrency: number, knownHosts: string): Promise<{ summary: RunSummary; wallMs: number; peakRss: number }> {
+async function collectRun(devices: Device[], vault: Vault, dir: string, concurrency: number, knownHosts: string, jitterMs = 0): Promise<{ summary: RunSummary; wallMs: number; peakRss: number }> {
   const history = CollectorDb.open(path.join(dir, "collector.db"));
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 25);
+  // memoryUsage.rss() reads only the RSS (memoryUsage() also walks the V8 heap spaces).
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 100);
   const t0 = performance.now();
   try {
     const summary = await runCollection({
-      devices, commands: COMMANDS, captureType: "bench", credentials: vault, concurrency, jitterMs: 0, history,
+      devices, commands: COMMANDS, captureType: "bench", credentials: vault, concurrency, jitterMs, history,
       store: new CaptureStore({ collections: path.join(dir, "collections") }),
       hostKeys: { policy: "tofu", store: new KnownHostsStore(knownHosts) },
     });
-    return { summary, wallMs: performance.now() - t0, peakRss: Math.max(peakRss, process.memoryUsage().rss) };
+    return { summary, wallMs: performance.now() - t0, peakRss: Math.max(peakRss, process.memoryUsage.rss()) };
   } finally {
     clearInterval(sampler);
     history.close();
@@ -173,30 +180,43 @@ async function main(): Promise<void> {
     for (let i = 1; i <= 5; i++) singles.push((await collectRun([devices[i]], vault, path.join(dir, `t1-${i}`), 1, knownHosts)).wallMs);
     const t1 = median(singles);
 
-    global.gc?.();
-    const cpu0 = process.cpuUsage();
-    const labCpu0 = processCpuMs(lab.child.pid);
-    const run = await collectRun(devices, vault, path.join(dir, "main"), o.concurrency, knownHosts);
-    const cpu = process.cpuUsage(cpu0);
-    const collectorCpuMs = (cpu.user + cpu.system) / 1000;
-    const labCpuMs = labCpu0 === undefined ? undefined : processCpuMs(lab.child.pid)! - labCpu0;
     const waves = Math.ceil(devices.length / o.concurrency);
-    const ideal = waves * COMMANDS.length * o.latencyMs;
+    // The start jitter delays each device by up to jitterMs: the latency-bound ideal includes it.
+    const ideal = waves * COMMANDS.length * o.latencyMs + o.jitterMs;
+    const runs: Array<{ wallMs: number; peakRss: number; collectorCpuMs: number; labCpuMs?: number; load: number; summary: RunSummary }> = [];
+    for (let r = 0; r < o.runs; r++) {
+      global.gc?.();
+      const load = os.loadavg()[0];
+      const cpu0 = process.cpuUsage();
+      const labCpu0 = processCpuMs(lab.child.pid);
+      const run = await collectRun(devices, vault, path.join(dir, `main-${r}`), o.concurrency, knownHosts, o.jitterMs);
+      const cpu = process.cpuUsage(cpu0);
+      const labCpuMs = labCpu0 === undefined ? undefined : processCpuMs(lab.child.pid)! - labCpu0;
+      runs.push({ ...run, collectorCpuMs: (cpu.user + cpu.system) / 1000, labCpuMs, load });
+      console.log(`  run ${r + 1}/${o.runs}: wall ${s(run.wallMs)}, collector CPU ${(runs[r].collectorCpuMs / devices.length).toFixed(2)} ms/device${labCpuMs === undefined ? "" : `, lab CPU ${(labCpuMs / devices.length).toFixed(2)} ms/device`}, ${run.summary.ok} ok, load ${load.toFixed(1)}`);
+    }
+    const wallMs = median(runs.map((r) => r.wallMs));
+    const collectorCpuMs = median(runs.map((r) => r.collectorCpuMs));
+    const labCpuMs = runs.every((r) => r.labCpuMs !== undefined) ? median(runs.map((r) => r.labCpuMs!)) : undefined;
+    const peakRss = Math.max(...runs.map((r) => r.peakRss));
+    const notOk = runs.map((r) => r.summary.failed + r.summary.partial);
     const scaling = waves * t1;
-    console.log(`\nvc-collect: ${devices.length} devices × ${COMMANDS.length} commands, concurrency ${o.concurrency}`);
-    console.log(`  result            ${run.summary.ok} ok, ${run.summary.failed + run.summary.partial} not ok ${JSON.stringify(run.summary.errorCounts)}`);
-    console.log(`  wall              ${s(run.wallMs)}`);
-    console.log(`  ideal             ${s(ideal)}  (ceil(${devices.length}/${o.concurrency}) × ${COMMANDS.length} commands × ${o.latencyMs} ms)`);
-    console.log(`  wall / ideal      ${(run.wallMs / ideal).toFixed(2)}  (target ≤ 1.3)`);
+    console.log(`\nvc-collect: ${devices.length} devices × ${COMMANDS.length} commands, concurrency ${o.concurrency}, start jitter ${o.jitterMs} ms (medians of ${runs.length} runs)`);
+    console.log(`  result            ${runs.map((r) => `${r.summary.ok} ok`).join(", ")}; not ok ${notOk.join(", ")} ${JSON.stringify(runs[runs.length - 1].summary.errorCounts)}`);
+    console.log(`  wall              ${s(wallMs)}  (runs: ${runs.map((r) => s(r.wallMs)).join(", ")})`);
+    console.log(`  ideal             ${s(ideal)}  (ceil(${devices.length}/${o.concurrency}) × ${COMMANDS.length} commands × ${o.latencyMs} ms + ${o.jitterMs} ms jitter)`);
+    console.log(`  wall / ideal      ${(wallMs / ideal).toFixed(2)}  (target ≤ 1.3)`);
     console.log(`  one device (T1)   ${s(t1)}  (login, prompt, paging off, ${COMMANDS.length} commands, logout; median of 5)`);
-    console.log(`  wall / (waves×T1) ${(run.wallMs / scaling).toFixed(2)}  (pool scaling: 1.0 = perfectly parallel sessions)`);
-    console.log(`  peak RSS          ${(run.peakRss / 1048576).toFixed(0)} MB  (target ≤ 400 MB)`);
-    console.log(`  CPU per device    collector ${(collectorCpuMs / devices.length).toFixed(1)} ms${labCpuMs === undefined ? "" : `, lab ${(labCpuMs / devices.length).toFixed(1)} ms`} (SSH handshake and session work)`);
+    console.log(`  wall / (waves×T1) ${(wallMs / scaling).toFixed(2)}  (pool scaling: 1.0 = perfectly parallel sessions)`);
+    console.log(`  peak RSS          ${(peakRss / 1048576).toFixed(0)} MB  (target ≤ 400 MB)`);
+    console.log(`  CPU per device    collector ${(collectorCpuMs / devices.length).toFixed(2)} ms${labCpuMs === undefined ? "" : `, lab ${(labCpuMs / devices.length).toFixed(2)} ms`} (SSH handshake and session work)`);
     if (labCpuMs !== undefined) {
       const floor = Math.max(collectorCpuMs, (collectorCpuMs + labCpuMs) / os.cpus().length);
-      console.log(`  CPU floor         ${s(floor)}  (collector + lab CPU spread over ${os.cpus().length} cores: no schedule on this machine can be faster)`);
+      console.log(`  CPU floor         ${s(floor)}  (collector + lab CPU spread over ${os.cpus().length} cores; the collector is one thread: no schedule on this machine can be faster)`);
+      console.log(`  wall / CPU floor  ${(wallMs / floor).toFixed(2)}`);
     }
-    console.log(`  devices/s         ${(devices.length / (run.wallMs / 1000)).toFixed(1)}`);
+    console.log(`  devices/s         ${(devices.length / (wallMs / 1000)).toFixed(1)}`);
+    console.log(`  load average      ${runs.map((r) => r.load.toFixed(1)).join(", ")} at the start of each run; now ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 
     if (!o.netmiko) return;
     if (!netmikoAvailable()) {
@@ -211,7 +231,7 @@ async function main(): Promise<void> {
     console.log(`  result            ${nm.ok} ok, ${nm.failed} failed ${JSON.stringify(nm.errors)}`);
     console.log(`  wall              ${s(nm.wall_s * 1000)}  (median per device ${s(nmPerDevice)})`);
     console.log(`  extrapolated      ${s(extrapolated)} for ${devices.length} devices (linear: 12 threads do ${devices.length}/12 rounds)`);
-    console.log(`  speed-up          ${(extrapolated / run.wallMs).toFixed(1)}×  vc-collect at concurrency ${o.concurrency} vs netmiko at 12 threads (target ≥ 20×)`);
+    console.log(`  speed-up          ${(extrapolated / wallMs).toFixed(1)}×  vc-collect at concurrency ${o.concurrency} vs netmiko at 12 threads (target ≥ 20×)`);
     console.log(`  same-threads      ${((nm.wall_s * 1000) / (await collectRun(devices.slice(0, subset.length), vault, path.join(dir, "nm-same"), 12, knownHosts)).wallMs).toFixed(1)}×  vc-collect at concurrency 12 on the same ${subset.length} devices`);
   } finally {
     vault.close();

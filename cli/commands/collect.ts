@@ -33,7 +33,7 @@ How:
   --connect-timeout <s>     TCP connect, banner and authentication, each (default 10/10/15)
   --device-timeout <s>      whole device, all attempts included (default 300)
   --delay <s>               pause between two commands on one device (default 0)
-  --jitter <s>              random start delay of each device, up to this (default 0.25)
+  --jitter <s>              random start delay of the first wave of devices, up to this (default 0.25)
   --retries <n>             retries after a connection failure, never after an auth failure (default 2)
 Output:
   --out <dir>               collections directory (default: the data home's collections/)

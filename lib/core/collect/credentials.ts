@@ -138,9 +138,5 @@ export function secretsOf(c: Credential): string[] {
   return [c.password, c.privateKey, c.privateKeyPassphrase, c.enableSecret].filter((s): s is string => typeof s === "string" && s.length >= 3);
 }
 
-/** Replaces every occurrence of any secret by "***" (defence in depth for device-supplied text). */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s && out.includes(s)) out = out.split(s).join("***");
-  return out;
-}
+/** Replaces occurrences of any secret by "***" (defence in depth for device-supplied text); lib/core/ssh's rule. */
+export { redact } from "../ssh/errors";

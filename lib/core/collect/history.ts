@@ -100,6 +100,8 @@ const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
 ];
 
 export class CollectorDb {
+  private insertCapture?: Database.Statement;
+
   private constructor(private readonly db: Database.Database, readonly file: string) {}
 
   /** Opens (creating if needed) and migrates collector.db; an existing VelocityCollector file opens as it is. */
@@ -164,11 +166,12 @@ export class CollectorDb {
   }
 
   addCapture(c: NewCapture): number {
-    const info = this.db
-      .prepare(
-        `INSERT INTO captures (device_id, device_name, capture_type, filepath, file_size, captured_at, job_history_id, run_id, sha256, history_path)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
+    // Prepared once: a run adds one row per device.
+    this.insertCapture ??= this.db.prepare(
+      `INSERT INTO captures (device_id, device_name, capture_type, filepath, file_size, captured_at, job_history_id, run_id, sha256, history_path)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const info = this.insertCapture
       .run(c.deviceId ?? null, c.deviceName, c.captureType, c.path, c.size, c.capturedAt, c.historyId ?? null, c.runId, c.sha256, c.historyPath ?? null);
     return Number(info.lastInsertRowid);
   }

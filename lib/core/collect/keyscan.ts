@@ -1,4 +1,5 @@
 import { Client } from "ssh2";
+import { buildAlgorithms } from "../ssh/algorithms";
 import { SessionError } from "../ssh/errors";
 
 /**
@@ -38,6 +39,8 @@ export function fetchHostKey(host: string, port: number, timeoutMs: number, sign
       port,
       username: "vcollector-keyscan",
       readyTimeout: timeoutMs,
+      // The session driver's defaults (the cheaper key exchange first).
+      algorithms: buildAlgorithms(undefined, undefined),
       hostVerifier: (k: Buffer) => {
         key = Buffer.from(k);
         setImmediate(() => finish());

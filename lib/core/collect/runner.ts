@@ -34,7 +34,7 @@ export interface CollectRequest {
   /** Try the other vault credentials on hosts whose key was pinned before the run. */
   discovery?: boolean;
   concurrency?: number;
-  /** Upper bound of each device's random start delay, ms. */
+  /** Upper bound of the random start delay of the first `concurrency` devices (the initial burst), ms. */
   jitterMs?: number;
   /** Pause between two commands on one device, ms. */
   commandDelayMs?: number;
@@ -125,6 +125,9 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     log: req.log,
     random: req.random ?? Math.random,
   };
+  // Only the first wave starts as a burst: later devices start as slots free up, already spread
+  // over time, so the start jitter (which adds to the run's wall time) is not paid again by them.
+  const afterFirstWave: DeviceRunContext = { ...ctx, jitterMs: 0 };
   const emit = (result: DeviceResult) => {
     tally.add(result);
     safeCall(() => req.onDeviceResult?.(result), req.log, "onDeviceResult");
@@ -132,6 +135,10 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
   };
 
   const duplicates = duplicateCaptureNames(req.devices, captureType, req.store);
+  // Keys pinned on first use are saved in coalesced writes during the run, and all of them before
+  // the run reports (see KnownHostsStore.beginBatch).
+  const endPinBatch = hostKeyStore.beginBatch();
+  let pinError: string | undefined;
   // collectDevice reports every failure as a result; a throw would be a bug, reported the same way.
   const { started: startedCount } = await runPool(req.devices, concurrency, async (device, index) => {
     if (duplicates.has(index)) {
@@ -141,14 +148,20 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     tally.active++;
     let result: DeviceResult;
     try {
-      result = await collectDevice(device, ctx);
+      result = await collectDevice(device, index < concurrency ? ctx : afterFirstWave);
     } catch (err) {
       result = resultWithoutSession(device, ctx, "internal_error", `internal error: ${errorMessage(err)}`);
     } finally {
       tally.active--;
     }
     emit(result);
-  }, signal);
+  }, signal).finally(() => {
+    try {
+      endPinBatch();
+    } catch (err) {
+      pinError = `host keys pinned in this run could not be saved to ${hostKeyStore.file}: ${errorMessage(err)}`;
+    }
+  });
   for (let i = startedCount; i < req.devices.length; i++) emit(resultWithoutSession(req.devices[i], ctx, "cancelled", "the run was cancelled before this device started"));
 
   const finished = new Date();
@@ -159,9 +172,11 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
     cancelled: signal.aborted,
-    error: req.devices.length === 0 ? "no devices to collect" : undefined,
+    error: [req.devices.length === 0 ? "no devices to collect" : undefined, pinError].filter(Boolean).join("; ") || undefined,
     historyId,
   });
+  // Unsaved pins would let a changed key pass unnoticed next time: never a clean success.
+  if (pinError && summary.status === "success") summary.status = "partial";
   linked.dispose();
   if (req.history && historyId !== undefined) {
     try {

@@ -42,13 +42,35 @@ export class CaptureStore {
     return latestCapturePath(this.collections, captureType, deviceName);
   }
 
+  /** Directories this store created or found, so a run of 1000 captures does not mkdir 1000 times. */
+  private readonly knownDirs = new Set<string>();
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    this.knownDirs.add(dir);
+  }
+
+  /** writeTemp, creating the directory first (again, if it was removed since this store made it). */
+  private async writeTempIn(target: string, data: Buffer): Promise<string> {
+    const dir = path.dirname(target);
+    await this.ensureDir(dir);
+    try {
+      return await writeTemp(target, data);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      this.knownDirs.delete(dir);
+      await this.ensureDir(dir);
+      return writeTemp(target, data);
+    }
+  }
+
   async save(captureType: string, deviceName: string, content: string, at: Date = new Date()): Promise<SavedCapture> {
     const target = this.pathFor(captureType, deviceName);
     const data = Buffer.from(content, "utf8");
     const sha256 = createHash("sha256").update(data).digest("hex");
     try {
-      await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-      const temp = await writeTemp(target, data);
+      const temp = await this.writeTempIn(target, data);
       let historyPath: string | undefined;
       try {
         if (this.keepHistory) historyPath = await linkHistory(temp, historyCapturePath(this.collections, captureType, deviceName, at));

@@ -4,6 +4,7 @@ import { VcError } from "../errors";
 import { isLoopback } from "./addresses";
 import type { ConnectionControl, DeviceBehaviour } from "./behaviour";
 import { CliSession } from "./cli-session";
+import { fastSigningKey } from "./hostkeys";
 import type { LabAlgorithms, LabDeviceInfo } from "./types";
 
 /** How a device authenticates, resolved from its spec. */
@@ -109,7 +110,7 @@ export class DeviceServer {
     let server: Server;
     try {
       server = new Server({
-        hostKeys: [opts.hostKey],
+        hostKeys: [fastSigningKey(opts.hostKey)],
         ident,
         banner: opts.banner ? opts.banner.replace(/\r?\n/g, "\r\n") : undefined,
         algorithms: opts.algorithms as Algorithms | undefined,

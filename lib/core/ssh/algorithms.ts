@@ -20,8 +20,20 @@ const SUPPORTED: Record<Kind, readonly string[]> = {
   serverHostKey: constants.SUPPORTED_SERVER_HOST_KEY,
   hmac: constants.SUPPORTED_MAC,
 };
+/**
+ * ssh2's default key exchange list with ecdh-sha2-nistp256 moved first. Both it and
+ * curve25519-sha256 give ~128-bit security and are offered by OpenSSH and current network OSes,
+ * but ssh2's curve25519 goes through OpenSSL 3's DER encoder/decoder for every exchange (key
+ * export, then import of the peer's key), which costs each side several times the CPU of a
+ * P-256 ECDH (measured: bench/collect, ~1.5–3 ms vs ~0.3–0.6 ms per login on each side).
+ */
+const FAST_KEX_FIRST = "ecdh-sha2-nistp256";
+const DEFAULT_KEX: readonly string[] = constants.DEFAULT_KEX.includes(FAST_KEX_FIRST)
+  ? [FAST_KEX_FIRST, ...constants.DEFAULT_KEX.filter((n) => n !== FAST_KEX_FIRST)]
+  : constants.DEFAULT_KEX;
+
 const DEFAULTS: Record<Kind, readonly string[]> = {
-  kex: constants.DEFAULT_KEX,
+  kex: DEFAULT_KEX,
   cipher: constants.DEFAULT_CIPHER,
   serverHostKey: constants.DEFAULT_SERVER_HOST_KEY,
   hmac: constants.DEFAULT_MAC,
@@ -109,6 +121,7 @@ export class OfferedAlgorithms {
 
   /** Feeds one ssh2 debug line. */
   observe(line: string): void {
+    if (!line.startsWith("Handshake: ")) return;
     for (const [re, kind] of OfferedAlgorithms.LINES) {
       const m = re.exec(line);
       if (m) {

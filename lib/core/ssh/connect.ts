@@ -166,6 +166,8 @@ export function connectSsh(p: ConnectParams, register: (abort: (err: SessionErro
       banner = msg;
     });
     client.on("handshake", () => {
+      stopDebug(client);
+      debugOn = false;
       if (phase === "banner") startPhase("auth", p.authMs, "auth_failed", "authentication did not complete");
       if (keyToPin && p.hostKeys.policy === "tofu") {
         const key = keyToPin;
@@ -187,6 +189,7 @@ export function connectSsh(p: ConnectParams, register: (abort: (err: SessionErro
       resolve({ client, closed, hostKeyFingerprint: fingerprint, banner });
     });
     client.on("error", (err: Error & { level?: string; code?: unknown }) => {
+      if (settled) return;
       if (hostKeyProblem) return fail(hostKeyProblem);
       if (err.level === "client-socket") return fail(socketError(err as NodeJS.ErrnoException, p, phase));
       if (err.level === "handshake") {
@@ -205,13 +208,17 @@ export function connectSsh(p: ConnectParams, register: (abort: (err: SessionErro
       fail(new SessionError("disconnected", p.device, `${prefix(p)}connection lost during ${phaseName(phase)}: ${err.message}`));
     });
     client.on("close", () => {
+      if (settled) return;
       if (phase === "auth" && tried.length > 0) {
         return fail(new SessionError("auth_failed", p.device, `${prefix(p)}the server closed the connection during authentication of user "${p.username}" (tried: ${tried.join(", ")})`));
       }
       fail(new SessionError("disconnected", p.device, `${prefix(p)}connection closed during ${phaseName(phase)}`));
     });
 
+    // Only the handshake's lines are needed (the server's ident and offered algorithms).
+    let debugOn = true;
     const debug = (line: string): void => {
+      if (!debugOn) return;
       if (line.startsWith("Remote ident:")) {
         p.log(`${prefix(p)}server ident ${line.slice("Remote ident: ".length)}`);
       } else {
@@ -264,6 +271,16 @@ export function connectSsh(p: ConnectParams, register: (abort: (err: SessionErro
       fail(new SessionError("auth_failed", p.device, `${prefix(p)}${(err as Error).message.replace(/privateKey/g, "private key")}`));
     }
   });
+}
+
+/**
+ * While a debug callback is set, ssh2 formats a debug line for every packet it sends or receives;
+ * after the handshake none is needed. ssh2 has no public switch, so the callback is removed from
+ * its protocol object when that has the expected shape (otherwise the callback stays, as a no-op).
+ */
+function stopDebug(client: Client): void {
+  const protocol = (client as unknown as { _protocol?: { _debug?: unknown } })._protocol;
+  if (protocol && typeof protocol._debug === "function") protocol._debug = undefined;
 }
 
 function phaseName(phase: Phase): string {

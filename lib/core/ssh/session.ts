@@ -235,7 +235,8 @@ class Session implements DeviceSession {
       void this.close();
     });
     conn.client.on("close", () => {
-      this.dead ??= new SessionError("disconnected", label, "the connection was closed");
+      // After our own close() the session is already refusing work: no error object is needed.
+      if (!this.closing) this.dead ??= new SessionError("disconnected", label, "the connection was closed");
     });
   }
 

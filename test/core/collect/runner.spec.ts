@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { CaptureStore, CollectorDb, runCollection, type CollectRequest, type RunSummary } from "../../../lib/core/collect";
 import { Inventory } from "../../../lib/core/inventory";
 import { startLab, type Lab } from "../../../lib/core/lab";
-import { KnownHostsStore } from "../../../lib/core/ssh";
+import { KnownHostsStore, parseKnownHosts } from "../../../lib/core/ssh";
 import type { DeviceResult } from "../../../lib/core/types";
 import type { Vault } from "../../../lib/core/vault";
 import { labDevices, PROBE_COMMANDS, probeOutput, writeProbeResponses } from "../../support/collect";
@@ -91,6 +91,12 @@ describe("collect: runner against the lab", function () {
         assert.ok(saved.credentialTestedAt, "tested-at is set");
         assert.strictEqual(h.knownHosts.check(info.host, info.port, info.hostKeyFingerprint), "match");
       }
+      // Pins are saved in coalesced writes, but all of them are on disk when the run returns.
+      const onDisk = parseKnownHosts(fs.readFileSync(path.join(h.home, "known_hosts"), "utf8"));
+      for (const info of lab.devices) {
+        assert.ok(onDisk.some((e) => e.hosts === `[${info.host}]:${info.port}` && e.fingerprint === info.hostKeyFingerprint), `${info.name}'s key is in the known_hosts file`);
+      }
+      assert.strictEqual(h.knownHosts.hasUnsavedPins, false);
       const run = history.getRun(summary.runId)!;
       assert.deepStrictEqual({ status: run.status, total: run.total, ok: run.ok, failed: run.failed, errorCounts: run.errorCounts, jobName: run.jobName },
         { status: "success", total: 4, ok: 4, failed: 0, errorCounts: {}, jobName: "probe" });
@@ -178,6 +184,17 @@ describe("collect: runner against the lab", function () {
     } finally {
       await slowLab.stop();
     }
+  });
+
+  it("gives only the first wave a start jitter: later devices start as slots free up", async () => {
+    const h = freshHome("jitter");
+    let draws = 0;
+    const { summary } = await collectAll({
+      devices: labDevices(lab), commands: [PROBE_COMMANDS[0]], captureType: "probe", credentials: vault, hostKeys: { policy: "tofu", store: h.knownHosts },
+      concurrency: 2, jitterMs: 20, retry: { retries: 0 }, random: () => { draws++; return 0.5; },
+    });
+    assert.strictEqual(summary.ok, 4);
+    assert.strictEqual(draws, 2, "one jitter draw per device of the first wave (concurrency 2), none for the other two");
   });
 
   it("refuses a bad request before connecting anything, naming the field", async () => {

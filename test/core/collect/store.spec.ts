@@ -47,6 +47,14 @@ describe("collect: capture store", () => {
     assert.strictEqual(path.relative(tmp.path, saved.path).split(path.sep).length, 2, saved.path);
   });
 
+  it("creates the directory again when it was removed between two saves", async () => {
+    const store = new CaptureStore({ collections: path.join(tmp.path, "collections") });
+    await store.save("arp", "r1", "one\n");
+    fs.rmSync(path.join(tmp.path, "collections"), { recursive: true, force: true });
+    const saved = await store.save("arp", "r2", "two\n");
+    assert.strictEqual(fs.readFileSync(saved.path, "utf8"), "two\n");
+  });
+
   it("throws save_failed naming the device and path when the directory cannot be made", async () => {
     fs.writeFileSync(path.join(tmp.path, "configs"), "a file where the folder should be");
     const store = new CaptureStore({ collections: tmp.path });

@@ -2,6 +2,15 @@ import * as assert from "node:assert/strict";
 import { OfferedAlgorithms, buildAlgorithms, resolveAlgorithmList, supportedAlgorithms } from "../../../lib/core/ssh/algorithms";
 
 describe("ssh/algorithms: per-device and per-profile algorithm lists", () => {
+  it("offers ecdh-sha2-nistp256 first by default (the cheapest exchange in ssh2), curve25519 next, and no weaker default", () => {
+    const ssh2Defaults = (require("ssh2/lib/protocol/constants.js") as { DEFAULT_KEX: string[] }).DEFAULT_KEX;
+    const kex = buildAlgorithms(undefined, undefined).kex as string[];
+    assert.equal(kex[0], "ecdh-sha2-nistp256");
+    assert.ok(kex.indexOf("curve25519-sha256") < kex.indexOf("ecdh-sha2-nistp384"));
+    assert.deepEqual([...kex].sort(), [...ssh2Defaults].sort(), "the same algorithms as ssh2's defaults, only reordered");
+    assert.equal(resolveAlgorithmList("kex", ["^curve25519-sha256"])[0], "curve25519-sha256", "a profile or device can still put curve25519 first");
+  });
+
   it("uses an exact list as given, and OpenSSH-style modifiers on the defaults", () => {
     assert.deepEqual(resolveAlgorithmList("kex", ["diffie-hellman-group1-sha1"]), ["diffie-hellman-group1-sha1"]);
     const appended = resolveAlgorithmList("kex", ["+diffie-hellman-group14-sha1"]);
