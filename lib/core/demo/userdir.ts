@@ -1,0 +1,98 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { VcError } from "../errors";
+import type { FlowNode } from "./flows";
+
+export const PACKAGE_NAME = "node-red-contrib-velocitycollector";
+/** Hash of the flows.json the demo last wrote: tells the demo's own file from one the user deployed. */
+const FLOWS_STAMP = ".vc-demo-flows.sha256";
+
+export interface UserDirOptions {
+  userDir: string;
+  /** This package's root folder (linked into the userDir's node_modules). */
+  packageRoot: string;
+  port: number;
+  flows: FlowNode[];
+  /** Replace flows the user deployed with the examples again. */
+  resetFlows?: boolean;
+  /** ntc-templates (or another index) directory, given to vc-textfsm as a setting. */
+  templatesDir?: string;
+}
+
+export interface PreparedUserDir {
+  settingsFile: string;
+  flowsFile: string;
+  /** "written": the examples were deployed; "kept": the user's own deployed flows were left alone. */
+  flows: "written" | "kept";
+}
+
+/**
+ * A Node-RED user directory for the demo: settings (127.0.0.1 only, no calls home, no palette
+ * catalogue), this package linked into node_modules (so Import > Examples lists its flows), and
+ * the example flows. Flows the user has deployed since are kept unless `resetFlows`.
+ */
+export function prepareUserDir(opts: UserDirOptions): PreparedUserDir {
+  fs.mkdirSync(path.join(opts.userDir, "node_modules"), { recursive: true });
+  linkPackage(opts.userDir, opts.packageRoot);
+  fs.writeFileSync(
+    path.join(opts.userDir, "package.json"),
+    JSON.stringify({ name: "vc-demo-userdir", private: true, dependencies: { [PACKAGE_NAME]: `file:${opts.packageRoot}` } }, null, 2) + "\n",
+  );
+  const settingsFile = path.join(opts.userDir, "settings.js");
+  fs.writeFileSync(settingsFile, settingsJs(opts.port, opts.templatesDir));
+  const flowsFile = path.join(opts.userDir, "flows.json");
+  const flows = writeFlows(flowsFile, path.join(opts.userDir, FLOWS_STAMP), opts.flows, Boolean(opts.resetFlows));
+  return { settingsFile, flowsFile, flows };
+}
+
+export function demoSettings(port: number, templatesDir?: string): Record<string, unknown> {
+  return {
+    uiHost: "127.0.0.1",
+    uiPort: port,
+    flowFile: "flows.json",
+    flowFilePretty: true,
+    credentialSecret: false,
+    diagnostics: { enabled: false },
+    telemetry: { enabled: false },
+    editorTheme: { tours: false, projects: { enabled: false }, palette: { catalogues: [] } },
+    logging: { console: { level: "info", metrics: false, audit: false } },
+    ...(templatesDir ? { vcTextfsmTemplatesDir: templatesDir } : {}),
+  };
+}
+
+function settingsJs(port: number, templatesDir?: string): string {
+  return `// Written by the VelocityCollector demo (npm start) at every start: edit scripts/start.js options instead.\nmodule.exports = ${JSON.stringify(demoSettings(port, templatesDir), null, 2)};\n`;
+}
+
+function linkPackage(userDir: string, packageRoot: string): void {
+  const link = path.join(userDir, "node_modules", PACKAGE_NAME);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.lstatSync(link);
+  } catch {
+    stat = undefined;
+  }
+  if (stat?.isSymbolicLink()) {
+    if (path.resolve(path.dirname(link), fs.readlinkSync(link)) === path.resolve(packageRoot)) return;
+    fs.unlinkSync(link);
+  } else if (stat) {
+    throw new VcError("demo_userdir", `exists and is not the demo's link to this package: remove it or use another --dir`, link);
+  }
+  fs.symlinkSync(packageRoot, link, "dir");
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function writeFlows(file: string, stampFile: string, flows: FlowNode[], reset: boolean): "written" | "kept" {
+  if (fs.existsSync(file) && !reset) {
+    const stamp = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, "utf8").trim() : "";
+    if (sha256(fs.readFileSync(file, "utf8")) !== stamp) return "kept";
+  }
+  const text = JSON.stringify(flows, null, 4) + "\n";
+  fs.writeFileSync(file, text);
+  fs.writeFileSync(stampFile, sha256(text) + "\n");
+  return "written";
+}
