@@ -1,3 +1,206 @@
-import { NotImplementedCommand } from "../command";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
+import { UsageError } from "../../lib/core/errors";
+import { TemplateLibrary, type TemplateInfo, type TemplateSource } from "../../lib/core/templates/library";
+import { validateTemplateText } from "../../lib/core/templates/validate";
+import { TemplateDetector, type DetectHints } from "../../lib/core/templates/detect";
+import { detectorForHome } from "../../lib/core/templates/detector-sources";
 
-export const command = new NotImplementedCommand("templates", "", "issue 8");
+const USAGE = `Usage: vcollector templates <subcommand> [options]
+
+The template library (templates.db in the data home): ntc-templates imported from a directory,
+plus your own templates. A user template overrides the ntc template of the same name.
+
+Subcommands:
+  import <dir> [--prune]                 import or refresh ntc templates from a templates folder
+                                         with its index (or an ntc-templates checkout); --prune
+                                         removes ntc templates that are no longer there
+  list [--source ntc|user] [--platform <p>] [--search <text>] [--all] [--json]
+                                         list templates (--all: include overridden ntc ones)
+  show <name> [--source ntc|user] [--json]
+                                         print a template (--json: with its metadata)
+  add <name> <file|-> [--platform <p>] [--command <pattern>]
+                                         add a user template (checked before it is stored)
+  edit <name> [<file|->] [--platform <p>] [--command <pattern>]
+                                         change a user template; editing an ntc template
+                                         creates your override of it
+  rm <name> [--source ntc|user]          remove a template (default: the one served, i.e. your
+                                         override if there is one)
+  export <dir> [--source ntc|user] [--platform <p>] [<name>...]
+                                         write templates as <name>.textfsm plus an index
+  detect [--platform <p>] [--command "<cmd>"] [--type <capture type>] [--top <N>]
+         [--templates <dir>] [--no-clean] [<input>|-]
+                                         rank the templates for an output (file or stdin) and
+                                         print the ranking and the best parse as JSON
+
+Exit codes: 0 ok (detect: also when no template fits; see "fits"), 1 failure, 2 usage error.`;
+
+const SOURCES = ["ntc", "user"];
+
+function sourceOption(value: string | undefined): TemplateSource | undefined {
+  if (value === undefined) return undefined;
+  if (!SOURCES.includes(value)) throw new UsageError(`--source must be ntc or user, not '${value}'`);
+  return value as TemplateSource;
+}
+
+async function readInput(arg: string | undefined, ctx: CliContext): Promise<string> {
+  if (arg === undefined || arg === "-") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of ctx.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    return Buffer.concat(chunks).toString("utf8");
+  }
+  if (!fs.existsSync(arg)) throw new UsageError(`no such file: ${arg}`);
+  return fs.readFileSync(arg, "utf8");
+}
+
+function openLibrary(ctx: CliContext): TemplateLibrary {
+  return TemplateLibrary.open(ctx.home.templatesDb, { validate: validateTemplateText });
+}
+
+function withLibrary<T>(ctx: CliContext, use: (library: TemplateLibrary) => T): T {
+  const library = openLibrary(ctx);
+  try {
+    return use(library);
+  } finally {
+    library.close();
+  }
+}
+
+function onePositional(positionals: string[], what: string): string {
+  if (positionals.length !== 1) throw new UsageError(`expected ${what}`);
+  return positionals[0];
+}
+
+function printTable(ctx: CliContext, templates: TemplateInfo[]): void {
+  const rows = templates.map((t) => [t.name, t.source + (t.shadowed ? " (overridden)" : ""), t.platform ?? "-", t.command ?? "-"]);
+  const head = ["NAME", "SOURCE", "PLATFORM", "COMMAND"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const row of [head, ...rows]) writeLine(ctx.stdout, row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  "));
+  writeLine(ctx.stdout, `${templates.length} template${templates.length === 1 ? "" : "s"}`);
+}
+
+async function runImport(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { prune: { type: "boolean" } });
+  const dir = onePositional(positionals, "one directory: vcollector templates import <dir>");
+  const report = withLibrary(ctx, (library) => library.importNtc(dir, { prune: values.prune }));
+  writeLine(
+    ctx.stdout,
+    `imported from ${report.dir}: ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged` +
+      (values.prune ? `, ${report.removed} removed` : "") +
+      ` (${report.indexRows} index rows)`,
+  );
+  if (report.notInIndex.length > 0) writeLine(ctx.stdout, `not in the index (no platform/command): ${report.notInIndex.join(", ")}`);
+  for (const skipped of report.skipped) writeLine(ctx.stderr, `skipped ${skipped.file}: ${skipped.reason}`);
+  return report.skipped.length > 0 ? 1 : 0;
+}
+
+async function runList(args: string[], ctx: CliContext): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    { source: { type: "string" }, platform: { type: "string" }, search: { type: "string" }, all: { type: "boolean" }, json: { type: "boolean" } },
+    false,
+  );
+  const templates = withLibrary(ctx, (library) =>
+    library.list({ source: sourceOption(values.source), platform: values.platform, search: values.search, includeShadowed: values.all }),
+  );
+  if (values.json) printJson(ctx.stdout, templates);
+  else printTable(ctx, templates);
+  return 0;
+}
+
+async function runShow(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { source: { type: "string" }, json: { type: "boolean" } });
+  const name = onePositional(positionals, "one template name: vcollector templates show <name>");
+  const template = withLibrary(ctx, (library) => library.require(name, sourceOption(values.source)));
+  if (values.json) printJson(ctx.stdout, template);
+  else ctx.stdout.write(template.text.endsWith("\n") ? template.text : template.text + "\n");
+  return 0;
+}
+
+async function runAdd(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { platform: { type: "string" }, command: { type: "string" } });
+  if (positionals.length !== 2) throw new UsageError("expected a name and a file: vcollector templates add <name> <file|->");
+  const text = await readInput(positionals[1], ctx);
+  const added = withLibrary(ctx, (library) => library.addUserTemplate({ name: positionals[0], text, platform: values.platform, command: values.command }));
+  writeLine(ctx.stdout, `added user template ${added.name}`);
+  return 0;
+}
+
+async function runEdit(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { platform: { type: "string" }, command: { type: "string" } });
+  if (positionals.length < 1 || positionals.length > 2) throw new UsageError("expected a name and optionally a file: vcollector templates edit <name> [<file|->]");
+  if (positionals.length === 1 && values.platform === undefined && values.command === undefined) {
+    throw new UsageError("nothing to change: give a file, --platform or --command");
+  }
+  const text = positionals.length === 2 ? await readInput(positionals[1], ctx) : undefined;
+  const updated = withLibrary(ctx, (library) => library.updateUserTemplate(positionals[0], { text, platform: values.platform, command: values.command }));
+  writeLine(ctx.stdout, `saved user template ${updated.name}`);
+  return 0;
+}
+
+async function runRemove(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { source: { type: "string" } });
+  const name = onePositional(positionals, "one template name: vcollector templates rm <name>");
+  const removed = withLibrary(ctx, (library) => library.remove(name, sourceOption(values.source)));
+  writeLine(ctx.stdout, `removed ${removed.source} template ${removed.name}`);
+  return 0;
+}
+
+async function runExport(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { source: { type: "string" }, platform: { type: "string" } });
+  if (positionals.length < 1) throw new UsageError("expected a directory: vcollector templates export <dir> [<name>...]");
+  const [dir, ...names] = positionals;
+  const report = withLibrary(ctx, (library) => library.exportTemplates(path.resolve(dir), { names, source: sourceOption(values.source), platform: values.platform }));
+  writeLine(ctx.stdout, `exported ${report.files.length} template${report.files.length === 1 ? "" : "s"} to ${report.dir}${report.index ? " (with index)" : ""}`);
+  return 0;
+}
+
+function positiveInteger(value: string | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${option} must be a positive integer, not '${value}'`);
+  return Number(value);
+}
+
+async function runDetect(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    platform: { type: "string" },
+    command: { type: "string" },
+    type: { type: "string" },
+    top: { type: "string" },
+    templates: { type: "string" },
+    "no-clean": { type: "boolean" },
+  });
+  if (positionals.length > 1) throw new UsageError("expected at most one input file (or - for stdin)");
+  const top = positiveInteger(values.top, "--top", 5);
+  const output = await readInput(positionals[0], ctx);
+  const hints: DetectHints = { platform: values.platform, command: values.command, captureType: values.type };
+  const detector = values.templates ? TemplateDetector.fromDirectory(values.templates) : detectorForHome(ctx.home, ctx.env);
+  const result = detector.detect(output, hints, { top, clean: !values["no-clean"] });
+  printJson(ctx.stdout, result);
+  return 0;
+}
+
+const SUBCOMMANDS: Record<string, (args: string[], ctx: CliContext) => Promise<number>> = {
+  import: runImport,
+  list: runList,
+  show: runShow,
+  add: runAdd,
+  edit: runEdit,
+  rm: runRemove,
+  export: runExport,
+  detect: runDetect,
+};
+
+export const command: CliCommand = {
+  name: "templates",
+  summary: "template library: import, list, show, export, rm, detect",
+  usage: USAGE,
+  async run(args, ctx) {
+    const [sub, ...rest] = args;
+    if (sub === undefined) throw new UsageError("expected a subcommand: import, list, show, add, edit, rm, export or detect");
+    const handler = SUBCOMMANDS[sub];
+    if (!handler) throw new UsageError(`unknown templates subcommand '${sub}' (see vcollector templates --help)`);
+    return handler(rest, ctx);
+  },
+};
