@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Second leg of the compatibility matrix: the node tests on Node 22 + Node-RED 5, in their own
 # tree (.nr5/) so native modules (better-sqlite3, ssh2) are built for Node 22 against its headers.
-# The tree is a copy of the working tree's files; its node_modules is kept and reinstalled only
-# when package-lock.json changes.
+# The tree is a copy of the working tree's files in .nr5/tree; its node_modules is kept and
+# reinstalled only when package-lock.json changes. .nr5/shared links to the repo's ../shared, so
+# tests find the ntc-templates corpus at <tree>/../shared as they do in the main tree.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-L="$ROOT/.nr5"
+L="$ROOT/.nr5/tree"
 NODE22_VERSION=22.23.3
 NPM=${npm_execpath:+node $npm_execpath}
 NPM=${NPM:-npm}
 mkdir -p "$L"
+if [ -d "$ROOT/../shared" ]; then ln -sfn "$(cd "$ROOT/../shared" && pwd)" "$ROOT/.nr5/shared"; fi
 find "$L" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name .lock-stamp -exec rm -rf {} +
 (cd "$ROOT" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | (cd "$L" && tar -xf -)
 
