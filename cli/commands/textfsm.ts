@@ -1,3 +1,122 @@
-import { NotImplementedCommand } from "../command";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Readable } from "node:stream";
+import { UsageError, VcError, errorMessage } from "../../lib/core/errors";
+import { cleanOutput, loadTemplateFile, parseOutput, resolveTemplatesDir, runConformance, type ParseResult } from "../../lib/core/textfsm";
+import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
 
-export const command = new NotImplementedCommand("textfsm", "", "issue 3");
+const USAGE = `Usage:
+  vcollector textfsm parse (--template <file> | --platform <p> --command "<cmd>") [options] [<input>|-]
+  vcollector textfsm conformance <tests-dir> [--templates <dir>] [--filter <text>] [--budget <ms>]
+
+parse        Parses a command output (a file, or standard input with "-" or no argument) and
+             prints the records as JSON: keys are the template's Value names in lower case,
+             List values are arrays.
+               --template <file>     a .textfsm template file
+               --platform <p>        netmiko / ntc platform (e.g. cisco_ios) and
+               --command "<cmd>"     the command: the template is found in the index of the
+                                     template directory, as ntc-templates does
+               --templates <dir>     template directory (default $NET_TEXTFSM)
+               --budget <ms>         time budget of the parse (default 2000)
+               --clean               remove command echo, pager residue and a trailing prompt first
+               --full                print {templates, header, rows, records, stats} instead
+
+conformance  Runs the ntc-templates test suite: every <platform>/<command>/*.raw below
+             <tests-dir> is parsed through the index (platform = folder, command = folder with
+             '_' as ' ') and compared with the parsed_sample of its .yml, as ntc-templates'
+             own tests compare. Prints each failing case with its differences, then
+             "N passed, N failed".
+               --templates <dir>     template directory (default <tests-dir>/../templates)
+               --filter <text>       only the cases whose path contains <text>
+               --budget <ms>         time budget of each parse (default 2000)
+
+Exit codes: 0 ok (every case passed), 1 failure, 2 usage error.`;
+
+async function readInput(file: string | undefined, ctx: CliContext): Promise<string> {
+  if (file === undefined || file === "-") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of ctx.stdin as Readable) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks).toString("utf8");
+  }
+  try {
+    return await fs.promises.readFile(file, "utf8");
+  } catch (err) {
+    throw new VcError("not_found", `cannot read: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`, file);
+  }
+}
+
+function budget(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--budget must be a positive number of milliseconds, got '${value}'`);
+  return n;
+}
+
+async function parseCmd(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    template: { type: "string" },
+    platform: { type: "string" },
+    command: { type: "string" },
+    templates: { type: "string" },
+    budget: { type: "string" },
+    clean: { type: "boolean" },
+    full: { type: "boolean" },
+  });
+  if (positionals.length > 1) throw new UsageError(`parse takes one input file, got ${positionals.length}`);
+  const byIndex = values.platform !== undefined || values.command !== undefined;
+  if (values.template !== undefined && byIndex) throw new UsageError("give either --template or --platform and --command, not both");
+  if (values.template === undefined && !byIndex) throw new UsageError("give --template <file>, or --platform <p> and --command \"<cmd>\"");
+  if (byIndex && (values.platform === undefined || values.command === undefined)) throw new UsageError("--platform and --command go together");
+  const budgetMs = budget(values.budget);
+  let text = await readInput(positionals[0], ctx);
+  if (values.clean) text = cleanOutput(text, { command: values.command });
+  let templates: string[];
+  let result: ParseResult;
+  if (values.template !== undefined) {
+    const template = loadTemplateFile(values.template);
+    templates = [template.name];
+    result = template.parse(text, { budgetMs });
+  } else {
+    const templatesDir = resolveTemplatesDir(values.templates, ctx.env);
+    if (!templatesDir) throw new UsageError("no template directory: give --templates <dir> or set NET_TEXTFSM");
+    ({ templates, result } = parseOutput({ templatesDir, platform: values.platform!, command: values.command!, output: text, budgetMs }));
+  }
+  printJson(ctx.stdout, values.full ? { templates, ...result } : result.records);
+  return 0;
+}
+
+function conformanceCmd(args: string[], ctx: CliContext): number {
+  const { values, positionals } = parseCommandArgs(args, {
+    templates: { type: "string" },
+    filter: { type: "string" },
+    budget: { type: "string" },
+  });
+  if (positionals.length !== 1) throw new UsageError("conformance needs one <tests-dir>");
+  const testsDir = path.resolve(positionals[0]);
+  if (!fs.existsSync(testsDir) || !fs.statSync(testsDir).isDirectory()) throw new VcError("not_found", "not a directory", testsDir);
+  const templatesDir = path.resolve(values.templates ?? path.join(testsDir, "..", "templates"));
+  const summary = runConformance(testsDir, templatesDir, {
+    filter: values.filter,
+    budgetMs: budget(values.budget),
+    onResult: (r) => {
+      if (r.passed) return;
+      writeLine(ctx.stdout, `FAIL ${r.id} (${r.platform} / ${r.command}${r.templates.length ? ` -> ${r.templates.join(", ")}` : ""})`);
+      if (r.error) writeLine(ctx.stdout, `  error: ${r.error}`);
+      for (const d of r.diff) writeLine(ctx.stdout, `  ${d}`);
+    },
+  });
+  writeLine(ctx.stdout, `${summary.passed} passed, ${summary.failed} failed`);
+  return summary.failed === 0 && summary.passed > 0 ? 0 : 1;
+}
+
+export const command: CliCommand = {
+  name: "textfsm",
+  summary: "parse outputs with TextFSM, run the ntc-templates conformance suite",
+  usage: USAGE,
+  async run(args, ctx) {
+    const [sub, ...rest] = args;
+    if (sub === "parse") return parseCmd(rest, ctx);
+    if (sub === "conformance") return conformanceCmd(rest, ctx);
+    throw new UsageError(sub === undefined ? "textfsm needs a subcommand: parse or conformance" : `unknown textfsm subcommand '${sub}' (parse, conformance)`);
+  },
+};

@@ -1,14 +1,96 @@
-import type { Node, NodeAPI, NodeDef } from "node-red";
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import { errorMessage } from "../../lib/core/errors";
+import { type TextFsmTemplate, resolveTemplatesDir } from "../../lib/core/textfsm";
+import { type ParseMode, type ParseSettings, compileInline, countStatuses, parsePayload } from "../../lib/core/textfsm/results";
 
-// Placeholder until issue 3 lands: passes messages through and says it does nothing.
+interface VcTextfsmDef extends NodeDef {
+  /** "index" (default), "template", "inline"; "auto" once the template library provides it. */
+  mode?: string;
+  /** Template file name in the template directory (mode "template"). */
+  template?: string;
+  /** Template text (mode "inline"). */
+  inlineTemplate?: string;
+  /** Empty: $NET_TEXTFSM, then the vcTextfsmTemplatesDir setting. */
+  templatesDir?: string;
+  budgetMs?: string | number;
+}
+
+const MODES: readonly ParseMode[] = ["index", "template", "inline", "auto"];
+
+type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
+
+/**
+ * vc-textfsm: parses the command outputs of a message with TextFSM (lib/core/textfsm/results)
+ * and adds `parsed` (one ParsedResult per command) to msg.payload. The node only reads its
+ * settings, calls the core and shows the counts.
+ */
 export = function register(RED: NodeAPI): void {
-  function VcTextfsmNode(this: Node, config: NodeDef): void {
+  function VcTextfsmNode(this: Node, config: VcTextfsmDef): void {
     RED.nodes.createNode(this, config);
-    this.status({ fill: "grey", shape: "ring", text: "not implemented" });
-    this.on("input", (msg, send, done) => {
+    const mode: ParseMode = MODES.includes(config.mode as ParseMode) ? (config.mode as ParseMode) : "index";
+    // Mode "auto" is implemented by the template library, which registers it when loaded.
+    if (mode === "auto") require("../../lib/core/templates/auto-parse");
+    const settingsDir = (RED.settings as unknown as Record<string, unknown>).vcTextfsmTemplatesDir;
+    const templatesDir = resolveTemplatesDir(config.templatesDir) ?? resolveTemplatesDir(typeof settingsDir === "string" ? settingsDir : undefined);
+    const budget = Number(config.budgetMs);
+    let inline: TextFsmTemplate | undefined;
+    let setupError: string | undefined;
+    if (mode === "inline") {
+      try {
+        inline = compileInline(config.inlineTemplate ?? "", config.name ? `${config.name} (inline)` : "inline template");
+      } catch (err) {
+        setupError = errorMessage(err);
+      }
+    }
+    const settings: ParseSettings = {
+      mode,
+      templatesDir,
+      template: config.template?.trim() || undefined,
+      inline,
+      inlineError: setupError,
+      budgetMs: Number.isFinite(budget) && budget > 0 ? budget : undefined,
+    };
+    if (setupError) {
+      this.status({ fill: "red", shape: "ring", text: "bad inline template" });
+      this.error(setupError);
+    } else if (mode !== "inline" && !templatesDir) {
+      this.status({ fill: "red", shape: "ring", text: "no template directory" });
+    } else {
+      this.status({});
+    }
+
+    const handle = async (msg: NodeMessageInFlow, send: Send): Promise<void> => {
+      const m = msg as NodeMessageInFlow & { platform?: unknown; command?: unknown; device?: unknown };
+      const { payload, parsed } = parsePayload(
+        msg.payload,
+        {
+          platform: typeof m.platform === "string" ? m.platform : undefined,
+          command: typeof m.command === "string" ? m.command : undefined,
+          device: typeof m.device === "string" ? m.device : undefined,
+        },
+        settings,
+      );
+      const c = countStatuses(parsed);
+      const records = parsed.reduce((n, p) => n + p.recordCount, 0);
+      const fill = c.errors > 0 ? "red" : c.zero + c.noTemplate > 0 ? "yellow" : "green";
+      const extra = [c.zero && `${c.zero} empty`, c.noTemplate && `${c.noTemplate} no template`, c.errors && `${c.errors} errors`].filter(Boolean).join(", ");
+      this.status({ fill, shape: "dot", text: `${c.ok}/${parsed.length} ok, ${records} records${extra ? `; ${extra}` : ""}` });
+      msg.payload = payload;
       send(msg);
-      done();
+    };
+
+    this.on("input", (msg, send, done) => {
+      handle(msg, send).then(
+        () => done(),
+        (err: unknown) => {
+          this.status({ fill: "red", shape: "dot", text: "bad input" });
+          done(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
     });
   }
-  RED.nodes.registerType("vc-textfsm", VcTextfsmNode);
+
+  RED.nodes.registerType("vc-textfsm", VcTextfsmNode, {
+    settings: { vcTextfsmTemplatesDir: { value: "", exportable: false } },
+  });
 };
