@@ -5,7 +5,7 @@
 const Module = require("node:module");
 const originalLoad = Module._load;
 const CATALOGUE = /catalogue\.nodered\.org/;
-Module._load = function (request, parent, isMain) {
+Module._load = function (request) {
   const loaded = originalLoad.apply(this, arguments);
   if (request === "axios" && loaded && !loaded.__vcStubbed) {
     const get = loaded.get.bind(loaded);

@@ -2,7 +2,8 @@ import * as path from "node:path";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { errorMessage } from "../../lib/core/errors";
 import { resolveHome } from "../../lib/core/home";
-import { EXPORT_FORMATS, EXPORT_MODES, exportParsed, type ExportFormat, type ExportMode, type ExportRunResult } from "../../lib/core/export";
+import { EXPORT_FORMATS, EXPORT_MODES, exportParsed, writeFileAtomic, type ExportFormat, type ExportMode, type ExportRunResult } from "../../lib/core/export";
+import { smartExport } from "../../lib/core/templates";
 
 interface VcExportDef extends NodeDef {
   format?: string;
@@ -20,6 +21,8 @@ interface VcExportDef extends NodeDef {
   pretty?: boolean;
   /** Data home; empty means $VCOLLECTOR_HOME or ~/.vcollector. */
   home?: string;
+  /** Smart Export: a text payload is raw output; auto-detect its template and export it. */
+  smart?: boolean;
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -52,8 +55,28 @@ export = function register(RED: NodeAPI): void {
       for (const f of result.failures) this.warn(f.message);
     };
 
+    /** Smart Export of a raw output (msg.payload text; hints msg.platform, msg.command, msg.captureType). */
+    const handleSmart = async (msg: NodeMessageInFlow & Record<string, unknown>, send: (m: NodeMessage) => void): Promise<void> => {
+      const text = (k: string) => (typeof msg[k] === "string" && (msg[k] as string).trim() !== "" ? (msg[k] as string) : undefined);
+      const result = smartExport(
+        msg.payload as string,
+        { platform: text("platform"), command: text("command"), captureType: text("captureType") },
+        { format: format === "csv" ? "csv" : "json", source: text("filename") ?? text("device"), listSeparator: config.listSeparator || undefined, pretty: config.pretty !== false, homeDir: config.home || undefined },
+      );
+      const common = { recordCount: result.document.record_count, template: result.document.template, score: result.document.score };
+      this.status({ fill: "green", shape: "dot", text: `${plural(result.document.record_count, "record")} (${result.document.template})` });
+      if (destination === "file") {
+        const file = path.join(dir, result.fileName);
+        await writeFileAtomic(file, [result.content]);
+        send(Object.assign(msg, common, { files: [{ path: file, recordCount: result.document.record_count }] }));
+        return;
+      }
+      send(Object.assign(msg, common, { payload: format === "csv" ? result.content : result.document, filename: result.fileName, contentType: format === "csv" ? "text/csv; charset=utf-8" : "application/json" }));
+    };
+
     const handle = async (msg: NodeMessageInFlow, send: (m: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void): Promise<void> => {
       this.status({ fill: "blue", shape: "dot", text: "exporting" });
+      if (config.smart && typeof msg.payload === "string") return handleSmart(msg as NodeMessageInFlow & Record<string, unknown>, send);
       const result = await exportParsed(msg.payload, {
         format,
         mode,

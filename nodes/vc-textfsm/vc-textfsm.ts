@@ -1,7 +1,10 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { errorMessage } from "../../lib/core/errors";
 import { type TextFsmTemplate, resolveTemplatesDir } from "../../lib/core/textfsm";
-import { type ParseMode, type ParseSettings, compileInline, countStatuses, parsePayload } from "../../lib/core/textfsm/results";
+import { type ParseMode, compileInline, countStatuses, parsePayload } from "../../lib/core/textfsm/results";
+// Registers mode "auto" (template library auto-detect) with the engine.
+import { type AutoModeSettings } from "../../lib/core/templates/auto-parse";
+import "../../lib/core/templates/auto-parse";
 
 interface VcTextfsmDef extends NodeDef {
   /** "index" (default), "template", "inline"; "auto" once the template library provides it. */
@@ -13,6 +16,12 @@ interface VcTextfsmDef extends NodeDef {
   /** Empty: $NET_TEXTFSM, then the vcTextfsmTemplatesDir setting. */
   templatesDir?: string;
   budgetMs?: string | number;
+  /** Mode "auto": platform hint (blank: the device's platform). */
+  autoPlatform?: string;
+  /** Mode "auto": capture type hint, e.g. arp, mac, routes, version (blank: none). */
+  autoCaptureType?: string;
+  /** Mode "auto": minimum score 0..1 for a detected template to be used (blank: it must fit). */
+  minScore?: string | number;
 }
 
 const MODES: readonly ParseMode[] = ["index", "template", "inline", "auto"];
@@ -33,6 +42,7 @@ export = function register(RED: NodeAPI): void {
     const settingsDir = (RED.settings as unknown as Record<string, unknown>).vcTextfsmTemplatesDir;
     const templatesDir = resolveTemplatesDir(config.templatesDir) ?? resolveTemplatesDir(typeof settingsDir === "string" ? settingsDir : undefined);
     const budget = Number(config.budgetMs);
+    const minScore = Number(config.minScore);
     let inline: TextFsmTemplate | undefined;
     let setupError: string | undefined;
     if (mode === "inline") {
@@ -42,18 +52,20 @@ export = function register(RED: NodeAPI): void {
         setupError = errorMessage(err);
       }
     }
-    const settings: ParseSettings = {
+    const settings: AutoModeSettings = {
       mode,
       templatesDir,
       template: config.template?.trim() || undefined,
       inline,
       inlineError: setupError,
       budgetMs: Number.isFinite(budget) && budget > 0 ? budget : undefined,
+      autoHints: { platform: config.autoPlatform?.trim() || undefined, captureType: config.autoCaptureType?.trim() || undefined },
+      minScore: config.minScore !== "" && Number.isFinite(minScore) && minScore > 0 ? minScore : undefined,
     };
     if (setupError) {
       this.status({ fill: "red", shape: "ring", text: "bad inline template" });
       this.error(setupError);
-    } else if (mode !== "inline" && !templatesDir) {
+    } else if (mode !== "inline" && mode !== "auto" && !templatesDir) {
       this.status({ fill: "red", shape: "ring", text: "no template directory" });
     } else {
       this.status({});

@@ -32,7 +32,7 @@ export function nextMessage<T = Record<string, unknown>>(nodeId: string, ms = 10
 
 /** Collects `count` messages arriving at a helper node. */
 export function collectMessages<T = Record<string, unknown>>(nodeId: string, count: number, ms = 20000): Promise<T[]> {
-  const node = helper.getNode(nodeId);
+  const node = helper.getNode(nodeId) as unknown as NodeJS.EventEmitter;
   const got: T[] = [];
   return new Promise<T[]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${nodeId} got ${got.length}/${count} messages within ${ms} ms`)), ms);
