@@ -1,7 +1,8 @@
+import * as fs from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { HomePaths } from "../lib/core/home";
-import { UsageError } from "../lib/core/errors";
+import { UsageError, VcError, errorMessage } from "../lib/core/errors";
 
 /** What every subcommand gets: streams, environment and the resolved data home. */
 export interface CliContext {
@@ -52,5 +53,22 @@ export class NotImplementedCommand implements CliCommand {
   async run(_args: string[], ctx: CliContext): Promise<number> {
     writeLine(ctx.stderr, `vcollector ${this.name}: not implemented yet (${this.issue})`);
     return 1;
+  }
+}
+
+/**
+ * Reads a command's text input: a file, or standard input when the argument is missing or "-".
+ * A file that cannot be read is an error naming it (exit code 1).
+ */
+export async function readTextInput(file: string | undefined, ctx: CliContext): Promise<string> {
+  if (file === undefined || file === "-") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of ctx.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    return Buffer.concat(chunks).toString("utf8");
+  }
+  try {
+    return await fs.promises.readFile(file, "utf8");
+  } catch (err) {
+    throw new VcError("not_found", `cannot read: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`, file);
   }
 }

@@ -1,9 +1,9 @@
 import * as path from "node:path";
 import { UsageError, VcError } from "../../lib/core/errors";
 import type { Device, DeviceResult } from "../../lib/core/types";
-import type { DeviceFilter } from "../../lib/core/inventory";
 import type { RunSummary } from "../../lib/core/collect";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
+import { DEVICE_FILTER_OPTIONS, filterFromOptions } from "../device-filter";
 
 const USAGE = `Usage: vcollector collect --commands "<c1>;<c2>" --capture-type <type> [options]
 
@@ -46,35 +46,10 @@ Output:
 
 Exit code: 0 when every device succeeded, 1 otherwise, 2 for a usage error.`;
 
-/** Device filter flags shared by collect and creds. */
-export const FILTER_OPTIONS = {
-  inventory: { type: "string" },
-  site: { type: "string" },
-  role: { type: "string" },
-  platform: { type: "string" },
-  vendor: { type: "string" },
-  manufacturer: { type: "string" },
-  status: { type: "string" },
-  name: { type: "string" },
-  tag: { type: "string" },
-  "credential-status": { type: "string" },
-  limit: { type: "string" },
-} as const;
+/** Device filter flags shared by collect and creds: the inventory source plus the filters. */
+export const FILTER_OPTIONS = { inventory: { type: "string" }, ...DEVICE_FILTER_OPTIONS } as const;
 
 type FilterValues = Partial<Record<keyof typeof FILTER_OPTIONS, string | boolean | undefined>>;
-
-export function filterFromOptions(v: FilterValues): DeviceFilter {
-  const { normaliseFilter } = require("../../lib/core/inventory") as typeof import("../../lib/core/inventory");
-  const raw: Record<string, unknown> = {
-    site: v.site, role: v.role, platform: v.platform, manufacturer: v.manufacturer ?? v.vendor, status: v.status,
-    name: v.name, tag: v.tag, credentialStatus: v["credential-status"], limit: v.limit,
-  };
-  try {
-    return normaliseFilter(raw, "--");
-  } catch (err) {
-    throw new UsageError((err as Error).message.replace(/^--\.(\w+)/, (_m, k: string) => `--${k === "credentialStatus" ? "credential-status" : k}`));
-  }
-}
 
 /** The selected devices, and the SQLite inventory to remember credential results in (when the source is one). */
 export interface SelectedDevices {

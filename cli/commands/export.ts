@@ -1,9 +1,7 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Readable } from "node:stream";
 import { UsageError, VcError, errorMessage } from "../../lib/core/errors";
 import { EXPORT_FORMATS, EXPORT_MODES, normaliseExportInput, renderExport, writeExport, type ExportFormat, type ExportMode, type ExportOptions } from "../../lib/core/export";
-import { parseCommandArgs, writeLine, type CliCommand, type CliContext } from "../command";
+import { parseCommandArgs, writeLine, type CliCommand, readTextInput } from "../command";
 
 const USAGE = `Usage: vcollector export --format json|ndjson|csv --input <file> [--output <file>] [options]
 
@@ -32,18 +30,6 @@ Bad input items are reported on stderr with their place (e.g. input[3].records: 
 array); the other items are exported and the exit code is 1.
 Exit codes: 0 ok, 1 failure or bad items, 2 usage error.`;
 
-async function readInput(file: string, ctx: CliContext): Promise<string> {
-  if (file === "-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of ctx.stdin as Readable) chunks.push(Buffer.from(chunk as Buffer));
-    return Buffer.concat(chunks).toString("utf8");
-  }
-  try {
-    return await fs.promises.readFile(file, "utf8");
-  } catch (err) {
-    throw new VcError("not_found", `cannot read: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`, file);
-  }
-}
 
 /** Splits an output path into the directory before the first placeholder and the pattern after it. */
 export function splitOutputPath(output: string): { dir: string; pattern: string } {
@@ -98,7 +84,7 @@ export const command: CliCommand = {
     if (values.input === undefined) throw new UsageError("--input is required (a JSON file, or - for standard input)");
     if (values.output === undefined && mode !== "combined") throw new UsageError(`--mode ${mode} writes several files: give --output with a path pattern`);
 
-    const text = await readInput(values.input, ctx);
+    const text = await readTextInput(values.input, ctx);
     const source = values.input === "-" ? "stdin" : values.input;
     let data: unknown;
     try {

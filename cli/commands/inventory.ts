@@ -3,8 +3,9 @@ import * as path from "node:path";
 import { UsageError, VcError } from "../../lib/core/errors";
 import { ensureHome } from "../../lib/core/home";
 import type { Device } from "../../lib/core/types";
-import type { DeviceFilter, Inventory } from "../../lib/core/inventory";
+import type { Inventory } from "../../lib/core/inventory";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
+import { DEVICE_FILTER_OPTIONS, filterFromOptions } from "../device-filter";
 
 type InventoryModule = typeof import("../../lib/core/inventory");
 const core = (): InventoryModule => require("../../lib/core/inventory") as InventoryModule;
@@ -37,18 +38,6 @@ Filters (list): --site, --role, --platform, --manufacturer (or --vendor), --stat
 Common: --db <file> uses another inventory file than the data home's dcim.db.
 Exit codes: 0 ok, 1 failure (bad rows, unreachable NetBox...), 2 usage error.`;
 
-const FILTER_OPTIONS = {
-  site: { type: "string" },
-  role: { type: "string" },
-  platform: { type: "string" },
-  manufacturer: { type: "string" },
-  vendor: { type: "string" },
-  status: { type: "string" },
-  name: { type: "string" },
-  tag: { type: "string" },
-  "credential-status": { type: "string" },
-  limit: { type: "string" },
-} as const;
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -57,17 +46,6 @@ function str(v: Values, key: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-function filterFrom(v: Values): DeviceFilter {
-  const raw = {
-    site: str(v, "site"), role: str(v, "role"), platform: str(v, "platform"), manufacturer: str(v, "manufacturer") ?? str(v, "vendor"),
-    status: str(v, "status"), name: str(v, "name"), tag: str(v, "tag"), credentialStatus: str(v, "credential-status"), limit: str(v, "limit"),
-  };
-  try {
-    return core().normaliseFilter(raw, "--");
-  } catch (err) {
-    throw new UsageError((err as Error).message.replace(/^--\.(\w+)/, (_m, k: string) => `--${k === "credentialStatus" ? "credential-status" : k}`));
-  }
-}
 
 function dbPath(ctx: CliContext, v: Values): string {
   return path.resolve(str(v, "db") ?? ctx.home.dcimDb);
@@ -118,8 +96,8 @@ async function init(args: string[], ctx: CliContext): Promise<number> {
 }
 
 async function list(args: string[], ctx: CliContext): Promise<number> {
-  const { values } = parseCommandArgs(args, { ...FILTER_OPTIONS, db: { type: "string" }, source: { type: "string" }, json: { type: "boolean" } }, false);
-  const filter = filterFrom(values);
+  const { values } = parseCommandArgs(args, { ...DEVICE_FILTER_OPTIONS, db: { type: "string" }, source: { type: "string" }, json: { type: "boolean" } }, false);
+  const filter = filterFromOptions(values);
   const source = str(values, "source");
   if (source && str(values, "db")) throw new UsageError("use either --db or --source, not both");
   const devices = source

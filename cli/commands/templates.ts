@@ -1,6 +1,5 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
+import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext, readTextInput } from "../command";
 import { UsageError } from "../../lib/core/errors";
 import { TemplateLibrary, type TemplateInfo, type TemplateSource } from "../../lib/core/templates/library";
 import { validateTemplateText } from "../../lib/core/templates/validate";
@@ -44,15 +43,6 @@ function sourceOption(value: string | undefined): TemplateSource | undefined {
   return value as TemplateSource;
 }
 
-async function readInput(arg: string | undefined, ctx: CliContext): Promise<string> {
-  if (arg === undefined || arg === "-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of ctx.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-    return Buffer.concat(chunks).toString("utf8");
-  }
-  if (!fs.existsSync(arg)) throw new UsageError(`no such file: ${arg}`);
-  return fs.readFileSync(arg, "utf8");
-}
 
 function openLibrary(ctx: CliContext): TemplateLibrary {
   return TemplateLibrary.open(ctx.home.templatesDb, { validate: validateTemplateText });
@@ -121,7 +111,7 @@ async function runShow(args: string[], ctx: CliContext): Promise<number> {
 async function runAdd(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { platform: { type: "string" }, command: { type: "string" } });
   if (positionals.length !== 2) throw new UsageError("expected a name and a file: vcollector templates add <name> <file|->");
-  const text = await readInput(positionals[1], ctx);
+  const text = await readTextInput(positionals[1], ctx);
   const added = withLibrary(ctx, (library) => library.addUserTemplate({ name: positionals[0], text, platform: values.platform, command: values.command }));
   writeLine(ctx.stdout, `added user template ${added.name}`);
   return 0;
@@ -133,7 +123,7 @@ async function runEdit(args: string[], ctx: CliContext): Promise<number> {
   if (positionals.length === 1 && values.platform === undefined && values.command === undefined) {
     throw new UsageError("nothing to change: give a file, --platform or --command");
   }
-  const text = positionals.length === 2 ? await readInput(positionals[1], ctx) : undefined;
+  const text = positionals.length === 2 ? await readTextInput(positionals[1], ctx) : undefined;
   const updated = withLibrary(ctx, (library) => library.updateUserTemplate(positionals[0], { text, platform: values.platform, command: values.command }));
   writeLine(ctx.stdout, `saved user template ${updated.name}`);
   return 0;
@@ -173,7 +163,7 @@ async function runDetect(args: string[], ctx: CliContext): Promise<number> {
   });
   if (positionals.length > 1) throw new UsageError("expected at most one input file (or - for stdin)");
   const top = positiveInteger(values.top, "--top", 5);
-  const output = await readInput(positionals[0], ctx);
+  const output = await readTextInput(positionals[0], ctx);
   const hints: DetectHints = { platform: values.platform, command: values.command, captureType: values.type };
   const detector = values.templates ? TemplateDetector.fromDirectory(values.templates) : detectorForHome(ctx.home, ctx.env);
   const result = detector.detect(output, hints, { top, clean: !values["no-clean"] });

@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Readable } from "node:stream";
-import { UsageError, VcError, errorMessage } from "../../lib/core/errors";
+import { UsageError, VcError } from "../../lib/core/errors";
 import { cleanOutput, loadTemplateFile, parseOutput, resolveTemplatesDir, runConformance, type ParseResult } from "../../lib/core/textfsm";
-import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
+import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext, readTextInput } from "../command";
 
 const USAGE = `Usage:
   vcollector textfsm parse (--template <file> | --platform <p> --command "<cmd>") [options] [<input>|-]
@@ -32,18 +31,6 @@ conformance  Runs the ntc-templates test suite: every <platform>/<command>/*.raw
 
 Exit codes: 0 ok (every case passed), 1 failure, 2 usage error.`;
 
-async function readInput(file: string | undefined, ctx: CliContext): Promise<string> {
-  if (file === undefined || file === "-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of ctx.stdin as Readable) chunks.push(Buffer.from(chunk as Buffer));
-    return Buffer.concat(chunks).toString("utf8");
-  }
-  try {
-    return await fs.promises.readFile(file, "utf8");
-  } catch (err) {
-    throw new VcError("not_found", `cannot read: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`, file);
-  }
-}
 
 function budget(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -68,7 +55,7 @@ async function parseCmd(args: string[], ctx: CliContext): Promise<number> {
   if (values.template === undefined && !byIndex) throw new UsageError("give --template <file>, or --platform <p> and --command \"<cmd>\"");
   if (byIndex && (values.platform === undefined || values.command === undefined)) throw new UsageError("--platform and --command go together");
   const budgetMs = budget(values.budget);
-  let text = await readInput(positionals[0], ctx);
+  let text = await readTextInput(positionals[0], ctx);
   if (values.clean) text = cleanOutput(text, { command: values.command });
   let templates: string[];
   let result: ParseResult;
