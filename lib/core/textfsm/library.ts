@@ -100,7 +100,7 @@ export function parseOutput(opts: ParseOutputOptions): { templates: string[]; re
 export function parseWithTemplates(templates: TextFsmTemplate[], output: string, budgetMs = DEFAULT_BUDGET_MS): ParseResult {
   const deadline = Date.now() + budgetMs;
   const remaining = () => Math.max(0, deadline - Date.now());
-  const first = templates[0].parse(output, { budgetMs: remaining() });
+  const first = templates[0].parse(output, { budgetMs });
   if (templates.length === 1) return first;
   let keys = templates[0].keys;
   const header = [...first.header];
