@@ -252,7 +252,9 @@ class Session implements DeviceSession {
   async start(): Promise<void> {
     const p = this.profile;
     const login: Responder[] = p.loginPrompts.map((lp, i) => ({ name: `login${i}`, re: lp.pattern, response: lp.response, max: 3 }));
-    const first = await this.wait({ tails: this.promptTails, responders: login, quietMs: this.timeouts.quietMs, timeoutMs: this.timeouts.commandMs }, "prompt");
+    // Only a candidate: the RETURN below makes the device print its prompt again, and that wait
+    // applies the full quiet window unless the same prompt comes back.
+    const first = await this.wait({ tails: this.promptTails, responders: login, quietMs: Math.min(this.timeouts.quietMs, KNOWN_PROMPT_QUIET_MS), timeoutMs: this.timeouts.commandMs }, "prompt");
     this.log(`first prompt candidate ${JSON.stringify(first.tail.trim())}`);
     // A banner line can look like a prompt: a RETURN makes the device print its real prompt again.
     this.shell.write(p.lineEnding);
