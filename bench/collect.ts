@@ -214,6 +214,7 @@ async function main(): Promise<void> {
       const floor = Math.max(collectorCpuMs, (collectorCpuMs + labCpuMs) / os.cpus().length);
       console.log(`  CPU floor         ${s(floor)}  (collector + lab CPU spread over ${os.cpus().length} cores; the collector is one thread: no schedule on this machine can be faster)`);
       console.log(`  wall / CPU floor  ${(wallMs / floor).toFixed(2)}`);
+      console.log(`  CPU floor / ideal ${(floor / ideal).toFixed(2)}  (the best wall / ideal this machine allows at this CPU cost; above 1.3 the target needs more cores or less CPU per session)`);
     }
     console.log(`  devices/s         ${(devices.length / (wallMs / 1000)).toFixed(1)}`);
     console.log(`  load average      ${runs.map((r) => r.load.toFixed(1)).join(", ")} at the start of each run; now ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
