@@ -1,5 +1,5 @@
 import * as assert from "node:assert";
-import { RegexError, compileTemplate, translatePythonRegex } from "../../../lib/core/textfsm";
+import { RegexError, compileTemplate, compilePythonRegex, translatePythonRegex } from "../../../lib/core/textfsm";
 import { REGEX_CASES } from "./semantics-cases";
 
 function js(pattern: string): string {
@@ -19,6 +19,12 @@ describe("textfsm Python regex translation", () => {
 
   it("named groups, re.match anchoring and Python's dot", () => {
     assert.strictEqual(js("(?P<A>a).b|c"), "^(?:(?<A>a)[^\\n]b|c)");
+  });
+
+  it("a re-scanned repeat that took no part leaves no internal group in the result", () => {
+    const re = compilePythonRegex("x(?:((?P<A>a)?b)+)?y");
+    assert.deepStrictEqual({ ...re.exec("xy") }, { A: undefined });
+    assert.deepStrictEqual({ ...re.exec("xabby") }, { A: "a" });
   });
 
   it("{,n}, a literal {, \\A and \\Z", () => {

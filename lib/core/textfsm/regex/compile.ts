@@ -125,6 +125,7 @@ class Rescan {
 
   apply(m: RegExpExecArray, line: string, groups: Record<string, string | undefined>): void {
     const span = m.indices?.groups?.[this.spec.wrapper];
+    delete groups[this.spec.wrapper];
     if (!span) return;
     const [start, end] = span;
     const text = line.slice(0, end);
@@ -144,7 +145,6 @@ class Rescan {
       pos += step[0].length;
     }
     for (const name of this.spec.names) groups[name] = last.get(name);
-    delete groups[this.spec.wrapper];
   }
 }
 
