@@ -18,4 +18,5 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   { files: ["**/*.mjs"], languageOptions: { sourceType: "module" } },
+  { files: ["resources/**/*.js"], languageOptions: { sourceType: "script", globals: { window: "readonly", $: "readonly" } } },
 );
