@@ -76,6 +76,11 @@ describe("test-credential buttons in the Node-RED editor (real Node-RED + chromi
         path: "", netboxUrl: "", netboxTimeout: "15", platformMap: "", site: "", role: "", platform: "", manufacturer: "", deviceStatus: "", nameRegex: "", tag: "", credentialStatus: "", limit: "",
         inline: JSON.stringify([{ name: "other", host: "127.0.0.1", port: 1, platform: "arista_eos" }, { name: dev.name, host: dev.host, port: dev.port, platform: dev.platform }]),
       },
+      {
+        id: "collect1", type: "vc-collect", z: "tab1", name: "collect", vault: "vault1", commands: "show version", captureType: "version", credential: "", discovery: false,
+        concurrency: 20, connectTimeout: 10, commandTimeout: 60, deviceTimeout: 300, delay: 0, jitter: 0.25, retries: 2, hostKeyPolicy: "tofu",
+        save: false, keepHistory: false, history: false, rememberCredentials: false, outputDir: "", home: "", x: 400, y: 100, wires: [[], []],
+      },
     ]);
   });
 
@@ -177,6 +182,35 @@ describe("test-credential buttons in the Node-RED editor (real Node-RED + chromi
 
     await page.locator("#node-input-source").selectOption("csv");
     assert.ok(await page.locator("#vc-ds-test-button").isHidden(), "no test for sources without a device list here");
+
+    await Promise.all(traffic.pending);
+    for (const secret of [LAB_PASSWORD, WRONG_PASSWORD, vault.password]) {
+      assert.ok(!(await page.content()).includes(secret), "no secret in the page");
+      assert.ok(!traffic.texts.some((t) => t.includes(secret)), "no secret in any request or vc admin response");
+    }
+    assert.deepStrictEqual(pageErrors.filter((e) => /vc-|vault|credential/i.test(e)), []);
+  });
+
+  it("collect dialog: tests a typed device with a credential of the node's vault", async () => {
+    const { page, pageErrors } = browser.session;
+    const traffic = recordTraffic(browser.session);
+    const dev = labHolder.lab.devices[0];
+    await openEditor(page, red!);
+
+    await page.locator("g.red-ui-flow-node-group#collect1 .red-ui-flow-node").dblclick();
+    await page.locator("#vc-collect-test-credential").waitFor();
+    await page.locator('#vc-collect-test-credential option[value="wrong"]').waitFor({ state: "attached" });
+    assert.deepStrictEqual(await page.locator("#vc-collect-test-credential option").allTextContents(), ["lab-admin (admin)", "wrong (admin)"]);
+    await page.locator("#vc-collect-test-host").fill(dev.host);
+    await page.locator("#vc-collect-test-port").fill(String(dev.port));
+    await page.locator("#vc-collect-test-platform").fill(dev.platform);
+
+    await page.locator("#vc-collect-test-credential").selectOption("lab-admin");
+    await page.locator("#vc-collect-test-button").click();
+    assert.match(await resultOf(page, "#vc-collect-test-result"), /^login ok \(\d+ ms\)$/);
+    await page.locator("#vc-collect-test-credential").selectOption("wrong");
+    await page.locator("#vc-collect-test-button").click();
+    assert.strictEqual(await resultOf(page, "#vc-collect-test-result"), "login failed: auth_failed");
 
     await Promise.all(traffic.pending);
     for (const secret of [LAB_PASSWORD, WRONG_PASSWORD, vault.password]) {
