@@ -51,7 +51,8 @@ function answerOf(result: DetectResult): Record<string, unknown>[] {
 
 function main(): void {
   if (!fs.existsSync(testsDir)) throw new Error(`no tests directory ${testsDir}`);
-  if (!fs.existsSync(path.join(templatesDir, "index"))) throw new Error(`no templates with an index in ${templatesDir} (pass it as the second argument)`);
+  if (!fs.existsSync(path.join(templatesDir, "index")))
+    throw new Error(`no templates with an index in ${templatesDir} (pass it as the second argument)`);
   const cases = findConformanceCases(testsDir);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "vc-bench-autodetect-"));
   try {
@@ -64,14 +65,45 @@ function main(): void {
     t = performance.now();
     const prepared = detector.prepare();
     const prepareMs = performance.now() - t;
-    console.log(`templates: ${detector.size} (${report.added} imported in ${importMs.toFixed(0)} ms; compiled and pre-filters built in ${prepareMs.toFixed(0)} ms, ${prepared.failed.length} failed to compile)`);
+    console.log(
+      `templates: ${detector.size} (${report.added} imported in ${importMs.toFixed(0)} ms; compiled and pre-filters built in ${prepareMs.toFixed(0)} ms, ${prepared.failed.length} failed to compile)`,
+    );
     console.log(`cases: ${cases.length} in ${testsDir}`);
-    console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")} at start`);
+    console.log(
+      `machine: ${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" / ")} at start`,
+    );
 
     const index = loadIndex(templatesDir);
     const modes: Mode[] = [
-      { name: "platform-hint", hints: (platform) => ({ platform }), hits: 0, fitFlagged: 0, latencies: [], cpuTimes: [], slowest: [], passedLiterals: [], survivors: [], parsed: [], misses: new Map() },
-      { name: "no-hint", hints: () => ({}), hits: 0, fitFlagged: 0, latencies: [], cpuTimes: [], slowest: [], passedLiterals: [], survivors: [], parsed: [], misses: new Map() },
+      {
+        name: "platform-hint",
+        hints: (platform) => ({ platform }),
+        hits: 0,
+        fitFlagged: 0,
+        latencies: [],
+        cpuTimes: [],
+        slowest: [],
+        passedLiterals: [],
+        survivors: [],
+        parsed: [],
+        misses: new Map(),
+      },
+      {
+        name: "no-hint",
+        hints: () => ({}),
+        hits: 0,
+        fitFlagged: 0,
+        latencies: [],
+        cpuTimes: [],
+        slowest: [],
+        passedLiterals: [],
+        survivors: [],
+        parsed: [],
+        misses: new Map(),
+      },
     ];
     const timeouts = new Map<string, number>();
     let skipped = 0;
@@ -87,7 +119,13 @@ function main(): void {
         const cpu = process.cpuUsage(cpuStart);
         mode.latencies.push(ms);
         mode.cpuTimes.push((cpu.user + cpu.system) / 1000);
-        mode.slowest.push({ ms, id: c.id, lines: raw.split("\n").length, parsed: result.stats.parsed, survivors: result.stats.survivors });
+        mode.slowest.push({
+          ms,
+          id: c.id,
+          lines: raw.split("\n").length,
+          parsed: result.stats.parsed,
+          survivors: result.stats.survivors,
+        });
         mode.slowest.sort((a, b) => b.ms - a.ms).splice(5);
         mode.passedLiterals.push(result.stats.passedLiterals);
         mode.survivors.push(result.stats.survivors);
@@ -95,7 +133,8 @@ function main(): void {
         for (const name of result.stats.timedOut) timeouts.set(name, (timeouts.get(name) ?? 0) + 1);
         skipped += result.stats.skipped;
         const top = result.ranking[0]?.template;
-        const hit = (top !== undefined && own.has(top)) || compareWithReference(answerOf(result), expected, 1).length === 0;
+        const hit =
+          (top !== undefined && own.has(top)) || compareWithReference(answerOf(result), expected, 1).length === 0;
         if (hit) {
           mode.hits++;
           if (result.fits) mode.fitFlagged++;
@@ -109,16 +148,26 @@ function main(): void {
 
     for (const mode of modes) {
       const lat = [...mode.latencies].sort((a, b) => a - b);
-      console.log(`\n--- ${mode.name}: ${mode.hits}/${cases.length} hits (${mode.fitFlagged} of them flagged as fitting)`);
+      console.log(
+        `\n--- ${mode.name}: ${mode.hits}/${cases.length} hits (${mode.fitFlagged} of them flagged as fitting)`,
+      );
       const spread = (values: number[]) => {
         const sorted = [...values].sort((a, b) => a - b);
         return `p50 ${quantile(sorted, 0.5)}, p95 ${quantile(sorted, 0.95)}, max ${sorted[sorted.length - 1]}`;
       };
-      console.log(`templates per output (of ${detector.size}): passing the literal pre-filter ${spread(mode.passedLiterals)}; surviving the walk ${spread(mode.survivors)}; parsed ${spread(mode.parsed)}`);
+      console.log(
+        `templates per output (of ${detector.size}): passing the literal pre-filter ${spread(mode.passedLiterals)}; surviving the walk ${spread(mode.survivors)}; parsed ${spread(mode.parsed)}`,
+      );
       const cpu = [...mode.cpuTimes].sort((a, b) => a - b);
-      console.log(`latency p50 ${quantile(lat, 0.5).toFixed(1)} ms p95 ${quantile(lat, 0.95).toFixed(1)} ms max ${lat[lat.length - 1].toFixed(1)} ms`);
-      console.log(`cpu time p50 ${quantile(cpu, 0.5).toFixed(1)} ms p95 ${quantile(cpu, 0.95).toFixed(1)} ms max ${cpu[cpu.length - 1].toFixed(1)} ms (wall time above it is time the machine gave to other processes)`);
-      console.log(`slowest: ${mode.slowest.map((s) => `${s.id} ${s.ms.toFixed(1)} ms (${s.lines} lines, ${s.survivors} walked through, ${s.parsed} parsed)`).join("; ")}`);
+      console.log(
+        `latency p50 ${quantile(lat, 0.5).toFixed(1)} ms p95 ${quantile(lat, 0.95).toFixed(1)} ms max ${lat[lat.length - 1].toFixed(1)} ms`,
+      );
+      console.log(
+        `cpu time p50 ${quantile(cpu, 0.5).toFixed(1)} ms p95 ${quantile(cpu, 0.95).toFixed(1)} ms max ${cpu[cpu.length - 1].toFixed(1)} ms (wall time above it is time the machine gave to other processes)`,
+      );
+      console.log(
+        `slowest: ${mode.slowest.map((s) => `${s.id} ${s.ms.toFixed(1)} ms (${s.lines} lines, ${s.survivors} walked through, ${s.parsed} parsed)`).join("; ")}`,
+      );
       const platforms = [...mode.misses.keys()].sort();
       for (const platform of platforms) {
         const misses = mode.misses.get(platform)!;
@@ -126,15 +175,24 @@ function main(): void {
         for (const miss of misses) console.log(`    ${miss}`);
       }
     }
-    console.log(`\nload average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")}`);
+    console.log(
+      `\nload average at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" / ")}`,
+    );
     const slow = [...timeouts.entries()].sort((a, b) => b[1] - a[1]);
-    console.log(`\nparses that ran out of their budget: ${slow.length === 0 ? "none" : slow.map(([n, k]) => `${n} ×${k}`).join(", ")}; survivors skipped for lack of time: ${skipped}`);
+    console.log(
+      `\nparses that ran out of their budget: ${slow.length === 0 ? "none" : slow.map(([n, k]) => `${n} ×${k}`).join(", ")}; survivors skipped for lack of time: ${skipped}`,
+    );
     const [hinted, unhinted] = modes;
     const pct = (m: Mode) => ((100 * m.hits) / cases.length).toFixed(1);
     const lat = [...unhinted.latencies].sort((a, b) => a - b);
     console.log(`accuracy platform-hint: ${pct(hinted)} %`);
     console.log(`accuracy no-hint: ${pct(unhinted)} %`);
-    console.log(`latency p50 ${quantile(lat, 0.5).toFixed(1)} ms p95 ${quantile(lat, 0.95).toFixed(1)} ms max ${lat[lat.length - 1].toFixed(1)} ms`);
+    console.log(
+      `latency p50 ${quantile(lat, 0.5).toFixed(1)} ms p95 ${quantile(lat, 0.95).toFixed(1)} ms max ${lat[lat.length - 1].toFixed(1)} ms`,
+    );
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }

@@ -35,12 +35,26 @@ const USERNAME = "bench";
 const PASSWORD = "bench-lab-password";
 
 interface Options {
-  devices: number; concurrency: number; latencyMs: number; jitterMs: number; runs: number;
-  netmikoDevices: number; netmiko: boolean; labCpuProf?: string;
+  devices: number;
+  concurrency: number;
+  latencyMs: number;
+  jitterMs: number;
+  runs: number;
+  netmikoDevices: number;
+  netmiko: boolean;
+  labCpuProf?: string;
 }
 
 function options(argv: string[]): Options {
-  const o: Options = { devices: 1000, concurrency: 100, latencyMs: 50, jitterMs: 0, runs: 3, netmikoDevices: 100, netmiko: true };
+  const o: Options = {
+    devices: 1000,
+    concurrency: 100,
+    latencyMs: 50,
+    jitterMs: 0,
+    runs: 3,
+    netmikoDevices: 100,
+    netmiko: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => Number(argv[++i]);
@@ -56,13 +70,18 @@ function options(argv: string[]): Options {
   return o;
 }
 
-interface LabProcess { child: ChildProcess; devices: Array<{ name: string; platform: string; host: string; port: number }>; startMs: number; stop(): Promise<void> }
+interface LabProcess {
+  child: ChildProcess;
+  devices: Array<{ name: string; platform: string; host: string; port: number }>;
+  startMs: number;
+  stop(): Promise<void>;
+}
 
 /** Starts the lab in a child process and waits for its device list. */
 async function startLabProcess(o: Options, dir: string): Promise<LabProcess> {
   const out = path.join(dir, "lab-devices.json");
   const script = `
-    const { startLab } = require(${JSON.stringify(path.join(ROOT, "lib/core/lab"))});
+    const { startLab } = require(${JSON.stringify(path.join(ROOT, "lib/lab"))});
     const fs = require("node:fs");
     (async () => {
       const t0 = Date.now();
@@ -75,11 +94,17 @@ async function startLabProcess(o: Options, dir: string): Promise<LabProcess> {
       process.stdin.on("end", stop);
       process.stdin.resume();
     })().catch((e) => { console.error(e); process.exit(1); });`;
-  const child = spawn(process.execPath, [...(o.labCpuProf ? ["--cpu-prof", "--cpu-prof-dir", o.labCpuProf] : []), "--require", "tsx/cjs", "-e", script], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    [...(o.labCpuProf ? ["--cpu-prof", "--cpu-prof-dir", o.labCpuProf] : []), "--require", "tsx/cjs", "-e", script],
+    { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const ready = await new Promise<number>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
-    lines.on("line", (line) => { if (line.startsWith("READY ")) resolve(Number(line.slice(6))); });
+    lines.on("line", (line) => {
+      if (line.startsWith("READY ")) resolve(Number(line.slice(6)));
+    });
     child.once("exit", (code) => reject(new Error(`the lab process exited with ${code}`)));
   });
   return {
@@ -111,18 +136,34 @@ async function pinAll(devices: Device[], file: string): Promise<void> {
   });
   fs.writeFileSync(file, lines.join("\n") + "\n", { mode: 0o600 });
   const check = new KnownHostsStore(file);
-  if (devices.some((d) => check.get(d.host, d.port).length !== 1)) throw new Error("pinning the lab's host keys failed");
+  if (devices.some((d) => check.get(d.host, d.port).length !== 1))
+    throw new Error("pinning the lab's host keys failed");
 }
 
-async function collectRun(devices: Device[], vault: Vault, dir: string, concurrency: number, knownHosts: string, jitterMs = 0): Promise<{ summary: RunSummary; wallMs: number; peakRss: number }> {
+async function collectRun(
+  devices: Device[],
+  vault: Vault,
+  dir: string,
+  concurrency: number,
+  knownHosts: string,
+  jitterMs = 0,
+): Promise<{ summary: RunSummary; wallMs: number; peakRss: number }> {
   const history = CollectorDb.open(path.join(dir, "collector.db"));
   // memoryUsage.rss() reads only the RSS (memoryUsage() also walks the V8 heap spaces).
   let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 100);
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 100);
   const t0 = performance.now();
   try {
     const summary = await runCollection({
-      devices, commands: COMMANDS, captureType: "bench", credentials: vault, concurrency, jitterMs, history,
+      devices,
+      commands: COMMANDS,
+      captureType: "bench",
+      credentials: vault,
+      concurrency,
+      jitterMs,
+      history,
       store: new CaptureStore({ collections: path.join(dir, "collections") }),
       hostKeys: { policy: "tofu", store: new KnownHostsStore(knownHosts) },
     });
@@ -137,13 +178,31 @@ function netmikoAvailable(): boolean {
   return fs.existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import netmiko"], { stdio: "ignore" }).status === 0;
 }
 
-function runNetmiko(devices: LabProcess["devices"]): { wall_s: number; ok: number; failed: number; errors: Record<string, number>; device_s: number[] } {
+function runNetmiko(devices: LabProcess["devices"]): {
+  wall_s: number;
+  ok: number;
+  failed: number;
+  errors: Record<string, number>;
+  device_s: number[];
+} {
   const job = {
-    devices: devices.map((d) => ({ name: d.name, host: d.host, port: d.port, device_type: d.platform, username: USERNAME, password: PASSWORD })),
+    devices: devices.map((d) => ({
+      name: d.name,
+      host: d.host,
+      port: d.port,
+      device_type: d.platform,
+      username: USERNAME,
+      password: PASSWORD,
+    })),
     commands: COMMANDS,
     threads: 12,
   };
-  const r = spawnSync(PYTHON, [path.join(ROOT, "bench", "netmiko_collect.py")], { input: JSON.stringify(job), encoding: "utf8", timeout: 30 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(PYTHON, [path.join(ROOT, "bench", "netmiko_collect.py")], {
+    input: JSON.stringify(job),
+    encoding: "utf8",
+    timeout: 30 * 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`netmiko collector failed (exit ${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -169,21 +228,36 @@ async function main(): Promise<void> {
   try {
     vault.add({ name: "bench", username: USERNAME, password: PASSWORD, isDefault: true });
     const devices = asDevices(lab);
-    console.log(`lab: ${devices.length} devices (${PLATFORMS.join(", ")}), ${o.latencyMs} ms latency per command, started in ${s(lab.startMs)} (separate process)`);
-    console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+    console.log(
+      `lab: ${devices.length} devices (${PLATFORMS.join(", ")}), ${o.latencyMs} ms latency per command, started in ${s(lab.startMs)} (separate process)`,
+    );
+    console.log(
+      `machine: ${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}`,
+    );
 
     const knownHosts = path.join(dir, "known_hosts");
     await pinAll(devices, knownHosts);
     // T1: one device alone (median of 5 devices, after a warm-up login).
     await collectRun(devices.slice(0, 1), vault, path.join(dir, "warm"), 1, knownHosts);
     const singles: number[] = [];
-    for (let i = 1; i <= 5; i++) singles.push((await collectRun([devices[i]], vault, path.join(dir, `t1-${i}`), 1, knownHosts)).wallMs);
+    for (let i = 1; i <= 5; i++)
+      singles.push((await collectRun([devices[i]], vault, path.join(dir, `t1-${i}`), 1, knownHosts)).wallMs);
     const t1 = median(singles);
 
     const waves = Math.ceil(devices.length / o.concurrency);
     // The start jitter delays each device by up to jitterMs: the latency-bound ideal includes it.
     const ideal = waves * COMMANDS.length * o.latencyMs + o.jitterMs;
-    const runs: Array<{ wallMs: number; peakRss: number; collectorCpuMs: number; labCpuMs?: number; load: number; summary: RunSummary }> = [];
+    const runs: Array<{
+      wallMs: number;
+      peakRss: number;
+      collectorCpuMs: number;
+      labCpuMs?: number;
+      load: number;
+      summary: RunSummary;
+    }> = [];
     for (let r = 0; r < o.runs; r++) {
       global.gc?.();
       const load = os.loadavg()[0];
@@ -193,7 +267,9 @@ async function main(): Promise<void> {
       const cpu = process.cpuUsage(cpu0);
       const labCpuMs = labCpu0 === undefined ? undefined : processCpuMs(lab.child.pid)! - labCpu0;
       runs.push({ ...run, collectorCpuMs: (cpu.user + cpu.system) / 1000, labCpuMs, load });
-      console.log(`  run ${r + 1}/${o.runs}: wall ${s(run.wallMs)}, collector CPU ${(runs[r].collectorCpuMs / devices.length).toFixed(2)} ms/device${labCpuMs === undefined ? "" : `, lab CPU ${(labCpuMs / devices.length).toFixed(2)} ms/device`}, ${run.summary.ok} ok, load ${load.toFixed(1)}`);
+      console.log(
+        `  run ${r + 1}/${o.runs}: wall ${s(run.wallMs)}, collector CPU ${(runs[r].collectorCpuMs / devices.length).toFixed(2)} ms/device${labCpuMs === undefined ? "" : `, lab CPU ${(labCpuMs / devices.length).toFixed(2)} ms/device`}, ${run.summary.ok} ok, load ${load.toFixed(1)}`,
+      );
     }
     const wallMs = median(runs.map((r) => r.wallMs));
     const collectorCpuMs = median(runs.map((r) => r.collectorCpuMs));
@@ -201,23 +277,44 @@ async function main(): Promise<void> {
     const peakRss = Math.max(...runs.map((r) => r.peakRss));
     const notOk = runs.map((r) => r.summary.failed + r.summary.partial);
     const scaling = waves * t1;
-    console.log(`\nvc-collect: ${devices.length} devices × ${COMMANDS.length} commands, concurrency ${o.concurrency}, start jitter ${o.jitterMs} ms (medians of ${runs.length} runs)`);
-    console.log(`  result            ${runs.map((r) => `${r.summary.ok} ok`).join(", ")}; not ok ${notOk.join(", ")} ${JSON.stringify(runs[runs.length - 1].summary.errorCounts)}`);
+    console.log(
+      `\nvc-collect: ${devices.length} devices × ${COMMANDS.length} commands, concurrency ${o.concurrency}, start jitter ${o.jitterMs} ms (medians of ${runs.length} runs)`,
+    );
+    console.log(
+      `  result            ${runs.map((r) => `${r.summary.ok} ok`).join(", ")}; not ok ${notOk.join(", ")} ${JSON.stringify(runs[runs.length - 1].summary.errorCounts)}`,
+    );
     console.log(`  wall              ${s(wallMs)}  (runs: ${runs.map((r) => s(r.wallMs)).join(", ")})`);
-    console.log(`  ideal             ${s(ideal)}  (ceil(${devices.length}/${o.concurrency}) × ${COMMANDS.length} commands × ${o.latencyMs} ms + ${o.jitterMs} ms jitter)`);
+    console.log(
+      `  ideal             ${s(ideal)}  (ceil(${devices.length}/${o.concurrency}) × ${COMMANDS.length} commands × ${o.latencyMs} ms + ${o.jitterMs} ms jitter)`,
+    );
     console.log(`  wall / ideal      ${(wallMs / ideal).toFixed(2)}  (target ≤ 1.3)`);
-    console.log(`  one device (T1)   ${s(t1)}  (login, prompt, paging off, ${COMMANDS.length} commands, logout; median of 5)`);
-    console.log(`  wall / (waves×T1) ${(wallMs / scaling).toFixed(2)}  (pool scaling: 1.0 = perfectly parallel sessions)`);
+    console.log(
+      `  one device (T1)   ${s(t1)}  (login, prompt, paging off, ${COMMANDS.length} commands, logout; median of 5)`,
+    );
+    console.log(
+      `  wall / (waves×T1) ${(wallMs / scaling).toFixed(2)}  (pool scaling: 1.0 = perfectly parallel sessions)`,
+    );
     console.log(`  peak RSS          ${(peakRss / 1048576).toFixed(0)} MB  (target ≤ 400 MB)`);
-    console.log(`  CPU per device    collector ${(collectorCpuMs / devices.length).toFixed(2)} ms${labCpuMs === undefined ? "" : `, lab ${(labCpuMs / devices.length).toFixed(2)} ms`} (SSH handshake and session work)`);
+    console.log(
+      `  CPU per device    collector ${(collectorCpuMs / devices.length).toFixed(2)} ms${labCpuMs === undefined ? "" : `, lab ${(labCpuMs / devices.length).toFixed(2)} ms`} (SSH handshake and session work)`,
+    );
     if (labCpuMs !== undefined) {
       const floor = Math.max(collectorCpuMs, (collectorCpuMs + labCpuMs) / os.cpus().length);
-      console.log(`  CPU floor         ${s(floor)}  (collector + lab CPU spread over ${os.cpus().length} cores; the collector is one thread: no schedule on this machine can be faster)`);
+      console.log(
+        `  CPU floor         ${s(floor)}  (collector + lab CPU spread over ${os.cpus().length} cores; the collector is one thread: no schedule on this machine can be faster)`,
+      );
       console.log(`  wall / CPU floor  ${(wallMs / floor).toFixed(2)}`);
-      console.log(`  CPU floor / ideal ${(floor / ideal).toFixed(2)}  (the best wall / ideal this machine allows at this CPU cost; above 1.3 the target needs more cores or less CPU per session)`);
+      console.log(
+        `  CPU floor / ideal ${(floor / ideal).toFixed(2)}  (the best wall / ideal this machine allows at this CPU cost; above 1.3 the target needs more cores or less CPU per session)`,
+      );
     }
     console.log(`  devices/s         ${(devices.length / (wallMs / 1000)).toFixed(1)}`);
-    console.log(`  load average      ${runs.map((r) => r.load.toFixed(1)).join(", ")} at the start of each run; now ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+    console.log(
+      `  load average      ${runs.map((r) => r.load.toFixed(1)).join(", ")} at the start of each run; now ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}`,
+    );
 
     if (!o.netmiko) return;
     if (!netmikoAvailable()) {
@@ -228,12 +325,20 @@ async function main(): Promise<void> {
     const nm = runNetmiko(subset);
     const nmPerDevice = median(nm.device_s) * 1000;
     const extrapolated = (nm.wall_s * 1000 * devices.length) / subset.length;
-    console.log(`\nnetmiko 2.4.2 collector, 12 threads (VelocityCollector's default), ${subset.length} of the same devices`);
+    console.log(
+      `\nnetmiko 2.4.2 collector, 12 threads (VelocityCollector's default), ${subset.length} of the same devices`,
+    );
     console.log(`  result            ${nm.ok} ok, ${nm.failed} failed ${JSON.stringify(nm.errors)}`);
     console.log(`  wall              ${s(nm.wall_s * 1000)}  (median per device ${s(nmPerDevice)})`);
-    console.log(`  extrapolated      ${s(extrapolated)} for ${devices.length} devices (linear: 12 threads do ${devices.length}/12 rounds)`);
-    console.log(`  speed-up          ${(extrapolated / wallMs).toFixed(1)}×  vc-collect at concurrency ${o.concurrency} vs netmiko at 12 threads (target ≥ 20×)`);
-    console.log(`  same-threads      ${((nm.wall_s * 1000) / (await collectRun(devices.slice(0, subset.length), vault, path.join(dir, "nm-same"), 12, knownHosts)).wallMs).toFixed(1)}×  vc-collect at concurrency 12 on the same ${subset.length} devices`);
+    console.log(
+      `  extrapolated      ${s(extrapolated)} for ${devices.length} devices (linear: 12 threads do ${devices.length}/12 rounds)`,
+    );
+    console.log(
+      `  speed-up          ${(extrapolated / wallMs).toFixed(1)}×  vc-collect at concurrency ${o.concurrency} vs netmiko at 12 threads (target ≥ 20×)`,
+    );
+    console.log(
+      `  same-threads      ${((nm.wall_s * 1000) / (await collectRun(devices.slice(0, subset.length), vault, path.join(dir, "nm-same"), 12, knownHosts)).wallMs).toFixed(1)}×  vc-collect at concurrency 12 on the same ${subset.length} devices`,
+    );
   } finally {
     vault.close();
     await lab.stop();

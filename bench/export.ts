@@ -32,13 +32,22 @@ function records(device: number, count: number): Record<string, unknown>[] {
 
 function fleet(): ExportSet[] {
   const input = [];
-  for (let d = 0; d < DEVICES; d++) input.push({ device: `dev-${d}`, command: "show ip arp", platform: "cisco_ios", template: "cisco_ios_show_ip_arp.textfsm", records: records(d, RECORDS / DEVICES) });
+  for (let d = 0; d < DEVICES; d++)
+    input.push({
+      device: `dev-${d}`,
+      command: "show ip arp",
+      platform: "cisco_ios",
+      template: "cisco_ios_show_ip_arp.textfsm",
+      records: records(d, RECORDS / DEVICES),
+    });
   const { sets, problems } = normaliseExportInput(input);
   if (problems.length > 0) throw new Error(`fixture: ${problems[0].where}: ${problems[0].message}`);
   return sets;
 }
 
-async function median(fn: () => Promise<number | void> | number | void): Promise<{ median: number; min: number; max: number; last: number | void }> {
+async function median(
+  fn: () => Promise<number | void> | number | void,
+): Promise<{ median: number; min: number; max: number; last: number | void }> {
   const times: number[] = [];
   let last = await fn();
   for (let r = 0; r < RUNS; r++) {
@@ -53,21 +62,28 @@ async function median(fn: () => Promise<number | void> | number | void): Promise
 function line(label: string, t: { median: number; min: number; max: number }, bytes: number, target?: number): boolean {
   const ok = target === undefined || t.median <= target;
   const verdict = target === undefined ? "" : `  target <= ${target} ms: ${ok ? "PASS" : "FAIL"}`;
-  console.log(`${label.padEnd(28)} median ${t.median.toFixed(0).padStart(5)} ms  (min ${t.min.toFixed(0)}, max ${t.max.toFixed(0)})  ${(bytes / 1024 / 1024).toFixed(1)} MiB  ${((RECORDS / t.median) * 1000).toFixed(0)} records/s${verdict}`);
+  console.log(
+    `${label.padEnd(28)} median ${t.median.toFixed(0).padStart(5)} ms  (min ${t.min.toFixed(0)}, max ${t.max.toFixed(0)})  ${(bytes / 1024 / 1024).toFixed(1)} MiB  ${((RECORDS / t.median) * 1000).toFixed(0)} records/s${verdict}`,
+  );
   return ok;
 }
 
 async function main(): Promise<void> {
   const sets = fleet();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vc-bench-export-"));
-  console.log(`${RECORDS} records from ${DEVICES} devices, combined export; warm-up run not counted, ${RUNS} timed runs each`);
+  console.log(
+    `${RECORDS} records from ${DEVICES} devices, combined export; warm-up run not counted, ${RUNS} timed runs each`,
+  );
   let ok = true;
   try {
     const inMemory = async (format: ExportFormat) => {
       const [out] = renderExport(sets, { format });
-      return typeof out.content === "string" ? Buffer.byteLength(out.content) : Buffer.byteLength(JSON.stringify(out.content));
+      return typeof out.content === "string"
+        ? Buffer.byteLength(out.content)
+        : Buffer.byteLength(JSON.stringify(out.content));
     };
-    const toFile = async (format: ExportFormat) => (await writeExport(sets, { format, dir, pathPattern: `bench.${format}` })).files[0].bytes;
+    const toFile = async (format: ExportFormat) =>
+      (await writeExport(sets, { format, dir, pathPattern: `bench.${format}` })).files[0].bytes;
 
     const csvMem = await median(() => inMemory("csv"));
     ok = line("CSV, in memory", csvMem, csvMem.last as number, CSV_TARGET_MS) && ok;

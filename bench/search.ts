@@ -25,7 +25,14 @@ function captureText(type: string, device: number): string {
     let line: string;
     switch (type) {
       case "config":
-        line = i % 4 === 0 ? `interface GigabitEthernet${i % 4}/0/${i % 48}` : i % 4 === 1 ? ` description link to sw-${device}-${i} uplink` : i % 4 === 2 ? ` ip address 10.${a}.${b}.1 255.255.255.0` : " no shutdown";
+        line =
+          i % 4 === 0
+            ? `interface GigabitEthernet${i % 4}/0/${i % 48}`
+            : i % 4 === 1
+              ? ` description link to sw-${device}-${i} uplink`
+              : i % 4 === 2
+                ? ` ip address 10.${a}.${b}.1 255.255.255.0`
+                : " no shutdown";
         break;
       case "arp":
         line = `Internet  10.${a}.${b}.${i % 250}   ${i % 240}   aabb.cc${(device % 256).toString(16).padStart(2, "0")}.${(i % 65536).toString(16).padStart(4, "0")}  ARPA   Vlan${i % 400}`;
@@ -87,11 +94,23 @@ async function main(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "vc-bench-search-"));
   try {
     const g = generate(root);
-    console.log(`generated ${g.files} files, ${(g.bytes / 1024 / 1024).toFixed(0)} MiB in ${(g.ms / 1000).toFixed(1)} s (warm-up run not counted, ${RUNS} timed runs each)`);
+    console.log(
+      `generated ${g.files} files, ${(g.bytes / 1024 / 1024).toFixed(0)} MiB in ${(g.ms / 1000).toFixed(1)} s (warm-up run not counted, ${RUNS} timed runs each)`,
+    );
     const results = [
       await time("literal 'needle' (case-insensitive)", { collections: root, pattern: "needle" }),
-      await time("regex CHG-\\d+-NEEDLE\\b", { collections: root, pattern: "CHG-\\d+-NEEDLE\\b", regex: true, caseSensitive: true }),
-      await time("regex ^interface Gi.*/4[0-7]$", { collections: root, pattern: "^interface Gi.*/4[0-7]$", regex: true, maxResults: 100000 }),
+      await time("regex CHG-\\d+-NEEDLE\\b", {
+        collections: root,
+        pattern: "CHG-\\d+-NEEDLE\\b",
+        regex: true,
+        caseSensitive: true,
+      }),
+      await time("regex ^interface Gi.*/4[0-7]$", {
+        collections: root,
+        pattern: "^interface Gi.*/4[0-7]$",
+        regex: true,
+        maxResults: 100000,
+      }),
     ];
     if (results.some((ok) => !ok)) process.exitCode = 1;
   } finally {

@@ -8,7 +8,13 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { TemplateIndex, compileTemplate, findConformanceCases, parseWithTemplates, type TextFsmTemplate } from "../lib/core/textfsm";
+import {
+  TemplateIndex,
+  compileTemplate,
+  findConformanceCases,
+  parseWithTemplates,
+  type TextFsmTemplate,
+} from "../lib/core/textfsm";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -30,7 +36,9 @@ function parseArgs(): { testsDir: string; templatesDir: string } {
   const t = args.indexOf("--templates");
   const templatesArg = t >= 0 ? args[t + 1] : undefined;
   const positional = args.filter((a, i) => !a.startsWith("--") && (t < 0 || (i !== t + 1 && i !== t)));
-  const testsDir = path.resolve(positional[0] ?? path.resolve(__dirname, "..", "..", "shared", "ntc-templates", "tests"));
+  const testsDir = path.resolve(
+    positional[0] ?? path.resolve(__dirname, "..", "..", "shared", "ntc-templates", "tests"),
+  );
   const templatesDir = path.resolve(templatesArg ?? path.join(testsDir, "..", "templates"));
   return { testsDir, templatesDir };
 }
@@ -40,7 +48,11 @@ function runReference(templatesDir: string, caseList: string): Record<string, nu
   const probe = spawnSync(PYTHON, ["-c", "import textfsm"], { encoding: "utf8" });
   if (probe.status !== 0) return "Python textfsm is not installed (Debian package python3-textfsm)";
   const script = path.join(__dirname, "textfsm_ref.py");
-  const r = spawnSync(PYTHON, [script, templatesDir, caseList], { encoding: "utf8", maxBuffer: 1 << 24, timeout: 900_000 });
+  const r = spawnSync(PYTHON, [script, templatesDir, caseList], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+    timeout: 900_000,
+  });
   if (r.status !== 0) return `reference run failed: ${r.stderr.trim().split("\n").pop()}`;
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, number>;
 }
@@ -48,7 +60,10 @@ function runReference(templatesDir: string, caseList: string): Record<string, nu
 function main(): void {
   const { testsDir, templatesDir } = parseArgs();
   const cases = findConformanceCases(testsDir);
-  const names = fs.readdirSync(templatesDir).filter((f) => f.endsWith(".textfsm")).sort();
+  const names = fs
+    .readdirSync(templatesDir)
+    .filter((f) => f.endsWith(".textfsm"))
+    .sort();
   const texts = new Map(names.map((n) => [n, fs.readFileSync(path.join(templatesDir, n), "utf8")]));
   const outputs = cases.map((c) => fs.readFileSync(c.raw, "utf8").replace(/\r\n?/g, "\n"));
   console.log(`corpus: ${names.length} templates, ${cases.length} cases (${testsDir})`);
@@ -73,7 +88,9 @@ function main(): void {
     return { records, errors };
   });
   const ours = { wallMs: compile.wallMs + parse.wallMs, cpuMs: compile.cpuMs + parse.cpuMs };
-  console.log(`ours: compile ${compile.wallMs.toFixed(0)} ms, parse ${parse.wallMs.toFixed(0)} ms (index lookup + parse of every case), total ${ours.wallMs.toFixed(0)} ms wall, ${ours.cpuMs.toFixed(0)} ms CPU; ${counts.records} records, ${counts.errors} errors`);
+  console.log(
+    `ours: compile ${compile.wallMs.toFixed(0)} ms, parse ${parse.wallMs.toFixed(0)} ms (index lookup + parse of every case), total ${ours.wallMs.toFixed(0)} ms wall, ${ours.cpuMs.toFixed(0)} ms CPU; ${counts.records} records, ${counts.errors} errors`,
+  );
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vc-bench-textfsm-"));
   try {
@@ -86,8 +103,12 @@ function main(): void {
     }
     const refWall = ref.compile_wall + ref.parse_wall;
     const refCpu = ref.compile_cpu + ref.parse_cpu;
-    console.log(`reference (Python textfsm ${ref.textfsm}): compile ${ref.compile_wall.toFixed(2)} s, parse ${ref.parse_wall.toFixed(2)} s (clitable, as ntc-templates parses), total ${refWall.toFixed(2)} s wall, ${refCpu.toFixed(2)} s CPU; ${ref.records} records, ${ref.errors} errors`);
-    console.log(`ratio ours/reference: ${(ours.wallMs / 1000 / refWall).toFixed(3)} wall, ${(ours.cpuMs / 1000 / refCpu).toFixed(3)} CPU (target <= 0.1)`);
+    console.log(
+      `reference (Python textfsm ${ref.textfsm}): compile ${ref.compile_wall.toFixed(2)} s, parse ${ref.parse_wall.toFixed(2)} s (clitable, as ntc-templates parses), total ${refWall.toFixed(2)} s wall, ${refCpu.toFixed(2)} s CPU; ${ref.records} records, ${ref.errors} errors`,
+    );
+    console.log(
+      `ratio ours/reference: ${(ours.wallMs / 1000 / refWall).toFixed(3)} wall, ${(ours.cpuMs / 1000 / refCpu).toFixed(3)} CPU (target <= 0.1)`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -24,10 +24,18 @@ async function main(): Promise<void> {
 
     t = process.hrtime.bigint();
     for (let i = 0; i < COUNT; i++) {
-      vault.add({ name: `cred-${i}`, username: `user-${i}`, password: `password-${i}`, enableSecret: `enable-${i}`, isDefault: i === 0 });
+      vault.add({
+        name: `cred-${i}`,
+        username: `user-${i}`,
+        password: `password-${i}`,
+        enableSecret: `enable-${i}`,
+        isDefault: i === 0,
+      });
     }
     const addMs = ms(t);
-    console.log(`add ${COUNT} credentials:                   ${addMs.toFixed(0)} ms (${(addMs / COUNT).toFixed(2)} ms each)`);
+    console.log(
+      `add ${COUNT} credentials:                   ${addMs.toFixed(0)} ms (${(addMs / COUNT).toFixed(2)} ms each)`,
+    );
     vault.setFallbackOrder(Array.from({ length: 20 }, (_, i) => `cred-${i * 7 + 1}`));
     vault.close();
 
@@ -41,19 +49,25 @@ async function main(): Promise<void> {
     const ticker = setInterval(() => ticks++, 10);
     await reopened.unlockAsync(MASTER);
     clearInterval(ticker);
-    console.log(`unlock, thread pool:                    ${ms(t).toFixed(0)} ms (event loop ticked ${ticks}x meanwhile)`);
+    console.log(
+      `unlock, thread pool:                    ${ms(t).toFixed(0)} ms (event loop ticked ${ticks}x meanwhile)`,
+    );
 
     const GETS = 10_000;
     t = process.hrtime.bigint();
     for (let i = 0; i < GETS; i++) reopened.get(`cred-${i % COUNT}`);
     const getMs = ms(t);
-    console.log(`get() x ${GETS} on ${COUNT} credentials:       ${getMs.toFixed(0)} ms (${((GETS / getMs) * 1000).toFixed(0)} /s)`);
+    console.log(
+      `get() x ${GETS} on ${COUNT} credentials:       ${getMs.toFixed(0)} ms (${((GETS / getMs) * 1000).toFixed(0)} /s)`,
+    );
 
     const CHAINS = 1_000;
     t = process.hrtime.bigint();
     for (let i = 0; i < CHAINS; i++) reopened.fallbackChain();
     const chainMs = ms(t);
-    console.log(`fallbackChain() (21 creds) x ${CHAINS}:     ${chainMs.toFixed(0)} ms (${(chainMs / CHAINS).toFixed(3)} ms each)`);
+    console.log(
+      `fallbackChain() (21 creds) x ${CHAINS}:     ${chainMs.toFixed(0)} ms (${(chainMs / CHAINS).toFixed(3)} ms each)`,
+    );
 
     t = process.hrtime.bigint();
     reopened.changePassword("bench-new-master-password");

@@ -46,7 +46,11 @@ export function printJson(stream: Writable, value: unknown): void {
 }
 
 export class NotImplementedCommand implements CliCommand {
-  constructor(readonly name: string, readonly summary: string, private readonly issue: string) {}
+  constructor(
+    readonly name: string,
+    readonly summary: string,
+    private readonly issue: string,
+  ) {}
   get usage(): string {
     return `vcollector ${this.name}: not implemented yet (${this.issue}).`;
   }

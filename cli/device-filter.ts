@@ -17,18 +17,31 @@ export const DEVICE_FILTER_OPTIONS = {
 
 type Values = Record<string, string | boolean | undefined>;
 
-const str = (v: Values, key: string): string | undefined => (typeof v[key] === "string" ? (v[key] as string) : undefined);
+const str = (v: Values, key: string): string | undefined =>
+  typeof v[key] === "string" ? (v[key] as string) : undefined;
 
 /** The DeviceFilter the flags describe, validated by the inventory's one filter implementation. */
 export function filterFromOptions(v: Values): DeviceFilter {
   const { normaliseFilter } = require("../lib/core/inventory") as typeof import("../lib/core/inventory");
   const raw = {
-    site: str(v, "site"), role: str(v, "role"), platform: str(v, "platform"), manufacturer: str(v, "manufacturer") ?? str(v, "vendor"),
-    status: str(v, "status"), name: str(v, "name"), tag: str(v, "tag"), credentialStatus: str(v, "credential-status"), limit: str(v, "limit"),
+    site: str(v, "site"),
+    role: str(v, "role"),
+    platform: str(v, "platform"),
+    manufacturer: str(v, "manufacturer") ?? str(v, "vendor"),
+    status: str(v, "status"),
+    name: str(v, "name"),
+    tag: str(v, "tag"),
+    credentialStatus: str(v, "credential-status"),
+    limit: str(v, "limit"),
   };
   try {
     return normaliseFilter(raw, "--");
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/^--\.(\w+)/, (_m, k: string) => `--${k === "credentialStatus" ? "credential-status" : k}`));
+    throw new UsageError(
+      (err as Error).message.replace(
+        /^--\.(\w+)/,
+        (_m, k: string) => `--${k === "credentialStatus" ? "credential-status" : k}`,
+      ),
+    );
   }
 }

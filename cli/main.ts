@@ -15,8 +15,12 @@ export interface MainIo {
 
 function packageVersion(): string {
   // dist/cli/main.js and cli/main.ts both sit two levels below the package root.
-  for (const candidate of [path.join(__dirname, "..", "package.json"), path.join(__dirname, "..", "..", "package.json")]) {
-    if (fs.existsSync(candidate)) return (JSON.parse(fs.readFileSync(candidate, "utf8")) as { version: string }).version;
+  for (const candidate of [
+    path.join(__dirname, "..", "package.json"),
+    path.join(__dirname, "..", "..", "package.json"),
+  ]) {
+    if (fs.existsSync(candidate))
+      return (JSON.parse(fs.readFileSync(candidate, "utf8")) as { version: string }).version;
   }
   return "unknown";
 }
@@ -47,7 +51,10 @@ function extractHome(argv: string[]): { home?: string; rest: string[] } {
   let home: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--") { rest.push(...argv.slice(i)); break; }
+    if (a === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
     if (a === "--home") {
       if (i + 1 >= argv.length) throw new UsageError("--home needs a directory");
       home = argv[++i];

@@ -102,7 +102,11 @@ export interface ReadSecretOptions {
  * Asks for a secret: a hidden prompt (nothing echoed) on a terminal, else the next stdin line.
  * The prompt goes to stderr so stdout stays clean for the command's output.
  */
-export async function readSecret(prompt: string, ctx: Pick<CliContext, "stdin" | "stderr">, opts: ReadSecretOptions = {}): Promise<string> {
+export async function readSecret(
+  prompt: string,
+  ctx: Pick<CliContext, "stdin" | "stderr">,
+  opts: ReadSecretOptions = {},
+): Promise<string> {
   const input = ctx.stdin as TtyInput;
   if (!input.isTTY || typeof input.setRawMode !== "function") {
     if (opts.allowEmpty) return (await lineReader(ctx.stdin).next()) ?? "";
@@ -127,7 +131,11 @@ export function readSecretFile(file: string, what: string, opts: { keepAsIs?: bo
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new VcError("usage", `cannot read the ${what} file (${code === "ENOENT" ? "no such file" : code ?? "unreadable"})`, file);
+    throw new VcError(
+      "usage",
+      `cannot read the ${what} file (${code === "ENOENT" ? "no such file" : (code ?? "unreadable")})`,
+      file,
+    );
   }
   const value = opts.keepAsIs ? text : text.replace(/\r?\n$/, "");
   if (value.trim() === "") throw new VcError("usage", `the ${what} file is empty`, file);

@@ -12,6 +12,11 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 }
 
 main(process.argv.slice(2), { signal: controller.signal }).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => { process.stderr.write(`vcollector: ${String(err)}\n`); process.exitCode = 1; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`vcollector: ${String(err)}\n`);
+    process.exitCode = 1;
+  },
 );

@@ -9,14 +9,25 @@ const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
 const benchDir = path.join(root, "bench");
-const all = fs.readdirSync(benchDir).filter((f) => f.endsWith(".ts") && !f.startsWith("_")).map((f) => f.slice(0, -3)).sort();
+const all = fs
+  .readdirSync(benchDir)
+  .filter((f) => f.endsWith(".ts") && !f.startsWith("_"))
+  .map((f) => f.slice(0, -3))
+  .sort();
 const args = process.argv.slice(2);
 const names = args.filter((a) => all.includes(a));
 const passThrough = args.filter((a) => !all.includes(a));
 let failed = 0;
 for (const name of names.length ? names : all) {
   console.log(`\n=== bench/${name}`);
-  const r = spawnSync(process.execPath, ["--require", "tsx/cjs", "--expose-gc", path.join(benchDir, name + ".ts"), ...passThrough], { stdio: "inherit", cwd: root });
-  if (r.status !== 0) { failed++; console.log(`bench/${name} exited with ${r.status}`); }
+  const r = spawnSync(
+    process.execPath,
+    ["--require", "tsx/cjs", "--expose-gc", path.join(benchDir, name + ".ts"), ...passThrough],
+    { stdio: "inherit", cwd: root },
+  );
+  if (r.status !== 0) {
+    failed++;
+    console.log(`bench/${name} exited with ${r.status}`);
+  }
 }
 process.exit(failed ? 1 : 0);

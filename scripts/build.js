@@ -15,7 +15,10 @@ const ASSET_EXT = new Set([".html", ".svg", ".png", ".json", ".yaml", ".yml", ".
 function copyAssets(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const from = path.join(dir, entry.name);
-    if (entry.isDirectory()) { copyAssets(from); continue; }
+    if (entry.isDirectory()) {
+      copyAssets(from);
+      continue;
+    }
     if (!ASSET_EXT.has(path.extname(entry.name))) continue;
     const to = path.join(dist, path.relative(root, from));
     fs.mkdirSync(path.dirname(to), { recursive: true });

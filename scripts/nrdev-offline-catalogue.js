@@ -9,7 +9,8 @@ Module._load = function (request) {
   const loaded = originalLoad.apply(this, arguments);
   if (request === "axios" && loaded && !loaded.__vcStubbed) {
     const get = loaded.get.bind(loaded);
-    loaded.get = (url, ...rest) => (CATALOGUE.test(String(url)) ? Promise.resolve({ status: 200, data: { modules: [] } }) : get(url, ...rest));
+    loaded.get = (url, ...rest) =>
+      CATALOGUE.test(String(url)) ? Promise.resolve({ status: 200, data: { modules: [] } }) : get(url, ...rest);
     if (loaded.default && loaded.default.get) loaded.default.get = loaded.get;
     loaded.__vcStubbed = true;
   }

@@ -22,7 +22,14 @@ environment: VC_DEMO_VAULT_PASS (master password of the demo vault), NET_TEXTFSM
   default: an ntc-templates checkout beside the project, else the ntc_templates Python package, else the demo's own templates)`;
 
 function parseArgs(argv) {
-  const opts = { port: Number(process.env.PORT || 1880), dir: process.env.VC_DEMO_DIR || path.join(root, ".demo"), labPort: Number(process.env.VC_DEMO_LAB_PORT || 0), resetFlows: false, flows: true, build: true };
+  const opts = {
+    port: Number(process.env.PORT || 1880),
+    dir: process.env.VC_DEMO_DIR || path.join(root, ".demo"),
+    labPort: Number(process.env.VC_DEMO_LAB_PORT || 0),
+    resetFlows: false,
+    flows: true,
+    build: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -35,10 +42,15 @@ function parseArgs(argv) {
     else if (a === "--reset-flows") opts.resetFlows = true;
     else if (a === "--no-flows") opts.flows = false;
     else if (a === "--no-build") opts.build = false;
-    else if (a === "--help" || a === "-h") { console.log(USAGE); process.exit(0); }
-    else fail(`unknown option ${a}`);
+    else if (a === "--help" || a === "-h") {
+      console.log(USAGE);
+      process.exit(0);
+    } else fail(`unknown option ${a}`);
   }
-  for (const [name, n, min] of [["--port", opts.port, 1], ["--lab-port", opts.labPort, 0]]) {
+  for (const [name, n, min] of [
+    ["--port", opts.port, 1],
+    ["--lab-port", opts.labPort, 0],
+  ]) {
     if (!Number.isInteger(n) || n < min || n > 65535) fail(`${name} must be a port number, got ${n}`);
   }
   opts.dir = path.resolve(opts.dir);
@@ -100,13 +112,16 @@ async function main() {
 
   // Stop requests that arrive while the lab is starting are honoured once it has started.
   let stopRequested = null;
-  let stop = (sig) => { stopRequested = sig; };
+  let stop = (sig) => {
+    stopRequested = sig;
+  };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
 
   buildIfNeeded(opts.build);
   if (stopRequested) process.exit(0);
-  if (!(await portIsFree(opts.port))) fail(`port ${opts.port} on 127.0.0.1 is in use: stop what uses it or pick another with --port`, 1);
+  if (!(await portIsFree(opts.port)))
+    fail(`port ${opts.port} on 127.0.0.1 is in use: stop what uses it or pick another with --port`, 1);
   let red;
   try {
     red = require.resolve("node-red/red.js", { paths: [root] });
@@ -115,11 +130,14 @@ async function main() {
   }
 
   const { resolveHome } = require(path.join(root, "dist", "lib", "core", "home.js"));
-  const { startDemo } = require(path.join(root, "dist", "lib", "core", "demo", "setup.js"));
-  const { readExampleFlows, demoFlows } = require(path.join(root, "dist", "lib", "core", "demo", "flows.js"));
-  const { prepareUserDir } = require(path.join(root, "dist", "lib", "core", "demo", "userdir.js"));
-  const { findTemplatesDir } = require(path.join(root, "dist", "lib", "core", "demo", "templates.js"));
-  const templates = findTemplatesDir({ projectRoot: root, demoTemplatesDir: path.join(root, "lib", "core", "demo", "templates") });
+  const { startDemo } = require(path.join(root, "dist", "lib", "demo", "setup.js"));
+  const { readExampleFlows, demoFlows } = require(path.join(root, "dist", "lib", "demo", "flows.js"));
+  const { prepareUserDir } = require(path.join(root, "dist", "lib", "demo", "userdir.js"));
+  const { findTemplatesDir } = require(path.join(root, "dist", "lib", "demo", "templates.js"));
+  const templates = findTemplatesDir({
+    projectRoot: root,
+    demoTemplatesDir: path.join(root, "lib", "demo", "templates"),
+  });
 
   const examples = readExampleFlows(path.join(root, "examples", "flows"));
   const demo = await startDemo({ home: resolveHome(homeDir), masterPassword, port: opts.labPort });
@@ -129,25 +147,44 @@ async function main() {
     process.exit(0);
   }
   const platforms = [...new Set(demo.lab.devices.map((d) => d.platform))];
-  console.log(`start: lab of ${demo.lab.devices.length} devices (${platforms.join(", ")}), login admin/admin, enable secret lab-enable`);
-  for (const d of demo.lab.devices) console.log(`  ${d.name.padEnd(13)} ${d.platform.padEnd(14)} ssh -p ${d.port} admin@${d.host}`);
-  console.log(`start: data home ${homeDir} (VCOLLECTOR_HOME): inventory of ${demo.inventoryDevices} devices, captures, exports, history`);
-  console.log(`start: demo vault ${demo.home.vaultDb}, credential "${demo.credentialName}" (default), master password: ${masterPassword}`);
+  console.log(
+    `start: lab of ${demo.lab.devices.length} devices (${platforms.join(", ")}), login admin/admin, enable secret lab-enable`,
+  );
+  for (const d of demo.lab.devices)
+    console.log(`  ${d.name.padEnd(13)} ${d.platform.padEnd(14)} ssh -p ${d.port} admin@${d.host}`);
+  console.log(
+    `start: data home ${homeDir} (VCOLLECTOR_HOME): inventory of ${demo.inventoryDevices} devices, captures, exports, history`,
+  );
+  console.log(
+    `start: demo vault ${demo.home.vaultDb}, credential "${demo.credentialName}" (default), master password: ${masterPassword}`,
+  );
   if (templates.source === "demo templates") {
-    console.log(`start: TextFSM templates: the demo's own (${templates.dir}), enough for the example flows on the lab;`);
-    console.log("       for real devices install ntc-templates (pip install ntc-templates, or a git checkout) and set NET_TEXTFSM to its templates folder");
+    console.log(
+      `start: TextFSM templates: the demo's own (${templates.dir}), enough for the example flows on the lab;`,
+    );
+    console.log(
+      "       for real devices install ntc-templates (pip install ntc-templates, or a git checkout) and set NET_TEXTFSM to its templates folder",
+    );
   } else {
     console.log(`start: TextFSM templates: ${templates.dir} (${templates.source})`);
   }
 
   let prepared;
   try {
-    prepared = prepareUserDir({ userDir, packageRoot: root, port: opts.port, flows: opts.flows ? demoFlows(examples) : [], resetFlows: opts.resetFlows || !opts.flows, templatesDir: templates.dir });
+    prepared = prepareUserDir({
+      userDir,
+      packageRoot: root,
+      port: opts.port,
+      flows: opts.flows ? demoFlows(examples) : [],
+      resetFlows: opts.resetFlows || !opts.flows,
+      templatesDir: templates.dir,
+    });
   } catch (err) {
     await demo.stop();
     throw err;
   }
-  if (prepared.flows === "kept") console.log("start: keeping the flows you deployed in the demo (--reset-flows deploys the examples again)");
+  if (prepared.flows === "kept")
+    console.log("start: keeping the flows you deployed in the demo (--reset-flows deploys the examples again)");
   else console.log(`start: deployed ${opts.flows ? examples.map((e) => `"${e.title}"`).join(", ") : "no flows"}`);
 
   const child = spawn(process.execPath, [red, "--userDir", userDir, "--port", String(opts.port)], {

@@ -15,6 +15,7 @@ bash scripts/ensure-system-packages.sh
 if [ ! -d node_modules/node-red ]; then timeout 900 $NPM ci || failed_steps+=("npm ci"); fi
 timeout 300 $NPM run --silent build || failed_steps+=("build")
 timeout 300 $NPM run --silent lint || failed_steps+=("lint")
+timeout 300 $NPM run --silent format:check || failed_steps+=("format (prettier --check)")
 timeout 300 $NPM run --silent typecheck || failed_steps+=("typecheck")
 timeout 400 bash scripts/validate-package.sh || failed_steps+=("node-red-dev validate")
 

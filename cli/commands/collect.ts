@@ -85,20 +85,23 @@ export function openVaultFromEnv(ctx: CliContext, file: string | undefined): imp
 export function secondsOption(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a number of seconds (at least 0), got '${value}'`);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`${flag} must be a number of seconds (at least 0), got '${value}'`);
   return Math.round(n * 1000);
 }
 
 export function countOption(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
+  if (!/^\s*\d+\s*$/.test(value) || n < min || n > max)
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
   return n;
 }
 
 export function hostKeyPolicyOption(value: string | undefined): "tofu" | "strict" | "accept-any" {
   const policy = value ?? "tofu";
-  if (policy !== "tofu" && policy !== "strict" && policy !== "accept-any") throw new UsageError(`--host-keys must be tofu, strict or accept-any, got '${policy}'`);
+  if (policy !== "tofu" && policy !== "strict" && policy !== "accept-any")
+    throw new UsageError(`--host-keys must be tofu, strict or accept-any, got '${policy}'`);
   return policy;
 }
 
@@ -135,8 +138,10 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   const { values: v, positionals } = parseCommandArgs(args, OPTIONS, false);
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const collect = require("../../lib/core/collect") as typeof import("../../lib/core/collect");
-  if (v.commands === undefined) throw new UsageError("--commands is required (e.g. --commands \"show version;show ip arp\")");
-  if (v["capture-type"] === undefined || v["capture-type"].trim() === "") throw new UsageError("--capture-type is required (e.g. --capture-type configs)");
+  if (v.commands === undefined)
+    throw new UsageError('--commands is required (e.g. --commands "show version;show ip arp")');
+  if (v["capture-type"] === undefined || v["capture-type"].trim() === "")
+    throw new UsageError("--capture-type is required (e.g. --capture-type configs)");
   let commands: string[];
   try {
     commands = collect.parseCommands(v.commands, "--commands", "semicolon");
@@ -144,7 +149,8 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   const captureType = v["capture-type"].trim();
-  const concurrency = countOption(v.concurrency, "--concurrency", 1, collect.MAX_CONCURRENCY) ?? collect.DEFAULT_CONCURRENCY;
+  const concurrency =
+    countOption(v.concurrency, "--concurrency", 1, collect.MAX_CONCURRENCY) ?? collect.DEFAULT_CONCURRENCY;
   const connectMs = secondsOption(v["connect-timeout"], "--connect-timeout");
   const timeouts = {
     ...(connectMs !== undefined ? { connectMs, bannerMs: connectMs, authMs: connectMs } : {}),
@@ -154,11 +160,21 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   const retries = countOption(v.retries, "--retries", 0, 10);
   const policy = hostKeyPolicyOption(v["host-keys"]);
   const out = path.resolve(v.out ?? ctx.home.collections);
-  const store = v["no-save"] ? undefined : new collect.CaptureStore({ collections: out, keepHistory: v["keep-history"] });
+  const store = v["no-save"]
+    ? undefined
+    : new collect.CaptureStore({ collections: out, keepHistory: v["keep-history"] });
 
   const selected = selectDevices(ctx, v, { writable: !v["dry-run"] });
   try {
-    if (v["dry-run"]) return dryRun(ctx, selected, { commands, captureType, store, vaultFile: v.vault, credential: v.credential, json: v.json });
+    if (v["dry-run"])
+      return dryRun(ctx, selected, {
+        commands,
+        captureType,
+        store,
+        vaultFile: v.vault,
+        credential: v.credential,
+        json: v.json,
+      });
     if (selected.devices.length === 0) {
       writeLine(ctx.stderr, `vcollector collect: no devices match in ${selected.source}`);
       return 1;
@@ -166,8 +182,12 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     const vault = openVaultFromEnv(ctx, v.vault);
     const history = v["no-history"] ? undefined : collect.CollectorDb.open(ctx.home.collectorDb);
     try {
-      const { KnownHostsStore } = require("../../lib/core/ssh/known-hosts") as typeof import("../../lib/core/ssh/known-hosts");
-      const report = new ProgressPrinter(ctx, selected.devices.length, { json: Boolean(v.json), quiet: Boolean(v.quiet) });
+      const { KnownHostsStore } =
+        require("../../lib/core/ssh/known-hosts") as typeof import("../../lib/core/ssh/known-hosts");
+      const report = new ProgressPrinter(ctx, selected.devices.length, {
+        json: Boolean(v.json),
+        quiet: Boolean(v.quiet),
+      });
       const summary = await collect.runCollection({
         devices: selected.devices,
         commands,
@@ -202,19 +222,41 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
 function dryRun(
   ctx: CliContext,
   selected: SelectedDevices,
-  o: { commands: string[]; captureType: string; store?: import("../../lib/core/collect").CaptureStore; vaultFile?: string; credential?: string; json?: boolean },
+  o: {
+    commands: string[];
+    captureType: string;
+    store?: import("../../lib/core/collect").CaptureStore;
+    vaultFile?: string;
+    credential?: string;
+    json?: boolean;
+  },
 ): number {
   const first = (d: Device) => d.credentialName ?? o.credential ?? "(vault default)";
   const rows = selected.devices.map((d) => ({
-    name: d.name, host: d.host, port: d.port, platform: d.platform, credential: first(d), capture: o.store?.pathFor(o.captureType, d.name) ?? null,
+    name: d.name,
+    host: d.host,
+    port: d.port,
+    platform: d.platform,
+    credential: first(d),
+    capture: o.store?.pathFor(o.captureType, d.name) ?? null,
   }));
   if (o.json) {
-    printJson(ctx.stdout, { dryRun: true, source: selected.source, commands: o.commands, captureType: o.captureType, devices: rows });
+    printJson(ctx.stdout, {
+      dryRun: true,
+      source: selected.source,
+      commands: o.commands,
+      captureType: o.captureType,
+      devices: rows,
+    });
     return 0;
   }
   writeLine(ctx.stdout, `Dry run: ${rows.length} device(s) from ${selected.source}; nothing is connected.`);
   writeLine(ctx.stdout, `Commands: ${o.commands.map((c) => JSON.stringify(c)).join(", ")}`);
-  for (const r of rows) writeLine(ctx.stdout, `  ${r.name}  ${r.host}:${r.port}  ${r.platform}  credential ${r.credential}${r.capture ? `  → ${r.capture}` : ""}`);
+  for (const r of rows)
+    writeLine(
+      ctx.stdout,
+      `  ${r.name}  ${r.host}:${r.port}  ${r.platform}  credential ${r.credential}${r.capture ? `  → ${r.capture}` : ""}`,
+    );
   return 0;
 }
 
@@ -222,7 +264,11 @@ class ProgressPrinter {
   private done = 0;
   private readonly width: number;
 
-  constructor(private readonly ctx: CliContext, private readonly total: number, private readonly mode: { json: boolean; quiet: boolean }) {
+  constructor(
+    private readonly ctx: CliContext,
+    private readonly total: number,
+    private readonly mode: { json: boolean; quiet: boolean },
+  ) {
     this.width = String(total).length;
   }
 
@@ -236,9 +282,10 @@ class ProgressPrinter {
     const mark = r.status === "ok" ? "✓" : r.status === "partial" ? "~" : "✗";
     const head = `[${String(this.done).padStart(this.width)}/${this.total}] ${mark} ${r.device.name}`;
     const cmds = `${r.commands.filter((c) => c.status === "ok").length}/${r.commands.length} commands`;
-    const tail = r.status === "ok"
-      ? `${cmds}, ${seconds(r.durationMs)}, credential ${r.credentialName}`
-      : `${r.errorClass}: ${r.error ?? ""}${r.commands.length ? ` (${cmds})` : ""}`;
+    const tail =
+      r.status === "ok"
+        ? `${cmds}, ${seconds(r.durationMs)}, credential ${r.credentialName}`
+        : `${r.errorClass}: ${r.error ?? ""}${r.commands.length ? ` (${cmds})` : ""}`;
     writeLine(this.ctx.stdout, `${head}  ${tail}`);
   }
 
@@ -248,8 +295,12 @@ class ProgressPrinter {
       return;
     }
     writeLine(this.ctx.stdout, "");
-    writeLine(this.ctx.stdout, `Run ${s.runId} (${s.jobName}): ${s.status}. ${s.ok} ok, ${s.partial} partial, ${s.failed} failed of ${s.total} in ${seconds(s.durationMs)}.`);
-    for (const [cls, n] of Object.entries(s.errorCounts).sort((a, b) => b[1]! - a[1]!)) writeLine(this.ctx.stdout, `  ${cls}: ${n}`);
+    writeLine(
+      this.ctx.stdout,
+      `Run ${s.runId} (${s.jobName}): ${s.status}. ${s.ok} ok, ${s.partial} partial, ${s.failed} failed of ${s.total} in ${seconds(s.durationMs)}.`,
+    );
+    for (const [cls, n] of Object.entries(s.errorCounts).sort((a, b) => b[1]! - a[1]!))
+      writeLine(this.ctx.stdout, `  ${cls}: ${n}`);
     if (s.cancelled) writeLine(this.ctx.stdout, `  ${s.cancelled} device(s) not started: the run was cancelled`);
     if (collections) writeLine(this.ctx.stdout, `Captures: ${path.join(collections, s.captureType)}`);
     if (s.historyId !== undefined) writeLine(this.ctx.stdout, `History: run #${s.historyId} in collector.db`);
@@ -261,8 +312,10 @@ export const command: CliCommand = {
   name: "collect",
   summary: "collect command outputs from devices over SSH",
   usage: USAGE,
-  run: (args, ctx) => run(args, ctx).catch((err: unknown) => {
-    if (err instanceof VcError && !(err instanceof UsageError) && err.errorClass === "invalid_request") throw new UsageError(err.message);
-    throw err;
-  }),
+  run: (args, ctx) =>
+    run(args, ctx).catch((err: unknown) => {
+      if (err instanceof VcError && !(err instanceof UsageError) && err.errorClass === "invalid_request")
+        throw new UsageError(err.message);
+      throw err;
+    }),
 };

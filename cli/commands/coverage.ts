@@ -2,7 +2,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError, VcError } from "../../lib/core/errors";
 import { parseAge } from "../../lib/core/captures/browse";
-import { buildCoverage, coverageHtml, parseDeviceList, type CoverageDevice, type CoverageReport } from "../../lib/core/coverage";
+import {
+  buildCoverage,
+  coverageHtml,
+  parseDeviceList,
+  type CoverageDevice,
+  type CoverageReport,
+} from "../../lib/core/coverage";
 import { writeFileAtomic } from "../../lib/core/export";
 import { parseCommandArgs, writeLine, type CliCommand } from "../command";
 
@@ -26,13 +32,17 @@ Without --html or --json, a summary is printed. Exit codes: 0 ok, 1 failure, 2 u
 
 function summaryLines(report: CoverageReport): string[] {
   const s = report.summary;
-  const lines = [`coverage: ${s.devices} devices x ${s.captureTypes} capture types, ${s.present} of ${s.cells} present (${s.coveragePct}%), ${s.missing} missing, ${s.stale} stale`];
+  const lines = [
+    `coverage: ${s.devices} devices x ${s.captureTypes} capture types, ${s.present} of ${s.cells} present (${s.coveragePct}%), ${s.missing} missing, ${s.stale} stale`,
+  ];
   const width = Math.max(0, ...report.perType.map((t) => t.captureType.length));
-  for (const t of report.perType) lines.push(`  ${t.captureType.padEnd(width)}  ${t.present}/${t.present + t.missing}  ${t.coveragePct}%`);
+  for (const t of report.perType)
+    lines.push(`  ${t.captureType.padEnd(width)}  ${t.present}/${t.present + t.missing}  ${t.coveragePct}%`);
   const gaps = report.rows.filter((r) => r.missing > 0);
   if (gaps.length > 0) {
     lines.push("missing:");
-    for (const r of gaps) lines.push(`  ${r.device}: ${report.captureTypes.filter((t) => !r.cells[t].present).join(", ")}`);
+    for (const r of gaps)
+      lines.push(`  ${r.device}: ${report.captureTypes.filter((t) => !r.cells[t].present).join(", ")}`);
   }
   return lines;
 }
@@ -79,7 +89,10 @@ export const command: CliCommand = {
     }
     const report = await buildCoverage({
       collections: values.collections ?? ctx.home.collections,
-      devices: [...(values.devices !== undefined ? readDevices(values.devices) : []), ...(values.inventory !== undefined ? inventoryDevices(values.inventory) : [])],
+      devices: [
+        ...(values.devices !== undefined ? readDevices(values.devices) : []),
+        ...(values.inventory !== undefined ? inventoryDevices(values.inventory) : []),
+      ],
       captureTypes: values.type,
       staleAfterMs,
     });

@@ -61,7 +61,8 @@ const TEST_OPTIONS = {
 const STATUS_OPTIONS = { ...FILTER_OPTIONS, json: { type: "boolean" } } as const;
 
 function knownHosts(ctx: CliContext) {
-  const { KnownHostsStore } = require("../../lib/core/ssh/known-hosts") as typeof import("../../lib/core/ssh/known-hosts");
+  const { KnownHostsStore } =
+    require("../../lib/core/ssh/known-hosts") as typeof import("../../lib/core/ssh/known-hosts");
   return new KnownHostsStore(ctx.home.knownHosts);
 }
 
@@ -97,7 +98,10 @@ async function discover(args: string[], ctx: CliContext): Promise<number> {
   const { values: v, positionals } = parseCommandArgs(args, DISCOVER_OPTIONS, false);
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const collect = require("../../lib/core/collect") as typeof import("../../lib/core/collect");
-  const names = v.credentials?.split(",").map((s) => s.trim()).filter(Boolean);
+  const names = v.credentials
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const concurrency = countOption(v.concurrency, "--concurrency", 1, collect.MAX_CONCURRENCY);
   const timeouts = loginTimeouts(v.timeout);
   const dryRun = Boolean(v["dry-run"]);
@@ -143,8 +147,13 @@ async function test(args: string[], ctx: CliContext): Promise<number> {
     if (!device) throw new UsageError(`no device named '${positionals[0]}' in ${selected.source}`);
     const vault = openVaultFromEnv(ctx, v.vault);
     try {
-      const names = v.credential?.length ? v.credential : [device.credentialName, vault.getDefault()?.name].filter((n): n is string => Boolean(n));
-      if (names.length === 0) throw new UsageError(`'${device.name}' has no credential and the vault has no default: name one with --credential`);
+      const names = v.credential?.length
+        ? v.credential
+        : [device.credentialName, vault.getDefault()?.name].filter((n): n is string => Boolean(n));
+      if (names.length === 0)
+        throw new UsageError(
+          `'${device.name}' has no credential and the vault has no default: name one with --credential`,
+        );
       let result: DiscoveryDeviceResult | undefined;
       await collect.discoverCredentials({
         devices: [device],
@@ -156,13 +165,24 @@ async function test(args: string[], ctx: CliContext): Promise<number> {
         knownHosts: knownHosts(ctx),
         recorder: v.update ? selected.inventory : undefined,
         signal: ctx.signal,
-        onDevice: (r) => { result = r; },
+        onDevice: (r) => {
+          result = r;
+        },
       });
       const r = result!;
       if (v.json) printJson(ctx.stdout, r);
       else {
-        for (const a of r.attempts) writeLine(ctx.stdout, `  ${a.ok ? "✓" : "✗"} ${a.credential}${a.ok ? "" : `  ${a.errorClass}: ${a.error}`}  (${seconds(a.durationMs)})`);
-        writeLine(ctx.stdout, r.status === "matched" ? `${device.name}: credential '${r.credentialName}' works` : `${device.name}: ${r.status.replace("_", " ")}: ${r.reason ?? ""}`);
+        for (const a of r.attempts)
+          writeLine(
+            ctx.stdout,
+            `  ${a.ok ? "✓" : "✗"} ${a.credential}${a.ok ? "" : `  ${a.errorClass}: ${a.error}`}  (${seconds(a.durationMs)})`,
+          );
+        writeLine(
+          ctx.stdout,
+          r.status === "matched"
+            ? `${device.name}: credential '${r.credentialName}' works`
+            : `${device.name}: ${r.status.replace("_", " ")}: ${r.reason ?? ""}`,
+        );
       }
       return r.status === "matched" ? 0 : 1;
     } finally {
@@ -182,7 +202,8 @@ function status(args: string[], ctx: CliContext): number {
     const devices = selected.devices;
     const count = (p: (d: Device) => boolean) => devices.filter(p).length;
     const byCredential: Record<string, number> = {};
-    for (const d of devices) if (d.credentialName) byCredential[d.credentialName] = (byCredential[d.credentialName] ?? 0) + 1;
+    for (const d of devices)
+      if (d.credentialName) byCredential[d.credentialName] = (byCredential[d.credentialName] ?? 0) + 1;
     const total = devices.length;
     const ok = count((d) => d.credentialStatus === "ok");
     const pct = (n: number) => (total ? Math.round((n / total) * 1000) / 10 : 0);
@@ -204,9 +225,13 @@ function status(args: string[], ctx: CliContext): number {
     }
     writeLine(ctx.stdout, `${total} device(s) in ${report.source}`);
     writeLine(ctx.stdout, `  working credential: ${ok} (coverage ${report.coveragePercent}%)`);
-    writeLine(ctx.stdout, `  configured: ${report.configured}, failed: ${report.failed}, untested: ${report.untested} (tested ${report.testedPercent}%)`);
+    writeLine(
+      ctx.stdout,
+      `  configured: ${report.configured}, failed: ${report.failed}, untested: ${report.untested} (tested ${report.testedPercent}%)`,
+    );
     writeLine(ctx.stdout, `  host keys pinned: ${report.hostKeysPinned}/${total}`);
-    for (const [name, n] of Object.entries(byCredential).sort((a, b) => b[1] - a[1])) writeLine(ctx.stdout, `  ${name}: ${n}`);
+    for (const [name, n] of Object.entries(byCredential).sort((a, b) => b[1] - a[1]))
+      writeLine(ctx.stdout, `  ${name}: ${n}`);
     return 0;
   } finally {
     selected.close();
@@ -215,7 +240,11 @@ function status(args: string[], ctx: CliContext): number {
 
 class DiscoveryPrinter {
   private done = 0;
-  constructor(private readonly ctx: CliContext, private readonly total: number, private readonly json: boolean) {}
+  constructor(
+    private readonly ctx: CliContext,
+    private readonly total: number,
+    private readonly json: boolean,
+  ) {}
 
   device(r: DiscoveryDeviceResult): void {
     this.done++;
@@ -224,13 +253,14 @@ class DiscoveryPrinter {
       return;
     }
     const head = `[${String(this.done).padStart(String(this.total).length)}/${this.total}] ${r.device.name}`;
-    const text = r.status === "matched"
-      ? `✓ ${r.credentialName} (${r.attempts.length} tried)`
-      : r.status === "planned"
-        ? `would try ${r.candidates.join(", ") || "nothing"}${r.hostPinned ? "" : " after pinning its host key"}`
-        : r.status === "skipped"
-          ? `skipped: ${r.reason}`
-          : `✗ ${r.status.replace("_", " ")}: ${r.reason ?? r.errorClass ?? ""}`;
+    const text =
+      r.status === "matched"
+        ? `✓ ${r.credentialName} (${r.attempts.length} tried)`
+        : r.status === "planned"
+          ? `would try ${r.candidates.join(", ") || "nothing"}${r.hostPinned ? "" : " after pinning its host key"}`
+          : r.status === "skipped"
+            ? `skipped: ${r.reason}`
+            : `✗ ${r.status.replace("_", " ")}: ${r.reason ?? r.errorClass ?? ""}`;
     writeLine(this.ctx.stdout, `${head}  ${text}`);
   }
 
@@ -239,15 +269,27 @@ class DiscoveryPrinter {
       writeLine(this.ctx.stdout, JSON.stringify({ summary: r }));
       return;
     }
-    const skipped = Object.entries(r.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k.replace("_", " ")}`).join(", ");
+    const skipped = Object.entries(r.skipped)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${k.replace("_", " ")}`)
+      .join(", ");
     writeLine(this.ctx.stdout, "");
     if (r.dryRun) {
-      writeLine(this.ctx.stdout, `Dry run: ${r.total - Object.values(r.skipped).reduce((a, b) => a + b, 0)} of ${r.total} device(s) would be tested with ${r.credentialsTested.join(", ") || "no credential"}${skipped ? `; skipped: ${skipped}` : ""}.`);
+      writeLine(
+        this.ctx.stdout,
+        `Dry run: ${r.total - Object.values(r.skipped).reduce((a, b) => a + b, 0)} of ${r.total} device(s) would be tested with ${r.credentialsTested.join(", ") || "no credential"}${skipped ? `; skipped: ${skipped}` : ""}.`,
+      );
       return;
     }
-    writeLine(this.ctx.stdout, `Discovery: ${r.matched} matched, ${r.noMatch} without a working credential, ${r.unreachable} unreachable, of ${r.total} (${r.tested} tested${skipped ? `; skipped: ${skipped}` : ""}) in ${seconds(r.durationMs)}.`);
+    writeLine(
+      this.ctx.stdout,
+      `Discovery: ${r.matched} matched, ${r.noMatch} without a working credential, ${r.unreachable} unreachable, of ${r.total} (${r.tested} tested${skipped ? `; skipped: ${skipped}` : ""}) in ${seconds(r.durationMs)}.`,
+    );
     for (const [name, n] of Object.entries(r.matchesByCredential)) writeLine(this.ctx.stdout, `  ${name}: ${n}`);
-    writeLine(this.ctx.stdout, `Coverage: ${r.coveragePercent}% of the selected devices have a working credential.${updated ? "" : " (inventory not updated)"}`);
+    writeLine(
+      this.ctx.stdout,
+      `Coverage: ${r.coveragePercent}% of the selected devices have a working credential.${updated ? "" : " (inventory not updated)"}`,
+    );
   }
 }
 
@@ -258,11 +300,16 @@ export const command: CliCommand = {
   async run(args, ctx) {
     const [sub, ...rest] = args;
     switch (sub) {
-      case "discover": return discover(rest, ctx);
-      case "test": return test(rest, ctx);
-      case "status": return status(rest, ctx);
-      case undefined: throw new UsageError("creds needs a subcommand: discover, test or status (see vcollector creds --help)");
-      default: throw new UsageError(`unknown creds subcommand '${sub}' (discover, test or status)`);
+      case "discover":
+        return discover(rest, ctx);
+      case "test":
+        return test(rest, ctx);
+      case "status":
+        return status(rest, ctx);
+      case undefined:
+        throw new UsageError("creds needs a subcommand: discover, test or status (see vcollector creds --help)");
+      default:
+        throw new UsageError(`unknown creds subcommand '${sub}' (discover, test or status)`);
     }
   },
 };

@@ -1,6 +1,15 @@
 import * as path from "node:path";
 import { UsageError, VcError, errorMessage } from "../../lib/core/errors";
-import { EXPORT_FORMATS, EXPORT_MODES, normaliseExportInput, renderExport, writeExport, type ExportFormat, type ExportMode, type ExportOptions } from "../../lib/core/export";
+import {
+  EXPORT_FORMATS,
+  EXPORT_MODES,
+  normaliseExportInput,
+  renderExport,
+  writeExport,
+  type ExportFormat,
+  type ExportMode,
+  type ExportOptions,
+} from "../../lib/core/export";
 import { parseCommandArgs, writeLine, type CliCommand, readTextInput } from "../command";
 
 const USAGE = `Usage: vcollector export --format json|ndjson|csv --input <file> [--output <file>] [options]
@@ -30,7 +39,6 @@ Bad input items are reported on stderr with their place (e.g. input[3].records: 
 array); the other items are exported and the exit code is 1.
 Exit codes: 0 ok, 1 failure or bad items, 2 usage error.`;
 
-
 /** Splits an output path into the directory before the first placeholder and the pattern after it. */
 export function splitOutputPath(output: string): { dir: string; pattern: string } {
   const full = path.resolve(output);
@@ -45,7 +53,8 @@ function choice<T extends string>(value: string | undefined, allowed: readonly T
     if (fallback !== undefined) return fallback;
     throw new UsageError(`${option} is required (${allowed.join(", ")})`);
   }
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be one of ${allowed.join(", ")}, got '${value}'`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`${option} must be one of ${allowed.join(", ")}, got '${value}'`);
   return value as T;
 }
 
@@ -82,7 +91,8 @@ export const command: CliCommand = {
     const format: ExportFormat = choice(values.format, EXPORT_FORMATS, "--format");
     const mode: ExportMode = choice(values.mode, EXPORT_MODES, "--mode", "combined");
     if (values.input === undefined) throw new UsageError("--input is required (a JSON file, or - for standard input)");
-    if (values.output === undefined && mode !== "combined") throw new UsageError(`--mode ${mode} writes several files: give --output with a path pattern`);
+    if (values.output === undefined && mode !== "combined")
+      throw new UsageError(`--mode ${mode} writes several files: give --output with a path pattern`);
 
     const text = await readTextInput(values.input, ctx);
     const source = values.input === "-" ? "stdin" : values.input;
@@ -106,7 +116,11 @@ export const command: CliCommand = {
     };
     if (values.output === undefined) {
       const [out] = await asUsage(() => renderExport(sets, opts));
-      ctx.stdout.write(typeof out.content === "string" ? out.content : JSON.stringify(out.content, null, opts.pretty ? 2 : undefined) + "\n");
+      ctx.stdout.write(
+        typeof out.content === "string"
+          ? out.content
+          : JSON.stringify(out.content, null, opts.pretty ? 2 : undefined) + "\n",
+      );
       return problems.length > 0 ? 1 : 0;
     }
     const { dir, pattern } = splitOutputPath(values.output);

@@ -5,14 +5,35 @@ import type { CliCommand } from "../command";
  * never pays for another's dependencies (better-sqlite3, ssh2). Each lives in its own file.
  */
 export const COMMANDS: Record<string, { summary: string; load: () => CliCommand }> = {
-  textfsm: { summary: "parse outputs with TextFSM, run the ntc-templates conformance suite", load: () => require("./textfsm").command },
-  templates: { summary: "template library: import, list, show, export, rm, detect", load: () => require("./templates").command },
-  vault: { summary: "encrypted credential vault: init, add, edit, rm, list, set-default, passwd, export, import, import-vc", load: () => require("./vault").command },
-  inventory: { summary: "device inventory: init, list, add, rm, import-csv, import-vc, netbox-sync", load: () => require("./inventory").command },
-  lab: { summary: "run the built-in device lab (simulated SSH devices on 127.0.0.x)", load: () => require("./lab").command },
+  textfsm: {
+    summary: "parse outputs with TextFSM, run the ntc-templates conformance suite",
+    load: () => require("./textfsm").command,
+  },
+  templates: {
+    summary: "template library: import, list, show, export, rm, detect",
+    load: () => require("./templates").command,
+  },
+  vault: {
+    summary: "encrypted credential vault: init, add, edit, rm, list, set-default, passwd, export, import, import-vc",
+    load: () => require("./vault").command,
+  },
+  inventory: {
+    summary: "device inventory: init, list, add, rm, import-csv, import-vc, netbox-sync",
+    load: () => require("./inventory").command,
+  },
+  lab: {
+    summary: "run the built-in device lab (simulated SSH devices on 127.0.0.x)",
+    load: () => require("./lab").command,
+  },
   collect: { summary: "collect command outputs from devices over SSH", load: () => require("./collect").command },
-  creds: { summary: "credential discovery and testing: discover, test, status", load: () => require("./creds").command },
+  creds: {
+    summary: "credential discovery and testing: discover, test, status",
+    load: () => require("./creds").command,
+  },
   search: { summary: "search captured outputs (literal or regex)", load: () => require("./search").command },
   export: { summary: "export parsed records as JSON, NDJSON or CSV", load: () => require("./export").command },
-  coverage: { summary: "coverage report: devices x capture types, as HTML or JSON", load: () => require("./coverage").command },
+  coverage: {
+    summary: "coverage report: devices x capture types, as HTML or JSON",
+    load: () => require("./coverage").command,
+  },
 };

@@ -38,14 +38,12 @@ Filters (list): --site, --role, --platform, --manufacturer (or --vendor), --stat
 Common: --db <file> uses another inventory file than the data home's dcim.db.
 Exit codes: 0 ok, 1 failure (bad rows, unreachable NetBox...), 2 usage error.`;
 
-
 type Values = Record<string, string | boolean | undefined>;
 
 function str(v: Values, key: string): string | undefined {
   const value = v[key];
   return typeof value === "string" ? value : undefined;
 }
-
 
 function dbPath(ctx: CliContext, v: Values): string {
   return path.resolve(str(v, "db") ?? ctx.home.dcimDb);
@@ -66,20 +64,40 @@ function withInventory<T>(inv: Inventory, fn: (inv: Inventory) => T): T {
 }
 
 function oneName(positionals: string[], sub: string): string {
-  if (positionals.length !== 1) throw new UsageError(`inventory ${sub} takes one device name (got ${positionals.length})`);
+  if (positionals.length !== 1)
+    throw new UsageError(`inventory ${sub} takes one device name (got ${positionals.length})`);
   return positionals[0];
 }
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 function printDevices(ctx: CliContext, devices: Device[]): void {
   const rows = [["NAME", "HOST", "PORT", "PLATFORM", "SITE", "ROLE", "STATUS", "TAGS", "CREDENTIAL"]];
   for (const d of devices) {
-    const cred = d.credentialName ? `${d.credentialName} (${d.credentialStatus ?? "untested"})` : d.credentialStatus && d.credentialStatus !== "untested" ? `- (${d.credentialStatus})` : "-";
-    rows.push([d.name, d.host || "-", String(d.port), d.platform || "-", d.site ?? "-", d.role ?? "-", d.status ?? "active", (d.tags ?? []).join(";") || "-", cred]);
+    const cred = d.credentialName
+      ? `${d.credentialName} (${d.credentialStatus ?? "untested"})`
+      : d.credentialStatus && d.credentialStatus !== "untested"
+        ? `- (${d.credentialStatus})`
+        : "-";
+    rows.push([
+      d.name,
+      d.host || "-",
+      String(d.port),
+      d.platform || "-",
+      d.site ?? "-",
+      d.role ?? "-",
+      d.status ?? "active",
+      (d.tags ?? []).join(";") || "-",
+      cred,
+    ]);
   }
   if (devices.length) for (const line of table(rows)) writeLine(ctx.stdout, line);
   writeLine(ctx.stdout, `${devices.length} device${devices.length === 1 ? "" : "s"}`);
@@ -91,12 +109,19 @@ async function init(args: string[], ctx: CliContext): Promise<number> {
   const existed = fs.existsSync(file);
   const counts = withInventory(openInventory(ctx, values, { create: true }), (inv) => inv.init());
   writeLine(ctx.stdout, `${existed ? "inventory up to date" : "inventory created"}: ${file}`);
-  writeLine(ctx.stdout, `${counts.manufacturers} manufacturers, ${counts.platforms} platforms, ${counts.roles} roles, ${counts.sites} sites, ${counts.devices} devices`);
+  writeLine(
+    ctx.stdout,
+    `${counts.manufacturers} manufacturers, ${counts.platforms} platforms, ${counts.roles} roles, ${counts.sites} sites, ${counts.devices} devices`,
+  );
   return 0;
 }
 
 async function list(args: string[], ctx: CliContext): Promise<number> {
-  const { values } = parseCommandArgs(args, { ...DEVICE_FILTER_OPTIONS, db: { type: "string" }, source: { type: "string" }, json: { type: "boolean" } }, false);
+  const { values } = parseCommandArgs(
+    args,
+    { ...DEVICE_FILTER_OPTIONS, db: { type: "string" }, source: { type: "string" }, json: { type: "boolean" } },
+    false,
+  );
   const filter = filterFromOptions(values);
   const source = str(values, "source");
   if (source && str(values, "db")) throw new UsageError("use either --db or --source, not both");
@@ -110,8 +135,17 @@ async function list(args: string[], ctx: CliContext): Promise<number> {
 
 async function add(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
-    db: { type: "string" }, host: { type: "string" }, platform: { type: "string" }, site: { type: "string" }, role: { type: "string" },
-    status: { type: "string" }, port: { type: "string" }, tags: { type: "string" }, credential: { type: "string" }, "create-missing": { type: "boolean" }, json: { type: "boolean" },
+    db: { type: "string" },
+    host: { type: "string" },
+    platform: { type: "string" },
+    site: { type: "string" },
+    role: { type: "string" },
+    status: { type: "string" },
+    port: { type: "string" },
+    tags: { type: "string" },
+    credential: { type: "string" },
+    "create-missing": { type: "boolean" },
+    json: { type: "boolean" },
   });
   const name = oneName(positionals, "add");
   const host = str(values, "host");
@@ -120,13 +154,30 @@ async function add(args: string[], ctx: CliContext): Promise<number> {
   if (!platform) throw new UsageError("inventory add needs --platform <platform> (e.g. cisco_ios)");
   const tags = str(values, "tags");
   const port = str(values, "port");
-  const device = withInventory(openInventory(ctx, values), (inv) => withCliHints(() => inv.addDevice({
-    name, host, platform, site: str(values, "site"), role: str(values, "role"), status: str(values, "status"),
-    port: port === undefined ? undefined : portNumber(port),
-    tags: tags === undefined ? undefined : tags.split(/[;,]/), credentialName: str(values, "credential"),
-  }, { createMissing: Boolean(values["create-missing"]) })));
+  const device = withInventory(openInventory(ctx, values), (inv) =>
+    withCliHints(() =>
+      inv.addDevice(
+        {
+          name,
+          host,
+          platform,
+          site: str(values, "site"),
+          role: str(values, "role"),
+          status: str(values, "status"),
+          port: port === undefined ? undefined : portNumber(port),
+          tags: tags === undefined ? undefined : tags.split(/[;,]/),
+          credentialName: str(values, "credential"),
+        },
+        { createMissing: Boolean(values["create-missing"]) },
+      ),
+    ),
+  );
   if (values.json) printJson(ctx.stdout, device);
-  else writeLine(ctx.stdout, `added ${device.name} (${device.host}:${device.port}, ${device.platform}, site ${device.site ?? "-"})`);
+  else
+    writeLine(
+      ctx.stdout,
+      `added ${device.name} (${device.host}:${device.port}, ${device.platform}, site ${device.site ?? "-"})`,
+    );
   return 0;
 }
 
@@ -136,14 +187,21 @@ function withCliHints<T>(fn: () => T): T {
     return fn();
   } catch (err) {
     if (err instanceof VcError && err.message.includes("allow creating missing sites and roles")) {
-      throw new VcError(err.errorClass, err.message.replace(/\(allow creating missing sites and roles to add it\)/, "(add --create-missing to create it)"));
+      throw new VcError(
+        err.errorClass,
+        err.message.replace(
+          /\(allow creating missing sites and roles to add it\)/,
+          "(add --create-missing to create it)",
+        ),
+      );
     }
     throw err;
   }
 }
 
 function portNumber(text: string): number {
-  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) throw new UsageError(`--port must be a TCP port (1-65535), got '${text}'`);
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535)
+    throw new UsageError(`--port must be a TCP port (1-65535), got '${text}'`);
   return Number(text);
 }
 
@@ -156,17 +214,36 @@ async function rm(args: string[], ctx: CliContext): Promise<number> {
 }
 
 async function importCsv(args: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { db: { type: "string" }, "skip-bad": { type: "boolean" }, "create-missing": { type: "boolean" }, json: { type: "boolean" } });
+  const { values, positionals } = parseCommandArgs(args, {
+    db: { type: "string" },
+    "skip-bad": { type: "boolean" },
+    "create-missing": { type: "boolean" },
+    json: { type: "boolean" },
+  });
   if (positionals.length !== 1) throw new UsageError("inventory import-csv takes one CSV file");
   const file = positionals[0];
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new VcError("inventory_not_found", (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message, file);
+    throw new VcError(
+      "inventory_not_found",
+      (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message,
+      file,
+    );
   }
-  const report = withInventory(openInventory(ctx, values), (inv) => inv.importCsv(text, { source: file, skipBad: Boolean(values["skip-bad"]), createMissing: Boolean(values["create-missing"]) }));
-  for (const e of [...report.errors, ...report.skipped]) e.message = e.message.replace(/\(allow creating missing sites and roles to add it\)/, "(add --create-missing to create it)");
+  const report = withInventory(openInventory(ctx, values), (inv) =>
+    inv.importCsv(text, {
+      source: file,
+      skipBad: Boolean(values["skip-bad"]),
+      createMissing: Boolean(values["create-missing"]),
+    }),
+  );
+  for (const e of [...report.errors, ...report.skipped])
+    e.message = e.message.replace(
+      /\(allow creating missing sites and roles to add it\)/,
+      "(add --create-missing to create it)",
+    );
   const failed = report.errors.length > 0 && !values["skip-bad"];
   if (values.json) {
     printJson(ctx.stdout, report);
@@ -174,7 +251,10 @@ async function importCsv(args: string[], ctx: CliContext): Promise<number> {
   }
   if (failed) {
     for (const e of report.errors) writeLine(ctx.stderr, e.message);
-    writeLine(ctx.stderr, `nothing imported: ${report.errors.length} problem${report.errors.length === 1 ? "" : "s"} (fix them, or use --skip-bad to import the good rows)`);
+    writeLine(
+      ctx.stderr,
+      `nothing imported: ${report.errors.length} problem${report.errors.length === 1 ? "" : "s"} (fix them, or use --skip-bad to import the good rows)`,
+    );
     return 1;
   }
   writeLine(ctx.stdout, `imported ${report.imported} device${report.imported === 1 ? "" : "s"} from ${file}`);
@@ -200,7 +280,12 @@ function vaultNames(file: string): string[] | undefined {
 }
 
 async function importVc(args: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { db: { type: "string" }, "collector-db": { type: "string" }, vault: { type: "string" }, json: { type: "boolean" } });
+  const { values, positionals } = parseCommandArgs(args, {
+    db: { type: "string" },
+    "collector-db": { type: "string" },
+    vault: { type: "string" },
+    json: { type: "boolean" },
+  });
   if (positionals.length !== 1) throw new UsageError("inventory import-vc takes VelocityCollector's dcim.db");
   const source = path.resolve(positionals[0]);
   const vaultFile = path.resolve(str(values, "vault") ?? ctx.home.vaultDb);
@@ -209,15 +294,28 @@ async function importVc(args: string[], ctx: CliContext): Promise<number> {
   const inv = openInventory(ctx, values, { create: true });
   const report = withInventory(inv, (i) => {
     i.init();
-    return core().importVelocityCollectorDcim(source, i, { knownCredentialNames: known, collectorDb: collectorDb && path.resolve(collectorDb) });
+    return core().importVelocityCollectorDcim(source, i, {
+      knownCredentialNames: known,
+      collectorDb: collectorDb && path.resolve(collectorDb),
+    });
   });
   if (values.json) {
     printJson(ctx.stdout, report);
     return 0;
   }
-  writeLine(ctx.stdout, `imported from ${source}: ${report.devicesAdded} devices added, ${report.devicesUpdated} updated; new: ${report.sites} sites, ${report.manufacturers} manufacturers, ${report.platforms} platforms, ${report.roles} roles`);
-  writeLine(ctx.stdout, `credential mappings: ${report.credentialsMapped} device(s) mapped by name${known ? "" : " (no vault here to check the names against)"}`);
-  if (report.unmatchedCredentials.length) writeLine(ctx.stdout, `not in the vault (mapping left empty; run vault import-vc first?): ${report.unmatchedCredentials.join(", ")}`);
+  writeLine(
+    ctx.stdout,
+    `imported from ${source}: ${report.devicesAdded} devices added, ${report.devicesUpdated} updated; new: ${report.sites} sites, ${report.manufacturers} manufacturers, ${report.platforms} platforms, ${report.roles} roles`,
+  );
+  writeLine(
+    ctx.stdout,
+    `credential mappings: ${report.credentialsMapped} device(s) mapped by name${known ? "" : " (no vault here to check the names against)"}`,
+  );
+  if (report.unmatchedCredentials.length)
+    writeLine(
+      ctx.stdout,
+      `not in the vault (mapping left empty; run vault import-vc first?): ${report.unmatchedCredentials.join(", ")}`,
+    );
   for (const s of report.skipped) writeLine(ctx.stdout, `skipped ${s.device}: ${s.reason}`);
   return 0;
 }
@@ -230,17 +328,40 @@ function readPlatformMap(file: string | undefined): Record<string, string> | und
   } catch (err) {
     throw new VcError("invalid_config", `cannot read the platform map: ${(err as Error).message}`, file);
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== "string")) {
-    throw new VcError("invalid_config", "the platform map must be a JSON object of NetBox platform slug → ntc platform name", file);
+  if (
+    !parsed ||
+    typeof parsed !== "object" ||
+    Array.isArray(parsed) ||
+    Object.values(parsed).some((v) => typeof v !== "string")
+  ) {
+    throw new VcError(
+      "invalid_config",
+      "the platform map must be a JSON object of NetBox platform slug → ntc platform name",
+      file,
+    );
   }
   return parsed as Record<string, string>;
 }
 
 async function netboxSync(args: string[], ctx: CliContext): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    db: { type: "string" }, url: { type: "string" }, site: { type: "string" }, role: { type: "string" }, platform: { type: "string" }, status: { type: "string" }, tag: { type: "string" },
-    "platform-map": { type: "string" }, timeout: { type: "string" }, "dry-run": { type: "boolean" }, json: { type: "boolean" }, "token-env": { type: "string" },
-  }, false);
+  const { values } = parseCommandArgs(
+    args,
+    {
+      db: { type: "string" },
+      url: { type: "string" },
+      site: { type: "string" },
+      role: { type: "string" },
+      platform: { type: "string" },
+      status: { type: "string" },
+      tag: { type: "string" },
+      "platform-map": { type: "string" },
+      timeout: { type: "string" },
+      "dry-run": { type: "boolean" },
+      json: { type: "boolean" },
+      "token-env": { type: "string" },
+    },
+    false,
+  );
   const url = str(values, "url") ?? ctx.env.NETBOX_URL;
   if (!url) throw new UsageError("netbox-sync needs --url <NetBox URL> (or $NETBOX_URL)");
   const tokenEnv = str(values, "token-env") ?? "NETBOX_TOKEN";
@@ -248,9 +369,21 @@ async function netboxSync(args: string[], ctx: CliContext): Promise<number> {
   if (!token) throw new UsageError(`netbox-sync reads the NetBox API token from $${tokenEnv}, which is not set`);
   const timeout = str(values, "timeout");
   const timeoutMs = timeout === undefined ? undefined : Number(timeout) * 1000;
-  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs >= 1)) throw new UsageError(`--timeout must be a number of seconds, got '${timeout}'`);
-  const client = new (core().NetBoxClient)({ url, token, timeoutMs: timeoutMs && Math.round(timeoutMs), platformMap: readPlatformMap(str(values, "platform-map")) });
-  const devices = await client.listDevices({ site: str(values, "site"), role: str(values, "role"), platform: str(values, "platform"), status: str(values, "status"), tag: str(values, "tag") });
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs >= 1))
+    throw new UsageError(`--timeout must be a number of seconds, got '${timeout}'`);
+  const client = new (core().NetBoxClient)({
+    url,
+    token,
+    timeoutMs: timeoutMs && Math.round(timeoutMs),
+    platformMap: readPlatformMap(str(values, "platform-map")),
+  });
+  const devices = await client.listDevices({
+    site: str(values, "site"),
+    role: str(values, "role"),
+    platform: str(values, "platform"),
+    status: str(values, "status"),
+    tag: str(values, "tag"),
+  });
   if (values["dry-run"]) {
     if (values.json) printJson(ctx.stdout, devices);
     else printDevices(ctx, devices);
@@ -263,7 +396,10 @@ async function netboxSync(args: string[], ctx: CliContext): Promise<number> {
   });
   if (values.json) printJson(ctx.stdout, { devices: devices.length, ...report, skipped: client.skipped });
   else {
-    writeLine(ctx.stdout, `${devices.length} devices from NetBox: ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ${report.failed.length} failed`);
+    writeLine(
+      ctx.stdout,
+      `${devices.length} devices from NetBox: ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ${report.failed.length} failed`,
+    );
     for (const f of report.failed) writeLine(ctx.stderr, `not written: ${f.device}: ${f.error}`);
     for (const s of client.skipped) writeLine(ctx.stderr, `skipped NetBox device #${s.id ?? "?"}: ${s.reason}`);
   }
@@ -271,7 +407,13 @@ async function netboxSync(args: string[], ctx: CliContext): Promise<number> {
 }
 
 const SUBCOMMANDS: Record<string, (args: string[], ctx: CliContext) => Promise<number>> = {
-  init, list, add, rm, "import-csv": importCsv, "import-vc": importVc, "netbox-sync": netboxSync,
+  init,
+  list,
+  add,
+  rm,
+  "import-csv": importCsv,
+  "import-vc": importVc,
+  "netbox-sync": netboxSync,
 };
 
 export const command: CliCommand = {
@@ -280,9 +422,15 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(args: string[], ctx: CliContext): Promise<number> {
     const [sub, ...rest] = args;
-    if (sub === undefined) throw new UsageError("inventory needs a subcommand: init, list, add, rm, import-csv, import-vc, netbox-sync (see vcollector inventory --help)");
+    if (sub === undefined)
+      throw new UsageError(
+        "inventory needs a subcommand: init, list, add, rm, import-csv, import-vc, netbox-sync (see vcollector inventory --help)",
+      );
     const handler = SUBCOMMANDS[sub];
-    if (!handler) throw new UsageError(`unknown inventory subcommand '${sub}' (init, list, add, rm, import-csv, import-vc, netbox-sync)`);
+    if (!handler)
+      throw new UsageError(
+        `unknown inventory subcommand '${sub}' (init, list, add, rm, import-csv, import-vc, netbox-sync)`,
+      );
     return handler(rest, ctx);
   },
 };

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../../lib/core/errors";
-import { LAB_FAULTS, labPlatforms, startLab, type LabFault } from "../../lib/core/lab";
+import { LAB_FAULTS, labPlatforms, startLab, type LabFault } from "../../lib/lab";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
 
 const USAGE = `Usage: vcollector lab [options]
@@ -53,11 +53,16 @@ const OPTIONS = {
 
 function nonNegativeInt(value: string | undefined, option: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`--${option} must be a whole number from 0 to ${max} (got '${value}')`);
+  if (!/^\d+$/.test(value) || Number(value) > max)
+    throw new UsageError(`--${option} must be a whole number from 0 to ${max} (got '${value}')`);
   return Number(value);
 }
 
-const splitList = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+const splitList = (values: string[] | undefined) =>
+  (values ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
 
 async function run(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, OPTIONS, false);
@@ -65,12 +70,17 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   const count = nonNegativeInt(values.devices, "devices") ?? 20;
   if (count < 1) throw new UsageError("--devices must be at least 1");
   const platforms = splitList(values.platforms);
-  for (const p of platforms) if (!labPlatforms().includes(p)) throw new UsageError(`unknown platform '${p}' (known: ${labPlatforms().join(", ")})`);
+  for (const p of platforms)
+    if (!labPlatforms().includes(p))
+      throw new UsageError(`unknown platform '${p}' (known: ${labPlatforms().join(", ")})`);
   const faults = splitList(values.faults);
-  for (const f of faults) if (!LAB_FAULTS.includes(f as LabFault)) throw new UsageError(`unknown fault '${f}' (known: ${LAB_FAULTS.join(", ")})`);
+  for (const f of faults)
+    if (!LAB_FAULTS.includes(f as LabFault))
+      throw new UsageError(`unknown fault '${f}' (known: ${LAB_FAULTS.join(", ")})`);
   if (faults.length > count) throw new UsageError(`${faults.length} faults need at least ${faults.length} devices`);
   const responsesDirs = (values.responses ?? []).map((d) => path.resolve(d));
-  for (const d of responsesDirs) if (!fs.existsSync(d) || !fs.statSync(d).isDirectory()) throw new UsageError(`--responses: not a directory: ${d}`);
+  for (const d of responsesDirs)
+    if (!fs.existsSync(d) || !fs.statSync(d).isDirectory()) throw new UsageError(`--responses: not a directory: ${d}`);
 
   const started = Date.now();
   const lab = await startLab({
@@ -97,10 +107,16 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     }
     const first = lab.devices[0];
     if (values.json) {
-      printJson(ctx.stdout, { devices: lab.devices, inventory: values["inventory-out"] ? path.resolve(values["inventory-out"]) : null });
+      printJson(ctx.stdout, {
+        devices: lab.devices,
+        inventory: values["inventory-out"] ? path.resolve(values["inventory-out"]) : null,
+      });
     } else {
       writeLine(ctx.stdout, `vcollector lab: ${lab.devices.length} devices started in ${elapsed} ms`);
-      writeLine(ctx.stdout, `credentials: username '${first.username}', password '${first.password}'${values["enable-secret"] !== undefined ? `, enable secret '${values["enable-secret"]}'` : ""}`);
+      writeLine(
+        ctx.stdout,
+        `credentials: username '${first.username}', password '${first.password}'${values["enable-secret"] !== undefined ? `, enable secret '${values["enable-secret"]}'` : ""}`,
+      );
       printTable(ctx, lab.devices);
       if (values["inventory-out"]) writeLine(ctx.stdout, `inventory: ${path.resolve(values["inventory-out"])}`);
     }
@@ -117,11 +133,15 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   return 0;
 }
 
-function printTable(ctx: CliContext, devices: { name: string; platform: string; host: string; port: number; fault?: string; hostKeyFingerprint: string }[]): void {
+function printTable(
+  ctx: CliContext,
+  devices: { name: string; platform: string; host: string; port: number; fault?: string; hostKeyFingerprint: string }[],
+): void {
   const rows = devices.map((d) => [d.name, d.platform, `${d.host}:${d.port}`, d.fault ?? "-", d.hostKeyFingerprint]);
   const header = ["name", "platform", "address", "fault", "host key"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const row of [header, ...rows]) writeLine(ctx.stdout, row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join("  "));
+  for (const row of [header, ...rows])
+    writeLine(ctx.stdout, row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join("  "));
 }
 
 export const command: CliCommand = {

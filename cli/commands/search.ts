@@ -1,6 +1,13 @@
 import { UsageError, VcError } from "../../lib/core/errors";
 import { parseAge } from "../../lib/core/captures/browse";
-import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_RESULTS, streamSearch, type SearchMatch, type SearchOptions, type SkippedFile } from "../../lib/core/search";
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  DEFAULT_MAX_RESULTS,
+  streamSearch,
+  type SearchMatch,
+  type SearchOptions,
+  type SkippedFile,
+} from "../../lib/core/search";
 import { parseCommandArgs, printJson, writeLine, type CliCommand } from "../command";
 
 const USAGE = `Usage: vcollector search <pattern> [options]
@@ -32,7 +39,8 @@ export function parseByteSize(text: string, option: string): number {
 
 function positive(text: string | undefined, option: string): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) === 0) throw new UsageError(`${option} must be a positive whole number, got '${text}'`);
+  if (!/^\d+$/.test(text) || Number(text) === 0)
+    throw new UsageError(`${option} must be a positive whole number, got '${text}'`);
   return Number(text);
 }
 
@@ -62,7 +70,12 @@ export const command: CliCommand = {
       json: { type: "boolean" },
       collections: { type: "string" },
     });
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "give the pattern to search for" : `one pattern only (got ${positionals.length}; quote a pattern with spaces)`);
+    if (positionals.length !== 1)
+      throw new UsageError(
+        positionals.length === 0
+          ? "give the pattern to search for"
+          : `one pattern only (got ${positionals.length}; quote a pattern with spaces)`,
+      );
     let maxAgeMs: number | undefined;
     try {
       maxAgeMs = values.since !== undefined ? parseAge(values.since, "--since") : undefined;
@@ -79,7 +92,8 @@ export const command: CliCommand = {
       maxAgeMs,
       includeHistory: values.history === true,
       maxResults: positive(values["max-results"], "--max-results"),
-      maxFileBytes: values["max-file-size"] !== undefined ? parseByteSize(values["max-file-size"], "--max-file-size") : undefined,
+      maxFileBytes:
+        values["max-file-size"] !== undefined ? parseByteSize(values["max-file-size"], "--max-file-size") : undefined,
       signal: ctx.signal,
     };
 
@@ -107,7 +121,15 @@ export const command: CliCommand = {
     }
     const stats = next.value;
     if (values.json) {
-      printJson(ctx.stdout, { pattern: opts.pattern, regex: opts.regex, caseSensitive: opts.caseSensitive, matchCount: count, ...stats, skipped, matches });
+      printJson(ctx.stdout, {
+        pattern: opts.pattern,
+        regex: opts.regex,
+        caseSensitive: opts.caseSensitive,
+        matchCount: count,
+        ...stats,
+        skipped,
+        matches,
+      });
     } else if (stats.truncated) {
       writeLine(ctx.stderr, `vcollector search: stopped after ${count} matches (--max-results); there are more`);
     }

@@ -43,7 +43,6 @@ function sourceOption(value: string | undefined): TemplateSource | undefined {
   return value as TemplateSource;
 }
 
-
 function openLibrary(ctx: CliContext): TemplateLibrary {
   return TemplateLibrary.open(ctx.home.templatesDb, { validate: validateTemplateText });
 }
@@ -63,10 +62,16 @@ function onePositional(positionals: string[], what: string): string {
 }
 
 function printTable(ctx: CliContext, templates: TemplateInfo[]): void {
-  const rows = templates.map((t) => [t.name, t.source + (t.shadowed ? " (overridden)" : ""), t.platform ?? "-", t.command ?? "-"]);
+  const rows = templates.map((t) => [
+    t.name,
+    t.source + (t.shadowed ? " (overridden)" : ""),
+    t.platform ?? "-",
+    t.command ?? "-",
+  ]);
   const head = ["NAME", "SOURCE", "PLATFORM", "COMMAND"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const row of [head, ...rows]) writeLine(ctx.stdout, row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  "));
+  for (const row of [head, ...rows])
+    writeLine(ctx.stdout, row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  "));
   writeLine(ctx.stdout, `${templates.length} template${templates.length === 1 ? "" : "s"}`);
 }
 
@@ -80,7 +85,8 @@ async function runImport(args: string[], ctx: CliContext): Promise<number> {
       (values.prune ? `, ${report.removed} removed` : "") +
       ` (${report.indexRows} index rows)`,
   );
-  if (report.notInIndex.length > 0) writeLine(ctx.stdout, `not in the index (no platform/command): ${report.notInIndex.join(", ")}`);
+  if (report.notInIndex.length > 0)
+    writeLine(ctx.stdout, `not in the index (no platform/command): ${report.notInIndex.join(", ")}`);
   for (const skipped of report.skipped) writeLine(ctx.stderr, `skipped ${skipped.file}: ${skipped.reason}`);
   return report.skipped.length > 0 ? 1 : 0;
 }
@@ -88,11 +94,22 @@ async function runImport(args: string[], ctx: CliContext): Promise<number> {
 async function runList(args: string[], ctx: CliContext): Promise<number> {
   const { values } = parseCommandArgs(
     args,
-    { source: { type: "string" }, platform: { type: "string" }, search: { type: "string" }, all: { type: "boolean" }, json: { type: "boolean" } },
+    {
+      source: { type: "string" },
+      platform: { type: "string" },
+      search: { type: "string" },
+      all: { type: "boolean" },
+      json: { type: "boolean" },
+    },
     false,
   );
   const templates = withLibrary(ctx, (library) =>
-    library.list({ source: sourceOption(values.source), platform: values.platform, search: values.search, includeShadowed: values.all }),
+    library.list({
+      source: sourceOption(values.source),
+      platform: values.platform,
+      search: values.search,
+      includeShadowed: values.all,
+    }),
   );
   if (values.json) printJson(ctx.stdout, templates);
   else printTable(ctx, templates);
@@ -110,21 +127,27 @@ async function runShow(args: string[], ctx: CliContext): Promise<number> {
 
 async function runAdd(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { platform: { type: "string" }, command: { type: "string" } });
-  if (positionals.length !== 2) throw new UsageError("expected a name and a file: vcollector templates add <name> <file|->");
+  if (positionals.length !== 2)
+    throw new UsageError("expected a name and a file: vcollector templates add <name> <file|->");
   const text = await readTextInput(positionals[1], ctx);
-  const added = withLibrary(ctx, (library) => library.addUserTemplate({ name: positionals[0], text, platform: values.platform, command: values.command }));
+  const added = withLibrary(ctx, (library) =>
+    library.addUserTemplate({ name: positionals[0], text, platform: values.platform, command: values.command }),
+  );
   writeLine(ctx.stdout, `added user template ${added.name}`);
   return 0;
 }
 
 async function runEdit(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { platform: { type: "string" }, command: { type: "string" } });
-  if (positionals.length < 1 || positionals.length > 2) throw new UsageError("expected a name and optionally a file: vcollector templates edit <name> [<file|->]");
+  if (positionals.length < 1 || positionals.length > 2)
+    throw new UsageError("expected a name and optionally a file: vcollector templates edit <name> [<file|->]");
   if (positionals.length === 1 && values.platform === undefined && values.command === undefined) {
     throw new UsageError("nothing to change: give a file, --platform or --command");
   }
   const text = positionals.length === 2 ? await readTextInput(positionals[1], ctx) : undefined;
-  const updated = withLibrary(ctx, (library) => library.updateUserTemplate(positionals[0], { text, platform: values.platform, command: values.command }));
+  const updated = withLibrary(ctx, (library) =>
+    library.updateUserTemplate(positionals[0], { text, platform: values.platform, command: values.command }),
+  );
   writeLine(ctx.stdout, `saved user template ${updated.name}`);
   return 0;
 }
@@ -139,16 +162,27 @@ async function runRemove(args: string[], ctx: CliContext): Promise<number> {
 
 async function runExport(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { source: { type: "string" }, platform: { type: "string" } });
-  if (positionals.length < 1) throw new UsageError("expected a directory: vcollector templates export <dir> [<name>...]");
+  if (positionals.length < 1)
+    throw new UsageError("expected a directory: vcollector templates export <dir> [<name>...]");
   const [dir, ...names] = positionals;
-  const report = withLibrary(ctx, (library) => library.exportTemplates(path.resolve(dir), { names, source: sourceOption(values.source), platform: values.platform }));
-  writeLine(ctx.stdout, `exported ${report.files.length} template${report.files.length === 1 ? "" : "s"} to ${report.dir}${report.index ? " (with index)" : ""}`);
+  const report = withLibrary(ctx, (library) =>
+    library.exportTemplates(path.resolve(dir), {
+      names,
+      source: sourceOption(values.source),
+      platform: values.platform,
+    }),
+  );
+  writeLine(
+    ctx.stdout,
+    `exported ${report.files.length} template${report.files.length === 1 ? "" : "s"} to ${report.dir}${report.index ? " (with index)" : ""}`,
+  );
   return 0;
 }
 
 function positiveInteger(value: string | undefined, option: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${option} must be a positive integer, not '${value}'`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UsageError(`${option} must be a positive integer, not '${value}'`);
   return Number(value);
 }
 
@@ -165,7 +199,9 @@ async function runDetect(args: string[], ctx: CliContext): Promise<number> {
   const top = positiveInteger(values.top, "--top", 5);
   const output = await readTextInput(positionals[0], ctx);
   const hints: DetectHints = { platform: values.platform, command: values.command, captureType: values.type };
-  const detector = values.templates ? TemplateDetector.fromDirectory(values.templates) : detectorForHome(ctx.home, ctx.env);
+  const detector = values.templates
+    ? TemplateDetector.fromDirectory(values.templates)
+    : detectorForHome(ctx.home, ctx.env);
   const result = detector.detect(output, hints, { top, clean: !values["no-clean"] });
   printJson(ctx.stdout, result);
   return 0;
@@ -188,7 +224,8 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(args, ctx) {
     const [sub, ...rest] = args;
-    if (sub === undefined) throw new UsageError("expected a subcommand: import, list, show, add, edit, rm, export or detect");
+    if (sub === undefined)
+      throw new UsageError("expected a subcommand: import, list, show, add, edit, rm, export or detect");
     const handler = SUBCOMMANDS[sub];
     if (!handler) throw new UsageError(`unknown templates subcommand '${sub}' (see vcollector templates --help)`);
     return handler(rest, ctx);

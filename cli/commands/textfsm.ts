@@ -1,7 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError, VcError } from "../../lib/core/errors";
-import { cleanOutput, loadTemplateFile, parseOutput, resolveTemplatesDir, runConformance, type ParseResult } from "../../lib/core/textfsm";
+import {
+  cleanOutput,
+  loadTemplateFile,
+  parseOutput,
+  resolveTemplatesDir,
+  runConformance,
+  type ParseResult,
+} from "../../lib/core/textfsm";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext, readTextInput } from "../command";
 
 const USAGE = `Usage:
@@ -31,11 +38,11 @@ conformance  Runs the ntc-templates test suite: every <platform>/<command>/*.raw
 
 Exit codes: 0 ok (every case passed), 1 failure, 2 usage error.`;
 
-
 function budget(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--budget must be a positive number of milliseconds, got '${value}'`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--budget must be a positive number of milliseconds, got '${value}'`);
   return n;
 }
 
@@ -51,9 +58,12 @@ async function parseCmd(args: string[], ctx: CliContext): Promise<number> {
   });
   if (positionals.length > 1) throw new UsageError(`parse takes one input file, got ${positionals.length}`);
   const byIndex = values.platform !== undefined || values.command !== undefined;
-  if (values.template !== undefined && byIndex) throw new UsageError("give either --template or --platform and --command, not both");
-  if (values.template === undefined && !byIndex) throw new UsageError("give --template <file>, or --platform <p> and --command \"<cmd>\"");
-  if (byIndex && (values.platform === undefined || values.command === undefined)) throw new UsageError("--platform and --command go together");
+  if (values.template !== undefined && byIndex)
+    throw new UsageError("give either --template or --platform and --command, not both");
+  if (values.template === undefined && !byIndex)
+    throw new UsageError('give --template <file>, or --platform <p> and --command "<cmd>"');
+  if (byIndex && (values.platform === undefined || values.command === undefined))
+    throw new UsageError("--platform and --command go together");
   const budgetMs = budget(values.budget);
   let text = await readTextInput(positionals[0], ctx);
   if (values.clean) text = cleanOutput(text, { command: values.command });
@@ -66,7 +76,13 @@ async function parseCmd(args: string[], ctx: CliContext): Promise<number> {
   } else {
     const templatesDir = resolveTemplatesDir(values.templates, ctx.env);
     if (!templatesDir) throw new UsageError("no template directory: give --templates <dir> or set NET_TEXTFSM");
-    ({ templates, result } = parseOutput({ templatesDir, platform: values.platform!, command: values.command!, output: text, budgetMs }));
+    ({ templates, result } = parseOutput({
+      templatesDir,
+      platform: values.platform!,
+      command: values.command!,
+      output: text,
+      budgetMs,
+    }));
   }
   printJson(ctx.stdout, values.full ? { templates, ...result } : result.records);
   return 0;
@@ -80,14 +96,18 @@ function conformanceCmd(args: string[], ctx: CliContext): number {
   });
   if (positionals.length !== 1) throw new UsageError("conformance needs one <tests-dir>");
   const testsDir = path.resolve(positionals[0]);
-  if (!fs.existsSync(testsDir) || !fs.statSync(testsDir).isDirectory()) throw new VcError("not_found", "not a directory", testsDir);
+  if (!fs.existsSync(testsDir) || !fs.statSync(testsDir).isDirectory())
+    throw new VcError("not_found", "not a directory", testsDir);
   const templatesDir = path.resolve(values.templates ?? path.join(testsDir, "..", "templates"));
   const summary = runConformance(testsDir, templatesDir, {
     filter: values.filter,
     budgetMs: budget(values.budget),
     onResult: (r) => {
       if (r.passed) return;
-      writeLine(ctx.stdout, `FAIL ${r.id} (${r.platform} / ${r.command}${r.templates.length ? ` -> ${r.templates.join(", ")}` : ""})`);
+      writeLine(
+        ctx.stdout,
+        `FAIL ${r.id} (${r.platform} / ${r.command}${r.templates.length ? ` -> ${r.templates.join(", ")}` : ""})`,
+      );
       if (r.error) writeLine(ctx.stdout, `  error: ${r.error}`);
       for (const d of r.diff) writeLine(ctx.stdout, `  ${d}`);
     },
@@ -104,6 +124,10 @@ export const command: CliCommand = {
     const [sub, ...rest] = args;
     if (sub === "parse") return parseCmd(rest, ctx);
     if (sub === "conformance") return conformanceCmd(rest, ctx);
-    throw new UsageError(sub === undefined ? "textfsm needs a subcommand: parse or conformance" : `unknown textfsm subcommand '${sub}' (parse, conformance)`);
+    throw new UsageError(
+      sub === undefined
+        ? "textfsm needs a subcommand: parse or conformance"
+        : `unknown textfsm subcommand '${sub}' (parse, conformance)`,
+    );
   },
 };

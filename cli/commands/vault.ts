@@ -68,7 +68,8 @@ const SUBCOMMANDS: Record<string, Handler> = {
 };
 
 /** Options people try for secrets; refused with a pointer to the safe ways (value never echoed). */
-const SECRET_AS_ARGUMENT = /^--(password|pass|enable|enable-secret|secret|key-passphrase|passphrase|master-password|backup-password|new-password)(=|$)/;
+const SECRET_AS_ARGUMENT =
+  /^--(password|pass|enable|enable-secret|secret|key-passphrase|passphrase|master-password|backup-password|new-password)(=|$)/;
 
 export const command: CliCommand = {
   name: "vault",
@@ -81,7 +82,9 @@ export const command: CliCommand = {
     if (!handler) throw new UsageError(`unknown vault subcommand '${sub}' (see vcollector vault --help)`);
     const secretArg = rest.find((a) => SECRET_AS_ARGUMENT.test(a));
     if (secretArg !== undefined) {
-      throw new UsageError(`${secretArg.split("=")[0]}: secrets are never taken as command-line arguments; use a prompt, --*-stdin or --*-file (see vcollector vault --help)`);
+      throw new UsageError(
+        `${secretArg.split("=")[0]}: secrets are never taken as command-line arguments; use a prompt, --*-stdin or --*-file (see vcollector vault --help)`,
+      );
     }
     const { vault, remaining } = extractVaultOption(rest);
     const file = vault !== undefined ? path.resolve(vault) : ctx.home.vaultDb;
@@ -95,7 +98,10 @@ function extractVaultOption(args: string[]): { vault?: string; remaining: string
   let vault: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === "--") { remaining.push(...args.slice(i)); break; }
+    if (a === "--") {
+      remaining.push(...args.slice(i));
+      break;
+    }
     if (a === "--vault") {
       if (i + 1 >= args.length) throw new UsageError("--vault needs a file");
       vault = args[++i];
@@ -142,7 +148,11 @@ async function openUnlocked(file: string, ctx: CliContext): Promise<Vault> {
   }
 }
 
-async function withVault(file: string, ctx: CliContext, fn: (vault: Vault) => Promise<number> | number): Promise<number> {
+async function withVault(
+  file: string,
+  ctx: CliContext,
+  fn: (vault: Vault) => Promise<number> | number,
+): Promise<number> {
   const vault = await openUnlocked(file, ctx);
   try {
     return await fn(vault);
@@ -152,7 +162,12 @@ async function withVault(file: string, ctx: CliContext, fn: (vault: Vault) => Pr
 }
 
 function describeCredential(s: CredentialSummary): string {
-  const extras = [s.kind, s.hasEnableSecret ? "enable secret" : "", s.isDefault ? "default" : "", s.fallbackPosition !== null ? `fallback #${s.fallbackPosition + 1}` : ""].filter(Boolean);
+  const extras = [
+    s.kind,
+    s.hasEnableSecret ? "enable secret" : "",
+    s.isDefault ? "default" : "",
+    s.fallbackPosition !== null ? `fallback #${s.fallbackPosition + 1}` : "",
+  ].filter(Boolean);
   return `'${s.name}' (id ${s.id}, user ${s.username}, ${extras.join(", ")})`;
 }
 
@@ -162,7 +177,10 @@ async function initVault(args: string[], ctx: CliContext, file: string): Promise
   const iterations = parseIterations(values.iterations);
   if (file === ctx.home.vaultDb) ensureHome(ctx.home);
   const fromEnv = ctx.env[VAULT_PASS_ENV];
-  const password = fromEnv !== undefined && fromEnv !== "" ? fromEnv : await readSecret("New vault master password: ", ctx, { confirm: true });
+  const password =
+    fromEnv !== undefined && fromEnv !== ""
+      ? fromEnv
+      : await readSecret("New vault master password: ", ctx, { confirm: true });
   const vault = Vault.create(file, password, { iterations });
   vault.close();
   writeLine(ctx.stdout, `created vault ${file} (PBKDF2-SHA256, ${iterations ?? DEFAULT_ITERATIONS} iterations)`);
@@ -186,26 +204,38 @@ async function addCredential(args: string[], ctx: CliContext, file: string): Pro
   const { values, positionals } = parseCommandArgs(args, { ...SECRET_OPTIONS, fallback: { type: "boolean" } });
   const name = onePositional(positionals, "credential name", "add");
   if (values.username === undefined || values.username === "") throw new UsageError("vault add needs --username <u>");
-  if (values["password-stdin"] && values["password-file"] !== undefined) throw new UsageError("give either --password-stdin or --password-file, not both");
-  if (values["key-passphrase-file"] !== undefined && values["key-file"] === undefined) throw new UsageError("--key-passphrase-file needs --key-file");
+  if (values["password-stdin"] && values["password-file"] !== undefined)
+    throw new UsageError("give either --password-stdin or --password-file, not both");
+  if (values["key-passphrase-file"] !== undefined && values["key-file"] === undefined)
+    throw new UsageError("--key-passphrase-file needs --key-file");
   // Read every file before asking for any password, so a typo in a path fails fast.
   const input: CredentialInput = { name, username: values.username, isDefault: values.default === true };
-  if (values["key-file"] !== undefined) input.privateKey = readSecretFile(values["key-file"], "private key", { keepAsIs: true });
-  if (values["key-passphrase-file"] !== undefined) input.privateKeyPassphrase = readSecretFile(values["key-passphrase-file"], "key passphrase");
+  if (values["key-file"] !== undefined)
+    input.privateKey = readSecretFile(values["key-file"], "private key", { keepAsIs: true });
+  if (values["key-passphrase-file"] !== undefined)
+    input.privateKeyPassphrase = readSecretFile(values["key-passphrase-file"], "key passphrase");
   if (values["enable-file"] !== undefined) input.enableSecret = readSecretFile(values["enable-file"], "enable secret");
   if (values["password-file"] !== undefined) input.password = readSecretFile(values["password-file"], "password");
   return withVault(file, ctx, async (vault) => {
     if (values["password-stdin"]) input.password = await readSecretFromStdin(ctx, "credential password");
-    else if (input.password === undefined && input.privateKey === undefined) input.password = await readSecret(`Password for ${name}: `, ctx);
+    else if (input.password === undefined && input.privateKey === undefined)
+      input.password = await readSecret(`Password for ${name}: `, ctx);
     const summary = vault.add(input);
     if (values.fallback) vault.setFallbackOrder([...fallbackNames(vault), name]);
-    writeLine(ctx.stdout, `added credential ${describeCredential(values.fallback ? vault.list().find((s) => s.name === name)! : summary)}`);
+    writeLine(
+      ctx.stdout,
+      `added credential ${describeCredential(values.fallback ? vault.list().find((s) => s.name === name)! : summary)}`,
+    );
     return 0;
   });
 }
 
 function fallbackNames(vault: Vault): string[] {
-  return vault.list().filter((s) => s.fallbackPosition !== null).sort((a, b) => a.fallbackPosition! - b.fallbackPosition!).map((s) => s.name);
+  return vault
+    .list()
+    .filter((s) => s.fallbackPosition !== null)
+    .sort((a, b) => a.fallbackPosition! - b.fallbackPosition!)
+    .map((s) => s.name);
 }
 
 async function editCredential(args: string[], ctx: CliContext, file: string): Promise<number> {
@@ -218,25 +248,49 @@ async function editCredential(args: string[], ctx: CliContext, file: string): Pr
     "no-default": { type: "boolean" },
   });
   const name = onePositional(positionals, "credential name", "edit");
-  const exclusive = (a: boolean, b: boolean, msg: string) => { if (a && b) throw new UsageError(msg); };
-  exclusive(values["password-stdin"] === true, values["password-file"] !== undefined, "give either --password-stdin or --password-file, not both");
-  exclusive(values["no-password"] === true, values["password-stdin"] === true || values["password-file"] !== undefined, "--no-password conflicts with a new password");
-  exclusive(values["no-key"] === true, values["key-file"] !== undefined || values["key-passphrase-file"] !== undefined, "--no-key conflicts with --key-file/--key-passphrase-file");
-  exclusive(values["no-enable"] === true, values["enable-file"] !== undefined, "--no-enable conflicts with --enable-file");
+  const exclusive = (a: boolean, b: boolean, msg: string) => {
+    if (a && b) throw new UsageError(msg);
+  };
+  exclusive(
+    values["password-stdin"] === true,
+    values["password-file"] !== undefined,
+    "give either --password-stdin or --password-file, not both",
+  );
+  exclusive(
+    values["no-password"] === true,
+    values["password-stdin"] === true || values["password-file"] !== undefined,
+    "--no-password conflicts with a new password",
+  );
+  exclusive(
+    values["no-key"] === true,
+    values["key-file"] !== undefined || values["key-passphrase-file"] !== undefined,
+    "--no-key conflicts with --key-file/--key-passphrase-file",
+  );
+  exclusive(
+    values["no-enable"] === true,
+    values["enable-file"] !== undefined,
+    "--no-enable conflicts with --enable-file",
+  );
   exclusive(values.default === true, values["no-default"] === true, "--default conflicts with --no-default");
   const patch: CredentialPatch = {};
   if (values.rename !== undefined) patch.newName = values.rename;
   if (values.username !== undefined) patch.username = values.username;
   if (values["no-password"]) patch.password = "";
-  if (values["no-key"]) { patch.privateKey = ""; patch.privateKeyPassphrase = ""; }
+  if (values["no-key"]) {
+    patch.privateKey = "";
+    patch.privateKeyPassphrase = "";
+  }
   if (values["no-enable"]) patch.enableSecret = "";
   if (values.default) patch.isDefault = true;
   if (values["no-default"]) patch.isDefault = false;
-  if (values["key-file"] !== undefined) patch.privateKey = readSecretFile(values["key-file"], "private key", { keepAsIs: true });
-  if (values["key-passphrase-file"] !== undefined) patch.privateKeyPassphrase = readSecretFile(values["key-passphrase-file"], "key passphrase");
+  if (values["key-file"] !== undefined)
+    patch.privateKey = readSecretFile(values["key-file"], "private key", { keepAsIs: true });
+  if (values["key-passphrase-file"] !== undefined)
+    patch.privateKeyPassphrase = readSecretFile(values["key-passphrase-file"], "key passphrase");
   if (values["enable-file"] !== undefined) patch.enableSecret = readSecretFile(values["enable-file"], "enable secret");
   if (values["password-file"] !== undefined) patch.password = readSecretFile(values["password-file"], "password");
-  if (Object.keys(patch).length === 0 && !values["password-stdin"]) throw new UsageError("vault edit: nothing to change (see vcollector vault --help)");
+  if (Object.keys(patch).length === 0 && !values["password-stdin"])
+    throw new UsageError("vault edit: nothing to change (see vcollector vault --help)");
   return withVault(file, ctx, async (vault) => {
     if (values["password-stdin"]) patch.password = await readSecretFromStdin(ctx, "credential password");
     writeLine(ctx.stdout, `updated credential ${describeCredential(vault.edit(name, patch))}`);
@@ -275,11 +329,26 @@ function printTable(ctx: CliContext, list: CredentialSummary[]): void {
     writeLine(ctx.stdout, "the vault holds no credentials");
     return;
   }
-  const rows = [["NAME", "USERNAME", "KIND", "ENABLE", "DEFAULT", "FALLBACK"], ...list.map((s) => [
-    s.name, s.username, s.kind, s.hasEnableSecret ? "yes" : "no", s.isDefault ? "*" : "", s.fallbackPosition !== null ? String(s.fallbackPosition + 1) : "",
-  ])];
+  const rows = [
+    ["NAME", "USERNAME", "KIND", "ENABLE", "DEFAULT", "FALLBACK"],
+    ...list.map((s) => [
+      s.name,
+      s.username,
+      s.kind,
+      s.hasEnableSecret ? "yes" : "no",
+      s.isDefault ? "*" : "",
+      s.fallbackPosition !== null ? String(s.fallbackPosition + 1) : "",
+    ]),
+  ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows) writeLine(ctx.stdout, r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd());
+  for (const r of rows)
+    writeLine(
+      ctx.stdout,
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    );
 }
 
 async function setDefault(args: string[], ctx: CliContext, file: string): Promise<number> {
@@ -295,24 +364,38 @@ async function setDefault(args: string[], ctx: CliContext, file: string): Promis
 async function setFallback(args: string[], ctx: CliContext, file: string): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { clear: { type: "boolean" } });
   if (values.clear && positionals.length > 0) throw new UsageError("--clear takes no credential names");
-  if (!values.clear && positionals.length === 0) throw new UsageError("vault fallback needs credential names in order (or --clear)");
+  if (!values.clear && positionals.length === 0)
+    throw new UsageError("vault fallback needs credential names in order (or --clear)");
   return withVault(file, ctx, (vault) => {
     vault.setFallbackOrder(positionals);
-    writeLine(ctx.stdout, positionals.length === 0 ? "fallback list cleared" : `fallback order: ${positionals.join(", ")}`);
+    writeLine(
+      ctx.stdout,
+      positionals.length === 0 ? "fallback list cleared" : `fallback order: ${positionals.join(", ")}`,
+    );
     return 0;
   });
 }
 
 async function changePassword(args: string[], ctx: CliContext, file: string): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { "new-password-file": { type: "string" }, iterations: { type: "string" } });
+  const { values, positionals } = parseCommandArgs(args, {
+    "new-password-file": { type: "string" },
+    iterations: { type: "string" },
+  });
   noPositionals(positionals, "passwd");
   const iterations = parseIterations(values.iterations);
-  const fromFile = values["new-password-file"] !== undefined ? readSecretFile(values["new-password-file"], "new master password") : undefined;
+  const fromFile =
+    values["new-password-file"] !== undefined
+      ? readSecretFile(values["new-password-file"], "new master password")
+      : undefined;
   return withVault(file, ctx, async (vault) => {
     const fromEnv = ctx.env[NEW_PASS_ENV];
-    const next = fromFile ?? (fromEnv ? fromEnv : await readSecret("New vault master password: ", ctx, { confirm: true }));
+    const next =
+      fromFile ?? (fromEnv ? fromEnv : await readSecret("New vault master password: ", ctx, { confirm: true }));
     vault.changePassword(next, { iterations });
-    writeLine(ctx.stdout, `master password changed; every credential re-encrypted (PBKDF2-SHA256, ${vault.iterations} iterations)`);
+    writeLine(
+      ctx.stdout,
+      `master password changed; every credential re-encrypted (PBKDF2-SHA256, ${vault.iterations} iterations)`,
+    );
     return 0;
   });
 }
@@ -325,7 +408,10 @@ async function backupPassword(ctx: CliContext, fileOption: string | undefined, c
 }
 
 async function exportBackup(args: string[], ctx: CliContext, file: string): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { "backup-password-file": { type: "string" }, force: { type: "boolean" } });
+  const { values, positionals } = parseCommandArgs(args, {
+    "backup-password-file": { type: "string" },
+    force: { type: "boolean" },
+  });
   const target = path.resolve(onePositional(positionals, "backup file", "export"));
   if (!values.force && fs.existsSync(target)) {
     throw new VcError("backup_exists", "a file already exists here; use --force to replace it", target);
@@ -339,7 +425,10 @@ async function exportBackup(args: string[], ctx: CliContext, file: string): Prom
 }
 
 async function importBackup(args: string[], ctx: CliContext, file: string): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { "backup-password-file": { type: "string" }, replace: { type: "boolean" } });
+  const { values, positionals } = parseCommandArgs(args, {
+    "backup-password-file": { type: "string" },
+    replace: { type: "boolean" },
+  });
   const source = path.resolve(onePositional(positionals, "backup file", "import"));
   return withVault(file, ctx, async (vault) => {
     const password = await backupPassword(ctx, values["backup-password-file"], false);
@@ -364,12 +453,16 @@ async function importVc(args: string[], ctx: CliContext, file: string): Promise<
 
 function printReport(ctx: CliContext, report: ImportReport, vault: Vault): void {
   writeLine(ctx.stdout, `imported ${report.imported.length}: ${report.imported.join(", ") || "-"}`);
-  if (report.replaced.length > 0) writeLine(ctx.stdout, `replaced ${report.replaced.length}: ${report.replaced.join(", ")}`);
+  if (report.replaced.length > 0)
+    writeLine(ctx.stdout, `replaced ${report.replaced.length}: ${report.replaced.join(", ")}`);
   for (const s of report.skipped) writeLine(ctx.stdout, `skipped '${s.name}': ${s.reason}`);
   if (report.defaultName !== undefined) {
     const current = vault.list().find((s) => s.isDefault)?.name;
-    writeLine(ctx.stdout, report.defaultApplied
-      ? `default credential is now '${report.defaultName}'`
-      : `kept the default '${current}' (the imported default was '${report.defaultName}')`);
+    writeLine(
+      ctx.stdout,
+      report.defaultApplied
+        ? `default credential is now '${report.defaultName}'`
+        : `kept the default '${current}' (the imported default was '${report.defaultName}')`,
+    );
   }
 }

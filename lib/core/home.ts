@@ -21,7 +21,12 @@ export const HOME_ENV = "VCOLLECTOR_HOME";
 
 /** Picks the home: an explicit directory, else $VCOLLECTOR_HOME, else ~/.vcollector. */
 export function resolveHome(explicit?: string, env: NodeJS.ProcessEnv = process.env): HomePaths {
-  const chosen = explicit && explicit.trim() !== "" ? explicit : env[HOME_ENV] && env[HOME_ENV]!.trim() !== "" ? env[HOME_ENV]! : path.join(os.homedir(), ".vcollector");
+  const chosen =
+    explicit && explicit.trim() !== ""
+      ? explicit
+      : env[HOME_ENV] && env[HOME_ENV]!.trim() !== ""
+        ? env[HOME_ENV]!
+        : path.join(os.homedir(), ".vcollector");
   const root = path.resolve(chosen);
   return {
     root,

@@ -39,7 +39,11 @@ function number(value: unknown, field: string, dflt: number, min: number, max: n
   if (value === undefined || value === null || value === "") return dflt;
   const n = typeof value === "number" ? value : Number(String(value).trim());
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new VcError("invalid_config", `must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}, got ${JSON.stringify(value)}`, `vc-collect ${field}`);
+    throw new VcError(
+      "invalid_config",
+      `must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}, got ${JSON.stringify(value)}`,
+      `vc-collect ${field}`,
+    );
   }
   return n;
 }
@@ -48,7 +52,12 @@ function number(value: unknown, field: string, dflt: number, min: number, max: n
 export function settingsFrom(def: VcCollectDef, maxConcurrency: number): NodeRunSettings {
   const connectMs = number(def.connectTimeout, "connect timeout", 10, 0.1, 3600) * 1000;
   const policy = def.hostKeyPolicy || "tofu";
-  if (!["tofu", "strict", "accept-any"].includes(policy)) throw new VcError("invalid_config", `must be tofu, strict or accept-any, got '${policy}'`, "vc-collect host-key policy");
+  if (!["tofu", "strict", "accept-any"].includes(policy))
+    throw new VcError(
+      "invalid_config",
+      `must be tofu, strict or accept-any, got '${policy}'`,
+      "vc-collect host-key policy",
+    );
   return {
     concurrency: number(def.concurrency, "concurrency", 20, 1, maxConcurrency, true),
     timeouts: {

@@ -30,29 +30,46 @@ export function registerTestCredentialApi(RED: NodeAPI): void {
   registeredOn.add(RED.httpAdmin);
   RED.httpAdmin.post("/vc-collect/test-credential", RED.auth.needsPermission("vc-collect.write"), (req, res) => {
     const body = (req.body ?? {}) as TestRequestBody;
-    prepare(RED, body).then(
-      async ({ device, credential, knownHosts }) => {
-        const attempt = await testCredential(device, credential, {
-          timeouts: { connectMs: TEST_TIMEOUT_MS, bannerMs: TEST_TIMEOUT_MS, authMs: TEST_TIMEOUT_MS, commandMs: TEST_TIMEOUT_MS, deviceMs: 4 * TEST_TIMEOUT_MS },
-          hostKeys: { policy: "tofu", store: knownHosts },
-        });
-        res.json(attempt.ok ? { ok: true, durationMs: attempt.durationMs } : { ok: false, errorClass: attempt.errorClass, durationMs: attempt.durationMs });
-      },
-      (err: unknown) => {
-        res.status(400).json({ error: errorMessage(err) });
-      },
-    ).catch((err: unknown) => {
-      if (!res.headersSent) res.status(500).json({ error: `internal error: ${errorMessage(err)}` });
-    });
+    prepare(RED, body)
+      .then(
+        async ({ device, credential, knownHosts }) => {
+          const attempt = await testCredential(device, credential, {
+            timeouts: {
+              connectMs: TEST_TIMEOUT_MS,
+              bannerMs: TEST_TIMEOUT_MS,
+              authMs: TEST_TIMEOUT_MS,
+              commandMs: TEST_TIMEOUT_MS,
+              deviceMs: 4 * TEST_TIMEOUT_MS,
+            },
+            hostKeys: { policy: "tofu", store: knownHosts },
+          });
+          res.json(
+            attempt.ok
+              ? { ok: true, durationMs: attempt.durationMs }
+              : { ok: false, errorClass: attempt.errorClass, durationMs: attempt.durationMs },
+          );
+        },
+        (err: unknown) => {
+          res.status(400).json({ error: errorMessage(err) });
+        },
+      )
+      .catch((err: unknown) => {
+        if (!res.headersSent) res.status(500).json({ error: `internal error: ${errorMessage(err)}` });
+      });
   });
 }
 
 async function prepare(RED: NodeAPI, body: TestRequestBody) {
-  if (typeof body.vault !== "string" || body.vault === "") throw new VcError("invalid_request", "choose a vault node", "vault");
+  if (typeof body.vault !== "string" || body.vault === "")
+    throw new VcError("invalid_request", "choose a vault node", "vault");
   const vaultNode = getVaultConfigNode(RED, body.vault);
   if (!vaultNode) throw new VcError("invalid_request", "the vault node is not deployed yet: deploy it first", "vault");
-  if (typeof body.credential !== "string" || body.credential === "") throw new VcError("invalid_request", "choose a credential", "credential");
-  const raw = body.device && typeof body.device === "object" ? { name: "test", ...(body.device as Record<string, unknown>) } : body.device;
+  if (typeof body.credential !== "string" || body.credential === "")
+    throw new VcError("invalid_request", "choose a credential", "credential");
+  const raw =
+    body.device && typeof body.device === "object"
+      ? { name: "test", ...(body.device as Record<string, unknown>) }
+      : body.device;
   const [device] = normaliseDevices(raw, "device");
   const credential = vaultNode.openUnlocked().get(body.credential);
   const home = resolveHome(typeof body.home === "string" && body.home.trim() !== "" ? body.home.trim() : undefined);

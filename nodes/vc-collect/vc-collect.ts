@@ -2,8 +2,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import {
-  CaptureStore, CollectorDb, MAX_CONCURRENCY, parseCommands, progressText, runCollection,
-  type RunProgress, type RunSummary,
+  CaptureStore,
+  CollectorDb,
+  MAX_CONCURRENCY,
+  parseCommands,
+  progressText,
+  runCollection,
+  type RunProgress,
+  type RunSummary,
 } from "../../lib/core/collect";
 import { VcError } from "../../lib/core/errors";
 import { resolveHome, type HomePaths } from "../../lib/core/home";
@@ -49,10 +55,15 @@ function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
   let queue: Promise<void> = Promise.resolve();
 
   node.on("input", (msg: NodeMessageInFlow, send: Send, done: (err?: Error) => void) => {
-    queue = queue.then(() => handle(msg, send).then(() => done(), (err: Error) => {
-      if (!closing.signal.aborted) node.status({ fill: "red", shape: "ring", text: "error" });
-      done(err);
-    }));
+    queue = queue.then(() =>
+      handle(msg, send).then(
+        () => done(),
+        (err: Error) => {
+          if (!closing.signal.aborted) node.status({ fill: "red", shape: "ring", text: "error" });
+          done(err);
+        },
+      ),
+    );
   });
 
   node.on("close", (_removed: boolean, done: () => void) => {
@@ -64,16 +75,38 @@ function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
     if (configError || !settings) throw configError ?? new VcError("invalid_config", "no settings", "vc-collect");
     if (closing.signal.aborted) return;
     const vaultNode = getVaultConfigNode(RED, def.vault);
-    if (!vaultNode) throw new VcError("invalid_config", "no vault configured: choose a vc-vault-config node (and deploy it)", "vc-collect");
+    if (!vaultNode)
+      throw new VcError(
+        "invalid_config",
+        "no vault configured: choose a vc-vault-config node (and deploy it)",
+        "vc-collect",
+      );
     const vault = vaultNode.openUnlocked();
     const input = msg as NodeMessageInFlow & { commands?: unknown; captureType?: unknown };
-    const commands = input.commands !== undefined ? parseCommands(input.commands, "msg.commands") : parseCommands(def.commands ?? "", "vc-collect commands");
-    const captureType = typeof input.captureType === "string" && input.captureType.trim() !== "" ? input.captureType : def.captureType;
+    const commands =
+      input.commands !== undefined
+        ? parseCommands(input.commands, "msg.commands")
+        : parseCommands(def.commands ?? "", "vc-collect commands");
+    const captureType =
+      typeof input.captureType === "string" && input.captureType.trim() !== "" ? input.captureType : def.captureType;
     const { devices, errors } = normaliseDevicesReport(msg.payload, "msg.payload");
-    if (devices.length === 0 && errors.length) throw new VcError("invalid_device", errors.slice(0, 5).map((e) => e.message).join("; "), "msg.payload");
+    if (devices.length === 0 && errors.length)
+      throw new VcError(
+        "invalid_device",
+        errors
+          .slice(0, 5)
+          .map((e) => e.message)
+          .join("; "),
+        "msg.payload",
+      );
     if (errors.length) {
       const items = new Set(errors.map((e) => e.where.replace(/\].*$/, "]"))).size;
-      node.warn(`${items} device(s) left out: ${errors.slice(0, 5).map((e) => e.message).join("; ")}${errors.length > 5 ? "; …" : ""}`);
+      node.warn(
+        `${items} device(s) left out: ${errors
+          .slice(0, 5)
+          .map((e) => e.message)
+          .join("; ")}${errors.length > 5 ? "; …" : ""}`,
+      );
     }
 
     const resources = openResources(def, home);
@@ -119,9 +152,14 @@ function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
   }
 }
 
-function openResources(def: VcCollectDef, home: HomePaths): { store?: CaptureStore; history?: CollectorDb; recorder?: Inventory; close(): void } {
-  const collections = def.outputDir && def.outputDir.trim() !== "" ? path.resolve(def.outputDir.trim()) : home.collections;
-  const store = def.save === false ? undefined : new CaptureStore({ collections, keepHistory: Boolean(def.keepHistory) });
+function openResources(
+  def: VcCollectDef,
+  home: HomePaths,
+): { store?: CaptureStore; history?: CollectorDb; recorder?: Inventory; close(): void } {
+  const collections =
+    def.outputDir && def.outputDir.trim() !== "" ? path.resolve(def.outputDir.trim()) : home.collections;
+  const store =
+    def.save === false ? undefined : new CaptureStore({ collections, keepHistory: Boolean(def.keepHistory) });
   const history = def.history === false ? undefined : CollectorDb.open(home.collectorDb);
   let recorder: Inventory | undefined;
   try {
@@ -130,7 +168,15 @@ function openResources(def: VcCollectDef, home: HomePaths): { store?: CaptureSto
     history?.close();
     throw err;
   }
-  return { store, history, recorder, close: () => { history?.close(); recorder?.close(); } };
+  return {
+    store,
+    history,
+    recorder,
+    close: () => {
+      history?.close();
+      recorder?.close();
+    },
+  };
 }
 
 /** Output 1: one message per device, with msg.parts so a join node can rebuild the list. */
@@ -175,7 +221,11 @@ class StatusThrottle {
   finish(s: RunSummary): void {
     this.stop();
     const fill = s.status === "success" ? "green" : s.status === "partial" ? "yellow" : "red";
-    this.node.status({ fill, shape: "dot", text: progressText({ done: s.total, total: s.total, ok: s.ok, partial: s.partial, failed: s.failed }) });
+    this.node.status({
+      fill,
+      shape: "dot",
+      text: progressText({ done: s.total, total: s.total, ok: s.ok, partial: s.partial, failed: s.failed }),
+    });
   }
 
   private flush(): void {

@@ -1,6 +1,11 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { errorMessage } from "../../lib/core/errors";
-import { messagePerDevice, parseSourceSettings, selectFromSource, type DeviceSourceConfig } from "../../lib/core/inventory";
+import {
+  messagePerDevice,
+  parseSourceSettings,
+  selectFromSource,
+  type DeviceSourceConfig,
+} from "../../lib/core/inventory";
 
 interface DeviceSourceDef extends NodeDef {
   source?: string;
@@ -51,8 +56,15 @@ export = function register(RED: NodeAPI): void {
         netboxTimeout: def.netboxTimeout,
         platformMap: def.platformMap,
         filter: {
-          site: def.site, role: def.role, platform: def.platform, manufacturer: def.manufacturer, status: def.deviceStatus,
-          name: def.nameRegex, tag: def.tag, credentialStatus: def.credentialStatus, limit: def.limit,
+          site: def.site,
+          role: def.role,
+          platform: def.platform,
+          manufacturer: def.manufacturer,
+          status: def.deviceStatus,
+          name: def.nameRegex,
+          tag: def.tag,
+          credentialStatus: def.credentialStatus,
+          limit: def.limit,
         },
       });
       this.status({});
@@ -62,7 +74,10 @@ export = function register(RED: NodeAPI): void {
       this.error(configError.message);
     }
 
-    const handle = async (msg: InputMsg, send: (m: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void): Promise<void> => {
+    const handle = async (
+      msg: InputMsg,
+      send: (m: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void,
+    ): Promise<void> => {
       if (configError || !config) throw configError;
       this.status({ fill: "blue", shape: "dot", text: "reading…" });
       const { devices } = await selectFromSource(config, msg);
@@ -91,7 +106,11 @@ export = function register(RED: NodeAPI): void {
     });
   }
 
-  RED.nodes.registerType<Node<DeviceSourceCredentials>, DeviceSourceDef, object, DeviceSourceCredentials>("vc-device-source", VcDeviceSourceNode, {
-    credentials: { netboxToken: { type: "password" } },
-  });
+  RED.nodes.registerType<Node<DeviceSourceCredentials>, DeviceSourceDef, object, DeviceSourceCredentials>(
+    "vc-device-source",
+    VcDeviceSourceNode,
+    {
+      credentials: { netboxToken: { type: "password" } },
+    },
+  );
 };

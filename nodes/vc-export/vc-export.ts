@@ -2,7 +2,15 @@ import * as path from "node:path";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { errorMessage } from "../../lib/core/errors";
 import { resolveHome } from "../../lib/core/home";
-import { EXPORT_FORMATS, EXPORT_MODES, exportParsed, writeFileAtomic, type ExportFormat, type ExportMode, type ExportRunResult } from "../../lib/core/export";
+import {
+  EXPORT_FORMATS,
+  EXPORT_MODES,
+  exportParsed,
+  writeFileAtomic,
+  type ExportFormat,
+  type ExportMode,
+  type ExportRunResult,
+} from "../../lib/core/export";
 import { smartExport } from "../../lib/core/templates";
 
 interface VcExportDef extends NodeDef {
@@ -43,40 +51,75 @@ export = function register(RED: NodeAPI): void {
     const format: ExportFormat = oneOf(config.format, EXPORT_FORMATS, "json");
     const mode: ExportMode = oneOf(config.mode, EXPORT_MODES, "combined");
     const destination = config.destination === "payload" ? "payload" : "file";
-    const dir = config.outputDir && config.outputDir.trim() !== "" ? path.resolve(config.outputDir.trim()) : path.join(resolveHome(config.home || undefined).root, "exports");
+    const dir =
+      config.outputDir && config.outputDir.trim() !== ""
+        ? path.resolve(config.outputDir.trim())
+        : path.join(resolveHome(config.home || undefined).root, "exports");
     this.status({});
 
     const report = (result: ExportRunResult): void => {
       const problems = result.problems.length + result.failures.length;
       const where = destination === "file" ? ` → ${plural(result.files.length, "file")}` : "";
-      this.status({ fill: problems > 0 ? "yellow" : "green", shape: "dot", text: `${plural(result.recordCount, "record")}${where}${problems > 0 ? `, ${problems} skipped` : ""}` });
+      this.status({
+        fill: problems > 0 ? "yellow" : "green",
+        shape: "dot",
+        text: `${plural(result.recordCount, "record")}${where}${problems > 0 ? `, ${problems} skipped` : ""}`,
+      });
       for (const p of result.problems.slice(0, 5)) this.warn(`${p.where}: ${p.message} (skipped)`);
       if (result.problems.length > 5) this.warn(`${result.problems.length - 5} more input items skipped`);
       for (const f of result.failures) this.warn(f.message);
     };
 
     /** Smart Export of a raw output (msg.payload text; hints msg.platform, msg.command, msg.captureType). */
-    const handleSmart = async (msg: NodeMessageInFlow & Record<string, unknown>, send: (m: NodeMessage) => void): Promise<void> => {
-      const text = (k: string) => (typeof msg[k] === "string" && (msg[k] as string).trim() !== "" ? (msg[k] as string) : undefined);
+    const handleSmart = async (
+      msg: NodeMessageInFlow & Record<string, unknown>,
+      send: (m: NodeMessage) => void,
+    ): Promise<void> => {
+      const text = (k: string) =>
+        typeof msg[k] === "string" && (msg[k] as string).trim() !== "" ? (msg[k] as string) : undefined;
       const result = smartExport(
         msg.payload as string,
         { platform: text("platform"), command: text("command"), captureType: text("captureType") },
-        { format: format === "csv" ? "csv" : "json", source: text("filename") ?? text("device"), listSeparator: config.listSeparator || undefined, pretty: config.pretty !== false, homeDir: config.home || undefined },
+        {
+          format: format === "csv" ? "csv" : "json",
+          source: text("filename") ?? text("device"),
+          listSeparator: config.listSeparator || undefined,
+          pretty: config.pretty !== false,
+          homeDir: config.home || undefined,
+        },
       );
-      const common = { recordCount: result.document.record_count, template: result.document.template, score: result.document.score };
-      this.status({ fill: "green", shape: "dot", text: `${plural(result.document.record_count, "record")} (${result.document.template})` });
+      const common = {
+        recordCount: result.document.record_count,
+        template: result.document.template,
+        score: result.document.score,
+      };
+      this.status({
+        fill: "green",
+        shape: "dot",
+        text: `${plural(result.document.record_count, "record")} (${result.document.template})`,
+      });
       if (destination === "file") {
         const file = path.join(dir, result.fileName);
         await writeFileAtomic(file, [result.content]);
         send(Object.assign(msg, common, { files: [{ path: file, recordCount: result.document.record_count }] }));
         return;
       }
-      send(Object.assign(msg, common, { payload: format === "csv" ? result.content : result.document, filename: result.fileName, contentType: format === "csv" ? "text/csv; charset=utf-8" : "application/json" }));
+      send(
+        Object.assign(msg, common, {
+          payload: format === "csv" ? result.content : result.document,
+          filename: result.fileName,
+          contentType: format === "csv" ? "text/csv; charset=utf-8" : "application/json",
+        }),
+      );
     };
 
-    const handle = async (msg: NodeMessageInFlow, send: (m: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void): Promise<void> => {
+    const handle = async (
+      msg: NodeMessageInFlow,
+      send: (m: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void,
+    ): Promise<void> => {
       this.status({ fill: "blue", shape: "dot", text: "exporting" });
-      if (config.smart && typeof msg.payload === "string") return handleSmart(msg as NodeMessageInFlow & Record<string, unknown>, send);
+      if (config.smart && typeof msg.payload === "string")
+        return handleSmart(msg as NodeMessageInFlow & Record<string, unknown>, send);
       const result = await exportParsed(msg.payload, {
         format,
         mode,
@@ -93,9 +136,17 @@ export = function register(RED: NodeAPI): void {
         throw new Error(`no file written: ${result.failures[0].message}`);
       }
       report(result);
-      const common = { recordCount: result.recordCount, exportProblems: result.problems.length > 0 ? result.problems : undefined };
+      const common = {
+        recordCount: result.recordCount,
+        exportProblems: result.problems.length > 0 ? result.problems : undefined,
+      };
       if (destination === "file") {
-        send(Object.assign(msg, common, { files: result.files, exportFailures: result.failures.length > 0 ? result.failures : undefined }));
+        send(
+          Object.assign(msg, common, {
+            files: result.files,
+            exportFailures: result.failures.length > 0 ? result.failures : undefined,
+          }),
+        );
         return;
       }
       const partsId = RED.util.generateId();
@@ -109,7 +160,8 @@ export = function register(RED: NodeAPI): void {
           recordCount: out.recordCount,
         });
         // Several outputs (per device/command) form a sequence a join node can reassemble.
-        if (result.outputs.length > 1) m.parts = { id: partsId, index, count: result.outputs.length, type: "array", len: 1 };
+        if (result.outputs.length > 1)
+          m.parts = { id: partsId, index, count: result.outputs.length, type: "array", len: 1 };
         return m;
       });
       send([messages]);

@@ -28,8 +28,17 @@ type Send = (m: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void
 
 /** A comma-separated string or a list; devices may be Device objects (their name is used). */
 function list(value: unknown): string[] | undefined {
-  const name = (v: unknown): string => (typeof v === "object" && v !== null && typeof (v as { name?: unknown }).name === "string" ? (v as { name: string }).name : String(v));
-  const items = Array.isArray(value) ? value.map(name) : typeof value === "string" ? value.split(",") : typeof value === "object" && value !== null ? [name(value)] : [];
+  const name = (v: unknown): string =>
+    typeof v === "object" && v !== null && typeof (v as { name?: unknown }).name === "string"
+      ? (v as { name: string }).name
+      : String(v);
+  const items = Array.isArray(value)
+    ? value.map(name)
+    : typeof value === "string"
+      ? value.split(",")
+      : typeof value === "object" && value !== null
+        ? [name(value)]
+        : [];
   const cleaned = items.map((s) => s.trim()).filter((s) => s !== "");
   return cleaned.length > 0 ? cleaned : undefined;
 }
@@ -41,15 +50,22 @@ function list(value: unknown): string[] | undefined {
 export = function register(RED: NodeAPI): void {
   function VcSearchNode(this: Node, config: VcSearchDef): void {
     RED.nodes.createNode(this, config);
-    const collections = config.collections && config.collections.trim() !== "" ? path.resolve(config.collections.trim()) : resolveHome(config.home || undefined).collections;
+    const collections =
+      config.collections && config.collections.trim() !== ""
+        ? path.resolve(config.collections.trim())
+        : resolveHome(config.home || undefined).collections;
     const running = new Set<AbortController>();
     let configError: string | undefined;
     let maxAgeMs: number | undefined;
     let maxResults: number | undefined;
     try {
       maxAgeMs = config.maxAge && config.maxAge.trim() !== "" ? parseAge(config.maxAge, "max age") : undefined;
-      maxResults = config.maxResults !== undefined && String(config.maxResults).trim() !== "" ? Number(config.maxResults) : undefined;
-      if (maxResults !== undefined && (!Number.isInteger(maxResults) || maxResults <= 0)) throw new Error(`max results: expected a positive whole number, got '${config.maxResults}'`);
+      maxResults =
+        config.maxResults !== undefined && String(config.maxResults).trim() !== ""
+          ? Number(config.maxResults)
+          : undefined;
+      if (maxResults !== undefined && (!Number.isInteger(maxResults) || maxResults <= 0))
+        throw new Error(`max results: expected a positive whole number, got '${config.maxResults}'`);
     } catch (err) {
       configError = errorMessage(err);
       this.status({ fill: "red", shape: "ring", text: configError.slice(0, 60) });
@@ -57,8 +73,16 @@ export = function register(RED: NodeAPI): void {
 
     const handle = async (msg: NodeMessageInFlow, send: Send): Promise<void> => {
       if (configError) throw new Error(configError);
-      const pattern = config.pattern && config.pattern !== "" ? config.pattern : typeof msg.pattern === "string" ? msg.pattern : typeof msg.payload === "string" ? msg.payload : "";
-      if (pattern === "") throw new Error("no pattern: set one in the node, or send msg.pattern (or a string msg.payload)");
+      const pattern =
+        config.pattern && config.pattern !== ""
+          ? config.pattern
+          : typeof msg.pattern === "string"
+            ? msg.pattern
+            : typeof msg.payload === "string"
+              ? msg.payload
+              : "";
+      if (pattern === "")
+        throw new Error("no pattern: set one in the node, or send msg.pattern (or a string msg.payload)");
       const controller = new AbortController();
       running.add(controller);
       this.status({ fill: "blue", shape: "dot", text: `searching ${pattern.slice(0, 40)}` });
@@ -90,8 +114,13 @@ export = function register(RED: NodeAPI): void {
           return;
         }
         const more = result.truncated ? "+" : "";
-        const matches = result.matches.length === 1 && !result.truncated ? "1 match" : `${result.matches.length}${more} matches`;
-        this.status({ fill: "green", shape: "dot", text: `${matches} in ${result.filesMatched} of ${result.filesSearched} files` });
+        const matches =
+          result.matches.length === 1 && !result.truncated ? "1 match" : `${result.matches.length}${more} matches`;
+        this.status({
+          fill: "green",
+          shape: "dot",
+          text: `${matches} in ${result.filesMatched} of ${result.filesSearched} files`,
+        });
         send([Object.assign(msg, summary, { payload: result.matches }), null]);
       } finally {
         running.delete(controller);

@@ -40,14 +40,19 @@ export = function register(RED: NodeAPI): void {
     // Mode "auto" is implemented by the template library, which registers it when loaded.
     if (mode === "auto") require("../../lib/core/templates/auto-parse");
     const settingsDir = (RED.settings as unknown as Record<string, unknown>).vcTextfsmTemplatesDir;
-    const templatesDir = resolveTemplatesDir(config.templatesDir) ?? resolveTemplatesDir(typeof settingsDir === "string" ? settingsDir : undefined);
+    const templatesDir =
+      resolveTemplatesDir(config.templatesDir) ??
+      resolveTemplatesDir(typeof settingsDir === "string" ? settingsDir : undefined);
     const budget = Number(config.budgetMs);
     const minScore = Number(config.minScore);
     let inline: TextFsmTemplate | undefined;
     let setupError: string | undefined;
     if (mode === "inline") {
       try {
-        inline = compileInline(config.inlineTemplate ?? "", config.name ? `${config.name} (inline)` : "inline template");
+        inline = compileInline(
+          config.inlineTemplate ?? "",
+          config.name ? `${config.name} (inline)` : "inline template",
+        );
       } catch (err) {
         setupError = errorMessage(err);
       }
@@ -59,7 +64,10 @@ export = function register(RED: NodeAPI): void {
       inline,
       inlineError: setupError,
       budgetMs: Number.isFinite(budget) && budget > 0 ? budget : undefined,
-      autoHints: { platform: config.autoPlatform?.trim() || undefined, captureType: config.autoCaptureType?.trim() || undefined },
+      autoHints: {
+        platform: config.autoPlatform?.trim() || undefined,
+        captureType: config.autoCaptureType?.trim() || undefined,
+      },
       minScore: config.minScore !== "" && Number.isFinite(minScore) && minScore > 0 ? minScore : undefined,
     };
     if (setupError) {
@@ -85,8 +93,18 @@ export = function register(RED: NodeAPI): void {
       const c = countStatuses(parsed);
       const records = parsed.reduce((n, p) => n + p.recordCount, 0);
       const fill = c.errors > 0 ? "red" : c.zero + c.noTemplate > 0 ? "yellow" : "green";
-      const extra = [c.zero && `${c.zero} empty`, c.noTemplate && `${c.noTemplate} no template`, c.errors && `${c.errors} errors`].filter(Boolean).join(", ");
-      this.status({ fill, shape: "dot", text: `${c.ok}/${parsed.length} ok, ${records} records${extra ? `; ${extra}` : ""}` });
+      const extra = [
+        c.zero && `${c.zero} empty`,
+        c.noTemplate && `${c.noTemplate} no template`,
+        c.errors && `${c.errors} errors`,
+      ]
+        .filter(Boolean)
+        .join(", ");
+      this.status({
+        fill,
+        shape: "dot",
+        text: `${c.ok}/${parsed.length} ok, ${records} records${extra ? `; ${extra}` : ""}`,
+      });
       msg.payload = payload;
       send(msg);
     };

@@ -35,75 +35,119 @@ export function registerVaultAdminApi(RED: NodeAPI): void {
   const base = `/${VAULT_CONFIG_TYPE}/:id`;
   const app = RED.httpAdmin;
 
-  app.get(`${base}/credentials`, read, route(RED, (node) => {
-    let vault: Vault;
-    try {
-      vault = node.openUnlocked();
-    } catch (err) {
-      if (err instanceof VcError && err.errorClass === "vault_missing") return [200, { vaultPath: node.vaultPath, exists: false, credentials: [] }];
-      throw err;
-    }
-    return [200, { vaultPath: node.vaultPath, exists: true, credentials: vault.list(), fallback: vault.fallbackChainNames() }];
-  }));
+  app.get(
+    `${base}/credentials`,
+    read,
+    route(RED, (node) => {
+      let vault: Vault;
+      try {
+        vault = node.openUnlocked();
+      } catch (err) {
+        if (err instanceof VcError && err.errorClass === "vault_missing")
+          return [200, { vaultPath: node.vaultPath, exists: false, credentials: [] }];
+        throw err;
+      }
+      return [
+        200,
+        { vaultPath: node.vaultPath, exists: true, credentials: vault.list(), fallback: vault.fallbackChainNames() },
+      ];
+    }),
+  );
 
-  app.post(`${base}/credentials`, write, route(RED, (node, req) => {
-    const body = bodyOf(req);
-    const input: CredentialInput = { name: stringField(body, "name") ?? "", username: stringField(body, "username") ?? "" };
-    for (const f of SECRET_FIELDS) {
-      const v = stringField(body, f);
-      if (v !== undefined && v !== "") input[f] = v;
-    }
-    input.isDefault = booleanField(body, "isDefault") === true;
-    const credential = node.openUnlocked().add(input);
-    return [201, { credential }];
-  }));
+  app.post(
+    `${base}/credentials`,
+    write,
+    route(RED, (node, req) => {
+      const body = bodyOf(req);
+      const input: CredentialInput = {
+        name: stringField(body, "name") ?? "",
+        username: stringField(body, "username") ?? "",
+      };
+      for (const f of SECRET_FIELDS) {
+        const v = stringField(body, f);
+        if (v !== undefined && v !== "") input[f] = v;
+      }
+      input.isDefault = booleanField(body, "isDefault") === true;
+      const credential = node.openUnlocked().add(input);
+      return [201, { credential }];
+    }),
+  );
 
-  app.put(`${base}/credentials/:name`, write, route(RED, (node, req) => {
-    const body = bodyOf(req);
-    const patch: CredentialPatch = {};
-    const newName = stringField(body, "newName");
-    if (newName !== undefined && newName !== param(req, "name")) patch.newName = newName;
-    const username = stringField(body, "username");
-    if (username !== undefined) patch.username = username;
-    // In the dialog an empty secret field means "keep"; clearing is an explicit flag.
-    for (const f of SECRET_FIELDS) {
-      const v = stringField(body, f);
-      if (v !== undefined && v !== "") patch[f] = v;
-      if (booleanField(body, `clear${f[0].toUpperCase()}${f.slice(1)}`) === true) patch[f] = "";
-    }
-    const isDefault = booleanField(body, "isDefault");
-    if (isDefault !== undefined) patch.isDefault = isDefault;
-    const credential = node.openUnlocked().edit(param(req, "name"), patch);
-    return [200, { credential }];
-  }));
+  app.put(
+    `${base}/credentials/:name`,
+    write,
+    route(RED, (node, req) => {
+      const body = bodyOf(req);
+      const patch: CredentialPatch = {};
+      const newName = stringField(body, "newName");
+      if (newName !== undefined && newName !== param(req, "name")) patch.newName = newName;
+      const username = stringField(body, "username");
+      if (username !== undefined) patch.username = username;
+      // In the dialog an empty secret field means "keep"; clearing is an explicit flag.
+      for (const f of SECRET_FIELDS) {
+        const v = stringField(body, f);
+        if (v !== undefined && v !== "") patch[f] = v;
+        if (booleanField(body, `clear${f[0].toUpperCase()}${f.slice(1)}`) === true) patch[f] = "";
+      }
+      const isDefault = booleanField(body, "isDefault");
+      if (isDefault !== undefined) patch.isDefault = isDefault;
+      const credential = node.openUnlocked().edit(param(req, "name"), patch);
+      return [200, { credential }];
+    }),
+  );
 
-  app.delete(`${base}/credentials/:name`, write, route(RED, (node, req) => {
-    node.openUnlocked().remove(param(req, "name"));
-    return [200, { removed: param(req, "name") }];
-  }));
+  app.delete(
+    `${base}/credentials/:name`,
+    write,
+    route(RED, (node, req) => {
+      node.openUnlocked().remove(param(req, "name"));
+      return [200, { removed: param(req, "name") }];
+    }),
+  );
 
-  app.put(`${base}/default`, write, route(RED, (node, req) => {
-    const body = bodyOf(req);
-    const vault = node.openUnlocked();
-    if (body.name === null) vault.clearDefault();
-    else vault.setDefault(stringField(body, "name") ?? "");
-    return [200, { default: body.name ?? null }];
-  }));
+  app.put(
+    `${base}/default`,
+    write,
+    route(RED, (node, req) => {
+      const body = bodyOf(req);
+      const vault = node.openUnlocked();
+      if (body.name === null) vault.clearDefault();
+      else vault.setDefault(stringField(body, "name") ?? "");
+      return [200, { default: body.name ?? null }];
+    }),
+  );
 
-  app.put(`${base}/fallback`, write, route(RED, (node, req) => {
-    const names = bodyOf(req).names;
-    if (!Array.isArray(names) || names.some((n) => typeof n !== "string")) {
-      throw new VcError("vault_invalid", "'names' must be a list of credential names");
-    }
-    const vault = node.openUnlocked();
-    vault.setFallbackOrder(names as string[]);
-    return [200, { fallback: vault.list().filter((s) => s.fallbackPosition !== null).sort((a, b) => a.fallbackPosition! - b.fallbackPosition!).map((s) => s.name) }];
-  }));
+  app.put(
+    `${base}/fallback`,
+    write,
+    route(RED, (node, req) => {
+      const names = bodyOf(req).names;
+      if (!Array.isArray(names) || names.some((n) => typeof n !== "string")) {
+        throw new VcError("vault_invalid", "'names' must be a list of credential names");
+      }
+      const vault = node.openUnlocked();
+      vault.setFallbackOrder(names as string[]);
+      return [
+        200,
+        {
+          fallback: vault
+            .list()
+            .filter((s) => s.fallbackPosition !== null)
+            .sort((a, b) => a.fallbackPosition! - b.fallbackPosition!)
+            .map((s) => s.name),
+        },
+      ];
+    }),
+  );
 
-  app.post(`${base}/init`, write, route(RED, (node) => {
-    node.createVault();
-    return [201, { vaultPath: node.vaultPath, created: true }];
-  }));
+  app.post(
+    `${base}/init`,
+    write,
+    route(RED, (node) => {
+      node.createVault();
+      return [201, { vaultPath: node.vaultPath, created: true }];
+    }),
+  );
 }
 
 type Handler = (node: VaultConfigRuntime, req: Request) => [number, unknown];
@@ -112,7 +156,10 @@ function route(RED: NodeAPI, handler: Handler) {
   return (req: Request, res: Response): void => {
     const node = getVaultConfigNode(RED, param(req, "id")) as VaultConfigRuntime | undefined;
     if (!node || typeof node.createVault !== "function") {
-      res.status(404).json({ error: "this vault node is not deployed: deploy it first, then manage its credentials", errorClass: "not_deployed" });
+      res.status(404).json({
+        error: "this vault node is not deployed: deploy it first, then manage its credentials",
+        errorClass: "not_deployed",
+      });
       return;
     }
     try {
@@ -131,7 +178,7 @@ function route(RED: NodeAPI, handler: Handler) {
 
 function param(req: Request, name: string): string {
   const v = (req.params as Record<string, string | string[] | undefined>)[name];
-  return Array.isArray(v) ? v.join("/") : v ?? "";
+  return Array.isArray(v) ? v.join("/") : (v ?? "");
 }
 
 function statusOf(errorClass: string): number {
@@ -152,7 +199,8 @@ function statusOf(errorClass: string): number {
 
 function bodyOf(req: Request): Record<string, unknown> {
   const body = req.body as unknown;
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw new VcError("vault_invalid", "the request body must be a JSON object");
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    throw new VcError("vault_invalid", "the request body must be a JSON object");
   return body as Record<string, unknown>;
 }
 

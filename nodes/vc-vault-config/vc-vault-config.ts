@@ -30,9 +30,10 @@ export = function register(RED: NodeAPI): void {
   function VcVaultConfigNode(this: Node<VaultConfigCredentials>, config: VaultConfigDef): void {
     RED.nodes.createNode(this, config);
     const node = this as unknown as RuntimeVaultConfigNode;
-    node.vaultPath = config.vaultFile && config.vaultFile.trim() !== ""
-      ? path.resolve(config.vaultFile.trim())
-      : resolveHome(config.home && config.home.trim() !== "" ? config.home.trim() : undefined).vaultDb;
+    node.vaultPath =
+      config.vaultFile && config.vaultFile.trim() !== ""
+        ? path.resolve(config.vaultFile.trim())
+        : resolveHome(config.home && config.home.trim() !== "" ? config.home.trim() : undefined).vaultDb;
 
     let vault: Vault | undefined;
     let stopped = false;
@@ -40,7 +41,11 @@ export = function register(RED: NodeAPI): void {
       const configured = node.credentials?.masterPassword;
       const password = configured && configured !== "" ? configured : process.env[VAULT_PASS_ENV];
       if (!password) {
-        throw new VcError("vault_no_password", `no master password: set it in the vault node or in ${VAULT_PASS_ENV}`, node.vaultPath);
+        throw new VcError(
+          "vault_no_password",
+          `no master password: set it in the vault node or in ${VAULT_PASS_ENV}`,
+          node.vaultPath,
+        );
       }
       return password;
     };
@@ -72,7 +77,9 @@ export = function register(RED: NodeAPI): void {
         .catch((err: unknown) => {
           if (stopped) return;
           if (err instanceof VcError && err.errorClass === "vault_missing") {
-            node.log(`vault file ${node.vaultPath} does not exist yet: create it from the node's dialog or with 'vcollector vault init'`);
+            node.log(
+              `vault file ${node.vaultPath} does not exist yet: create it from the node's dialog or with 'vcollector vault init'`,
+            );
           } else {
             node.warn(`vault ${node.vaultPath}: ${errorMessage(err).replace(`${node.vaultPath}: `, "")}`);
           }
@@ -96,8 +103,12 @@ export = function register(RED: NodeAPI): void {
     }
   }
 
-  RED.nodes.registerType<Node<VaultConfigCredentials>, VaultConfigDef, object, VaultConfigCredentials>(VAULT_CONFIG_TYPE, VcVaultConfigNode, {
-    credentials: { masterPassword: { type: "password" } },
-  });
+  RED.nodes.registerType<Node<VaultConfigCredentials>, VaultConfigDef, object, VaultConfigCredentials>(
+    VAULT_CONFIG_TYPE,
+    VcVaultConfigNode,
+    {
+      credentials: { masterPassword: { type: "password" } },
+    },
+  );
   registerVaultAdminApi(RED);
 };

@@ -35,22 +35,36 @@ function recordTraffic(session: BrowserSession): { texts: string[]; pending: Arr
   });
   session.page.on("response", (r) => {
     if (!/\/vc-/.test(r.url())) return;
-    pending.push(r.text().then((t) => { texts.push(t); }, () => undefined));
+    pending.push(
+      r.text().then(
+        (t) => {
+          texts.push(t);
+        },
+        () => undefined,
+      ),
+    );
   });
   return { texts, pending };
 }
 
 async function openEditor(page: Page, red: NodeRedProcess): Promise<void> {
   await page.goto(red.url);
-  await page.waitForFunction(() => {
-    const RED = (window as unknown as { RED?: { nodes?: { node(id: string): unknown } } }).RED;
-    return !!RED?.nodes?.node("ds1") && !!RED.nodes.node("vault1");
-  }, undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => {
+      const RED = (window as unknown as { RED?: { nodes?: { node(id: string): unknown } } }).RED;
+      return !!RED?.nodes?.node("ds1") && !!RED.nodes.node("vault1");
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
 }
 
 describe("test-credential buttons in the Node-RED editor (real Node-RED + chromium)", function () {
   this.timeout(120_000);
-  const labHolder = useLab({ devices: [{ name: "r1", platform: "cisco_ios", password: LAB_PASSWORD }], seed: "credential-buttons" });
+  const labHolder = useLab({
+    devices: [{ name: "r1", platform: "cisco_ios", password: LAB_PASSWORD }],
+    seed: "credential-buttons",
+  });
   const browser = useBrowser({ viewport: { width: 1400, height: 1000 } });
   let tmp = "";
   let vault: TestVault;
@@ -66,20 +80,76 @@ describe("test-credential buttons in the Node-RED editor (real Node-RED + chromi
       { name: "wrong", username: "admin", password: WRONG_PASSWORD },
     ]);
     // The master password reaches the runtime only as the vault node's credential.
-    red = await startNodeRed({ userDir: path.join(tmp, "userdir"), env: { VCOLLECTOR_HOME: home, VCOLLECTOR_VAULT_PASS: undefined } });
+    red = await startNodeRed({
+      userDir: path.join(tmp, "userdir"),
+      env: { VCOLLECTOR_HOME: home, VCOLLECTOR_VAULT_PASS: undefined },
+    });
     const dev = labHolder.lab.devices[0];
     await red.deploy([
       { id: "tab1", type: "tab", label: "credential tests" },
-      { id: "vault1", type: "vc-vault-config", name: "test vault", vaultFile: vault.file, home: "", credentials: { masterPassword: vault.password } },
       {
-        id: "ds1", type: "vc-device-source", z: "tab1", name: "lab devices", source: "inline", output: "all", x: 200, y: 100, wires: [[]],
-        path: "", netboxUrl: "", netboxTimeout: "15", platformMap: "", site: "", role: "", platform: "", manufacturer: "", deviceStatus: "", nameRegex: "", tag: "", credentialStatus: "", limit: "",
-        inline: JSON.stringify([{ name: "other", host: "127.0.0.1", port: 1, platform: "arista_eos" }, { name: dev.name, host: dev.host, port: dev.port, platform: dev.platform }]),
+        id: "vault1",
+        type: "vc-vault-config",
+        name: "test vault",
+        vaultFile: vault.file,
+        home: "",
+        credentials: { masterPassword: vault.password },
       },
       {
-        id: "collect1", type: "vc-collect", z: "tab1", name: "collect", vault: "vault1", commands: "show version", captureType: "version", credential: "", discovery: false,
-        concurrency: 20, connectTimeout: 10, commandTimeout: 60, deviceTimeout: 300, delay: 0, jitter: 0.25, retries: 2, hostKeyPolicy: "tofu",
-        save: false, keepHistory: false, history: false, rememberCredentials: false, outputDir: "", home: "", x: 400, y: 100, wires: [[], []],
+        id: "ds1",
+        type: "vc-device-source",
+        z: "tab1",
+        name: "lab devices",
+        source: "inline",
+        output: "all",
+        x: 200,
+        y: 100,
+        wires: [[]],
+        path: "",
+        netboxUrl: "",
+        netboxTimeout: "15",
+        platformMap: "",
+        site: "",
+        role: "",
+        platform: "",
+        manufacturer: "",
+        deviceStatus: "",
+        nameRegex: "",
+        tag: "",
+        credentialStatus: "",
+        limit: "",
+        inline: JSON.stringify([
+          { name: "other", host: "127.0.0.1", port: 1, platform: "arista_eos" },
+          { name: dev.name, host: dev.host, port: dev.port, platform: dev.platform },
+        ]),
+      },
+      {
+        id: "collect1",
+        type: "vc-collect",
+        z: "tab1",
+        name: "collect",
+        vault: "vault1",
+        commands: "show version",
+        captureType: "version",
+        credential: "",
+        discovery: false,
+        concurrency: 20,
+        connectTimeout: 10,
+        commandTimeout: 60,
+        deviceTimeout: 300,
+        delay: 0,
+        jitter: 0.25,
+        retries: 2,
+        hostKeyPolicy: "tofu",
+        save: false,
+        keepHistory: false,
+        history: false,
+        rememberCredentials: false,
+        outputDir: "",
+        home: "",
+        x: 400,
+        y: 100,
+        wires: [[], []],
       },
     ]);
   });
@@ -99,10 +169,14 @@ describe("test-credential buttons in the Node-RED editor (real Node-RED + chromi
     const dev = labHolder.lab.devices[0];
     await openEditor(page, red!);
 
-    await page.evaluate(() => (window as unknown as { RED: { sidebar: { show(id: string): void } } }).RED.sidebar.show("config"));
+    await page.evaluate(() =>
+      (window as unknown as { RED: { sidebar: { show(id: string): void } } }).RED.sidebar.show("config"),
+    );
     await page.locator(".red-ui-palette-node-config", { hasText: "test vault" }).dblclick();
     const rows = page.locator("#vc-vault-list tbody tr");
-    await page.waitForFunction(() => document.querySelectorAll("#vc-vault-list tbody tr").length === 2, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelectorAll("#vc-vault-list tbody tr").length === 2, undefined, {
+      timeout: 20_000,
+    });
     assert.deepStrictEqual(await rows.locator("td:first-child").allTextContents(), ["lab-admin", "wrong"]);
     assert.ok(await page.locator("#vc-vault-test").isHidden(), "the test form opens on demand");
 
@@ -116,7 +190,11 @@ describe("test-credential buttons in the Node-RED editor (real Node-RED + chromi
 
     await rows.filter({ hasText: "wrong" }).locator(".vc-vault-test-open").click();
     assert.strictEqual(await page.locator("#vc-vault-test-title").textContent(), "Test credential wrong");
-    assert.strictEqual(await page.locator("#vc-vault-test-result").textContent(), "", "a new test starts with no result");
+    assert.strictEqual(
+      await page.locator("#vc-vault-test-result").textContent(),
+      "",
+      "a new test starts with no result",
+    );
     assert.strictEqual(await page.locator("#vc-vault-test-host").inputValue(), dev.host, "the device stays filled in");
     await page.locator("#vc-vault-test-run").click();
     assert.strictEqual(await resultOf(page, "#vc-vault-test-result"), "failed: auth_failed");
@@ -134,8 +212,14 @@ describe("test-credential buttons in the Node-RED editor (real Node-RED + chromi
       assert.ok(!html.includes(secret), "no secret in the page");
       assert.ok(!traffic.texts.some((t) => t.includes(secret)), "no secret in any request or vc admin response");
     }
-    assert.ok(traffic.texts.some((t) => t.includes('"credential":"wrong"')), "the test request names the credential");
-    assert.deepStrictEqual(pageErrors.filter((e) => /vc-|vault|credential/i.test(e)), []);
+    assert.ok(
+      traffic.texts.some((t) => t.includes('"credential":"wrong"')),
+      "the test request names the credential",
+    );
+    assert.deepStrictEqual(
+      pageErrors.filter((e) => /vc-|vault|credential/i.test(e)),
+      [],
+    );
   });
 
   it("device-source dialog: tests a device picked from the inline list or typed, with a chosen vault and credential", async () => {
@@ -145,13 +229,20 @@ describe("test-credential buttons in the Node-RED editor (real Node-RED + chromi
     await openEditor(page, red!);
 
     const nodeShape = page.locator("g.red-ui-flow-node-group#ds1");
-    const valid = await page.evaluate(() => (window as unknown as { RED: { nodes: { node(id: string): { valid: boolean } } } }).RED.nodes.node("ds1").valid);
+    const valid = await page.evaluate(
+      () =>
+        (window as unknown as { RED: { nodes: { node(id: string): { valid: boolean } } } }).RED.nodes.node("ds1").valid,
+    );
     assert.strictEqual(valid, true, "the deployed node is valid in the editor");
     await nodeShape.locator(".red-ui-flow-node").dblclick();
     await page.locator("#node-input-source").waitFor();
     assert.strictEqual(await page.locator("#node-input-source").inputValue(), "inline");
     assert.ok(await page.locator("#vc-ds-test-button").isVisible(), "the test is offered for an inline list");
-    assert.deepStrictEqual(await page.locator("#vc-ds-test-device option").allTextContents(), ["— typed below —", "other", "r1"]);
+    assert.deepStrictEqual(await page.locator("#vc-ds-test-device option").allTextContents(), [
+      "— typed below —",
+      "other",
+      "r1",
+    ]);
     assert.deepStrictEqual(await page.locator("#vc-ds-test-vault option").allTextContents(), ["test vault"]);
     await page.locator('#vc-ds-test-credential option[value="wrong"]').waitFor({ state: "attached" });
 
@@ -188,7 +279,10 @@ describe("test-credential buttons in the Node-RED editor (real Node-RED + chromi
       assert.ok(!(await page.content()).includes(secret), "no secret in the page");
       assert.ok(!traffic.texts.some((t) => t.includes(secret)), "no secret in any request or vc admin response");
     }
-    assert.deepStrictEqual(pageErrors.filter((e) => /vc-|vault|credential/i.test(e)), []);
+    assert.deepStrictEqual(
+      pageErrors.filter((e) => /vc-|vault|credential/i.test(e)),
+      [],
+    );
   });
 
   it("collect dialog: tests a typed device with a credential of the node's vault", async () => {
@@ -200,7 +294,10 @@ describe("test-credential buttons in the Node-RED editor (real Node-RED + chromi
     await page.locator("g.red-ui-flow-node-group#collect1 .red-ui-flow-node").dblclick();
     await page.locator("#vc-collect-test-credential").waitFor();
     await page.locator('#vc-collect-test-credential option[value="wrong"]').waitFor({ state: "attached" });
-    assert.deepStrictEqual(await page.locator("#vc-collect-test-credential option").allTextContents(), ["lab-admin (admin)", "wrong (admin)"]);
+    assert.deepStrictEqual(await page.locator("#vc-collect-test-credential option").allTextContents(), [
+      "lab-admin (admin)",
+      "wrong (admin)",
+    ]);
     await page.locator("#vc-collect-test-host").fill(dev.host);
     await page.locator("#vc-collect-test-port").fill(String(dev.port));
     await page.locator("#vc-collect-test-platform").fill(dev.platform);
@@ -217,6 +314,9 @@ describe("test-credential buttons in the Node-RED editor (real Node-RED + chromi
       assert.ok(!(await page.content()).includes(secret), "no secret in the page");
       assert.ok(!traffic.texts.some((t) => t.includes(secret)), "no secret in any request or vc admin response");
     }
-    assert.deepStrictEqual(pageErrors.filter((e) => /vc-|vault|credential/i.test(e)), []);
+    assert.deepStrictEqual(
+      pageErrors.filter((e) => /vc-|vault|credential/i.test(e)),
+      [],
+    );
   });
 });

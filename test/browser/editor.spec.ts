@@ -13,7 +13,10 @@ import { makeTmpDir } from "../support/tmp";
  * workspace, driven like a user would. Screenshots go to test-output/; with
  * VC_UPDATE_DOCS_SCREENSHOT=1 the demo flow's screenshot also replaces docs/images/demo-flow.png.
  */
-const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { name: string; "node-red": { nodes: Record<string, string> } };
+const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+  name: string;
+  "node-red": { nodes: Record<string, string> };
+};
 const VC_TYPES = Object.keys(PACKAGE["node-red"].nodes);
 const FLOW_NODE_TYPES = VC_TYPES.filter((t) => t !== "vc-vault-config");
 /** The label the palette and the help show for a node type (its editor's paletteLabel). */
@@ -24,7 +27,11 @@ function paletteLabel(type: string): string {
 /** Top-level sections of the pack's en-US message catalogs: a visible "collect.label.x" is an untranslated key. */
 const CATALOG_SECTIONS = [
   "node-red",
-  ...VC_TYPES.flatMap((t) => Object.keys(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "nodes", t, "locales", "en-US", `${t}.json`), "utf8")) as object)),
+  ...VC_TYPES.flatMap((t) =>
+    Object.keys(
+      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "nodes", t, "locales", "en-US", `${t}.json`), "utf8")) as object,
+    ),
+  ),
 ];
 const DOCS_SCREENSHOT = path.join(REPO_ROOT, "docs", "images", "demo-flow.png");
 
@@ -44,14 +51,17 @@ describe("the Node-RED editor with the pack, in chromium", function () {
   afterEach(function () {
     if (this.currentTest?.state === "failed" && browser.session) {
       const name = `editor-failed-${(this.currentTest.title.match(/\w+/g) ?? ["test"]).slice(0, 4).join("-")}`;
-      return saveScreenshot(browser.session.page, name).then((file) => console.log(`screenshot: ${file}\n${demo?.started.output().split("\n").slice(-30).join("\n")}`));
+      return saveScreenshot(browser.session.page, name).then((file) =>
+        console.log(`screenshot: ${file}\n${demo?.started.output().split("\n").slice(-30).join("\n")}`),
+      );
     }
   });
   // After the hook above, so a failed test's screenshot is taken before the browser closes.
   const browser = useBrowser({ viewport: { width: 1600, height: 900 } });
 
   /** Requests that left 127.0.0.1 (the demo is offline: no catalogue, no fonts, no telemetry). */
-  const externalRequests = () => browser.session.requests.filter((u) => !/^(https?|wss?):\/\/127\.0\.0\.1[:/]/.test(u) && !u.startsWith("data:"));
+  const externalRequests = () =>
+    browser.session.requests.filter((u) => !/^(https?|wss?):\/\/127\.0\.0\.1[:/]/.test(u) && !u.startsWith("data:"));
 
   it("finds the vc nodes in the palette (with their icons) and filters them", async () => {
     const editor = new NodeRedEditor(browser.session.page);
@@ -66,7 +76,12 @@ describe("the Node-RED editor with the pack, in chromium", function () {
     }
     assert.strictEqual(await editor.paletteNode("vc-vault-config").count(), 0, "config nodes are not in the palette");
     assert.deepStrictEqual(
-      await browser.session.page.locator("#red-ui-palette-container-network .red-ui-palette-node").evaluateAll((els) => els.map((e) => e.getAttribute("data-palette-type")).filter((t) => t?.startsWith("vc-")).sort()),
+      await browser.session.page.locator("#red-ui-palette-container-network .red-ui-palette-node").evaluateAll((els) =>
+        els
+          .map((e) => e.getAttribute("data-palette-type"))
+          .filter((t) => t?.startsWith("vc-"))
+          .sort(),
+      ),
       [...FLOW_NODE_TYPES].sort(),
       "every vc node sits in the network category",
     );
@@ -89,15 +104,40 @@ describe("the Node-RED editor with the pack, in chromium", function () {
     const node = editor.canvasNode("collect");
     await node.waitFor();
     const tray = await editor.openDialog(node);
-    for (const id of ["name", "vault", "commands", "captureType", "credential", "concurrency", "connectTimeout", "commandTimeout", "deviceTimeout", "hostKeyPolicy", "save", "outputDir", "home"]) {
+    for (const id of [
+      "name",
+      "vault",
+      "commands",
+      "captureType",
+      "credential",
+      "concurrency",
+      "connectTimeout",
+      "commandTimeout",
+      "deviceTimeout",
+      "hostKeyPolicy",
+      "save",
+      "outputDir",
+      "home",
+    ]) {
       assert.strictEqual(await tray.locator(`#node-input-${id}`).count(), 1, `field ${id}`);
     }
-    const labels = (await tray.locator(".red-ui-tray-body label, .red-ui-tray-body span, .red-ui-tray-body b").allTextContents()).map((t) => t.trim()).filter(Boolean);
+    const labels = (
+      await tray.locator(".red-ui-tray-body label, .red-ui-tray-body span, .red-ui-tray-body b").allTextContents()
+    )
+      .map((t) => t.trim())
+      .filter(Boolean);
     assert.ok(labels.includes("Commands") && labels.includes("Capture type"), labels.join(" | "));
-    assert.deepStrictEqual(labels.filter((t) => /^(collect|node-red)\.[\w.]+$/.test(t)), [], "untranslated message keys");
+    assert.deepStrictEqual(
+      labels.filter((t) => /^(collect|node-red)\.[\w.]+$/.test(t)),
+      [],
+      "untranslated message keys",
+    );
     assert.strictEqual(await tray.locator("#node-input-concurrency").inputValue(), "20");
     const vaultChoices = await tray.locator("select#node-input-vault option").allTextContents();
-    assert.ok(vaultChoices.some((t) => /^Add new vault/.test(t)), vaultChoices.join(" | "));
+    assert.ok(
+      vaultChoices.some((t) => /^Add new vault/.test(t)),
+      vaultChoices.join(" | "),
+    );
     await tray.locator("#node-input-commands").fill("show version\nshow ip arp");
     await saveScreenshot(page, "vc-collect-dialog");
 
@@ -105,7 +145,8 @@ describe("the Node-RED editor with the pack, in chromium", function () {
     const help = page.locator(".red-ui-help");
     await help.locator("h3", { hasText: "Inputs" }).first().waitFor();
     const headings = await help.locator("h3").allTextContents();
-    for (const h of ["Inputs", "Outputs", "Details"]) assert.ok(headings.includes(h), `help headings: ${headings.join(", ")}`);
+    for (const h of ["Inputs", "Outputs", "Details"])
+      assert.ok(headings.includes(h), `help headings: ${headings.join(", ")}`);
     await editor.cancelDialog();
     assert.deepStrictEqual(browser.session.pageErrors, []);
   });
@@ -114,13 +155,19 @@ describe("the Node-RED editor with the pack, in chromium", function () {
     const editor = new NodeRedEditor(browser.session.page);
     const page = browser.session.page;
     const failed: string[] = [];
-    page.on("response", (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
+    page.on("response", (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
     await editor.open(demo!.url, "vc-collect");
     const untranslated = async (tray: Locator): Promise<string[]> => {
-      const texts = await tray.locator(".red-ui-tray-body").evaluate((body) => [
-        ...Array.from(body.querySelectorAll("label, span, b, h4, option, .form-tips")).map((e) => (e.textContent ?? "").trim()),
-        ...Array.from(body.querySelectorAll("[placeholder]")).map((e) => e.getAttribute("placeholder") ?? ""),
-      ]);
+      const texts = await tray
+        .locator(".red-ui-tray-body")
+        .evaluate((body) => [
+          ...Array.from(body.querySelectorAll("label, span, b, h4, option, .form-tips")).map((e) =>
+            (e.textContent ?? "").trim(),
+          ),
+          ...Array.from(body.querySelectorAll("[placeholder]")).map((e) => e.getAttribute("placeholder") ?? ""),
+        ]);
       return texts.filter((t) => CATALOG_SECTIONS.some((ns) => t.startsWith(`${ns}.`)));
     };
     let y = 100;
@@ -143,8 +190,14 @@ describe("the Node-RED editor with the pack, in chromium", function () {
       await editor.cancelDialog();
     }
     const notDeployed = /^404 GET .*\/vc-vault-config\/[0-9a-f]+\/credentials$/;
-    assert.deepStrictEqual(failed.filter((f) => !notDeployed.test(f)), []);
-    assert.deepStrictEqual(browser.session.pageErrors.filter((e) => !(failed.length > 0 && /status of 404/.test(e))), []);
+    assert.deepStrictEqual(
+      failed.filter((f) => !notDeployed.test(f)),
+      [],
+    );
+    assert.deepStrictEqual(
+      browser.session.pageErrors.filter((e) => !(failed.length > 0 && /status of 404/.test(e))),
+      [],
+    );
   });
 
   it("shows help in Node-RED's style for every vc node (summary, inputs, outputs, details)", async () => {
@@ -156,13 +209,23 @@ describe("the Node-RED editor with the pack, in chromium", function () {
     const panel = page.locator(".red-ui-panel > .red-ui-help");
     for (const type of FLOW_NODE_TYPES) {
       const label = paletteLabel(type);
-      await page.locator("#red-ui-sidebar .red-ui-treeList-label", { hasText: new RegExp(`^${label}$`) }).first().click();
+      await page
+        .locator("#red-ui-sidebar .red-ui-treeList-label", { hasText: new RegExp(`^${label}$`) })
+        .first()
+        .click();
       await panel.locator("h1.red-ui-help-title", { hasText: new RegExp(`^${label}$`) }).waitFor();
       const summary = (await panel.locator(".red-ui-help p").first().innerText()).trim();
-      assert.ok(summary.length > 30 && !/not implemented/i.test(summary), `${type}: first paragraph is the summary: '${summary}'`);
+      assert.ok(
+        summary.length > 30 && !/not implemented/i.test(summary),
+        `${type}: first paragraph is the summary: '${summary}'`,
+      );
       const headings = (await panel.locator("h3").allTextContents()).map((h) => h.trim());
-      for (const h of ["Inputs", "Outputs", "Details"]) assert.ok(headings.includes(h), `${type}: help headings ${headings.join(", ")}`);
-      assert.ok((await panel.locator("dl.message-properties").count()) >= 2, `${type}: message properties of inputs and outputs`);
+      for (const h of ["Inputs", "Outputs", "Details"])
+        assert.ok(headings.includes(h), `${type}: help headings ${headings.join(", ")}`);
+      assert.ok(
+        (await panel.locator("dl.message-properties").count()) >= 2,
+        `${type}: message properties of inputs and outputs`,
+      );
       assert.strictEqual(await panel.locator("ol.node-ports").count(), 1, `${type}: one list of output ports`);
     }
     assert.deepStrictEqual(browser.session.pageErrors, []);
@@ -176,22 +239,33 @@ describe("the Node-RED editor with the pack, in chromium", function () {
 
     await editor.importExample(PACKAGE.name, "flows", "Collect and parse");
     await editor.showTab("Collect and parse");
-    for (const label of ["collect now", "devices", "collect", "parse", "export JSON", "parsed records", "run summary"]) await editor.canvasNode(label).waitFor();
+    for (const label of ["collect now", "devices", "collect", "parse", "export JSON", "parsed records", "run summary"])
+      await editor.canvasNode(label).waitFor();
     await editor.deploy();
     await editor.showSidebar("debug");
     await editor.pressInject(editor.canvasNode("collect now"));
 
     const collect = editor.canvasNode("collect");
     assert.strictEqual(await editor.waitForStatus(collect, /^20\/20 /), "20/20 ✓20 ✗0");
-    assert.strictEqual(await collect.locator("rect.red-ui-flow-node-status").getAttribute("class"), "red-ui-flow-node-status red-ui-flow-node-status-dot-green");
+    assert.strictEqual(
+      await collect.locator("rect.red-ui-flow-node-status").getAttribute("class"),
+      "red-ui-flow-node-status red-ui-flow-node-status-dot-green",
+    );
     assert.strictEqual(await editor.waitForStatus(editor.canvasNode("devices"), /devices$/), "20 devices");
     assert.match(await editor.waitForStatus(editor.canvasNode("parse"), /ok/), /^2\/2 ok, \d+ records$/);
 
     const messages = editor.debugMessages("parsed records");
-    await page.waitForFunction(() => document.querySelectorAll("#red-ui-sidebar .red-ui-debug-msg").length >= 21, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll("#red-ui-sidebar .red-ui-debug-msg").length >= 21,
+      undefined,
+      { timeout: 60_000 },
+    );
     assert.strictEqual(await messages.count(), 20);
     const last = messages.last();
-    assert.match((await last.locator(".red-ui-debug-msg-topic").textContent()) ?? "", /^\S+ : msg\.payload\.parsed : array\[2\]$/);
+    assert.match(
+      (await last.locator(".red-ui-debug-msg-topic").textContent()) ?? "",
+      /^\S+ : msg\.payload\.parsed : array\[2\]$/,
+    );
     await editor.expandDebugMessage(last, ["0", "records", "0"]);
     const expanded = await last.innerText();
     assert.match(expanded, /command: "show version"/);

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CollectorDb } from "../../lib/core/collect";
 import { Inventory } from "../../lib/core/inventory";
-import { startLab, type Lab } from "../../lib/core/lab";
+import { startLab, type Lab } from "../../lib/lab";
 import { CLI, runCli } from "../support/cli";
 import { startProcess } from "../support/process";
 import { PROBE_COMMANDS, probeOutput, startRecordingServer, writeProbeResponses } from "../support/collect";
@@ -23,7 +23,13 @@ describe("vcollector collect", function () {
 
   before(async () => {
     dir = makeTmpDir("vc-cli-collect-");
-    lab = await startLab({ count: 6, platforms: PLATFORMS, password: PASSWORD, faults: ["auth_fail"], responsesDirs: [writeProbeResponses(dir, PLATFORMS)] });
+    lab = await startLab({
+      count: 6,
+      platforms: PLATFORMS,
+      password: PASSWORD,
+      faults: ["auth_fail"],
+      responsesDirs: [writeProbeResponses(dir, PLATFORMS)],
+    });
     csv = path.join(dir, "lab.csv");
     fs.writeFileSync(csv, lab.inventoryCsv());
     vault = makeVault(dir, [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }]);
@@ -34,7 +40,23 @@ describe("vcollector collect", function () {
   });
 
   const healthy = () => lab.devices.filter((d) => !d.fault);
-  const base = (home: string, out: string) => ["--home", home, "collect", "--inventory", csv, "--vault", vault.file, "--out", out, "--commands", PROBE_COMMANDS.join(";"), "--capture-type", "probe", "--jitter", "0"];
+  const base = (home: string, out: string) => [
+    "--home",
+    home,
+    "collect",
+    "--inventory",
+    csv,
+    "--vault",
+    vault.file,
+    "--out",
+    out,
+    "--commands",
+    PROBE_COMMANDS.join(";"),
+    "--capture-type",
+    "probe",
+    "--jitter",
+    "0",
+  ];
 
   it("collects the selected devices, prints a line per device and a summary, exits 0 when all succeeded", async () => {
     const home = path.join(dir, "home1");
@@ -63,7 +85,10 @@ describe("vcollector collect", function () {
   });
 
   it("exits 1 when a device failed, naming its error class, and counts it in the summary", async () => {
-    const r = await runCli([...base(path.join(dir, "home2"), path.join(dir, "out2")), "--retries", "0", "--connect-timeout", "5"], { env: vault.env });
+    const r = await runCli(
+      [...base(path.join(dir, "home2"), path.join(dir, "out2")), "--retries", "0", "--connect-timeout", "5"],
+      { env: vault.env },
+    );
     assert.strictEqual(r.code, 1, r.stdout + r.stderr);
     const bad = lab.devices.find((d) => d.fault === "auth_fail")!;
     assert.match(r.stdout, new RegExp(`✗ ${bad.name}  auth_failed: every credential was rejected \\(lab\\)`));
@@ -72,9 +97,15 @@ describe("vcollector collect", function () {
   });
 
   it("--json prints one result per line and the summary", async () => {
-    const r = await runCli([...base(path.join(dir, "home3"), path.join(dir, "out3")), "--name", "^ios-", "--limit", "1", "--json"], { env: vault.env });
+    const r = await runCli(
+      [...base(path.join(dir, "home3"), path.join(dir, "out3")), "--name", "^ios-", "--limit", "1", "--json"],
+      { env: vault.env },
+    );
     assert.strictEqual(r.code, 0, r.stderr);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.strictEqual(lines.length, 2);
     assert.strictEqual(lines[0].status, "ok");
     assert.match(lines[0].device.name, /^ios-/);
@@ -89,14 +120,34 @@ describe("vcollector collect", function () {
     inv.init();
     inv.importCsv(lab.inventoryCsv(), { createMissing: true });
     inv.close();
-    const r = await runCli(["--home", home, "collect", "--vault", vault.file, "--commands", PROBE_COMMANDS[0], "--capture-type", "probe", "--site", "lab", "--platform", "arista_eos"], { env: vault.env });
+    const r = await runCli(
+      [
+        "--home",
+        home,
+        "collect",
+        "--vault",
+        vault.file,
+        "--commands",
+        PROBE_COMMANDS[0],
+        "--capture-type",
+        "probe",
+        "--site",
+        "lab",
+        "--platform",
+        "arista_eos",
+      ],
+      { env: vault.env },
+    );
     const eos = lab.devices.filter((d) => d.platform === "arista_eos");
     assert.strictEqual(r.code, eos.some((d) => d.fault) ? 1 : 0, r.stdout + r.stderr);
     const after = Inventory.open(dcim);
     try {
       for (const d of eos) {
         const saved = after.getDevice(d.name)!;
-        assert.deepStrictEqual([saved.credentialName ?? null, saved.credentialStatus], d.fault ? [null, "failed"] : ["lab", "ok"]);
+        assert.deepStrictEqual(
+          [saved.credentialName ?? null, saved.credentialStatus],
+          d.fault ? [null, "failed"] : ["lab", "ok"],
+        );
       }
     } finally {
       after.close();
@@ -108,11 +159,34 @@ describe("vcollector collect", function () {
     const server = await startRecordingServer();
     try {
       const dryCsv = path.join(dir, "dry.csv");
-      fs.writeFileSync(dryCsv, `name,primary_ip4,platform,site,role,status,port\nrec-1,${server.host},cisco_ios,lab,router,active,${server.port}\nrec-2,${server.host},arista_eos,lab,switch,active,${server.port}\n`);
-      const r = await runCli(["--home", path.join(dir, "home5"), "collect", "--inventory", dryCsv, "--commands", "show version", "--capture-type", "version", "--out", path.join(dir, "out5"), "--dry-run", "--platform", "cisco_ios"]);
+      fs.writeFileSync(
+        dryCsv,
+        `name,primary_ip4,platform,site,role,status,port\nrec-1,${server.host},cisco_ios,lab,router,active,${server.port}\nrec-2,${server.host},arista_eos,lab,switch,active,${server.port}\n`,
+      );
+      const r = await runCli([
+        "--home",
+        path.join(dir, "home5"),
+        "collect",
+        "--inventory",
+        dryCsv,
+        "--commands",
+        "show version",
+        "--capture-type",
+        "version",
+        "--out",
+        path.join(dir, "out5"),
+        "--dry-run",
+        "--platform",
+        "cisco_ios",
+      ]);
       assert.strictEqual(r.code, 0, r.stderr);
       assert.match(r.stdout, /Dry run: 1 device\(s\)/);
-      assert.match(r.stdout, new RegExp(`rec-1  ${server.host}:${server.port}  cisco_ios  credential \\(vault default\\)  → .*out5.version.rec-1\\.txt`));
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `rec-1  ${server.host}:${server.port}  cisco_ios  credential \\(vault default\\)  → .*out5.version.rec-1\\.txt`,
+        ),
+      );
       assert.ok(!r.stdout.includes("rec-2"));
       assert.strictEqual(server.connections, 0);
     } finally {
@@ -121,10 +195,36 @@ describe("vcollector collect", function () {
   });
 
   it("stops cleanly on SIGINT: open sessions closed, devices reported cancelled, exit 1", async () => {
-    const slow = await startLab({ count: 4, platforms: ["cisco_ios"], password: PASSWORD, faults: ["slow", "slow", "slow", "slow"] });
+    const slow = await startLab({
+      count: 4,
+      platforms: ["cisco_ios"],
+      password: PASSWORD,
+      faults: ["slow", "slow", "slow", "slow"],
+    });
     const slowCsv = path.join(dir, "slow.csv");
     fs.writeFileSync(slowCsv, slow.inventoryCsv());
-    const proc = startProcess(process.execPath, [CLI, "--home", path.join(dir, "home7"), "collect", "--inventory", slowCsv, "--vault", vault.file, "--commands", "show version", "--capture-type", "v", "--concurrency", "2", "--jitter", "0"], { env: vault.env });
+    const proc = startProcess(
+      process.execPath,
+      [
+        CLI,
+        "--home",
+        path.join(dir, "home7"),
+        "collect",
+        "--inventory",
+        slowCsv,
+        "--vault",
+        vault.file,
+        "--commands",
+        "show version",
+        "--capture-type",
+        "v",
+        "--concurrency",
+        "2",
+        "--jitter",
+        "0",
+      ],
+      { env: vault.env },
+    );
     try {
       // Logins to the lab take well under 2 s; the slow devices then hold their sessions open.
       await new Promise((r) => setTimeout(r, 2_000));
@@ -147,10 +247,19 @@ describe("vcollector collect", function () {
     const cases: Array<[string[], RegExp]> = [
       [["collect", "--inventory", csv, "--capture-type", "x"], /--commands is required/],
       [["collect", "--inventory", csv, "--commands", "show x"], /--capture-type is required/],
-      [["collect", "--inventory", csv, "--commands", "a", "--capture-type", "x", "--concurrency", "0"], /--concurrency must be a whole number from 1 to 5000, got '0'/],
-      [["collect", "--inventory", csv, "--commands", "a", "--capture-type", "x", "--name", "(["], /--name: '\(\[' is not a valid regular expression/],
+      [
+        ["collect", "--inventory", csv, "--commands", "a", "--capture-type", "x", "--concurrency", "0"],
+        /--concurrency must be a whole number from 1 to 5000, got '0'/,
+      ],
+      [
+        ["collect", "--inventory", csv, "--commands", "a", "--capture-type", "x", "--name", "(["],
+        /--name: '\(\[' is not a valid regular expression/,
+      ],
       [["collect", "--inventory", csv, "--commands", " ; ", "--capture-type", "x"], /--commands: no command to run/],
-      [["collect", "--inventory", csv, "--commands", "a", "--capture-type", "x", "--timeout", "soon"], /--timeout must be a number of seconds/],
+      [
+        ["collect", "--inventory", csv, "--commands", "a", "--capture-type", "x", "--timeout", "soon"],
+        /--timeout must be a number of seconds/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(["--home", home, ...args]);
@@ -163,7 +272,10 @@ describe("vcollector collect", function () {
     assert.match(noPass.stderr, /VCOLLECTOR_VAULT_PASS/);
     const badCsv = path.join(dir, "bad.csv");
     fs.writeFileSync(badCsv, "name,primary_ip4,platform\nr1,not-an-ip,cisco_ios\n");
-    const bad = await runCli(["--home", home, "collect", "--inventory", badCsv, "--commands", "a", "--capture-type", "x"], { env: vault.env });
+    const bad = await runCli(
+      ["--home", home, "collect", "--inventory", badCsv, "--commands", "a", "--capture-type", "x"],
+      { env: vault.env },
+    );
     assert.strictEqual(bad.code, 1);
     assert.match(bad.stderr, /bad\.csv:row 2, column primary_ip4/);
   });

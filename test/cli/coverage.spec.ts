@@ -21,7 +21,17 @@ describe("vcollector coverage", function () {
   it("prints a summary with the gaps when no file is asked for", async () => {
     const r = await coverage();
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.strictEqual(r.stdout, ["coverage: 2 devices x 2 capture types, 3 of 4 present (75%), 1 missing, 1 stale", "  arp     1/2  50%", "  config  2/2  100%", "missing:", "  r2: arp", ""].join("\n"));
+    assert.strictEqual(
+      r.stdout,
+      [
+        "coverage: 2 devices x 2 capture types, 3 of 4 present (75%), 1 missing, 1 stale",
+        "  arp     1/2  50%",
+        "  config  2/2  100%",
+        "missing:",
+        "  r2: arp",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("--html writes a self-contained report and --json the same data", async () => {
@@ -29,12 +39,18 @@ describe("vcollector coverage", function () {
     const json = path.join(tmp.path, "report.json");
     const r = await coverage("--html", html, "--json", json);
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.strictEqual(r.stdout, `coverage: 2 devices x 2 capture types, 3 of 4 present (75%), 1 missing, 1 stale\nwrote ${html}\nwrote ${json}\n`);
+    assert.strictEqual(
+      r.stdout,
+      `coverage: 2 devices x 2 capture types, 3 of 4 present (75%), 1 missing, 1 stale\nwrote ${html}\nwrote ${json}\n`,
+    );
     const text = fs.readFileSync(html, "utf8");
     assert.match(text, /<table id="coverage-matrix">/);
     assert.match(text, /<tr data-device="r2">/);
     const report = JSON.parse(fs.readFileSync(json, "utf8"));
-    assert.deepStrictEqual([report.summary.present, report.summary.missing, report.captureTypes], [3, 1, ["arp", "config"]]);
+    assert.deepStrictEqual(
+      [report.summary.present, report.summary.missing, report.captureTypes],
+      [3, 1, ["arp", "config"]],
+    );
   });
 
   it("--json - prints the report; --devices adds expected devices; --type picks columns; --stale sets the age", async () => {
@@ -43,8 +59,18 @@ describe("vcollector coverage", function () {
     const r = await coverage("--json", "-", "--devices", list, "--type", "config", "--stale", "30d");
     assert.strictEqual(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
-    assert.deepStrictEqual(report.rows.map((x: { device: string; present: number }) => [x.device, x.present]), [["r1", 1], ["r2", 1], ["r3", 0]]);
-    assert.deepStrictEqual([report.captureTypes, report.summary.stale, report.staleAfterSeconds], [["config"], 0, 30 * 86400]);
+    assert.deepStrictEqual(
+      report.rows.map((x: { device: string; present: number }) => [x.device, x.present]),
+      [
+        ["r1", 1],
+        ["r2", 1],
+        ["r3", 0],
+      ],
+    );
+    assert.deepStrictEqual(
+      [report.captureTypes, report.summary.stale, report.staleAfterSeconds],
+      [["config"], 0, 30 * 86400],
+    );
   });
 
   it("--inventory takes the expected devices (with site and platform) from a dcim.db", async () => {
@@ -52,14 +78,25 @@ describe("vcollector coverage", function () {
     const inv = Inventory.open(db, { create: true });
     try {
       inv.init();
-      const report = inv.importCsv("name,primary_ip4,platform,site,role,status\nr1,10.0.0.1,cisco_ios,hq,router,active\nr7,10.0.0.7,arista_eos,dc1,router,active\n", { createMissing: true });
+      const report = inv.importCsv(
+        "name,primary_ip4,platform,site,role,status\nr1,10.0.0.1,cisco_ios,hq,router,active\nr7,10.0.0.7,arista_eos,dc1,router,active\n",
+        { createMissing: true },
+      );
       assert.deepStrictEqual([report.imported, report.errors], [2, []]);
     } finally {
       inv.close();
     }
     const r = await coverage("--json", "-", "--inventory", db);
     assert.strictEqual(r.code, 0, r.stderr);
-    const rows = JSON.parse(r.stdout).rows.map((x: { device: string; listed: boolean; site: string | null; platform: string | null; present: number }) => [x.device, x.listed, x.site, x.platform, x.present]);
+    const rows = JSON.parse(r.stdout).rows.map(
+      (x: { device: string; listed: boolean; site: string | null; platform: string | null; present: number }) => [
+        x.device,
+        x.listed,
+        x.site,
+        x.platform,
+        x.present,
+      ],
+    );
     assert.deepStrictEqual(rows, [
       ["r1", true, "hq", "cisco_ios", 2],
       ["r2", false, null, null, 1],

@@ -2,7 +2,7 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Inventory } from "../../lib/core/inventory";
-import { startLab, type Lab } from "../../lib/core/lab";
+import { startLab, type Lab } from "../../lib/lab";
 import { KnownHostsStore } from "../../lib/core/ssh";
 import { runCli } from "../support/cli";
 import { findSecretsInDir, findSecretsInText } from "../support/secrets";
@@ -19,11 +19,13 @@ describe("vcollector creds", function () {
 
   before(async () => {
     dir = makeTmpDir("vc-cli-creds-");
-    lab = await startLab({ devices: [
-      { name: "sw-one", platform: "cisco_ios", username: "ops", password: SECRETS.one },
-      { name: "sw-two", platform: "arista_eos", username: "ops", password: SECRETS.two },
-      { name: "sw-none", platform: "cisco_ios", username: "ops", password: "Not-In-The-Vault-33" },
-    ] });
+    lab = await startLab({
+      devices: [
+        { name: "sw-one", platform: "cisco_ios", username: "ops", password: SECRETS.one },
+        { name: "sw-two", platform: "arista_eos", username: "ops", password: SECRETS.two },
+        { name: "sw-none", platform: "cisco_ios", username: "ops", password: "Not-In-The-Vault-33" },
+      ],
+    });
     vault = makeVault(dir, [
       { name: "one", username: "ops", password: SECRETS.one, isDefault: true },
       { name: "two", username: "ops", password: SECRETS.two },
@@ -47,7 +49,10 @@ describe("vcollector creds", function () {
     return home;
   }
 
-  const creds = (home: string, ...args: string[]) => runCli(["--home", home, "creds", ...args, ...(args[0] === "status" ? [] : ["--vault", vault.file])], { env: vault.env });
+  const creds = (home: string, ...args: string[]) =>
+    runCli(["--home", home, "creds", ...args, ...(args[0] === "status" ? [] : ["--vault", vault.file])], {
+      env: vault.env,
+    });
 
   it("discover skips unpinned hosts unless --pin-new-hosts, then saves what works and reports coverage", async () => {
     const home = homeWithInventory("home1");
@@ -64,7 +69,10 @@ describe("vcollector creds", function () {
     assert.match(found.stdout, /Coverage: 66\.7% of the selected devices have a working credential\./);
     const inv = Inventory.open(path.join(home, "dcim.db"));
     try {
-      assert.deepStrictEqual([inv.getDevice("sw-two")!.credentialName, inv.getDevice("sw-two")!.credentialStatus], ["two", "ok"]);
+      assert.deepStrictEqual(
+        [inv.getDevice("sw-two")!.credentialName, inv.getDevice("sw-two")!.credentialStatus],
+        ["two", "ok"],
+      );
       assert.strictEqual(inv.getDevice("sw-none")!.credentialStatus, "failed");
     } finally {
       inv.close();
@@ -76,7 +84,15 @@ describe("vcollector creds", function () {
     assert.strictEqual(status.code, 0, status.stderr);
     const report = JSON.parse(status.stdout);
     assert.deepStrictEqual(
-      { total: report.total, ok: report.ok, failed: report.failed, untested: report.untested, pinned: report.hostKeysPinned, coverage: report.coveragePercent, by: report.byCredential },
+      {
+        total: report.total,
+        ok: report.ok,
+        failed: report.failed,
+        untested: report.untested,
+        pinned: report.hostKeysPinned,
+        coverage: report.coveragePercent,
+        by: report.byCredential,
+      },
       { total: 3, ok: 2, failed: 1, untested: 0, pinned: 3, coverage: 66.7, by: { one: 1, two: 1 } },
     );
     const text = await creds(home, "status");
@@ -88,13 +104,25 @@ describe("vcollector creds", function () {
     assert.match(forced.stdout, /skipped: 2 configured/);
     assert.match(forced.stdout, /sw-none {2}✗ no match: no credential worked \(two\)/);
 
-    for (const r of [skipped, found, status, text, recent, forced]) assert.deepStrictEqual(findSecretsInText(r.stdout + r.stderr, [...Object.values(SECRETS), vault.password]), []);
+    for (const r of [skipped, found, status, text, recent, forced])
+      assert.deepStrictEqual(findSecretsInText(r.stdout + r.stderr, [...Object.values(SECRETS), vault.password]), []);
     assert.deepStrictEqual(findSecretsInDir(home, [...Object.values(SECRETS), vault.password]), []);
   });
 
   it("discover --dry-run needs no vault password and connects to nothing", async () => {
     const home = homeWithInventory("home2");
-    const r = await runCli(["--home", home, "creds", "discover", "--dry-run", "--pin-new-hosts", "--vault", vault.file, "--platform", "cisco_ios"]);
+    const r = await runCli([
+      "--home",
+      home,
+      "creds",
+      "discover",
+      "--dry-run",
+      "--pin-new-hosts",
+      "--vault",
+      vault.file,
+      "--platform",
+      "cisco_ios",
+    ]);
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stdout, /sw-one {2}would try one, two after pinning its host key/);
     assert.ok(!r.stdout.includes("sw-two"));
@@ -124,7 +152,11 @@ describe("vcollector creds", function () {
 
   it("gives usage errors exit 2 with one line", async () => {
     const home = homeWithInventory("home4");
-    for (const [args, message] of [[[], /needs a subcommand/], [["frobnicate"], /unknown creds subcommand 'frobnicate'/], [["discover", "--concurrency", "x"], /--concurrency must be a whole number/]] as Array<[string[], RegExp]>) {
+    for (const [args, message] of [
+      [[], /needs a subcommand/],
+      [["frobnicate"], /unknown creds subcommand 'frobnicate'/],
+      [["discover", "--concurrency", "x"], /--concurrency must be a whole number/],
+    ] as Array<[string[], RegExp]>) {
       const r = await runCli(["--home", home, "creds", ...args], { env: vault.env });
       assert.strictEqual(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
       assert.match(r.stderr, message);

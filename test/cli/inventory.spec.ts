@@ -12,7 +12,8 @@ describe("vcollector inventory", function () {
   this.timeout(60000);
   const tmp = useTmpDir("vc-cli-inv-");
   const home = () => path.join(tmp.path, "home");
-  const vc = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(["inventory", ...args], { env: { VCOLLECTOR_HOME: home(), ...env } });
+  const vc = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runCli(["inventory", ...args], { env: { VCOLLECTOR_HOME: home(), ...env } });
   const listJson = async (args: string[] = []) => {
     const r = await vc(["list", "--json", ...args]);
     assert.strictEqual(r.code, 0, r.stderr);
@@ -22,7 +23,10 @@ describe("vcollector inventory", function () {
   it("init creates and seeds the data home's dcim.db; init again keeps it", async () => {
     const r = await vc(["init"]);
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.match(r.stdout, /inventory created: .*home\/dcim\.db\n\d+ manufacturers, 21 platforms, 12 roles, 0 sites, 0 devices/);
+    assert.match(
+      r.stdout,
+      /inventory created: .*home\/dcim\.db\n\d+ manufacturers, 21 platforms, 12 roles, 0 sites, 0 devices/,
+    );
     assert.ok(fs.existsSync(path.join(home(), "dcim.db")));
     const again = await vc(["init"]);
     assert.match(again.stdout, /inventory up to date/);
@@ -37,25 +41,83 @@ describe("vcollector inventory", function () {
 
   it("add, list (table and JSON, with filters), rm", async () => {
     await vc(["init"]);
-    let r = await vc(["add", "core-1", "--host", "10.0.0.1", "--platform", "cisco_ios_xe", "--site", "dc1", "--role", "core", "--tags", "pci;backbone"]);
+    let r = await vc([
+      "add",
+      "core-1",
+      "--host",
+      "10.0.0.1",
+      "--platform",
+      "cisco_ios_xe",
+      "--site",
+      "dc1",
+      "--role",
+      "core",
+      "--tags",
+      "pci;backbone",
+    ]);
     assert.strictEqual(r.code, 1);
     assert.match(r.stderr, /device 'core-1', field site: unknown site 'dc1' \(add --create-missing to create it\)/);
-    r = await vc(["add", "core-1", "--host", "10.0.0.1", "--platform", "cisco_ios_xe", "--site", "dc1", "--role", "core", "--tags", "pci;backbone", "--create-missing"]);
+    r = await vc([
+      "add",
+      "core-1",
+      "--host",
+      "10.0.0.1",
+      "--platform",
+      "cisco_ios_xe",
+      "--site",
+      "dc1",
+      "--role",
+      "core",
+      "--tags",
+      "pci;backbone",
+      "--create-missing",
+    ]);
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stdout, /added core-1 \(10\.0\.0\.1:22, cisco_xe, site dc1\)/);
-    r = await vc(["add", "acc-1", "--host", "10.0.1.1", "--platform", "hp_procurve", "--site", "dc1", "--port", "2222", "--credential", "noc"]);
+    r = await vc([
+      "add",
+      "acc-1",
+      "--host",
+      "10.0.1.1",
+      "--platform",
+      "hp_procurve",
+      "--site",
+      "dc1",
+      "--port",
+      "2222",
+      "--credential",
+      "noc",
+    ]);
     assert.strictEqual(r.code, 0, r.stderr);
     r = await vc(["list"]);
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.deepStrictEqual(r.stdout.split("\n").map((l) => l.split(/\s+/)[0]).filter(Boolean), ["NAME", "acc-1", "core-1", "2"]);
+    assert.deepStrictEqual(
+      r.stdout
+        .split("\n")
+        .map((l) => l.split(/\s+/)[0])
+        .filter(Boolean),
+      ["NAME", "acc-1", "core-1", "2"],
+    );
     assert.match(r.stdout, /^acc-1\s+10\.0\.1\.1\s+2222\s+hp_procurve\s+dc1\s+-\s+active\s+-\s+noc \(untested\)$/m);
     assert.match(r.stdout, /^core-1\s+10\.0\.0\.1\s+22\s+cisco_xe\s+dc1\s+core\s+active\s+pci;backbone\s+-$/m);
-    assert.deepStrictEqual((await listJson(["--tag", "PCI"])).map((d) => d.name), ["core-1"]);
-    assert.deepStrictEqual((await listJson(["--vendor", "hp"])).map((d) => d.name), ["acc-1"]);
-    assert.deepStrictEqual((await listJson(["--name", "^(acc|core)-", "--limit", "1"])).map((d) => d.name), ["acc-1"]);
+    assert.deepStrictEqual(
+      (await listJson(["--tag", "PCI"])).map((d) => d.name),
+      ["core-1"],
+    );
+    assert.deepStrictEqual(
+      (await listJson(["--vendor", "hp"])).map((d) => d.name),
+      ["acc-1"],
+    );
+    assert.deepStrictEqual(
+      (await listJson(["--name", "^(acc|core)-", "--limit", "1"])).map((d) => d.name),
+      ["acc-1"],
+    );
     r = await vc(["rm", "acc-1"]);
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.deepStrictEqual((await listJson()).map((d) => d.name), ["core-1"]);
+    assert.deepStrictEqual(
+      (await listJson()).map((d) => d.name),
+      ["core-1"],
+    );
     r = await vc(["rm", "acc-1"]);
     assert.strictEqual(r.code, 1);
     assert.match(r.stderr, /device 'acc-1': no such device/);
@@ -82,7 +144,10 @@ describe("vcollector inventory", function () {
   it("import-csv refuses a file with a bad row, locating it; --skip-bad imports the rest and lists what was skipped", async () => {
     await vc(["init"]);
     const file = path.join(tmp.path, "fleet.csv");
-    fs.writeFileSync(file, `${CSV_HEADER}\nr1,10.0.0.1,cisco_ios,dc1,core,,,,\nr2,10.0.0.2/24,eos,dc1,core,,,,\nr3,10.0.0.3,arista_eos,dc1,core,,,,\n`);
+    fs.writeFileSync(
+      file,
+      `${CSV_HEADER}\nr1,10.0.0.1,cisco_ios,dc1,core,,,,\nr2,10.0.0.2/24,eos,dc1,core,,,,\nr3,10.0.0.3,arista_eos,dc1,core,,,,\n`,
+    );
     let r = await vc(["import-csv", file]);
     assert.strictEqual(r.code, 1);
     assert.deepStrictEqual(r.stderr.trim().split("\n"), [
@@ -94,14 +159,20 @@ describe("vcollector inventory", function () {
     assert.deepStrictEqual(await listJson(), []);
     r = await vc(["import-csv", file, "--skip-bad", "--create-missing"]);
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.strictEqual(r.stdout, [
-      `imported 2 devices from ${file}`,
-      "created sites: dc1",
-      "skipped 1 bad row(s):",
-      `  ${file}:row 3, column platform: unknown platform 'eos' (known: ${r.stdout.split("(known: ")[1]?.split(")")[0]})`,
-      "",
-    ].join("\n"));
-    assert.deepStrictEqual((await listJson()).map((d) => d.name), ["r1", "r3"]);
+    assert.strictEqual(
+      r.stdout,
+      [
+        `imported 2 devices from ${file}`,
+        "created sites: dc1",
+        "skipped 1 bad row(s):",
+        `  ${file}:row 3, column platform: unknown platform 'eos' (known: ${r.stdout.split("(known: ")[1]?.split(")")[0]})`,
+        "",
+      ].join("\n"),
+    );
+    assert.deepStrictEqual(
+      (await listJson()).map((d) => d.name),
+      ["r1", "r3"],
+    );
     r = await vc(["import-csv", path.join(tmp.path, "nope.csv")]);
     assert.strictEqual(r.code, 1);
     assert.match(r.stderr, /nope\.csv: no such file/);
@@ -111,16 +182,26 @@ describe("vcollector inventory", function () {
     const file = path.join(tmp.path, "lab.csv");
     fs.writeFileSync(file, makeInventoryCsv(40));
     const devices = await listJson(["--source", file, "--site", "dc2", "--platform", "arista_eos"]);
-    assert.deepStrictEqual(devices.map((d) => d.name), ["dev-00001", "dev-00031"]);
+    assert.deepStrictEqual(
+      devices.map((d) => d.name),
+      ["dev-00001", "dev-00031"],
+    );
   });
 
   it("import-vc copies a VelocityCollector inventory, mapping credentials by name against our vault", async () => {
     const vcDir = path.join(tmp.path, "old");
     fs.mkdirSync(vcDir);
     makeVcDcimDb(path.join(vcDir, "dcim.db"));
-    makeVcCollectorDb(path.join(vcDir, "collector.db"), [{ id: 1, name: "noc-admin" }, { id: 2, name: "legacy" }, { id: 9, name: "lab" }]);
+    makeVcCollectorDb(path.join(vcDir, "collector.db"), [
+      { id: 1, name: "noc-admin" },
+      { id: 2, name: "legacy" },
+      { id: 9, name: "lab" },
+    ]);
     fs.mkdirSync(home(), { recursive: true });
-    makeVault(home(), [{ name: "noc-admin", username: "admin", password: "s3cret-noc-pass" }, { name: "lab", username: "lab", password: "s3cret-lab-pass" }]);
+    makeVault(home(), [
+      { name: "noc-admin", username: "admin", password: "s3cret-noc-pass" },
+      { name: "lab", username: "lab", password: "s3cret-lab-pass" },
+    ]);
     const r = await vc(["import-vc", path.join(vcDir, "dcim.db")]);
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stdout, /7 devices added, 0 updated; new: 3 sites/);
@@ -133,7 +214,10 @@ describe("vcollector inventory", function () {
     assert.strictEqual(byName.get("lab-jnpr")?.credentialName, "lab");
     assert.strictEqual(byName.get("core-rtr-02")?.credentialName, undefined);
     assert.strictEqual(byName.get("core-rtr-02")?.credentialStatus, "failed");
-    assert.deepStrictEqual((await listJson(["--credential-status", "ok"])).map((d) => d.name), ["core-rtr-01", "edge-fw-01"]);
+    assert.deepStrictEqual(
+      (await listJson(["--credential-status", "ok"])).map((d) => d.name),
+      ["core-rtr-01", "edge-fw-01"],
+    );
   });
 
   describe("netbox-sync", () => {
@@ -155,7 +239,13 @@ describe("vcollector inventory", function () {
       r = await vc(["netbox-sync", "--url", nb.url], env);
       assert.strictEqual(r.stdout, "3 devices from NetBox: 1 added, 0 updated, 2 unchanged, 0 failed\n");
       const devices = await listJson(["--site", "nyc"]);
-      assert.deepStrictEqual(devices.map((d) => [d.name, d.host, d.platform]), [["nb-r1", "10.9.0.1", "cisco_ios"], ["nb-r2", "10.9.0.2", "arista_eos"]]);
+      assert.deepStrictEqual(
+        devices.map((d) => [d.name, d.host, d.platform]),
+        [
+          ["nb-r1", "10.9.0.1", "cisco_ios"],
+          ["nb-r2", "10.9.0.2", "arista_eos"],
+        ],
+      );
       r = await vc(["netbox-sync", "--url", nb.url, "--dry-run", "--tag", "pci"], env);
       assert.match(r.stdout, /^nb-r1\s+10\.9\.0\.1/m);
       assert.match(r.stdout, /1 device\n$/);

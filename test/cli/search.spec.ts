@@ -11,24 +11,54 @@ describe("vcollector search", function () {
   const search = (...args: string[]) => runCli(["--home", home(), "search", ...args]);
 
   beforeEach(() => {
-    writeCapture(collections(), "config", "r1", "hostname r1\ninterface Gi0/1\n description Uplink to CORE\n", hoursAgo(1));
-    writeCapture(collections(), "config", "r2", "hostname r2\ninterface Gi0/1\n description uplink to core\n", hoursAgo(72));
+    writeCapture(
+      collections(),
+      "config",
+      "r1",
+      "hostname r1\ninterface Gi0/1\n description Uplink to CORE\n",
+      hoursAgo(1),
+    );
+    writeCapture(
+      collections(),
+      "config",
+      "r2",
+      "hostname r2\ninterface Gi0/1\n description uplink to core\n",
+      hoursAgo(72),
+    );
     writeCapture(collections(), "arp", "r1", "Internet 10.0.0.2 aabb.cc00.0200 ARPA Gi0/1\n", hoursAgo(2));
-    writeHistoryCapture(collections(), "config", "r1", "hostname r1\n description uplink to core (old)\n", new Date("2026-01-02T03:04:05.000Z"));
+    writeHistoryCapture(
+      collections(),
+      "config",
+      "r1",
+      "hostname r1\n description uplink to core (old)\n",
+      new Date("2026-01-02T03:04:05.000Z"),
+    );
   });
 
   it("prints one line per match: type/device:line: text, in the home's collections", async () => {
     const r = await search("uplink to core");
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.strictEqual(r.stdout, "config/r1:3:  description Uplink to CORE\nconfig/r2:3:  description uplink to core\n");
+    assert.strictEqual(
+      r.stdout,
+      "config/r1:3:  description Uplink to CORE\nconfig/r2:3:  description uplink to core\n",
+    );
   });
 
   it("--regex, --case-sensitive, --type, --device, --since and --history scope the search", async () => {
-    assert.strictEqual((await search("^interface Gi0/\\d$", "--regex", "--type", "config", "--device", "r2")).stdout, "config/r2:2: interface Gi0/1\n");
+    assert.strictEqual(
+      (await search("^interface Gi0/\\d$", "--regex", "--type", "config", "--device", "r2")).stdout,
+      "config/r2:2: interface Gi0/1\n",
+    );
     assert.strictEqual((await search("CORE", "--case-sensitive")).stdout, "config/r1:3:  description Uplink to CORE\n");
-    assert.strictEqual((await search("gi0/1", "--type", "arp", "--type", "config", "--device", "R1")).stdout, "arp/r1:1: Internet 10.0.0.2 aabb.cc00.0200 ARPA Gi0/1\nconfig/r1:2: interface Gi0/1\n");
+    assert.strictEqual(
+      (await search("gi0/1", "--type", "arp", "--type", "config", "--device", "R1")).stdout,
+      "arp/r1:1: Internet 10.0.0.2 aabb.cc00.0200 ARPA Gi0/1\nconfig/r1:2: interface Gi0/1\n",
+    );
     assert.strictEqual((await search("uplink", "--since", "24h")).stdout, "config/r1:3:  description Uplink to CORE\n");
-    assert.strictEqual((await search("(old)", "--history")).stdout, "config/r1@2026-01-02T03:04:05.000Z:2:  description uplink to core (old)\n");
+    assert.strictEqual(
+      (await search("(old)", "--history")).stdout,
+      "config/r1@2026-01-02T03:04:05.000Z:2:  description uplink to core (old)\n",
+    );
   });
 
   it("--json prints matches with line numbers and spans, and the counts", async () => {
@@ -36,7 +66,16 @@ describe("vcollector search", function () {
     assert.strictEqual(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.deepStrictEqual([doc.matchCount, doc.truncated, doc.filesSearched, doc.filesMatched], [1, false, 1, 1]);
-    assert.deepStrictEqual([doc.matches[0].device, doc.matches[0].captureType, doc.matches[0].lineNumber, doc.matches[0].match, doc.matches[0].path], ["r2", "config", 3, [13, 19], path.join(collections(), "config", "r2.txt")]);
+    assert.deepStrictEqual(
+      [
+        doc.matches[0].device,
+        doc.matches[0].captureType,
+        doc.matches[0].lineNumber,
+        doc.matches[0].match,
+        doc.matches[0].path,
+      ],
+      ["r2", "config", 3, [13, 19], path.join(collections(), "config", "r2.txt")],
+    );
   });
 
   it("no match exits 1 (like grep), with nothing printed", async () => {
@@ -51,8 +90,14 @@ describe("vcollector search", function () {
     assert.match(capped.stderr, /stopped after 2 matches \(--max-results\); there are more/);
     const small = await search("hostname", "--max-file-size", "50", "--type", "config");
     assert.strictEqual(small.code, 1);
-    assert.match(small.stderr, /^vcollector search: skipped .*config\/r1\.txt: larger than the 50-byte limit \(56 bytes\)\nvcollector search: skipped .*config\/r2\.txt: .*\n$/);
-    assert.strictEqual((await search("10.0.0.2", "--max-file-size", "50")).stdout, "arp/r1:1: Internet 10.0.0.2 aabb.cc00.0200 ARPA Gi0/1\n");
+    assert.match(
+      small.stderr,
+      /^vcollector search: skipped .*config\/r1\.txt: larger than the 50-byte limit \(56 bytes\)\nvcollector search: skipped .*config\/r2\.txt: .*\n$/,
+    );
+    assert.strictEqual(
+      (await search("10.0.0.2", "--max-file-size", "50")).stdout,
+      "arp/r1:1: Internet 10.0.0.2 aabb.cc00.0200 ARPA Gi0/1\n",
+    );
   });
 
   it("--collections overrides the home's directory", async () => {
@@ -64,7 +109,10 @@ describe("vcollector search", function () {
   it("an invalid regex is a usage error naming the pattern", async () => {
     const r = await search("interface (Gi", "--regex");
     assert.strictEqual(r.code, 2);
-    assert.strictEqual(r.stderr, "vcollector: pattern 'interface (Gi': invalid regular expression: Unterminated group\n");
+    assert.strictEqual(
+      r.stderr,
+      "vcollector: pattern 'interface (Gi': invalid regular expression: Unterminated group\n",
+    );
   });
 
   it("usage errors: no pattern, two patterns, bad numbers, bad ages", async () => {

@@ -7,14 +7,21 @@ import { makeMiniNtcDir, ntcCase, ntcTemplateText, NTC_TEMPLATES } from "../supp
 import { compareWithReference } from "../../lib/core/textfsm";
 
 const USER_TEXT = "Value NAME (\\S+)\nValue AGE (\\d+)\n\nStart\n  ^name ${NAME} age ${AGE} -> Record\n";
-const MINI = ["cisco_ios_show_arp", "cisco_ios_show_version", "cisco_nxos_show_version", "arista_eos_show_vlan", "cisco_ios_show_interfaces_status"];
+const MINI = [
+  "cisco_ios_show_arp",
+  "cisco_ios_show_version",
+  "cisco_nxos_show_version",
+  "arista_eos_show_vlan",
+  "cisco_ios_show_interfaces_status",
+];
 
 describe("vcollector templates", function () {
   this.timeout(60000);
   const tmp = useTmpDir("vc-cli-templates-");
   const home = () => path.join(tmp.path, "home");
   // NET_TEXTFSM is cleared so that only what a test sets up is visible.
-  const cli = (args: string[], input?: string, env: NodeJS.ProcessEnv = {}) => runCli(["--home", home(), "templates", ...args], { input, env: { NET_TEXTFSM: "", ...env } });
+  const cli = (args: string[], input?: string, env: NodeJS.ProcessEnv = {}) =>
+    runCli(["--home", home(), "templates", ...args], { input, env: { NET_TEXTFSM: "", ...env } });
   const importMini = async () => {
     const r = await cli(["import", makeMiniNtcDir(path.join(tmp.path, "ntc"), MINI)]);
     assert.strictEqual(r.code, 0, r.stderr);
@@ -35,9 +42,15 @@ describe("vcollector templates", function () {
     assert.strictEqual(table.code, 0, table.stderr);
     const lines = table.stdout.trim().split("\n");
     assert.match(lines[0], /^NAME\s+SOURCE\s+PLATFORM\s+COMMAND$/);
-    assert.deepStrictEqual(lines.slice(1, -1).map((l) => l.split(/\s+/)[0]), ["cisco_ios_show_arp", "cisco_ios_show_interfaces_status", "cisco_ios_show_version"]);
+    assert.deepStrictEqual(
+      lines.slice(1, -1).map((l) => l.split(/\s+/)[0]),
+      ["cisco_ios_show_arp", "cisco_ios_show_interfaces_status", "cisco_ios_show_version"],
+    );
     assert.strictEqual(lines[lines.length - 1], "3 templates");
-    const json = JSON.parse((await cli(["list", "--json", "--source", "ntc"])).stdout) as Array<{ name: string; platform: string }>;
+    const json = JSON.parse((await cli(["list", "--json", "--source", "ntc"])).stdout) as Array<{
+      name: string;
+      platform: string;
+    }>;
     assert.strictEqual(json.length, 5);
     assert.ok(json.every((t) => t.platform !== null));
     const none = await cli(["list", "--source", "user"]);
@@ -48,7 +61,15 @@ describe("vcollector templates", function () {
     await importMini();
     const file = path.join(tmp.path, "mine.textfsm");
     fs.writeFileSync(file, USER_TEXT);
-    const added = await cli(["add", "acme_os_show_people", file, "--platform", "acme_os", "--command", "sh[[ow]] people"]);
+    const added = await cli([
+      "add",
+      "acme_os_show_people",
+      file,
+      "--platform",
+      "acme_os",
+      "--command",
+      "sh[[ow]] people",
+    ]);
     assert.strictEqual(added.code, 0, added.stderr);
     assert.strictEqual((await cli(["show", "acme_os_show_people"])).stdout, USER_TEXT);
     const meta = JSON.parse((await cli(["show", "acme_os_show_people", "--json"])).stdout);
@@ -57,18 +78,27 @@ describe("vcollector templates", function () {
     const override = await cli(["add", "cisco_ios_show_version", "-"], USER_TEXT);
     assert.strictEqual(override.code, 0, override.stderr);
     assert.strictEqual((await cli(["show", "cisco_ios_show_version"])).stdout, USER_TEXT);
-    assert.strictEqual((await cli(["show", "cisco_ios_show_version", "--source", "ntc"])).stdout, ntcTemplateText("cisco_ios_show_version"));
+    assert.strictEqual(
+      (await cli(["show", "cisco_ios_show_version", "--source", "ntc"])).stdout,
+      ntcTemplateText("cisco_ios_show_version"),
+    );
     const all = await cli(["list", "--all", "--search", "cisco_ios_show_version"]);
     assert.match(all.stdout, /user\s/);
     assert.match(all.stdout, /ntc \(overridden\)/);
 
     const edited = await cli(["edit", "acme_os_show_people", "--command", "sh[[ow]] persons"]);
     assert.strictEqual(edited.code, 0, edited.stderr);
-    assert.strictEqual(JSON.parse((await cli(["show", "acme_os_show_people", "--json"])).stdout).command, "sh[[ow]] persons");
+    assert.strictEqual(
+      JSON.parse((await cli(["show", "acme_os_show_people", "--json"])).stdout).command,
+      "sh[[ow]] persons",
+    );
 
     const removed = await cli(["rm", "cisco_ios_show_version"]);
     assert.match(removed.stdout, /removed user template cisco_ios_show_version/);
-    assert.strictEqual((await cli(["show", "cisco_ios_show_version"])).stdout, ntcTemplateText("cisco_ios_show_version"));
+    assert.strictEqual(
+      (await cli(["show", "cisco_ios_show_version"])).stdout,
+      ntcTemplateText("cisco_ios_show_version"),
+    );
   });
 
   it("refuses a broken template with a located error and stores nothing", async () => {
@@ -87,8 +117,15 @@ describe("vcollector templates", function () {
     const r = await cli(["export", out, "cisco_ios_show_arp", "arista_eos_show_vlan"]);
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stdout, /exported 2 templates .* \(with index\)/);
-    assert.deepStrictEqual(fs.readdirSync(out).sort(), ["arista_eos_show_vlan.textfsm", "cisco_ios_show_arp.textfsm", "index"]);
-    assert.strictEqual(fs.readFileSync(path.join(out, "arista_eos_show_vlan.textfsm"), "utf8"), ntcTemplateText("arista_eos_show_vlan"));
+    assert.deepStrictEqual(fs.readdirSync(out).sort(), [
+      "arista_eos_show_vlan.textfsm",
+      "cisco_ios_show_arp.textfsm",
+      "index",
+    ]);
+    assert.strictEqual(
+      fs.readFileSync(path.join(out, "arista_eos_show_vlan.textfsm"), "utf8"),
+      ntcTemplateText("arista_eos_show_vlan"),
+    );
   });
 
   it("detect prints the ranking and the best parse as JSON", async () => {
@@ -105,7 +142,9 @@ describe("vcollector templates", function () {
     assert.ok(result.ranking.length >= 1 && result.ranking.length <= 2);
     assert.strictEqual(result.stats.templates, 5);
 
-    const viaStdin = JSON.parse((await cli(["detect", "--platform", "cisco_ios", "--command", "show arp"], raw)).stdout);
+    const viaStdin = JSON.parse(
+      (await cli(["detect", "--platform", "cisco_ios", "--command", "show arp"], raw)).stdout,
+    );
     assert.strictEqual(viaStdin.best.template, "cisco_ios_show_arp");
     assert.strictEqual(viaStdin.stats.candidates, 1);
   });
@@ -134,7 +173,15 @@ describe("vcollector templates", function () {
   });
 
   it("usage errors exit 2 with one line", async () => {
-    for (const args of [[], ["frob"], ["list", "--source", "vendor"], ["detect", "--top", "0"], ["show"], ["add", "x"], ["edit", "x"]]) {
+    for (const args of [
+      [],
+      ["frob"],
+      ["list", "--source", "vendor"],
+      ["detect", "--top", "0"],
+      ["show"],
+      ["add", "x"],
+      ["edit", "x"],
+    ]) {
       const r = await cli(args);
       assert.strictEqual(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
       assert.strictEqual(r.stderr.trim().split("\n").length, 1, args.join(" "));

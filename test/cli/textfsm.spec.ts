@@ -21,19 +21,36 @@ describe("vcollector textfsm", function () {
 
   it("parse --template <file> <input> prints the records as JSON", async () => {
     const dir = path.join(NTC_TESTS, "cisco_ios", "show_version");
-    const r = await runCli(["textfsm", "parse", "--template", path.join(NTC_TEMPLATES, "cisco_ios_show_version.textfsm"), path.join(dir, "cisco_ios_show_version.raw")], { env });
+    const r = await runCli(
+      [
+        "textfsm",
+        "parse",
+        "--template",
+        path.join(NTC_TEMPLATES, "cisco_ios_show_version.textfsm"),
+        path.join(dir, "cisco_ios_show_version.raw"),
+      ],
+      { env },
+    );
     assert.strictEqual(r.code, 0, r.stderr);
     assert.deepStrictEqual(JSON.parse(r.stdout), loadParsedSample(path.join(dir, "cisco_ios_show_version.yml")));
   });
 
   it("parse --platform --command reads standard input and finds the template in the index", async () => {
-    const r = await runCli(["textfsm", "parse", "--platform", "cisco_ios", "--command", "sh clock", "--templates", NTC_TEMPLATES, "-"], { input: CLOCK, env });
+    const r = await runCli(
+      ["textfsm", "parse", "--platform", "cisco_ios", "--command", "sh clock", "--templates", NTC_TEMPLATES, "-"],
+      { input: CLOCK, env },
+    );
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.deepStrictEqual(JSON.parse(r.stdout), [{ time: "10:00:00.000", timezone: "UTC", dayweek: "Mon", month: "Jan", day: "1", year: "2026" }]);
+    assert.deepStrictEqual(JSON.parse(r.stdout), [
+      { time: "10:00:00.000", timezone: "UTC", dayweek: "Mon", month: "Jan", day: "1", year: "2026" },
+    ]);
   });
 
   it("the template directory comes from NET_TEXTFSM; --full prints templates, header, rows and stats", async () => {
-    const r = await runCli(["textfsm", "parse", "--platform", "cisco_ios", "--command", "show clock", "--full", "--clean"], { input: `r1#show clock\n${CLOCK}r1#`, env: { NET_TEXTFSM: NTC_TEMPLATES } });
+    const r = await runCli(
+      ["textfsm", "parse", "--platform", "cisco_ios", "--command", "show clock", "--full", "--clean"],
+      { input: `r1#show clock\n${CLOCK}r1#`, env: { NET_TEXTFSM: NTC_TEMPLATES } },
+    );
     assert.strictEqual(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepStrictEqual(out.templates, ["cisco_ios_show_clock.textfsm"]);
@@ -70,14 +87,30 @@ describe("vcollector textfsm", function () {
 
   it("an Error rule, a missing input and an unknown command fail with exit 1 and say where", async () => {
     const file = path.join(tmp.path, "strict.textfsm");
-    fs.writeFileSync(file, tpl("Value A (\\d+)", "", "Start", "  ^a=${A} -> Record", "  ^. -> Error \"unexpected\""));
+    fs.writeFileSync(file, tpl("Value A (\\d+)", "", "Start", "  ^a=${A} -> Record", '  ^. -> Error "unexpected"'));
     let r = await runCli(["textfsm", "parse", "--template", file, "-"], { input: "a=1\nboom\n", env });
     assert.strictEqual(r.code, 1);
-    oneErrorLine(r.stderr, /^vcollector: strict\.textfsm: Error action \(rule line 5\) raised "unexpected" on input line 2: "boom"/);
+    oneErrorLine(
+      r.stderr,
+      /^vcollector: strict\.textfsm: Error action \(rule line 5\) raised "unexpected" on input line 2: "boom"/,
+    );
     r = await runCli(["textfsm", "parse", "--template", file, path.join(tmp.path, "missing.txt")], { env });
     assert.strictEqual(r.code, 1);
     oneErrorLine(r.stderr, /missing\.txt: cannot read: ENOENT/);
-    r = await runCli(["textfsm", "parse", "--platform", "cisco_ios", "--command", "show no such thing", "--templates", NTC_TEMPLATES, "-"], { input: "x\n", env });
+    r = await runCli(
+      [
+        "textfsm",
+        "parse",
+        "--platform",
+        "cisco_ios",
+        "--command",
+        "show no such thing",
+        "--templates",
+        NTC_TEMPLATES,
+        "-",
+      ],
+      { input: "x\n", env },
+    );
     assert.strictEqual(r.code, 1);
     oneErrorLine(r.stderr, /no template in .*index for platform 'cisco_ios' and command 'show no such thing'/);
   });
@@ -93,19 +126,44 @@ describe("vcollector textfsm", function () {
     const cases = path.join(tmp.path, "tests", "acme_os", "show_thing");
     fs.mkdirSync(templates, { recursive: true });
     fs.mkdirSync(cases, { recursive: true });
-    fs.writeFileSync(path.join(templates, "index"), "Template, Hostname, Platform, Command\nacme_os_show_thing.textfsm, .*, acme_os, show thing\n");
-    fs.writeFileSync(path.join(templates, "acme_os_show_thing.textfsm"), tpl("Value NAME (\\w+)", "", "Start", "  ^name ${NAME} -> Record"));
+    fs.writeFileSync(
+      path.join(templates, "index"),
+      "Template, Hostname, Platform, Command\nacme_os_show_thing.textfsm, .*, acme_os, show thing\n",
+    );
+    fs.writeFileSync(
+      path.join(templates, "acme_os_show_thing.textfsm"),
+      tpl("Value NAME (\\w+)", "", "Start", "  ^name ${NAME} -> Record"),
+    );
     fs.writeFileSync(path.join(cases, "ok.raw"), "name a\n");
-    fs.writeFileSync(path.join(cases, "ok.yml"), "parsed_sample:\n  - name: \"a\"\n");
+    fs.writeFileSync(path.join(cases, "ok.yml"), 'parsed_sample:\n  - name: "a"\n');
     fs.writeFileSync(path.join(cases, "wrong.raw"), "name b\n");
-    fs.writeFileSync(path.join(cases, "wrong.yml"), "parsed_sample:\n  - name: \"c\"\n");
+    fs.writeFileSync(path.join(cases, "wrong.yml"), 'parsed_sample:\n  - name: "c"\n');
     const r = await runCli(["textfsm", "conformance", path.join(tmp.path, "tests"), "--templates", templates], { env });
     assert.strictEqual(r.code, 1);
-    assert.strictEqual(r.stdout, [`FAIL ${path.join("acme_os", "show_thing", "wrong.raw")} (acme_os / show thing -> acme_os_show_thing.textfsm)`, "  record 0 'name': expected 'c', got 'b'", "1 passed, 1 failed", ""].join("\n"));
+    assert.strictEqual(
+      r.stdout,
+      [
+        `FAIL ${path.join("acme_os", "show_thing", "wrong.raw")} (acme_os / show thing -> acme_os_show_thing.textfsm)`,
+        "  record 0 'name': expected 'c', got 'b'",
+        "1 passed, 1 failed",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("conformance --filter runs a subset; a missing directory is an error", async () => {
-    let r = await runCli(["textfsm", "conformance", NTC_TESTS, "--templates", NTC_TEMPLATES, "--filter", path.join("cisco_ios", "show_clock")], { env });
+    let r = await runCli(
+      [
+        "textfsm",
+        "conformance",
+        NTC_TESTS,
+        "--templates",
+        NTC_TEMPLATES,
+        "--filter",
+        path.join("cisco_ios", "show_clock"),
+      ],
+      { env },
+    );
     assert.strictEqual(r.code, 0, r.stdout);
     assert.match(r.stdout, /^[1-9]\d* passed, 0 failed\n$/);
     r = await runCli(["textfsm", "conformance", path.join(tmp.path, "nope")], { env });

@@ -39,12 +39,22 @@ describe("vcollector vault", function () {
   afterEach(function () {
     if (this.currentTest?.state !== "passed") return;
     assert.deepStrictEqual(findSecretsInText(outputs.join("\n"), secrets), [], "a secret reached stdout/stderr");
-    if (fs.existsSync(home)) assert.deepStrictEqual(findSecretsInDir(home, secrets.filter((s) => s !== BACKUP_PASS)), []);
+    if (fs.existsSync(home))
+      assert.deepStrictEqual(
+        findSecretsInDir(
+          home,
+          secrets.filter((s) => s !== BACKUP_PASS),
+        ),
+        [],
+      );
   });
 
   /** Runs vcollector with the test's home; the master password comes from env unless overridden. */
   async function vc(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
-    const r = await runCli(args, { env: { VCOLLECTOR_HOME: home, VCOLLECTOR_VAULT_PASS: PLANTED.master, ...opts.env }, input: opts.input });
+    const r = await runCli(args, {
+      env: { VCOLLECTOR_HOME: home, VCOLLECTOR_VAULT_PASS: PLANTED.master, ...opts.env },
+      input: opts.input,
+    });
     outputs.push(r.stdout, r.stderr);
     return r;
   }
@@ -72,9 +82,41 @@ describe("vcollector vault", function () {
   /** A vault with the three sample credentials, made through the CLI. */
   async function sampleVault(): Promise<void> {
     await ok(["vault", "init", ...ITER]);
-    await ok(["vault", "add", "lab", "--username", "admin", "--password-stdin", "--enable-file", file("en.txt", PLANTED.enable + "\n"), "--default"], { input: PLANTED.password + "\n" });
-    await ok(["vault", "add", "keyed", "--username", "netops", "--key-file", file("id_ed25519", key), "--key-passphrase-file", file("kp.txt", PLANTED.passphrase + "\n")]);
-    await ok(["vault", "add", "legacy", "--username", "cisco", "--password-file", file("pw.txt", PLANTED.password2 + "\n"), "--fallback"]);
+    await ok(
+      [
+        "vault",
+        "add",
+        "lab",
+        "--username",
+        "admin",
+        "--password-stdin",
+        "--enable-file",
+        file("en.txt", PLANTED.enable + "\n"),
+        "--default",
+      ],
+      { input: PLANTED.password + "\n" },
+    );
+    await ok([
+      "vault",
+      "add",
+      "keyed",
+      "--username",
+      "netops",
+      "--key-file",
+      file("id_ed25519", key),
+      "--key-passphrase-file",
+      file("kp.txt", PLANTED.passphrase + "\n"),
+    ]);
+    await ok([
+      "vault",
+      "add",
+      "legacy",
+      "--username",
+      "cisco",
+      "--password-file",
+      file("pw.txt", PLANTED.password2 + "\n"),
+      "--fallback",
+    ]);
   }
 
   function openVault(password = PLANTED.master): Vault {
@@ -130,7 +172,10 @@ describe("vcollector vault", function () {
 
   it("add reads master password then credential password as successive stdin lines", async () => {
     await ok(["vault", "init", ...ITER]);
-    await ok(["vault", "add", "piped", "--username", "u", "--password-stdin"], { env: { VCOLLECTOR_VAULT_PASS: "" }, input: `${PLANTED.master}\n${PLANTED.password}\n` });
+    await ok(["vault", "add", "piped", "--username", "u", "--password-stdin"], {
+      env: { VCOLLECTOR_VAULT_PASS: "" },
+      input: `${PLANTED.master}\n${PLANTED.password}\n`,
+    });
     await ok(["vault", "add", "prompted", "--username", "u"], { input: `${PLANTED.password2}\n` });
     const v = openVault();
     assert.strictEqual(v.get("piped").password, PLANTED.password);
@@ -140,7 +185,11 @@ describe("vcollector vault", function () {
 
   it("never takes a secret as an argument: --password <value> is a usage error that does not echo the value", async () => {
     await ok(["vault", "init", ...ITER]);
-    for (const args of [["--password", PLANTED.password], [`--password=${PLANTED.password}`], ["--enable-secret", PLANTED.enable]]) {
+    for (const args of [
+      ["--password", PLANTED.password],
+      [`--password=${PLANTED.password}`],
+      ["--enable-secret", PLANTED.enable],
+    ]) {
       const r = await vc(["vault", "add", "x", "--username", "u", ...args]);
       assert.strictEqual(r.code, 2);
       assert.match(r.stderr, /secrets are never taken as command-line arguments/);
@@ -154,22 +203,44 @@ describe("vcollector vault", function () {
     const dup = await vc(["vault", "add", "lab", "--username", "u", "--password-stdin"], { input: "another-pw\n" });
     assert.strictEqual(dup.code, 1);
     assert.match(dup.stderr, /'lab' already exists/);
-    const missing = await vc(["vault", "add", "x", "--username", "u", "--password-file", path.join(tmp.path, "nope.txt")]);
+    const missing = await vc([
+      "vault",
+      "add",
+      "x",
+      "--username",
+      "u",
+      "--password-file",
+      path.join(tmp.path, "nope.txt"),
+    ]);
     assert.strictEqual(missing.code, 1);
     assert.match(missing.stderr, /nope\.txt: cannot read the password file \(no such file\)/);
-    const badKey = await vc(["vault", "add", "x", "--username", "u", "--key-file", file("bad.key", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n")]);
+    const badKey = await vc([
+      "vault",
+      "add",
+      "x",
+      "--username",
+      "u",
+      "--key-file",
+      file("bad.key", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"),
+    ]);
     assert.strictEqual(badKey.code, 1);
     assert.match(badKey.stderr, /credential 'x': private key cannot be read/);
     const noPass = await vc(["vault", "add", "x", "--username", "u", "--key-file", path.join(tmp.path, "id_ed25519")]);
     assert.strictEqual(noPass.code, 1);
     assert.match(noPass.stderr, /passphrase is needed/);
-    assert.deepStrictEqual((await list()).map((s) => s.name), ["keyed", "lab", "legacy"]);
+    assert.deepStrictEqual(
+      (await list()).map((s) => s.name),
+      ["keyed", "lab", "legacy"],
+    );
   });
 
   it("edit keeps the id through a rename and changes only what is given", async () => {
     await sampleVault();
     const before = (await list()).find((s) => s.name === "legacy")!;
-    const r = await ok(["vault", "edit", "legacy", "--rename", "legacy-ios", "--username", "cisco2", "--password-stdin"], { input: `${NEW_MASTER}x\n` });
+    const r = await ok(
+      ["vault", "edit", "legacy", "--rename", "legacy-ios", "--username", "cisco2", "--password-stdin"],
+      { input: `${NEW_MASTER}x\n` },
+    );
     assert.match(r.stdout, /updated credential 'legacy-ios' \(id \d+, user cisco2/);
     const after = (await list()).find((s) => s.name === "legacy-ios")!;
     assert.strictEqual(after.id, before.id);
@@ -190,7 +261,10 @@ describe("vcollector vault", function () {
   it("rm removes a credential; an unknown name fails with exit 1", async () => {
     await sampleVault();
     assert.match((await ok(["vault", "rm", "legacy"])).stdout, /removed credential 'legacy'/);
-    assert.deepStrictEqual((await list()).map((s) => s.name), ["keyed", "lab"]);
+    assert.deepStrictEqual(
+      (await list()).map((s) => s.name),
+      ["keyed", "lab"],
+    );
     const r = await vc(["vault", "rm", "legacy"]);
     assert.strictEqual(r.code, 1);
     assert.match(r.stderr, /no credential named 'legacy'/);
@@ -211,7 +285,14 @@ describe("vcollector vault", function () {
   it("fallback sets the order, refuses unknown names, and --clear empties it", async () => {
     await sampleVault();
     await ok(["vault", "fallback", "keyed", "legacy"]);
-    assert.deepStrictEqual((await list()).map((s) => [s.name, s.fallbackPosition]), [["keyed", 0], ["lab", null], ["legacy", 1]]);
+    assert.deepStrictEqual(
+      (await list()).map((s) => [s.name, s.fallbackPosition]),
+      [
+        ["keyed", 0],
+        ["lab", null],
+        ["legacy", 1],
+      ],
+    );
     assert.strictEqual((await vc(["vault", "fallback", "keyed", "ghost"])).code, 1);
     assert.strictEqual((await vc(["vault", "fallback"])).code, 2);
     await ok(["vault", "fallback", "--clear"]);
@@ -232,7 +313,10 @@ describe("vcollector vault", function () {
     assert.strictEqual(missing.code, 1);
     assert.match(missing.stderr, /vault\.db: no vault file here \(create one with 'vcollector vault init'\)/);
     await sampleVault();
-    const wrong = await vc(["vault", "add", "x", "--username", "u", "--password-stdin"], { env: { VCOLLECTOR_VAULT_PASS: "wrong-master-pw" }, input: "p\n" });
+    const wrong = await vc(["vault", "add", "x", "--username", "u", "--password-stdin"], {
+      env: { VCOLLECTOR_VAULT_PASS: "wrong-master-pw" },
+      input: "p\n",
+    });
     assert.strictEqual(wrong.code, 1);
     assert.match(wrong.stderr, /wrong master password/);
     const v = Vault.open(vaultFile());
@@ -240,7 +324,9 @@ describe("vcollector vault", function () {
     const Database = require("better-sqlite3") as typeof import("better-sqlite3");
     const db = new Database(vaultFile());
     const t = (db.prepare("SELECT secret_token AS t FROM credentials WHERE name = 'lab'").get() as { t: string }).t;
-    db.prepare("UPDATE credentials SET secret_token = ? WHERE name = 'lab'").run(t.slice(0, 70) + (t[70] === "A" ? "B" : "A") + t.slice(71));
+    db.prepare("UPDATE credentials SET secret_token = ? WHERE name = 'lab'").run(
+      t.slice(0, 70) + (t[70] === "A" ? "B" : "A") + t.slice(71),
+    );
     db.close();
     const tampered = await vc(["vault", "list"]);
     assert.strictEqual(tampered.code, 1);
@@ -250,7 +336,8 @@ describe("vcollector vault", function () {
     const damaged = await vc(["vault", "list", "--vault", junk]);
     assert.strictEqual(damaged.code, 1);
     assert.match(damaged.stderr, /junk\.db: the vault file is damaged or not a SQLite database/);
-    for (const r of [missing, wrong, tampered, damaged]) assert.strictEqual(r.stderr.trim().split("\n").length, 1, "one line on stderr");
+    for (const r of [missing, wrong, tampered, damaged])
+      assert.strictEqual(r.stderr.trim().split("\n").length, 1, "one line on stderr");
   });
 
   it("passwd re-encrypts under a new password (from VCOLLECTOR_NEW_VAULT_PASS, a file, or stdin lines)", async () => {
@@ -258,8 +345,13 @@ describe("vcollector vault", function () {
     const r = await ok(["vault", "passwd", ...ITER], { env: { VCOLLECTOR_NEW_VAULT_PASS: NEW_MASTER } });
     assert.match(r.stdout, /master password changed/);
     assert.strictEqual((await vc(["vault", "list"])).code, 1, "the old password no longer opens it");
-    await ok(["vault", "passwd", ...ITER, "--new-password-file", file("newpw.txt", `${NEW_MASTER}-2\n`)], { env: { VCOLLECTOR_VAULT_PASS: NEW_MASTER } });
-    await ok(["vault", "passwd", ...ITER], { env: { VCOLLECTOR_VAULT_PASS: "" }, input: `${NEW_MASTER}-2\n${PLANTED.master}\n` });
+    await ok(["vault", "passwd", ...ITER, "--new-password-file", file("newpw.txt", `${NEW_MASTER}-2\n`)], {
+      env: { VCOLLECTOR_VAULT_PASS: NEW_MASTER },
+    });
+    await ok(["vault", "passwd", ...ITER], {
+      env: { VCOLLECTOR_VAULT_PASS: "" },
+      input: `${NEW_MASTER}-2\n${PLANTED.master}\n`,
+    });
     const v = openVault();
     assert.strictEqual(v.get("keyed").privateKeyPassphrase, PLANTED.passphrase);
     assert.strictEqual(v.get("lab").password, PLANTED.password);
@@ -272,17 +364,27 @@ describe("vcollector vault", function () {
     const exp = await ok(["vault", "export", backup], { env: { VCOLLECTOR_BACKUP_PASS: BACKUP_PASS } });
     assert.match(exp.stdout, /exported 3 credential\(s\)/);
     assert.deepStrictEqual(findSecretsInText(fs.readFileSync(backup, "latin1"), secrets), []);
-    assert.strictEqual((await vc(["vault", "export", backup], { env: { VCOLLECTOR_BACKUP_PASS: BACKUP_PASS } })).code, 1, "refuses to overwrite");
+    assert.strictEqual(
+      (await vc(["vault", "export", backup], { env: { VCOLLECTOR_BACKUP_PASS: BACKUP_PASS } })).code,
+      1,
+      "refuses to overwrite",
+    );
     await ok(["vault", "export", backup, "--force", "--backup-password-file", file("bp.txt", BACKUP_PASS + "\n")]);
     const other = path.join(tmp.path, "other.db");
     await ok(["vault", "init", ...ITER, "--vault", other]);
-    const wrong = await vc(["vault", "import", backup, "--vault", other], { env: { VCOLLECTOR_BACKUP_PASS: "wrong-backup-pw" } });
+    const wrong = await vc(["vault", "import", backup, "--vault", other], {
+      env: { VCOLLECTOR_BACKUP_PASS: "wrong-backup-pw" },
+    });
     assert.strictEqual(wrong.code, 1);
     assert.match(wrong.stderr, /wrong backup password/);
-    const imp = await ok(["vault", "import", backup, "--vault", other], { env: { VCOLLECTOR_BACKUP_PASS: BACKUP_PASS } });
+    const imp = await ok(["vault", "import", backup, "--vault", other], {
+      env: { VCOLLECTOR_BACKUP_PASS: BACKUP_PASS },
+    });
     assert.match(imp.stdout, /imported 3: /);
     assert.match(imp.stdout, /default credential is now 'lab'/);
-    const again = await ok(["vault", "import", backup, "--vault", other], { env: { VCOLLECTOR_BACKUP_PASS: BACKUP_PASS } });
+    const again = await ok(["vault", "import", backup, "--vault", other], {
+      env: { VCOLLECTOR_BACKUP_PASS: BACKUP_PASS },
+    });
     assert.match(again.stdout, /skipped 'lab': a credential with this name already exists/);
     const v = Vault.open(other);
     v.unlock(PLANTED.master);
@@ -298,14 +400,19 @@ describe("vcollector vault", function () {
       { name: "vc-keyed", username: "netops", sshKey: key, sshKeyPassphrase: PLANTED.passphrase },
     ]);
     await ok(["vault", "init", ...ITER]);
-    const wrong = await vc(["vault", "import-vc", collectorDb], { env: { VCOLLECTOR_IMPORT_PASS: "wrong-old-master" } });
+    const wrong = await vc(["vault", "import-vc", collectorDb], {
+      env: { VCOLLECTOR_IMPORT_PASS: "wrong-old-master" },
+    });
     assert.strictEqual(wrong.code, 1);
     assert.match(wrong.stderr, /collector\.db: wrong master password for this VelocityCollector vault/);
     const r = await ok(["vault", "import-vc", collectorDb], { env: { VCOLLECTOR_IMPORT_PASS: VC_MASTER } });
     assert.match(r.stdout, /2 credential\(s\) found/);
     assert.match(r.stdout, /imported 2: vc-lab, vc-keyed/);
     assert.match(r.stdout, /default credential is now 'vc-lab'/);
-    const viaStdin = await ok(["vault", "import-vc", collectorDb, "--replace"], { env: { VCOLLECTOR_VAULT_PASS: "" }, input: `${PLANTED.master}\n${VC_MASTER}\n` });
+    const viaStdin = await ok(["vault", "import-vc", collectorDb, "--replace"], {
+      env: { VCOLLECTOR_VAULT_PASS: "" },
+      input: `${PLANTED.master}\n${VC_MASTER}\n`,
+    });
     assert.match(viaStdin.stdout, /replaced 2: vc-lab, vc-keyed/);
     const v = openVault();
     assert.strictEqual(v.get("vc-keyed").privateKeyPassphrase, PLANTED.passphrase);
@@ -318,7 +425,19 @@ describe("vcollector vault", function () {
     assert.strictEqual((await vc(["vault", "frob"])).code, 2);
     assert.strictEqual((await vc(["vault", "list", "--bogus"])).code, 2);
     const help = await ok(["vault", "--help"]);
-    for (const sub of ["init", "add", "edit", "rm", "list", "set-default", "fallback", "passwd", "export", "import", "import-vc"]) {
+    for (const sub of [
+      "init",
+      "add",
+      "edit",
+      "rm",
+      "list",
+      "set-default",
+      "fallback",
+      "passwd",
+      "export",
+      "import",
+      "import-vc",
+    ]) {
       assert.match(help.stdout, new RegExp(`^  ${sub} `, "m"), sub);
     }
     assert.match(help.stdout, /never command-line arguments/);
@@ -356,7 +475,11 @@ describe("vcollector vault", function () {
     ].join("\n");
     const env = { VCOLLECTOR_HOME: home, VCOLLECTOR_VAULT_PASS: "", PATH: process.env.PATH ?? "" };
     const run = (args: string[], answers: string[]) => {
-      const r = spawnSync(PYTHON, ["-c", script], { input: JSON.stringify({ env, node: process.execPath, cli: CLI, args, answers }), encoding: "utf8", timeout: 60000 });
+      const r = spawnSync(PYTHON, ["-c", script], {
+        input: JSON.stringify({ env, node: process.execPath, cli: CLI, args, answers }),
+        encoding: "utf8",
+        timeout: 60000,
+      });
       assert.strictEqual(r.status, 0, r.stderr);
       const result = JSON.parse(r.stdout) as { output: string; code: number };
       outputs.push(result.output);

@@ -3,10 +3,10 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { runCollection } from "../../lib/core/collect";
-import { demoFlows, readExampleFlows } from "../../lib/core/demo/flows";
-import { DEMO_CREDENTIAL, DEMO_PLATFORMS, startDemo } from "../../lib/core/demo/setup";
-import { findTemplatesDir } from "../../lib/core/demo/templates";
-import { demoSettings, PACKAGE_NAME, prepareUserDir } from "../../lib/core/demo/userdir";
+import { demoFlows, readExampleFlows } from "../../lib/demo/flows";
+import { DEMO_CREDENTIAL, DEMO_PLATFORMS, startDemo } from "../../lib/demo/setup";
+import { findTemplatesDir } from "../../lib/demo/templates";
+import { demoSettings, PACKAGE_NAME, prepareUserDir } from "../../lib/demo/userdir";
 import { resolveHome } from "../../lib/core/home";
 import { Inventory } from "../../lib/core/inventory";
 import { KnownHostsStore } from "../../lib/core/ssh/known-hosts";
@@ -15,15 +15,26 @@ import type { ParsedResult } from "../../lib/core/types";
 import { Vault } from "../../lib/core/vault";
 import { REPO_ROOT } from "../support/cli";
 import {
-  EXAMPLES_DIR, NodeRedComms, nodeNamed, pressInject, readExample, START_SCRIPT, startDemoProcess, waitForExit, waitForOutput,
-  type FlowNodeJson, type RunningDemo,
+  EXAMPLES_DIR,
+  NodeRedComms,
+  nodeNamed,
+  pressInject,
+  readExample,
+  START_SCRIPT,
+  startDemoProcess,
+  waitForExit,
+  waitForOutput,
+  type FlowNodeJson,
+  type RunningDemo,
 } from "../support/demo";
 import { freePort } from "../support/net";
 import { startProcess, type Started } from "../support/process";
 import { findSecretsInText } from "../support/secrets";
 import { makeTmpDir, useTmpDir } from "../support/tmp";
 
-const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { "node-red": { nodes: Record<string, string> } };
+const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+  "node-red": { nodes: Record<string, string> };
+};
 const NODE_TYPES = Object.keys(PACKAGE["node-red"].nodes);
 const DEMO_PASSWORD = "velocity-demo-vault";
 
@@ -79,10 +90,20 @@ describe("example flows (examples/flows)", () => {
 
   it("has the four examples of the issue, each one tab with a comment node saying what it shows", () => {
     const titles = examples.map((e) => e.title);
-    for (const t of ["Collect and parse", "Daily batch", "Credential discovery", "Search captures"]) assert.ok(titles.includes(t), `missing example '${t}' (have ${titles.join(", ")})`);
+    for (const t of ["Collect and parse", "Daily batch", "Credential discovery", "Search captures"])
+      assert.ok(titles.includes(t), `missing example '${t}' (have ${titles.join(", ")})`);
     for (const e of examples) {
       const comments = e.nodes.filter((n) => n.type === "comment");
-      assert.ok(comments.some((c) => typeof c.name === "string" && c.name.length > 10 && typeof c.info === "string" && (c.info as string).length > 80), `${e.title}: the comment must say what the example shows`);
+      assert.ok(
+        comments.some(
+          (c) =>
+            typeof c.name === "string" &&
+            c.name.length > 10 &&
+            typeof c.info === "string" &&
+            (c.info as string).length > 80,
+        ),
+        `${e.title}: the comment must say what the example shows`,
+      );
       assert.strictEqual(e.tab.label, e.title, `${e.title}: the tab is named like the file`);
     }
   });
@@ -99,11 +120,20 @@ describe("example flows (examples/flows)", () => {
       const ids = new Map(e.nodes.map((n) => [n.id, n]));
       for (const n of e.nodes.filter((x) => x.type.startsWith("vc-"))) {
         const def = editorDefinition(n.type);
-        const props = Object.keys(n).filter((k) => !LAYOUT_KEYS.has(k)).sort();
-        assert.deepStrictEqual(props, [...def.defaults].sort(), `${e.title}: ${n.type} '${n.name}' properties differ from ${n.type}.html's defaults`);
+        const props = Object.keys(n)
+          .filter((k) => !LAYOUT_KEYS.has(k))
+          .sort();
+        assert.deepStrictEqual(
+          props,
+          [...def.defaults].sort(),
+          `${e.title}: ${n.type} '${n.name}' properties differ from ${n.type}.html's defaults`,
+        );
         for (const [prop, type] of Object.entries(def.configRefs)) {
           const target = ids.get(String(n[prop]));
-          assert.ok(target && target.type === type, `${e.title}: ${n.type} '${n.name}'.${prop} must name a ${type} node of the same file`);
+          assert.ok(
+            target && target.type === type,
+            `${e.title}: ${n.type} '${n.name}'.${prop} must name a ${type} node of the same file`,
+          );
         }
         assert.strictEqual(n.credentials, undefined, `${e.title}: ${n.type} carries credentials`);
       }
@@ -114,7 +144,12 @@ describe("example flows (examples/flows)", () => {
     for (const e of examples) {
       for (const n of e.nodes.filter((x) => x.type.startsWith("vc-"))) {
         for (const key of ["home", "vaultFile", "outputDir", "collections", "path", "templatesDir"]) {
-          if (key in n) assert.strictEqual(n[key], "", `${e.title}: ${n.type} '${n.name}'.${key} must be empty (the data home decides)`);
+          if (key in n)
+            assert.strictEqual(
+              n[key],
+              "",
+              `${e.title}: ${n.type} '${n.name}'.${key} must be empty (the data home decides)`,
+            );
         }
       }
       const text = fs.readFileSync(e.file, "utf8");
@@ -133,18 +168,49 @@ describe("readExampleFlows rejects broken example files, naming the file", () =>
   const tmp = useTmpDir("vc-demo-examples-");
   const tab = { id: "t1", type: "tab", label: "A" };
   const comment = { id: "c1", type: "comment", z: "t1", name: "what it shows", info: "" };
-  const write = (name: string, nodes: unknown) => fs.writeFileSync(path.join(tmp.path, name), typeof nodes === "string" ? nodes : JSON.stringify(nodes));
+  const write = (name: string, nodes: unknown) =>
+    fs.writeFileSync(path.join(tmp.path, name), typeof nodes === "string" ? nodes : JSON.stringify(nodes));
 
   const cases: Array<[string, () => void, RegExp]> = [
     ["not JSON", () => write("A.json", "[{"), /A\.json: not valid JSON/],
     ["not an array", () => write("A.json", { id: "x" }), /A\.json: must be a JSON array/],
-    ["a node without id", () => write("A.json", [tab, { type: "inject", z: "t1" }]), /A\.json \[1\]: every node needs a string id and type/],
-    ["two tabs", () => write("A.json", [tab, { id: "t2", type: "tab" }, comment]), /A\.json: must hold exactly one tab, found 2/],
-    ["no comment", () => write("A.json", [tab, { id: "i1", type: "inject", z: "t1", wires: [[]] }]), /A\.json: needs a comment node/],
-    ["a node on another tab", () => write("A.json", [tab, comment, { id: "i1", type: "inject", z: "t9" }]), /A\.json: node i1 \(inject\) is not on the tab 't1'/],
-    ["a wire to nowhere", () => write("A.json", [tab, comment, { id: "i1", type: "inject", z: "t1", wires: [["gone"]] }]), /A\.json: node i1 \(inject\) is wired to 'gone'/],
+    [
+      "a node without id",
+      () => write("A.json", [tab, { type: "inject", z: "t1" }]),
+      /A\.json \[1\]: every node needs a string id and type/,
+    ],
+    [
+      "two tabs",
+      () => write("A.json", [tab, { id: "t2", type: "tab" }, comment]),
+      /A\.json: must hold exactly one tab, found 2/,
+    ],
+    [
+      "no comment",
+      () => write("A.json", [tab, { id: "i1", type: "inject", z: "t1", wires: [[]] }]),
+      /A\.json: needs a comment node/,
+    ],
+    [
+      "a node on another tab",
+      () => write("A.json", [tab, comment, { id: "i1", type: "inject", z: "t9" }]),
+      /A\.json: node i1 \(inject\) is not on the tab 't1'/,
+    ],
+    [
+      "a wire to nowhere",
+      () => write("A.json", [tab, comment, { id: "i1", type: "inject", z: "t1", wires: [["gone"]] }]),
+      /A\.json: node i1 \(inject\) is wired to 'gone'/,
+    ],
     ["an id used twice", () => write("A.json", [tab, comment, { ...comment }]), /A\.json: node id 'c1' appears twice/],
-    ["an id shared by two files", () => { write("A.json", [tab, comment]); write("B.json", [{ ...tab, id: "t2" }, { ...comment, z: "t2" }]); }, /B\.json: node id 'c1' is also used in A\.json/],
+    [
+      "an id shared by two files",
+      () => {
+        write("A.json", [tab, comment]);
+        write("B.json", [
+          { ...tab, id: "t2" },
+          { ...comment, z: "t2" },
+        ]);
+      },
+      /B\.json: node id 'c1' is also used in A\.json/,
+    ],
   ];
   for (const [what, setup, message] of cases) {
     it(what, () => {
@@ -155,7 +221,10 @@ describe("readExampleFlows rejects broken example files, naming the file", () =>
 
   it("accepts a valid file and a missing folder", () => {
     write("A.json", [tab, comment, { id: "v1", type: "vc-vault-config" }]);
-    assert.deepStrictEqual(readExampleFlows(tmp.path).map((e) => [e.title, e.tab.id, e.nodes.length]), [["A", "t1", 3]]);
+    assert.deepStrictEqual(
+      readExampleFlows(tmp.path).map((e) => [e.title, e.tab.id, e.nodes.length]),
+      [["A", "t1", 3]],
+    );
     assert.deepStrictEqual(readExampleFlows(path.join(tmp.path, "none")), []);
   });
 });
@@ -171,16 +240,26 @@ describe("the demo's Node-RED user folder (prepareUserDir)", () => {
     assert.strictEqual(fs.realpathSync(path.join(userDir, "node_modules", PACKAGE_NAME)), fs.realpathSync(REPO_ROOT));
     const settings = require(r.settingsFile) as Record<string, unknown>;
     assert.deepStrictEqual(settings, demoSettings(18999, "/t/templates"));
-    assert.deepStrictEqual([settings.uiHost, settings.uiPort, settings.vcTextfsmTemplatesDir], ["127.0.0.1", 18999, "/t/templates"]);
+    assert.deepStrictEqual(
+      [settings.uiHost, settings.uiPort, settings.vcTextfsmTemplatesDir],
+      ["127.0.0.1", 18999, "/t/templates"],
+    );
     assert.deepStrictEqual((settings.editorTheme as { palette: unknown }).palette, { catalogues: [] });
     assert.deepStrictEqual(JSON.parse(fs.readFileSync(r.flowsFile, "utf8")), flows);
-    assert.strictEqual(prepareUserDir({ userDir, packageRoot: REPO_ROOT, port: 18999, flows: [] }).flows, "written", "unchanged demo flows are replaced");
+    assert.strictEqual(
+      prepareUserDir({ userDir, packageRoot: REPO_ROOT, port: 18999, flows: [] }).flows,
+      "written",
+      "unchanged demo flows are replaced",
+    );
   });
 
   it("refuses to replace a real folder where the package link goes", () => {
     const userDir = path.join(tmp.path, "userdir");
     fs.mkdirSync(path.join(userDir, "node_modules", PACKAGE_NAME, "lib"), { recursive: true });
-    assert.throws(() => prepareUserDir({ userDir, packageRoot: REPO_ROOT, port: 18999, flows }), /node-red-contrib-velocitycollector: exists and is not the demo's link/);
+    assert.throws(
+      () => prepareUserDir({ userDir, packageRoot: REPO_ROOT, port: 18999, flows }),
+      /node-red-contrib-velocitycollector: exists and is not the demo's link/,
+    );
     assert.ok(fs.existsSync(path.join(userDir, "node_modules", PACKAGE_NAME, "lib")), "the folder is left alone");
   });
 });
@@ -188,18 +267,23 @@ describe("the demo's Node-RED user folder (prepareUserDir)", () => {
 describe("the demo's TextFSM templates", function () {
   this.timeout(120_000);
   const tmp = useTmpDir("vc-demo-templates-");
-  const demoTemplates = path.join(REPO_ROOT, "lib", "core", "demo", "templates");
+  const demoTemplates = path.join(REPO_ROOT, "lib", "demo", "templates");
 
   it("are found in order: NET_TEXTFSM, an ntc-templates checkout beside the project, then the demo's own", () => {
     const project = path.join(tmp.path, "work", "project");
     const beside = path.join(tmp.path, "work", "ntc-templates", "templates");
     const mine = path.join(tmp.path, "mine");
     for (const d of [project, beside, mine]) fs.mkdirSync(d, { recursive: true });
-    const find = (env: NodeJS.ProcessEnv) => findTemplatesDir({ env, projectRoot: project, demoTemplatesDir: demoTemplates, askPython: false });
+    const find = (env: NodeJS.ProcessEnv) =>
+      findTemplatesDir({ env, projectRoot: project, demoTemplatesDir: demoTemplates, askPython: false });
     assert.deepStrictEqual(find({}), { dir: demoTemplates, source: "demo templates" });
     fs.writeFileSync(path.join(beside, "index"), "Template, Hostname, Platform, Command\n");
     assert.deepStrictEqual(find({}), { dir: beside, source: "ntc-templates beside the project" });
-    assert.deepStrictEqual(find({ NET_TEXTFSM: mine }), { dir: beside, source: "ntc-templates beside the project" }, "a folder without an index is skipped");
+    assert.deepStrictEqual(
+      find({ NET_TEXTFSM: mine }),
+      { dir: beside, source: "ntc-templates beside the project" },
+      "a folder without an index is skipped",
+    );
     fs.writeFileSync(path.join(mine, "index"), "Template, Hostname, Platform, Command\n");
     assert.deepStrictEqual(find({ NET_TEXTFSM: mine }), { dir: mine, source: "NET_TEXTFSM" });
   });
@@ -210,8 +294,15 @@ describe("the demo's TextFSM templates", function () {
       const byId = new Map(e.nodes.map((n) => [n.id, n]));
       for (const collect of e.nodes.filter((n) => n.type === "vc-collect")) {
         const parsed = (collect.wires?.[0] ?? []).some((id) => byId.get(id)?.type === "vc-textfsm");
-        const source = e.nodes.find((n) => n.type === "vc-device-source" && (n.wires ?? []).flat().includes(collect.id));
-        if (parsed && source) jobs.push({ example: e.title, role: String(source.role ?? ""), commands: String(collect.commands).split("\n") });
+        const source = e.nodes.find(
+          (n) => n.type === "vc-device-source" && (n.wires ?? []).flat().includes(collect.id),
+        );
+        if (parsed && source)
+          jobs.push({
+            example: e.title,
+            role: String(source.role ?? ""),
+            commands: String(collect.commands).split("\n"),
+          });
       }
     }
     assert.ok(jobs.length >= 3, JSON.stringify(jobs));
@@ -238,8 +329,16 @@ describe("the demo's TextFSM templates", function () {
           onDeviceResult: (r) => {
             if (r.status !== "ok") problems.push(`${job.example}: ${r.device.name} ${r.status} ${r.error ?? ""}`);
             for (const c of r.commands) {
-              const { templates, result } = parseOutput({ templatesDir: demoTemplates, platform: r.device.platform, command: c.command, output: c.output });
-              if (result.records.length === 0 || !templates[0].startsWith("demo_")) problems.push(`${job.example}: ${r.device.name} '${c.command}' gave ${result.records.length} records (${templates.join(",")})`);
+              const { templates, result } = parseOutput({
+                templatesDir: demoTemplates,
+                platform: r.device.platform,
+                command: c.command,
+                output: c.output,
+              });
+              if (result.records.length === 0 || !templates[0].startsWith("demo_"))
+                problems.push(
+                  `${job.example}: ${r.device.name} '${c.command}' gave ${result.records.length} records (${templates.join(",")})`,
+                );
             }
           },
         });
@@ -255,7 +354,12 @@ describe("the demo's TextFSM templates", function () {
 
 /** Lab devices as the demo prints them: `  <name> <platform> ssh -p <port> admin@<host>`. */
 function printedDevices(output: string): Array<{ name: string; platform: string; host: string; port: number }> {
-  return [...output.matchAll(/^\s+(\S+)\s+(\S+)\s+ssh -p (\d+) admin@(127\.\d+\.\d+\.\d+)$/gm)].map((m) => ({ name: m[1], platform: m[2], port: Number(m[3]), host: m[4] }));
+  return [...output.matchAll(/^\s+(\S+)\s+(\S+)\s+ssh -p (\d+) admin@(127\.\d+\.\d+\.\d+)$/gm)].map((m) => ({
+    name: m[1],
+    platform: m[2],
+    port: Number(m[3]),
+    host: m[4],
+  }));
 }
 
 /** The SSH server's identification line, or the connection error code. */
@@ -301,7 +405,8 @@ describe("the demo (npm start) running the examples unchanged against the lab", 
     fs.rmSync(dir, { recursive: true, force: true });
   });
   afterEach(function () {
-    if (this.currentTest?.state === "failed" && demo) console.log(demo.started.output().split("\n").slice(-40).join("\n"));
+    if (this.currentTest?.state === "failed" && demo)
+      console.log(demo.started.output().split("\n").slice(-40).join("\n"));
   });
 
   const node = (title: string, type: string, name: string): FlowNodeJson => nodeNamed(readExample(title), type, name);
@@ -314,7 +419,8 @@ describe("the demo (npm start) running the examples unchanged against the lab", 
     const devices = printedDevices(out);
     assert.strictEqual(devices.length, 20, out);
     assert.deepStrictEqual([...new Set(devices.map((d) => d.platform))].sort(), [...DEMO_PLATFORMS].sort());
-    for (const d of [devices[0], devices[7], devices[19]]) assert.match(await sshBanner(d.host, d.port), /^SSH-2\.0-/, `${d.name} ${d.host}:${d.port}`);
+    for (const d of [devices[0], devices[7], devices[19]])
+      assert.match(await sshBanner(d.host, d.port), /^SSH-2\.0-/, `${d.name} ${d.host}:${d.port}`);
     assert.match(out, new RegExp(`master password: ${DEMO_PASSWORD}`));
     assert.match(out, /start: TextFSM templates: /);
 
@@ -329,8 +435,14 @@ describe("the demo (npm start) running the examples unchanged against the lab", 
     }
     const inv = Inventory.open(path.join(demo!.home, "dcim.db"));
     try {
-      const rows = inv.listDevices().map((d) => `${d.name} ${d.platform} ${d.host}:${d.port} ${d.credentialName}`).sort();
-      assert.deepStrictEqual(rows, devices.map((d) => `${d.name} ${d.platform} ${d.host}:${d.port} ${DEMO_CREDENTIAL}`).sort());
+      const rows = inv
+        .listDevices()
+        .map((d) => `${d.name} ${d.platform} ${d.host}:${d.port} ${d.credentialName}`)
+        .sort();
+      assert.deepStrictEqual(
+        rows,
+        devices.map((d) => `${d.name} ${d.platform} ${d.host}:${d.port} ${DEMO_CREDENTIAL}`).sort(),
+      );
     } finally {
       inv.close();
     }
@@ -352,8 +464,12 @@ describe("the demo (npm start) running the examples unchanged against the lab", 
       return m.length >= 20 ? m : undefined;
     })) as Array<Record<string, unknown>>;
     assert.strictEqual(new Set(perDevice.map((d) => d.device)).size, 20);
-    for (const d of perDevice) assert.deepStrictEqual([d.status, d.credential], ["ok", DEMO_CREDENTIAL], JSON.stringify(d));
-    const after = (await comms!.waitFor("coverage after discovery", () => messagesOf(title, "coverage")[1])) as Record<string, number>;
+    for (const d of perDevice)
+      assert.deepStrictEqual([d.status, d.credential], ["ok", DEMO_CREDENTIAL], JSON.stringify(d));
+    const after = (await comms!.waitFor("coverage after discovery", () => messagesOf(title, "coverage")[1])) as Record<
+      string,
+      number
+    >;
     assert.deepStrictEqual(after, { devices: 20, working: 20, failed: 0, untested: 0, coveragePercent: 100 });
     assert.ok(!fs.existsSync(path.join(demo!.home, "collections", "discovery")), "discovery saves no captures");
     assert.deepStrictEqual(comms!.errors, []);
@@ -362,9 +478,20 @@ describe("the demo (npm start) running the examples unchanged against the lab", 
   it("Collect and parse: all 20 devices collected, every output parsed, one JSON file per device", async () => {
     const title = "Collect and parse";
     await press(title, "collect now");
-    const summary = (await comms!.waitFor("run summary", () => messagesOf(title, "run summary")[0])) as Record<string, unknown>;
-    assert.deepStrictEqual([summary.status, summary.total, summary.ok, summary.failed], ["success", 20, 20, 0], JSON.stringify(summary));
-    assert.deepStrictEqual(statusOf(title, "vc-collect", "collect"), { fill: "green", shape: "dot", text: "20/20 ✓20 ✗0" });
+    const summary = (await comms!.waitFor("run summary", () => messagesOf(title, "run summary")[0])) as Record<
+      string,
+      unknown
+    >;
+    assert.deepStrictEqual(
+      [summary.status, summary.total, summary.ok, summary.failed],
+      ["success", 20, 20, 0],
+      JSON.stringify(summary),
+    );
+    assert.deepStrictEqual(statusOf(title, "vc-collect", "collect"), {
+      fill: "green",
+      shape: "dot",
+      text: "20/20 ✓20 ✗0",
+    });
 
     const parsed = (await comms!.waitFor("20 parsed records messages", () => {
       const m = messagesOf(title, "parsed records");
@@ -373,22 +500,45 @@ describe("the demo (npm start) running the examples unchanged against the lab", 
     assert.strictEqual(parsed.length, 20);
     const devices = new Set<string>();
     for (const results of parsed) {
-      assert.deepStrictEqual(results.map((r) => r.command), ["show version", "show lldp neighbors"]);
+      assert.deepStrictEqual(
+        results.map((r) => r.command),
+        ["show version", "show lldp neighbors"],
+      );
       for (const r of results) {
         assert.strictEqual(r.status, "ok", `${r.device} ${r.command}: ${r.status} ${r.error ?? ""}`);
-        assert.ok(r.recordCount > 0 && r.records.length === r.recordCount, `${r.device} ${r.command}: ${r.recordCount} records`);
-        assert.match(r.templates.join(","), new RegExp(`^(demo_)?${r.platform}_show_(version|lldp_neighbors)\\.textfsm$`));
+        assert.ok(
+          r.recordCount > 0 && r.records.length === r.recordCount,
+          `${r.device} ${r.command}: ${r.recordCount} records`,
+        );
+        assert.match(
+          r.templates.join(","),
+          new RegExp(`^(demo_)?${r.platform}_show_(version|lldp_neighbors)\\.textfsm$`),
+        );
       }
       devices.add(results[0].device);
     }
     assert.strictEqual(devices.size, 20);
 
-    await comms!.waitFor("export status", () => statusOf(title, "vc-export", "export JSON")?.text?.includes("1 file") || undefined);
+    await comms!.waitFor(
+      "export status",
+      () => statusOf(title, "vc-export", "export JSON")?.text?.includes("1 file") || undefined,
+    );
     const exportDir = path.join(demo!.home, "exports", "collect-and-parse");
-    await comms!.waitFor("20 export files", () => (fs.existsSync(exportDir) && fs.readdirSync(exportDir).length === 20) || undefined);
+    await comms!.waitFor(
+      "20 export files",
+      () => (fs.existsSync(exportDir) && fs.readdirSync(exportDir).length === 20) || undefined,
+    );
     for (const name of devices) {
-      const doc = JSON.parse(fs.readFileSync(path.join(exportDir, `${name}.json`), "utf8")) as { results: Array<{ device: string; command: string; records: unknown[] }> };
-      assert.deepStrictEqual(doc.results.map((r) => [r.device, r.command, r.records.length > 0]), [[name, "show version", true], [name, "show lldp neighbors", true]]);
+      const doc = JSON.parse(fs.readFileSync(path.join(exportDir, `${name}.json`), "utf8")) as {
+        results: Array<{ device: string; command: string; records: unknown[] }>;
+      };
+      assert.deepStrictEqual(
+        doc.results.map((r) => [r.device, r.command, r.records.length > 0]),
+        [
+          [name, "show version", true],
+          [name, "show lldp neighbors", true],
+        ],
+      );
       assert.ok(fs.statSync(path.join(demo!.home, "collections", "facts", `${name}.txt`)).size > 100);
     }
     assert.deepStrictEqual(comms!.errors, []);
@@ -397,7 +547,12 @@ describe("the demo (npm start) running the examples unchanged against the lab", 
   it("Search captures: NTP lines of every switch, the ESX ports by regex, and the all-clear for a public SNMP community", async () => {
     const title = "Search captures";
     await press(title, "collect configs");
-    const ntp = (await comms!.waitFor("ntp lines", () => messagesOf(title, "ntp lines")[0])) as Array<{ device: string; captureType: string; line: string; lineNumber: number }>;
+    const ntp = (await comms!.waitFor("ntp lines", () => messagesOf(title, "ntp lines")[0])) as Array<{
+      device: string;
+      captureType: string;
+      line: string;
+      lineNumber: number;
+    }>;
     assert.strictEqual(new Set(ntp.map((m) => m.device)).size, 10, JSON.stringify(ntp));
     for (const m of ntp) {
       assert.match(m.device, /^(eos|nxos)-sw-\d+$/);
@@ -408,12 +563,18 @@ describe("the demo (npm start) running the examples unchanged against the lab", 
     assert.deepStrictEqual(messagesOf(title, "ALERT: no NTP server"), []);
 
     await press(title, "ESX ports");
-    const esx = (await comms!.waitFor("ESX-facing lines", () => messagesOf(title, "ESX-facing lines")[0])) as Array<{ device: string; line: string }>;
+    const esx = (await comms!.waitFor("ESX-facing lines", () => messagesOf(title, "ESX-facing lines")[0])) as Array<{
+      device: string;
+      line: string;
+    }>;
     assert.ok(esx.length >= 10);
     for (const m of esx) assert.match(m.line, /description esx-\d+/);
 
     await press(title, "public SNMP?");
-    assert.deepStrictEqual(await comms!.waitFor("no public community", () => messagesOf(title, "no public community")[0]), []);
+    assert.deepStrictEqual(
+      await comms!.waitFor("no public community", () => messagesOf(title, "no public community")[0]),
+      [],
+    );
     assert.deepStrictEqual(messagesOf(title, "ALERT: public community"), []);
     assert.deepStrictEqual(comms!.errors, []);
   });
@@ -421,18 +582,32 @@ describe("the demo (npm start) running the examples unchanged against the lab", 
   it("Daily batch: job 1 (MAC tables of the switches, one CSV), a delay, job 2 (versions of all devices, one JSON)", async () => {
     const title = "Daily batch";
     await press(title, "every day at 02:00");
-    const job1 = (await comms!.waitFor("job 1 files", () => messagesOf(title, "job 1 files")[0])) as Array<{ path: string; recordCount: number }>;
+    const job1 = (await comms!.waitFor("job 1 files", () => messagesOf(title, "job 1 files")[0])) as Array<{
+      path: string;
+      recordCount: number;
+    }>;
     assert.strictEqual(job1.length, 1);
     assert.match(job1[0].path, /exports[\\/]daily[\\/]mac-table_\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = fs.readFileSync(job1[0].path, "utf8").trim().split(/\r?\n/);
     assert.match(csv[0], /^device,command,/);
-    assert.strictEqual(new Set(csv.slice(1).map((l) => l.split(",")[0])).size, 10, "one CSV holds the MAC tables of all 10 switches");
+    assert.strictEqual(
+      new Set(csv.slice(1).map((l) => l.split(",")[0])).size,
+      10,
+      "one CSV holds the MAC tables of all 10 switches",
+    );
 
-    const job2 = (await comms!.waitFor("job 2 files", () => messagesOf(title, "job 2 files")[0], 90_000)) as Array<{ path: string }>;
+    const job2 = (await comms!.waitFor("job 2 files", () => messagesOf(title, "job 2 files")[0], 90_000)) as Array<{
+      path: string;
+    }>;
     assert.match(job2[0].path, /exports[\\/]daily[\\/]versions_\d{4}-\d{2}-\d{2}\.json$/);
-    const doc = JSON.parse(fs.readFileSync(job2[0].path, "utf8")) as { results: Array<{ device: string; command: string }> };
+    const doc = JSON.parse(fs.readFileSync(job2[0].path, "utf8")) as {
+      results: Array<{ device: string; command: string }>;
+    };
     assert.strictEqual(new Set(doc.results.map((r) => r.device)).size, 20);
-    const finished = (await comms!.waitFor("batch finished", () => messagesOf(title, "batch finished")[0])) as Record<string, unknown>;
+    const finished = (await comms!.waitFor("batch finished", () => messagesOf(title, "batch finished")[0])) as Record<
+      string,
+      unknown
+    >;
     assert.deepStrictEqual([finished.status, finished.total], ["success", 20]);
     assert.deepStrictEqual(messagesOf(title, "batch stopped"), []);
     assert.deepStrictEqual(comms!.errors, []);
@@ -448,7 +623,11 @@ describe("the demo (npm start) running the examples unchanged against the lab", 
     try {
       const finishedBefore = messagesOf(title, "batch finished").length;
       await press(title, "every day at 02:00");
-      const stopped = (await comms!.waitFor("batch stopped", () => messagesOf(title, "batch stopped")[0], 90_000)) as Record<string, unknown>;
+      const stopped = (await comms!.waitFor(
+        "batch stopped",
+        () => messagesOf(title, "batch stopped")[0],
+        90_000,
+      )) as Record<string, unknown>;
       assert.notStrictEqual(stopped.status, "success");
       assert.deepStrictEqual([stopped.total, stopped.failed], [10, 1], JSON.stringify(stopped));
       await new Promise((r) => setTimeout(r, 8000)); // longer than the batch's delay: job 2 would have started
@@ -486,7 +665,8 @@ describe("the demo's lifecycle", function () {
     assert.strictEqual(await waitForExit(running.started, 20_000), 0);
     assert.match(running.started.output(), /start: SIGINT, stopping Node-RED/);
     assert.ok(!pidAlive(redPid), `Node-RED (pid ${redPid}) is still running`);
-    for (const d of devices) assert.strictEqual(await sshBanner(d.host, d.port), "ECONNREFUSED", `${d.name} still listens`);
+    for (const d of devices)
+      assert.strictEqual(await sshBanner(d.host, d.port), "ECONNREFUSED", `${d.name} still listens`);
     await assert.rejects(fetch(running.url), "the editor still answers");
   });
 
@@ -494,7 +674,12 @@ describe("the demo's lifecycle", function () {
     running = await startDemoProcess(tmp.path);
     const flowsFile = path.join(running.userDir, "flows.json");
     const deployed = JSON.parse(fs.readFileSync(flowsFile, "utf8")) as FlowNodeJson[];
-    assert.deepStrictEqual(deployed.map((n) => n.id).sort(), demoFlows(readExampleFlows(EXAMPLES_DIR)).map((n) => n.id).sort());
+    assert.deepStrictEqual(
+      deployed.map((n) => n.id).sort(),
+      demoFlows(readExampleFlows(EXAMPLES_DIR))
+        .map((n) => n.id)
+        .sort(),
+    );
     await running.stop();
 
     const mine = JSON.stringify([{ id: "my-tab", type: "tab", label: "my own flow" }]);
@@ -503,7 +688,10 @@ describe("the demo's lifecycle", function () {
     assert.match(running.started.output(), /keeping the flows you deployed/);
     assert.strictEqual(fs.readFileSync(flowsFile, "utf8"), mine);
     const res = await fetch(new URL("flows", running.url), { headers: { "Node-RED-API-Version": "v1" } });
-    assert.deepStrictEqual(((await res.json()) as FlowNodeJson[]).map((n) => n.id), ["my-tab"]);
+    assert.deepStrictEqual(
+      ((await res.json()) as FlowNodeJson[]).map((n) => n.id),
+      ["my-tab"],
+    );
     await running.stop();
 
     running = await startDemoProcess(tmp.path, { args: ["--reset-flows"] });
@@ -514,7 +702,11 @@ describe("the demo's lifecycle", function () {
   it("refuses a vault made with another master password, with a message that says what to do", async () => {
     running = await startDemoProcess(tmp.path);
     await running.stop();
-    raw = startProcess(process.execPath, [START_SCRIPT, "--dir", tmp.path, "--port", String(await freePort()), "--no-build"], { cwd: REPO_ROOT, env: { VC_DEMO_VAULT_PASS: "another-password-1" } });
+    raw = startProcess(
+      process.execPath,
+      [START_SCRIPT, "--dir", tmp.path, "--port", String(await freePort()), "--no-build"],
+      { cwd: REPO_ROOT, env: { VC_DEMO_VAULT_PASS: "another-password-1" } },
+    );
     assert.strictEqual(await waitForExit(raw, 60_000), 1);
     assert.match(raw.output(), /vault\.db: this demo vault was created with another master password/);
     assert.doesNotMatch(raw.output(), /another-password-1/);
@@ -525,7 +717,9 @@ describe("the demo's lifecycle", function () {
     const blocker = net.createServer().listen(port, "127.0.0.1");
     await new Promise((r) => blocker.once("listening", r));
     try {
-      raw = startProcess(process.execPath, [START_SCRIPT, "--dir", tmp.path, "--port", String(port), "--no-build"], { cwd: REPO_ROOT });
+      raw = startProcess(process.execPath, [START_SCRIPT, "--dir", tmp.path, "--port", String(port), "--no-build"], {
+        cwd: REPO_ROOT,
+      });
       assert.strictEqual(await waitForExit(raw, 30_000), 1);
       assert.match(raw.output(), new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use`));
     } finally {

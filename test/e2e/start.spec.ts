@@ -5,7 +5,10 @@ import { REPO_ROOT } from "../support/cli";
 import { startDemoProcess, type RunningDemo } from "../support/demo";
 import { useTmpDir } from "../support/tmp";
 
-const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { name: string; "node-red": { nodes: Record<string, string> } };
+const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+  name: string;
+  "node-red": { nodes: Record<string, string> };
+};
 const VC_TYPES = Object.keys(PACKAGE["node-red"].nodes);
 
 describe("npm start", function () {
@@ -28,7 +31,8 @@ describe("npm start", function () {
     const ours = sets.filter((s) => s.module === PACKAGE.name);
     const types = ours.flatMap((s) => s.types);
     assert.ok(VC_TYPES.length >= 6, VC_TYPES.join(", "));
-    for (const t of VC_TYPES) assert.ok(types.includes(t), `${t} missing from /nodes: ${JSON.stringify(ours)}\n${demo.started.output()}`);
+    for (const t of VC_TYPES)
+      assert.ok(types.includes(t), `${t} missing from /nodes: ${JSON.stringify(ours)}\n${demo.started.output()}`);
     for (const s of ours) assert.ok(s.enabled && !s.err, `node set failed to load: ${JSON.stringify(s)}`);
 
     const out = demo.started.output();

@@ -2,7 +2,7 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CollectorDb } from "../../lib/core/collect";
-import { startLab, type Lab } from "../../lib/core/lab";
+import { startLab, type Lab } from "../../lib/lab";
 import type { DeviceResult } from "../../lib/core/types";
 import { labDevices, PROBE_COMMANDS, probeOutput, writeProbeResponses } from "../support/collect";
 import { collectMessages, helper, nextMessage, useNodeRed } from "../support/nodered";
@@ -17,7 +17,11 @@ const PASSWORD = "Node-Lab-Pass-6b1f";
 const WRONG = "Node-Wrong-Pass-6b20";
 const PLATFORMS = ["cisco_ios", "arista_eos"];
 
-interface StatusArg { fill?: string; shape?: string; text?: string }
+interface StatusArg {
+  fill?: string;
+  shape?: string;
+  text?: string;
+}
 
 describe("vc-collect node", function () {
   this.timeout(60_000);
@@ -29,8 +33,18 @@ describe("vc-collect node", function () {
 
   before(async () => {
     dir = makeTmpDir("vc-node-collect-");
-    lab = await startLab({ count: 4, platforms: PLATFORMS, password: PASSWORD, responsesDirs: [writeProbeResponses(dir, PLATFORMS)] });
-    slowLab = await startLab({ count: 3, platforms: ["cisco_ios"], password: PASSWORD, faults: ["slow", "slow", "slow"] });
+    lab = await startLab({
+      count: 4,
+      platforms: PLATFORMS,
+      password: PASSWORD,
+      responsesDirs: [writeProbeResponses(dir, PLATFORMS)],
+    });
+    slowLab = await startLab({
+      count: 3,
+      platforms: ["cisco_ios"],
+      password: PASSWORD,
+      faults: ["slow", "slow", "slow"],
+    });
     const v = makeVault(dir, [
       { name: "lab", username: "admin", password: PASSWORD, isDefault: true },
       { name: "wrong", username: "admin", password: WRONG },
@@ -53,8 +67,22 @@ describe("vc-collect node", function () {
         { id: "tab1", type: "tab", label: "t" },
         { ...vc.node, z: "tab1" },
         {
-          id: "c1", type: "vc-collect", z: "tab1", name: "collect", vault: "vault1", commands: PROBE_COMMANDS.join("\n"), captureType: "probe",
-          concurrency: 4, jitter: 0, connectTimeout: 15, commandTimeout: 15, deviceTimeout: 60, retries: 0, home, ...extra, wires: [["out1"], ["out2"]],
+          id: "c1",
+          type: "vc-collect",
+          z: "tab1",
+          name: "collect",
+          vault: "vault1",
+          commands: PROBE_COMMANDS.join("\n"),
+          captureType: "probe",
+          concurrency: 4,
+          jitter: 0,
+          connectTimeout: 15,
+          commandTimeout: 15,
+          deviceTimeout: 60,
+          retries: 0,
+          home,
+          ...extra,
+          wires: [["out1"], ["out2"]],
         },
         { id: "out1", type: "helper", z: "tab1" },
         { id: "out2", type: "helper", z: "tab1" },
@@ -74,8 +102,15 @@ describe("vc-collect node", function () {
     const c1 = helper.getNode("c1");
     const order: string[] = [];
     for (const id of ["out1", "out2", "doneOut"]) helper.getNode(id).on("input", () => order.push(id));
-    const perDevice = collectMessages<{ topic: string; payload: DeviceResult; parts: { index: number; count: number } }>("out1", 4);
-    const summaryMsg = nextMessage<{ payload: { status: string; ok: number; total: number; runId: string; historyId: number }; trigger: string }>("out2");
+    const perDevice = collectMessages<{
+      topic: string;
+      payload: DeviceResult;
+      parts: { index: number; count: number };
+    }>("out1", 4);
+    const summaryMsg = nextMessage<{
+      payload: { status: string; ok: number; total: number; runId: string; historyId: number };
+      trigger: string;
+    }>("out2");
     const completed = nextMessage("doneOut");
     c1.receive({ payload: labDevices(lab), trigger: "kept" } as never);
     const devices = await perDevice;
@@ -88,15 +123,24 @@ describe("vc-collect node", function () {
       const info = lab.devices.find((d) => d.name === m.topic)!;
       assert.strictEqual(m.payload.status, "ok", m.payload.error);
       assert.strictEqual(m.payload.credentialName, "lab");
-      assert.deepStrictEqual(m.payload.commands.map((c) => c.output.trim()), PROBE_COMMANDS.map((c) => probeOutput(c, info.hostname)));
+      assert.deepStrictEqual(
+        m.payload.commands.map((c) => c.output.trim()),
+        PROBE_COMMANDS.map((c) => probeOutput(c, info.hostname)),
+      );
       assert.deepStrictEqual(m.payload.capturePaths, [path.join(home, "collections", "probe", `${info.name}.txt`)]);
       assert.ok(fs.existsSync(m.payload.capturePaths[0]));
     }
-    assert.deepStrictEqual([summary.payload.status, summary.payload.ok, summary.payload.total, summary.trigger], ["success", 4, 4, "kept"]);
+    assert.deepStrictEqual(
+      [summary.payload.status, summary.payload.ok, summary.payload.total, summary.trigger],
+      ["success", 4, 4, "kept"],
+    );
 
     const statuses = (c1.status as unknown as { args: Array<[StatusArg]> }).args.map((a) => a[0]);
     assert.deepStrictEqual(statuses[statuses.length - 1], { fill: "green", shape: "dot", text: "4/4 ✓4 ✗0" });
-    assert.ok(statuses.some((s) => s.fill === "blue" && /^\d\/4 ✓\d ✗0$/.test(s.text ?? "")), JSON.stringify(statuses));
+    assert.ok(
+      statuses.some((s) => s.fill === "blue" && /^\d\/4 ✓\d ✗0$/.test(s.text ?? "")),
+      JSON.stringify(statuses),
+    );
 
     const db = CollectorDb.open(path.join(home, "collector.db"));
     try {
@@ -115,10 +159,18 @@ describe("vc-collect node", function () {
     await helper.load([vaultNode, collectNode], f.nodes, f.credentials);
     const one = labDevices(lab)[0];
     const device = nextMessage<{ payload: DeviceResult }>("out1");
-    const summary = nextMessage<{ payload: { status: string; partial: number; errorCounts: Record<string, number> } }>("out2");
+    const summary = nextMessage<{ payload: { status: string; partial: number; errorCounts: Record<string, number> } }>(
+      "out2",
+    );
     helper.getNode("c1").receive({ payload: one, commands: [PROBE_COMMANDS[1], "show nonsense"] } as never);
     const r = (await device).payload;
-    assert.deepStrictEqual(r.commands.map((c) => [c.command, c.status]), [[PROBE_COMMANDS[1], "ok"], ["show nonsense", "error"]]);
+    assert.deepStrictEqual(
+      r.commands.map((c) => [c.command, c.status]),
+      [
+        [PROBE_COMMANDS[1], "ok"],
+        ["show nonsense", "error"],
+      ],
+    );
     assert.deepStrictEqual(r.capturePaths, [], "save off");
     const s = (await summary).payload;
     assert.deepStrictEqual([s.status, s.partial, s.errorCounts], ["partial", 1, { command_error: 1 }]);
@@ -140,11 +192,19 @@ describe("vc-collect node", function () {
     const s = await summary;
     assert.deepStrictEqual([s.payload.total, s.payload.ok], [1, 1]);
     assert.ok(s.invalidDevices.length >= 1);
-    assert.ok(s.invalidDevices.every((m) => m.startsWith("msg.payload[1]")), JSON.stringify(s.invalidDevices));
+    assert.ok(
+      s.invalidDevices.every((m) => m.startsWith("msg.payload[1]")),
+      JSON.stringify(s.invalidDevices),
+    );
   });
 
   it("closing the flow aborts the run and closes every session within 2 s", async () => {
-    const f = flow(path.join(dir, "home-close"), { save: false, history: false, commandTimeout: 60, deviceTimeout: 120 });
+    const f = flow(path.join(dir, "home-close"), {
+      save: false,
+      history: false,
+      commandTimeout: 60,
+      deviceTimeout: 120,
+    });
     await helper.load([vaultNode, collectNode], f.nodes, f.credentials);
     let after = 0;
     helper.getNode("out2").on("input", () => after++);
@@ -162,15 +222,41 @@ describe("vc-collect node", function () {
     await helper.load([vaultNode, collectNode], f.nodes, f.credentials);
     const info = lab.devices[0];
     const device = { host: info.host, port: info.port, platform: info.platform };
-    const ok = await helper.request().post("/vc-collect/test-credential").send({ vault: "vault1", credential: "lab", device, home: path.join(dir, "home-test") }).expect(200);
+    const ok = await helper
+      .request()
+      .post("/vc-collect/test-credential")
+      .send({ vault: "vault1", credential: "lab", device, home: path.join(dir, "home-test") })
+      .expect(200);
     assert.strictEqual(ok.body.ok, true);
     assert.ok(typeof ok.body.durationMs === "number");
-    const bad = await helper.request().post("/vc-collect/test-credential").send({ vault: "vault1", credential: "wrong", device, home: path.join(dir, "home-test") }).expect(200);
-    assert.deepStrictEqual([bad.body.ok, bad.body.errorClass, Object.keys(bad.body).sort()], [false, "auth_failed", ["durationMs", "errorClass", "ok"]]);
-    const missing = await helper.request().post("/vc-collect/test-credential").send({ vault: "vault1", credential: "lab", device: { host: info.host } }).expect(400);
+    const bad = await helper
+      .request()
+      .post("/vc-collect/test-credential")
+      .send({ vault: "vault1", credential: "wrong", device, home: path.join(dir, "home-test") })
+      .expect(200);
+    assert.deepStrictEqual(
+      [bad.body.ok, bad.body.errorClass, Object.keys(bad.body).sort()],
+      [false, "auth_failed", ["durationMs", "errorClass", "ok"]],
+    );
+    const missing = await helper
+      .request()
+      .post("/vc-collect/test-credential")
+      .send({ vault: "vault1", credential: "lab", device: { host: info.host } })
+      .expect(400);
     assert.match(missing.body.error, /platform/);
-    const noVault = await helper.request().post("/vc-collect/test-credential").send({ vault: "nope", credential: "lab", device }).expect(400);
+    const noVault = await helper
+      .request()
+      .post("/vc-collect/test-credential")
+      .send({ vault: "nope", credential: "lab", device })
+      .expect(400);
     assert.match(noVault.body.error, /not deployed/);
-    assert.deepStrictEqual(findSecretsInText(JSON.stringify([ok.body, bad.body, missing.body, noVault.body]), [PASSWORD, WRONG, vaultPassword]), []);
+    assert.deepStrictEqual(
+      findSecretsInText(JSON.stringify([ok.body, bad.body, missing.body, noVault.body]), [
+        PASSWORD,
+        WRONG,
+        vaultPassword,
+      ]),
+      [],
+    );
   });
 });

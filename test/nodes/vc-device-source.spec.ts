@@ -10,9 +10,18 @@ import { startFakeNetBox, type FakeNetBox } from "../support/netbox-server";
 
 const deviceSource = require("../../nodes/vc-device-source/vc-device-source");
 
-type Msg = { payload: unknown; parts?: { id: string; index: number; count: number; type: string }; topic?: string; _msgid?: string };
+type Msg = {
+  payload: unknown;
+  parts?: { id: string; index: number; count: number; type: string };
+  topic?: string;
+  _msgid?: string;
+};
 
-interface Status { fill?: string; shape?: string; text?: string }
+interface Status {
+  fill?: string;
+  shape?: string;
+  text?: string;
+}
 function statuses(id: string): Status[] {
   const n = helper.getNode(id) as unknown as { status: { args: Array<[Status]> } };
   return n.status.args.map((a) => a[0]);
@@ -47,12 +56,18 @@ describe("vc-device-source node", function () {
     inv.init();
     inv.importCsv(makeInventoryCsv(60), { createMissing: true });
     inv.close();
-    await helper.load(deviceSource, flow({ source: "sqlite", path: db, site: "DC1", nameRegex: "^dev-000[0-3]", output: "all" }));
+    await helper.load(
+      deviceSource,
+      flow({ source: "sqlite", path: db, site: "DC1", nameRegex: "^dev-000[0-3]", output: "all" }),
+    );
     const got = nextMessage<Msg>("out");
     helper.getNode("src").receive({ payload: Date.now(), topic: "nightly" } as never);
     const msg = await got;
     const devices = msg.payload as Device[];
-    assert.deepStrictEqual(devices.map((d) => d.name), ["dev-00000", "dev-00005", "dev-00010", "dev-00015", "dev-00020", "dev-00025", "dev-00030", "dev-00035"]);
+    assert.deepStrictEqual(
+      devices.map((d) => d.name),
+      ["dev-00000", "dev-00005", "dev-00010", "dev-00015", "dev-00020", "dev-00025", "dev-00030", "dev-00035"],
+    );
     assert.strictEqual(devices[0].platform, "cisco_ios");
     assert.strictEqual(msg.topic, "nightly", "the rest of the message is kept");
     assert.deepStrictEqual(statuses("src").at(-1), { fill: "green", shape: "dot", text: "8 devices" });
@@ -65,8 +80,17 @@ describe("vc-device-source node", function () {
     const got = collectMessages<Msg>("out", 2);
     helper.getNode("src").receive({ payload: "go" } as never);
     const msgs = await got;
-    assert.deepStrictEqual(msgs.map((m) => (m.payload as Device).name), ["dev-00001", "dev-00007"]);
-    assert.deepStrictEqual(msgs.map((m) => [m.parts?.index, m.parts?.count, m.parts?.type]), [[0, 2, "array"], [1, 2, "array"]]);
+    assert.deepStrictEqual(
+      msgs.map((m) => (m.payload as Device).name),
+      ["dev-00001", "dev-00007"],
+    );
+    assert.deepStrictEqual(
+      msgs.map((m) => [m.parts?.index, m.parts?.count, m.parts?.type]),
+      [
+        [0, 2, "array"],
+        [1, 2, "array"],
+      ],
+    );
     assert.strictEqual(msgs[0].parts?.id, msgs[1].parts?.id);
     assert.ok(msgs[0]._msgid);
     assert.deepStrictEqual(statuses("src").at(-1)?.text, "2 devices");
@@ -86,7 +110,14 @@ describe("vc-device-source node", function () {
     helper.getNode("src").receive({ payload: 1 } as never);
     const joined = (await got).payload as Device[];
     assert.strictEqual(joined.length, 9);
-    assert.deepStrictEqual(joined.map((d) => d.name), makeInventoryCsv(9).trim().split("\n").slice(1).map((l) => l.split(",")[0]));
+    assert.deepStrictEqual(
+      joined.map((d) => d.name),
+      makeInventoryCsv(9)
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(",")[0]),
+    );
   });
 
   it("reads NetBox with the token from the node's credentials, never showing it", async () => {
@@ -96,11 +127,19 @@ describe("vc-device-source node", function () {
       { id: 3, name: "nb-core-2", site: "lon", role: "core", platform: "nxos", ip4: "10.9.1.2/24" },
     ]);
     try {
-      await helper.load(deviceSource, flow({ source: "netbox", netboxUrl: nb.url, role: "core", output: "all" }), { src: { netboxToken: nb.token } });
+      await helper.load(deviceSource, flow({ source: "netbox", netboxUrl: nb.url, role: "core", output: "all" }), {
+        src: { netboxToken: nb.token },
+      });
       const got = nextMessage<Msg>("out");
       helper.getNode("src").receive({ payload: "" } as never);
       const devices = (await got).payload as Device[];
-      assert.deepStrictEqual(devices.map((d) => [d.name, d.host, d.platform]), [["nb-core-1", "10.9.0.1", "cisco_ios"], ["nb-core-2", "10.9.1.2", "cisco_nxos"]]);
+      assert.deepStrictEqual(
+        devices.map((d) => [d.name, d.host, d.platform]),
+        [
+          ["nb-core-1", "10.9.0.1", "cisco_ios"],
+          ["nb-core-2", "10.9.1.2", "cisco_nxos"],
+        ],
+      );
       assert.match(nb.requests[0].url, /role=core/, "the role filter went to NetBox");
       assert.ok(!JSON.stringify(devices).includes(nb.token));
       assert.ok(!JSON.stringify(statuses("src")).includes(nb.token));
@@ -134,13 +173,23 @@ describe("vc-device-source node", function () {
     await helper.load(deviceSource, flow({ source: "inline", inline, site: "dc1", output: "all" }));
     let got = nextMessage<Msg>("out");
     helper.getNode("src").receive({ payload: 1 } as never);
-    assert.deepStrictEqual(((await got).payload as Device[]).map((d) => d.name), ["fw1", "r1"]);
+    assert.deepStrictEqual(
+      ((await got).payload as Device[]).map((d) => d.name),
+      ["fw1", "r1"],
+    );
     got = nextMessage<Msg>("out");
     helper.getNode("src").receive({ payload: 1, filter: { site: "dc2" } } as never);
-    assert.deepStrictEqual(((await got).payload as Device[]).map((d) => d.name), ["r2"]);
+    assert.deepStrictEqual(
+      ((await got).payload as Device[]).map((d) => d.name),
+      ["r2"],
+    );
     got = nextMessage<Msg>("out");
     helper.getNode("src").receive({ payload: 1, filter: { site: "", name: "^r" } } as never);
-    assert.deepStrictEqual(((await got).payload as Device[]).map((d) => d.name), ["r1", "r2"], "an empty string clears the configured site");
+    assert.deepStrictEqual(
+      ((await got).payload as Device[]).map((d) => d.name),
+      ["r1", "r2"],
+      "an empty string clears the configured site",
+    );
   });
 
   it("filters on the configured device status", async () => {
@@ -151,23 +200,42 @@ describe("vc-device-source node", function () {
     await helper.load(deviceSource, flow({ source: "inline", inline, deviceStatus: "Planned" }));
     const got = nextMessage<Msg>("out");
     helper.getNode("src").receive({ payload: 1 } as never);
-    assert.deepStrictEqual(((await got).payload as Device[]).map((d) => d.name), ["r1"]);
+    assert.deepStrictEqual(
+      ((await got).payload as Device[]).map((d) => d.name),
+      ["r1"],
+    );
   });
 
   it("takes the devices from msg.payload, and names a bad item", async () => {
     await helper.load(deviceSource, flow({ source: "msg", output: "all" }));
     const got = nextMessage<Msg>("out");
-    helper.getNode("src").receive({ payload: [{ name: "a", ip: "10.0.0.1", platform: "cisco_nxos" }, { name: "b", host: "10.0.0.2", platform: "linux" }], filter: { platform: "linux" } } as never);
-    assert.deepStrictEqual(((await got).payload as Device[]).map((d) => d.name), ["b"]);
+    helper.getNode("src").receive({
+      payload: [
+        { name: "a", ip: "10.0.0.1", platform: "cisco_nxos" },
+        { name: "b", host: "10.0.0.2", platform: "linux" },
+      ],
+      filter: { platform: "linux" },
+    } as never);
+    assert.deepStrictEqual(
+      ((await got).payload as Device[]).map((d) => d.name),
+      ["b"],
+    );
     const err = nextError("src");
-    helper.getNode("src").receive({ payload: [{ name: "a", host: "10.0.0.1", platform: "cisco_nxos" }, { name: "b", platform: "linux" }] } as never);
+    helper.getNode("src").receive({
+      payload: [
+        { name: "a", host: "10.0.0.1", platform: "cisco_nxos" },
+        { name: "b", platform: "linux" },
+      ],
+    } as never);
     assert.match(await err, /msg\.payload\[1\]\.host: a host is required/);
   });
 
   it("rejects a bad msg.filter with the field named", async () => {
     await helper.load(deviceSource, flow({ source: "msg" }));
     const err = nextError("src");
-    helper.getNode("src").receive({ payload: [{ name: "a", host: "10.0.0.1", platform: "cisco_ios" }], filter: { name: "(" } } as never);
+    helper
+      .getNode("src")
+      .receive({ payload: [{ name: "a", host: "10.0.0.1", platform: "cisco_ios" }], filter: { name: "(" } } as never);
     assert.match(await err, /msg\.filter\.name: '\(' is not a valid regular expression/);
   });
 

@@ -20,15 +20,38 @@ describe("vc-export Smart Export", function () {
 
   function flow(extra: Record<string, unknown>) {
     return [
-      { id: "e1", type: "vc-export", smart: true, format: "json", mode: "combined", destination: "payload", home: path.join(tmp.path, "home"), ...extra, wires: [["h1"]] },
+      {
+        id: "e1",
+        type: "vc-export",
+        smart: true,
+        format: "json",
+        mode: "combined",
+        destination: "payload",
+        home: path.join(tmp.path, "home"),
+        ...extra,
+        wires: [["h1"]],
+      },
       { id: "h1", type: "helper" },
     ];
   }
 
   it("detects the template of a raw output and sends {source, template, score, data}", async () => {
-    process.env.NET_TEXTFSM = makeMiniNtcDir(path.join(tmp.path, "ntc"), ["cisco_ios_show_version", "cisco_ios_show_clock", "arista_eos_show_vlan"]);
+    process.env.NET_TEXTFSM = makeMiniNtcDir(path.join(tmp.path, "ntc"), [
+      "cisco_ios_show_version",
+      "cisco_ios_show_clock",
+      "arista_eos_show_vlan",
+    ]);
     await helper.load(exportNode, flow({}));
-    const got = nextMessage<{ payload: { template: string; score: number; record_count: number; data: Array<Record<string, unknown>>; source: string }; template: string }>("h1", 20000);
+    const got = nextMessage<{
+      payload: {
+        template: string;
+        score: number;
+        record_count: number;
+        data: Array<Record<string, unknown>>;
+        source: string;
+      };
+      template: string;
+    }>("h1", 20000);
     helper.getNode("e1").receive({ payload: version.raw, device: "r1", platform: "cisco_ios" } as never);
     const msg = await got;
     assert.match(msg.payload.template, /^cisco_ios_show_version(\.textfsm)?$/);

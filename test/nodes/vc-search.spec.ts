@@ -7,7 +7,11 @@ import type { SearchMatch } from "../../lib/core/search";
 
 const searchNode = require("../../nodes/vc-search/vc-search");
 
-interface Status { fill?: string; shape?: string; text?: string }
+interface Status {
+  fill?: string;
+  shape?: string;
+  text?: string;
+}
 type Msg = Record<string, unknown> & { payload: unknown };
 
 function statuses(id: string): Status[] {
@@ -47,7 +51,13 @@ describe("vc-search node", function () {
   ];
 
   beforeEach(() => {
-    writeCapture(collections(), "config", "r1", "hostname r1\nsnmp-server community public RO\nntp server 10.0.0.9\n", hoursAgo(1));
+    writeCapture(
+      collections(),
+      "config",
+      "r1",
+      "hostname r1\nsnmp-server community public RO\nntp server 10.0.0.9\n",
+      hoursAgo(1),
+    );
     writeCapture(collections(), "config", "r2", "hostname r2\nntp server 10.0.0.9\n", hoursAgo(100));
     writeCapture(collections(), "arp", "r1", "Internet 10.0.0.9 aabb.cc00.0900 ARPA Gi0/0\n", hoursAgo(1));
   });
@@ -59,8 +69,14 @@ describe("vc-search node", function () {
     const { port, msg } = await out;
     assert.strictEqual(port, "match");
     const matches = msg.payload as SearchMatch[];
-    assert.deepStrictEqual(matches.map((m) => [m.device, m.captureType, m.lineNumber, m.line, m.match]), [["r1", "config", 2, "snmp-server community public RO", [12, 28]]]);
-    assert.deepStrictEqual([msg.matchCount, msg.truncated, msg.filesSearched, msg.filesMatched, msg.topic], [1, false, 2, 1, "audit"]);
+    assert.deepStrictEqual(
+      matches.map((m) => [m.device, m.captureType, m.lineNumber, m.line, m.match]),
+      [["r1", "config", 2, "snmp-server community public RO", [12, 28]]],
+    );
+    assert.deepStrictEqual(
+      [msg.matchCount, msg.truncated, msg.filesSearched, msg.filesMatched, msg.topic],
+      [1, false, 2, 1, "audit"],
+    );
     assert.deepStrictEqual(statuses("s").at(-1), { fill: "green", shape: "dot", text: "1 match in 1 of 2 files" });
   });
 
@@ -75,11 +91,24 @@ describe("vc-search node", function () {
   });
 
   it("regex, case, device scope and max age from the configuration", async () => {
-    await helper.load(searchNode, flow({ pattern: "^NTP server 10\\.0\\.0\\.\\d+$", regex: true, caseSensitive: false, devices: "r*", maxAge: "24h", maxResults: 5 }));
+    await helper.load(
+      searchNode,
+      flow({
+        pattern: "^NTP server 10\\.0\\.0\\.\\d+$",
+        regex: true,
+        caseSensitive: false,
+        devices: "r*",
+        maxAge: "24h",
+        maxResults: 5,
+      }),
+    );
     const out = firstOutput();
     helper.getNode("s").receive({ payload: "" } as never);
     const { msg } = await out;
-    assert.deepStrictEqual((msg.payload as SearchMatch[]).map((m) => m.device), ["r1"]);
+    assert.deepStrictEqual(
+      (msg.payload as SearchMatch[]).map((m) => m.device),
+      ["r1"],
+    );
   });
 
   it("stops at max results and says there are more", async () => {
@@ -95,11 +124,17 @@ describe("vc-search node", function () {
     await helper.load(searchNode, flow({}));
     const first = firstOutput();
     helper.getNode("s").receive({ pattern: "ntp server", device: [{ name: "r2", host: "10.0.0.2" }] } as never);
-    assert.deepStrictEqual(((await first).msg.payload as SearchMatch[]).map((m) => m.device), ["r2"]);
+    assert.deepStrictEqual(
+      ((await first).msg.payload as SearchMatch[]).map((m) => m.device),
+      ["r2"],
+    );
     const second = firstOutput();
     helper.getNode("s").receive({ payload: "aabb.cc00.0900", captureType: "arp" } as never);
     const { msg } = await second;
-    assert.deepStrictEqual(((msg.payload as SearchMatch[]).map((m) => m.captureType)), ["arp"]);
+    assert.deepStrictEqual(
+      (msg.payload as SearchMatch[]).map((m) => m.captureType),
+      ["arp"],
+    );
     assert.deepStrictEqual(msg.search, { pattern: "aabb.cc00.0900", regex: false, caseSensitive: false });
   });
 

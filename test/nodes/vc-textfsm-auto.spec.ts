@@ -12,7 +12,9 @@ import type { DeviceResult, ParsedResult } from "../../lib/core/types";
 require("../../lib/core/templates/auto-parse");
 const textfsmNode = require("../../nodes/vc-textfsm/vc-textfsm");
 
-type Msg = { payload: DeviceResult & { parsed: Array<ParsedResult & { detection?: { ranking: Array<{ template: string }> } }> } };
+type Msg = {
+  payload: DeviceResult & { parsed: Array<ParsedResult & { detection?: { ranking: Array<{ template: string }> } }> };
+};
 
 const vlans = ntcCase("arista_eos", "show_vlan", "arista_eos_show_vlan");
 const version = ntcCase("cisco_ios", "show_version", "cisco_ios_show_version");
@@ -40,7 +42,12 @@ describe("vc-textfsm node, mode auto", function () {
     for (const key of ["NET_TEXTFSM", "VCOLLECTOR_HOME"]) saved[key] = process.env[key];
     delete process.env.NET_TEXTFSM;
     process.env.VCOLLECTOR_HOME = path.join(tmp.path, "home");
-    ntcDir = makeMiniNtcDir(path.join(tmp.path, "ntc"), ["arista_eos_show_vlan", "cisco_ios_show_version", "cisco_nxos_show_version", "cisco_ios_show_arp"]);
+    ntcDir = makeMiniNtcDir(path.join(tmp.path, "ntc"), [
+      "arista_eos_show_vlan",
+      "cisco_ios_show_version",
+      "cisco_nxos_show_version",
+      "cisco_ios_show_arp",
+    ]);
   });
   afterEach(() => {
     for (const [key, value] of Object.entries(saved)) {
@@ -81,7 +88,10 @@ describe("vc-textfsm node, mode auto", function () {
   it("uses the data home's template library (user templates included) before the templates directory", async () => {
     const library = TemplateLibrary.open(path.join(tmp.path, "home", "templates.db"));
     library.importNtc(ntcDir);
-    library.addUserTemplate({ name: "arista_eos_show_vlan", text: "Value VLAN (\\d+)\n\nStart\n  ^VLAN\\s+Name -> Table\n\nTable\n  ^${VLAN}\\s+\\S+\\s+(active|suspended) -> Record\n" });
+    library.addUserTemplate({
+      name: "arista_eos_show_vlan",
+      text: "Value VLAN (\\d+)\n\nStart\n  ^VLAN\\s+Name -> Table\n\nTable\n  ^${VLAN}\\s+\\S+\\s+(active|suspended) -> Record\n",
+    });
     library.close();
     await helper.load(textfsmNode, flow({ mode: "auto" }));
     const got = nextMessage<Msg>("out");

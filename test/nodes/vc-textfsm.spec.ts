@@ -8,7 +8,11 @@ import type { DeviceResult, ParsedResult } from "../../lib/core/types";
 
 const textfsmNode = require("../../nodes/vc-textfsm/vc-textfsm");
 
-interface Status { fill?: string; shape?: string; text?: string }
+interface Status {
+  fill?: string;
+  shape?: string;
+  text?: string;
+}
 type Msg = Record<string, unknown> & { payload: Record<string, unknown> };
 
 function statuses(id: string): Status[] {
@@ -34,7 +38,10 @@ function nextCall(id: string, method: "error" | "warn", ms = 10000): Promise<str
 }
 
 const CLOCK = "*10:00:00.000 UTC Mon Jan 1 2026";
-const VERSION_OUTPUT = fs.readFileSync(path.join(NTC_TESTS, "cisco_ios", "show_version", "cisco_ios_show_version.raw"), "utf8");
+const VERSION_OUTPUT = fs.readFileSync(
+  path.join(NTC_TESTS, "cisco_ios", "show_version", "cisco_ios_show_version.raw"),
+  "utf8",
+);
 
 function deviceResult(name: string, commands: DeviceResult["commands"]): DeviceResult {
   return {
@@ -74,34 +81,57 @@ describe("vc-textfsm node", function () {
     const dr = deviceResult("r1", [
       { command: "show version", output: `r1#show version\n${VERSION_OUTPUT}\nr1#`, status: "ok", durationMs: 1 },
       { command: "show clock", output: CLOCK, status: "ok", durationMs: 1 },
-      { command: "show interfaces status", output: "Port Name Status Vlan Duplex Speed Type\n", status: "ok", durationMs: 1 },
+      {
+        command: "show interfaces status",
+        output: "Port Name Status Vlan Duplex Speed Type\n",
+        status: "ok",
+        durationMs: 1,
+      },
       { command: "show something else", output: "x", status: "ok", durationMs: 1 },
       { command: "show interfaces status", output: "garbage\n", status: "ok", durationMs: 1 },
     ]);
     helper.getNode("fsm").receive({ payload: dr, topic: "t" } as never);
     const msg = await got;
     const parsed = msg.payload.parsed as ParsedResult[];
-    assert.deepStrictEqual(parsed.map((p) => [p.command, p.status, p.recordCount]), [
-      ["show version", "ok", 1],
-      ["show clock", "ok", 1],
-      ["show interfaces status", "zero_records", 0],
-      ["show something else", "no_template", 0],
-      ["show interfaces status", "parse_error", 0],
-    ]);
+    assert.deepStrictEqual(
+      parsed.map((p) => [p.command, p.status, p.recordCount]),
+      [
+        ["show version", "ok", 1],
+        ["show clock", "ok", 1],
+        ["show interfaces status", "zero_records", 0],
+        ["show something else", "no_template", 0],
+        ["show interfaces status", "parse_error", 0],
+      ],
+    );
     assert.strictEqual((parsed[0].records[0] as Record<string, unknown>).hostname, "router1");
     assert.deepStrictEqual(parsed[0].templates, ["cisco_ios_show_version.textfsm"]);
-    assert.match(parsed[4].error!, /cisco_ios_show_interfaces_status\.textfsm: Error action .* input line 1: "garbage"/);
+    assert.match(
+      parsed[4].error!,
+      /cisco_ios_show_interfaces_status\.textfsm: Error action .* input line 1: "garbage"/,
+    );
     assert.strictEqual(msg.topic, "t");
     assert.deepStrictEqual((msg.payload.device as { name: string }).name, "r1");
-    assert.deepStrictEqual(lastStatus("fsm"), { fill: "red", shape: "dot", text: "2/5 ok, 2 records; 1 empty, 1 no template, 1 errors" });
+    assert.deepStrictEqual(lastStatus("fsm"), {
+      fill: "red",
+      shape: "dot",
+      text: "2/5 ok, 2 records; 1 empty, 1 no template, 1 errors",
+    });
   });
 
   it("index mode with an array of device results, all fine: green status", async () => {
     await helper.load(textfsmNode, flow({ mode: "index", templatesDir: NTC_TEMPLATES }));
     const got = nextMessage<{ payload: Array<{ parsed: ParsedResult[] }> }>("out");
-    helper.getNode("fsm").receive({ payload: [deviceResult("r1", [{ command: "show clock", output: CLOCK, status: "ok", durationMs: 1 }]), deviceResult("r2", [{ command: "show clock", output: CLOCK, status: "ok", durationMs: 1 }])] } as never);
+    helper.getNode("fsm").receive({
+      payload: [
+        deviceResult("r1", [{ command: "show clock", output: CLOCK, status: "ok", durationMs: 1 }]),
+        deviceResult("r2", [{ command: "show clock", output: CLOCK, status: "ok", durationMs: 1 }]),
+      ],
+    } as never);
     const msg = await got;
-    assert.deepStrictEqual(msg.payload.map((d) => d.parsed.map((p) => [p.device, p.status])), [[["r1", "ok"]], [["r2", "ok"]]]);
+    assert.deepStrictEqual(
+      msg.payload.map((d) => d.parsed.map((p) => [p.device, p.status])),
+      [[["r1", "ok"]], [["r2", "ok"]]],
+    );
     assert.deepStrictEqual(lastStatus("fsm"), { fill: "green", shape: "dot", text: "2/2 ok, 2 records" });
   });
 
@@ -109,10 +139,19 @@ describe("vc-textfsm node", function () {
     process.env.NET_TEXTFSM = NTC_TEMPLATES;
     await helper.load(textfsmNode, flow({ mode: "template", template: "cisco_ios_show_clock" }));
     const got = nextMessage<Msg>("out");
-    helper.getNode("fsm").receive({ payload: { platform: "cisco_ios", command: "show clock", output: CLOCK } } as never);
+    helper
+      .getNode("fsm")
+      .receive({ payload: { platform: "cisco_ios", command: "show clock", output: CLOCK } } as never);
     const msg = await got;
     const [p] = msg.payload.parsed as ParsedResult[];
-    assert.deepStrictEqual([p.status, p.templates, p.records], ["ok", ["cisco_ios_show_clock.textfsm"], [{ time: "10:00:00.000", timezone: "UTC", dayweek: "Mon", month: "Jan", day: "1", year: "2026" }]]);
+    assert.deepStrictEqual(
+      [p.status, p.templates, p.records],
+      [
+        "ok",
+        ["cisco_ios_show_clock.textfsm"],
+        [{ time: "10:00:00.000", timezone: "UTC", dayweek: "Mon", month: "Jan", day: "1", year: "2026" }],
+      ],
+    );
   });
 
   it("template mode with the vcTextfsmTemplatesDir setting; a missing template is no_template (yellow)", async () => {
@@ -124,46 +163,91 @@ describe("vc-textfsm node", function () {
     const [p] = msg.payload.parsed as ParsedResult[];
     assert.strictEqual(p.status, "no_template");
     assert.match(p.error!, /template 'not_there\.textfsm' not found in .*templates/);
-    assert.deepStrictEqual(lastStatus("fsm"), { fill: "yellow", shape: "dot", text: "0/1 ok, 0 records; 1 no template" });
+    assert.deepStrictEqual(lastStatus("fsm"), {
+      fill: "yellow",
+      shape: "dot",
+      text: "0/1 ok, 0 records; 1 no template",
+    });
   });
 
   it("inline mode: a string payload with msg.command, and the node's own template", async () => {
-    const inlineTemplate = tpl("Value NAME (\\S+)", "Value List ADDRS (\\S+)", "", "Start", "  ^interface ${NAME}", "  ^ address ${ADDRS}", "  ^! -> Record");
+    const inlineTemplate = tpl(
+      "Value NAME (\\S+)",
+      "Value List ADDRS (\\S+)",
+      "",
+      "Start",
+      "  ^interface ${NAME}",
+      "  ^ address ${ADDRS}",
+      "  ^! -> Record",
+    );
     await helper.load(textfsmNode, flow({ mode: "inline", name: "ifaces", inlineTemplate }));
     const got = nextMessage<Msg>("out");
-    helper.getNode("fsm").receive({ payload: "interface e0\n address a1\n address a2\n!\n", command: "show run", platform: "x", device: "sw1" } as never);
+    helper.getNode("fsm").receive({
+      payload: "interface e0\n address a1\n address a2\n!\n",
+      command: "show run",
+      platform: "x",
+      device: "sw1",
+    } as never);
     const msg = await got;
     assert.deepStrictEqual(msg.payload.command, "show run");
     const [p] = msg.payload.parsed as ParsedResult[];
-    assert.deepStrictEqual([p.device, p.status, p.templates, p.records], ["sw1", "ok", ["ifaces (inline)"], [{ name: "e0", addrs: ["a1", "a2"] }]]);
+    assert.deepStrictEqual(
+      [p.device, p.status, p.templates, p.records],
+      ["sw1", "ok", ["ifaces (inline)"], [{ name: "e0", addrs: ["a1", "a2"] }]],
+    );
   });
 
   it("inline mode with a bad template: red status at start, located parse_error for every message", async () => {
     const inlineTemplate = tpl("Value A (\\d+)", "", "Start", "  ^x -> Nowhere");
     const loaded = helper.load(textfsmNode, flow({ mode: "inline", inlineTemplate }));
     await loaded;
-    assert.ok(statuses("fsm").some((s) => s.fill === "red" && s.text === "bad inline template"), JSON.stringify(statuses("fsm")));
+    assert.ok(
+      statuses("fsm").some((s) => s.fill === "red" && s.text === "bad inline template"),
+      JSON.stringify(statuses("fsm")),
+    );
     const got = nextMessage<Msg>("out");
     helper.getNode("fsm").receive({ payload: "x", command: "c" } as never);
     const [p] = (await got).payload.parsed as ParsedResult[];
-    assert.deepStrictEqual([p.status, p.error], ["parse_error", "inline template:4: State 'Nowhere' not found, referenced in state 'Start'"]);
+    assert.deepStrictEqual(
+      [p.status, p.error],
+      ["parse_error", "inline template:4: State 'Nowhere' not found, referenced in state 'Start'"],
+    );
     assert.deepStrictEqual(p.records, []);
   });
 
   it("a failed command is not parsed, and a parse over budget is a located parse_error", async () => {
     const dir = path.join(tmp.path, "templates");
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, "index"), "Template, Hostname, Platform, Command\nslow.textfsm, .*, lab, show slow\n");
-    fs.writeFileSync(path.join(dir, "slow.textfsm"), tpl("Value A ((\\w+\\s?)+)", "", "Start", "  ^(?=>)>${A}:x -> Record"));
+    fs.writeFileSync(
+      path.join(dir, "index"),
+      "Template, Hostname, Platform, Command\nslow.textfsm, .*, lab, show slow\n",
+    );
+    fs.writeFileSync(
+      path.join(dir, "slow.textfsm"),
+      tpl("Value A ((\\w+\\s?)+)", "", "Start", "  ^(?=>)>${A}:x -> Record"),
+    );
     await helper.load(textfsmNode, flow({ mode: "index", templatesDir: dir, budgetMs: 300 }));
     const got = nextMessage<Msg>("out");
-    const dr = { ...deviceResult("r9", [
-      { command: "show slow", output: `>${"a".repeat(45)}-:x\n`, status: "ok" as const, durationMs: 1 },
-      { command: "show slow", output: "partial", status: "error" as const, errorClass: "command_timeout" as const, error: "timed out", durationMs: 1 },
-    ]), device: { name: "r9", host: "127.0.0.9", port: 22, platform: "lab" } };
+    const dr = {
+      ...deviceResult("r9", [
+        { command: "show slow", output: `>${"a".repeat(45)}-:x\n`, status: "ok" as const, durationMs: 1 },
+        {
+          command: "show slow",
+          output: "partial",
+          status: "error" as const,
+          errorClass: "command_timeout" as const,
+          error: "timed out",
+          durationMs: 1,
+        },
+      ]),
+      device: { name: "r9", host: "127.0.0.9", port: 22, platform: "lab" },
+    };
     helper.getNode("fsm").receive({ payload: dr } as never);
     const parsed = (await got).payload.parsed as ParsedResult[];
-    assert.deepStrictEqual(parsed.map((p) => p.status), ["parse_error", "parse_error"]);
+    assert.deepStrictEqual(
+      parsed.map((p) => p.status),
+      ["parse_error", "parse_error"],
+    );
     assert.match(parsed[0].error!, /^slow\.textfsm: parse exceeded its 300 ms budget at input line 1/);
     assert.match(parsed[1].error!, /not parsed: the command failed during collection \(timed out\)/);
   });
@@ -172,7 +256,9 @@ describe("vc-textfsm node", function () {
     await helper.load(textfsmNode, flow({ mode: "index" }));
     assert.deepStrictEqual(statuses("fsm")[0], { fill: "red", shape: "ring", text: "no template directory" });
     const got = nextMessage<Msg>("out");
-    helper.getNode("fsm").receive({ payload: deviceResult("r1", [{ command: "show clock", output: CLOCK, status: "ok", durationMs: 1 }]) } as never);
+    helper.getNode("fsm").receive({
+      payload: deviceResult("r1", [{ command: "show clock", output: CLOCK, status: "ok", durationMs: 1 }]),
+    } as never);
     const [p] = (await got).payload.parsed as ParsedResult[];
     assert.strictEqual(p.status, "no_template");
     assert.match(p.error!, /NET_TEXTFSM/);

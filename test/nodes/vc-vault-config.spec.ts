@@ -33,18 +33,27 @@ describe("vc-vault-config node", function () {
 
   beforeEach(() => {
     responses = [];
-    file = makeVault(tmp.path, [
-      { name: "lab", username: "admin", password: PLANTED.password, enableSecret: PLANTED.enable, isDefault: true },
-      { name: "keyed", username: "netops", privateKey: key, privateKeyPassphrase: PLANTED.passphrase },
-    ], { password: PLANTED.master }).file;
+    file = makeVault(
+      tmp.path,
+      [
+        { name: "lab", username: "admin", password: PLANTED.password, enableSecret: PLANTED.enable, isDefault: true },
+        { name: "keyed", username: "netops", privateKey: key, privateKeyPassphrase: PLANTED.passphrase },
+      ],
+      { password: PLANTED.master },
+    ).file;
   });
 
   afterEach(function () {
     if (this.currentTest?.state !== "passed") return;
     // Every admin response, and every status/log/warn/error call of any node, is secret-free.
-    const calls = ["status", "log", "warn", "error", "debug", "trace"].map((m) => JSON.stringify(spyArgs((helper.getNode("v1") as unknown as Record<string, unknown> | null)?.[m] ?? [])));
+    const calls = ["status", "log", "warn", "error", "debug", "trace"].map((m) =>
+      JSON.stringify(spyArgs((helper.getNode("v1") as unknown as Record<string, unknown> | null)?.[m] ?? [])),
+    );
     const runtimeLog = JSON.stringify(spyArgs(helper.log()));
-    assert.deepStrictEqual(findSecretsInText([...responses, ...calls, runtimeLog].join("\n"), [...secrets, PLANTED.master]), []);
+    assert.deepStrictEqual(
+      findSecretsInText([...responses, ...calls, runtimeLog].join("\n"), [...secrets, PLANTED.master]),
+      [],
+    );
   });
   // After the scan above (hooks run in the order they are defined): the spies live until unload.
   useNodeRed();
@@ -56,7 +65,11 @@ describe("vc-vault-config node", function () {
     return helper.getNode("v1") as unknown as VaultConfigNode;
   }
 
-  async function request(method: "get" | "post" | "put" | "delete", url: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function request(
+    method: "get" | "post" | "put" | "delete",
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     let req = helper.request()[method](url);
     if (body !== undefined) req = req.send(body as object).set("Content-Type", "application/json");
     const res = await req;
@@ -76,7 +89,10 @@ describe("vc-vault-config node", function () {
       const v = n.openUnlocked();
       assert.strictEqual(v.get("lab").password, PLANTED.password);
       assert.strictEqual(n.openUnlocked(), v, "the same unlocked vault is reused");
-      assert.deepStrictEqual(v.fallbackChain().map((c) => c.name), ["lab"]);
+      assert.deepStrictEqual(
+        v.fallbackChain().map((c) => c.name),
+        ["lab"],
+      );
     });
 
     it("locks and closes the vault when the flow stops", async () => {
@@ -115,7 +131,11 @@ describe("vc-vault-config node", function () {
       delete process.env.VCOLLECTOR_VAULT_PASS;
       try {
         const n = await load({ password: "" });
-        assert.throws(() => n.openUnlocked(), (err: { errorClass?: string; message: string }) => err.errorClass === "vault_no_password" && /VCOLLECTOR_VAULT_PASS/.test(err.message));
+        assert.throws(
+          () => n.openUnlocked(),
+          (err: { errorClass?: string; message: string }) =>
+            err.errorClass === "vault_no_password" && /VCOLLECTOR_VAULT_PASS/.test(err.message),
+        );
       } finally {
         if (saved !== undefined) process.env.VCOLLECTOR_VAULT_PASS = saved;
       }
@@ -127,7 +147,10 @@ describe("vc-vault-config node", function () {
       const warned = JSON.stringify(spyArgs((n as unknown as Node).warn));
       assert.match(warned, /wrong master password/);
       assert.ok(!warned.includes("PLANTED-wrong-master-42"));
-      assert.throws(() => n.openUnlocked(), (err: { errorClass?: string }) => err.errorClass === "vault_wrong_password");
+      assert.throws(
+        () => n.openUnlocked(),
+        (err: { errorClass?: string }) => err.errorClass === "vault_wrong_password",
+      );
       secrets.push("PLANTED-wrong-master-42");
     });
 
@@ -146,13 +169,29 @@ describe("vc-vault-config node", function () {
       assert.strictEqual(r.body.vaultPath, file);
       assert.strictEqual(r.body.exists, true);
       const list = r.body.credentials as Array<Record<string, unknown>>;
-      assert.deepStrictEqual(list.map((c) => [c.name, c.username, c.kind, c.isDefault, c.hasEnableSecret]), [["keyed", "netops", "key", false, false], ["lab", "admin", "password", true, true]]);
-      for (const c of list) assert.deepStrictEqual(Object.keys(c).filter((k) => /password|key$|secret$|passphrase/i.test(k) && k !== "hasEnableSecret"), []);
+      assert.deepStrictEqual(
+        list.map((c) => [c.name, c.username, c.kind, c.isDefault, c.hasEnableSecret]),
+        [
+          ["keyed", "netops", "key", false, false],
+          ["lab", "admin", "password", true, true],
+        ],
+      );
+      for (const c of list)
+        assert.deepStrictEqual(
+          Object.keys(c).filter((k) => /password|key$|secret$|passphrase/i.test(k) && k !== "hasEnableSecret"),
+          [],
+        );
     });
 
     it("POST adds a credential from the body; PUT edits it in place (same id); DELETE removes it", async () => {
       const n = await load();
-      const added = await request("post", "/vc-vault-config/v1/credentials", { name: "new", username: "ops", password: PLANTED.password2, enableSecret: "PLANTED-new-enable-1", isDefault: true });
+      const added = await request("post", "/vc-vault-config/v1/credentials", {
+        name: "new",
+        username: "ops",
+        password: PLANTED.password2,
+        enableSecret: "PLANTED-new-enable-1",
+        isDefault: true,
+      });
       secrets.push("PLANTED-new-enable-1");
       assert.strictEqual(added.status, 201);
       const summary = added.body.credential as { id: number; name: string; isDefault: boolean; kind: string };
@@ -161,20 +200,36 @@ describe("vc-vault-config node", function () {
       assert.strictEqual(v.get("new").password, PLANTED.password2);
       assert.strictEqual(v.getDefault()?.name, "new");
 
-      const edited = await request("put", "/vc-vault-config/v1/credentials/new", { newName: "renamed", username: "ops2", password: "", privateKey: "", enableSecret: "" });
+      const edited = await request("put", "/vc-vault-config/v1/credentials/new", {
+        newName: "renamed",
+        username: "ops2",
+        password: "",
+        privateKey: "",
+        enableSecret: "",
+      });
       assert.strictEqual(edited.status, 200);
       assert.strictEqual((edited.body.credential as { id: number }).id, summary.id, "the id is kept");
       const c = v.get("renamed");
-      assert.deepStrictEqual([c.username, c.password, c.enableSecret], ["ops2", PLANTED.password2, "PLANTED-new-enable-1"], "empty secret fields keep the stored values");
+      assert.deepStrictEqual(
+        [c.username, c.password, c.enableSecret],
+        ["ops2", PLANTED.password2, "PLANTED-new-enable-1"],
+        "empty secret fields keep the stored values",
+      );
 
-      const cleared = await request("put", "/vc-vault-config/v1/credentials/renamed", { clearEnableSecret: true, isDefault: false });
+      const cleared = await request("put", "/vc-vault-config/v1/credentials/renamed", {
+        clearEnableSecret: true,
+        isDefault: false,
+      });
       assert.strictEqual(cleared.status, 200);
       assert.strictEqual(v.get("renamed").enableSecret, undefined);
       assert.strictEqual(v.getDefault(), undefined);
 
       const removed = await request("delete", "/vc-vault-config/v1/credentials/renamed");
       assert.strictEqual(removed.status, 200);
-      assert.deepStrictEqual(v.list().map((s) => s.name), ["keyed", "lab"]);
+      assert.deepStrictEqual(
+        v.list().map((s) => s.name),
+        ["keyed", "lab"],
+      );
     });
 
     it("PUT default and fallback set the default and the order; unknown names change nothing", async () => {
@@ -184,7 +239,9 @@ describe("vc-vault-config node", function () {
       assert.strictEqual(unknown.status, 404);
       assert.match(String(unknown.body.error), /no credential named 'ghost'/);
       assert.strictEqual(n.openUnlocked().getDefault()?.name, "keyed");
-      assert.deepStrictEqual((await request("put", "/vc-vault-config/v1/fallback", { names: ["lab"] })).body.fallback, ["lab"]);
+      assert.deepStrictEqual((await request("put", "/vc-vault-config/v1/fallback", { names: ["lab"] })).body.fallback, [
+        "lab",
+      ]);
       assert.deepStrictEqual(n.openUnlocked().fallbackChainNames(), ["keyed", "lab"]);
       assert.strictEqual((await request("put", "/vc-vault-config/v1/fallback", { names: "lab" })).status, 400);
       assert.strictEqual((await request("put", "/vc-vault-config/v1/default", { name: null })).status, 200);
@@ -193,15 +250,28 @@ describe("vc-vault-config node", function () {
 
     it("bad input is a 400, a duplicate a 409, an unknown credential a 404, with clear texts", async () => {
       await load();
-      const dup = await request("post", "/vc-vault-config/v1/credentials", { name: "lab", username: "x", password: PLANTED.password2 });
+      const dup = await request("post", "/vc-vault-config/v1/credentials", {
+        name: "lab",
+        username: "x",
+        password: PLANTED.password2,
+      });
       assert.deepStrictEqual([dup.status, dup.body.errorClass], [409, "vault_duplicate"]);
       const nosecret = await request("post", "/vc-vault-config/v1/credentials", { name: "x", username: "u" });
       assert.strictEqual(nosecret.status, 400);
       assert.match(String(nosecret.body.error), /credential 'x'.*needs a password or a private key/);
-      const wrongType = await request("post", "/vc-vault-config/v1/credentials", { name: "x", username: "u", password: 12345 });
+      const wrongType = await request("post", "/vc-vault-config/v1/credentials", {
+        name: "x",
+        username: "u",
+        password: 12345,
+      });
       assert.strictEqual(wrongType.status, 400);
       assert.match(String(wrongType.body.error), /'password' must be a string/);
-      const badKey = await request("post", "/vc-vault-config/v1/credentials", { name: "k", username: "u", privateKey: key, privateKeyPassphrase: "wrong-passphrase-1" });
+      const badKey = await request("post", "/vc-vault-config/v1/credentials", {
+        name: "k",
+        username: "u",
+        privateKey: key,
+        privateKeyPassphrase: "wrong-passphrase-1",
+      });
       assert.strictEqual(badKey.status, 400);
       assert.match(String(badKey.body.error), /cannot be decrypted with the given passphrase/);
       const ghost = await request("put", "/vc-vault-config/v1/credentials/ghost", { username: "x" });
@@ -220,9 +290,16 @@ describe("vc-vault-config node", function () {
       await load({ password: "PLANTED-wrong-master-43" });
       secrets.push("PLANTED-wrong-master-43");
       const before = fs.readFileSync(file);
-      const r = await request("post", "/vc-vault-config/v1/credentials", { name: "x", username: "u", password: PLANTED.password2 });
+      const r = await request("post", "/vc-vault-config/v1/credentials", {
+        name: "x",
+        username: "u",
+        password: PLANTED.password2,
+      });
       assert.deepStrictEqual([r.status, r.body.errorClass], [422, "vault_wrong_password"]);
-      assert.strictEqual((await request("get", "/vc-vault-config/v1/credentials")).body.errorClass, "vault_wrong_password");
+      assert.strictEqual(
+        (await request("get", "/vc-vault-config/v1/credentials")).body.errorClass,
+        "vault_wrong_password",
+      );
       assert.deepStrictEqual(fs.readFileSync(file), before);
     });
 
@@ -234,7 +311,12 @@ describe("vc-vault-config node", function () {
       const created = await request("post", "/vc-vault-config/v1/init", {});
       assert.strictEqual(created.status, 201);
       assert.strictEqual((await request("post", "/vc-vault-config/v1/init", {})).status, 409, "never overwrites");
-      const added = await request("post", "/vc-vault-config/v1/credentials", { name: "first", username: "u", privateKey: key, privateKeyPassphrase: PLANTED.passphrase });
+      const added = await request("post", "/vc-vault-config/v1/credentials", {
+        name: "first",
+        username: "u",
+        privateKey: key,
+        privateKeyPassphrase: PLANTED.passphrase,
+      });
       assert.strictEqual(added.status, 201);
       assert.strictEqual(n.openUnlocked().iterations, 600_000);
       assert.strictEqual(n.openUnlocked().get("first").privateKey, key);
@@ -242,10 +324,16 @@ describe("vc-vault-config node", function () {
 
     it("device secrets never reach Node-RED's own credential store (flows_cred.json) nor the vault file in clear", async () => {
       const n = await load();
-      await request("post", "/vc-vault-config/v1/credentials", { name: "extra", username: "u", password: PLANTED.password2 });
+      await request("post", "/vc-vault-config/v1/credentials", {
+        name: "extra",
+        username: "u",
+        password: PLANTED.password2,
+      });
       const nodeCreds = JSON.stringify((n as unknown as { credentials: unknown }).credentials);
       assert.deepStrictEqual(Object.keys(JSON.parse(nodeCreds) as object), ["masterPassword"]);
-      const exported = await (helper as unknown as { credentials: { export(): Promise<unknown> } }).credentials.export();
+      const exported = await (
+        helper as unknown as { credentials: { export(): Promise<unknown> } }
+      ).credentials.export();
       assert.deepStrictEqual(findSecretsInText(JSON.stringify(exported) + nodeCreds, secrets), []);
       n.openUnlocked().close();
       assert.deepStrictEqual(findSecretsInDir(tmp.path, [...secrets, PLANTED.master]), []);
@@ -269,14 +357,36 @@ describe("vc-vault-config in a real Node-RED runtime (adminAuth, flows_cred.json
     const pack = path.join(userDir, "node_modules", "vc-vault-under-test");
     fs.mkdirSync(path.join(pack, "locales", "en-US"), { recursive: true });
     const src = path.join(REPO_ROOT, "nodes", "vc-vault-config");
-    fs.writeFileSync(path.join(pack, "vc-vault-config.js"), `module.exports = require(${JSON.stringify(path.join(src, "vc-vault-config.ts"))});\n`);
+    fs.writeFileSync(
+      path.join(pack, "vc-vault-config.js"),
+      `module.exports = require(${JSON.stringify(path.join(src, "vc-vault-config.ts"))});\n`,
+    );
     fs.copyFileSync(path.join(src, "vc-vault-config.html"), path.join(pack, "vc-vault-config.html"));
-    fs.copyFileSync(path.join(src, "locales", "en-US", "vc-vault-config.json"), path.join(pack, "locales", "en-US", "vc-vault-config.json"));
-    fs.writeFileSync(path.join(pack, "package.json"), JSON.stringify({ name: "vc-vault-under-test", version: "1.0.0", "node-red": { nodes: { "vc-vault-config": "vc-vault-config.js" } } }));
-    fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "ud", private: true, dependencies: { "vc-vault-under-test": "*" } }));
-    fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify([{ id: "v1", type: "vc-vault-config", name: "lab vault", vaultFile, home: "" }]));
+    fs.copyFileSync(
+      path.join(src, "locales", "en-US", "vc-vault-config.json"),
+      path.join(pack, "locales", "en-US", "vc-vault-config.json"),
+    );
+    fs.writeFileSync(
+      path.join(pack, "package.json"),
+      JSON.stringify({
+        name: "vc-vault-under-test",
+        version: "1.0.0",
+        "node-red": { nodes: { "vc-vault-config": "vc-vault-config.js" } },
+      }),
+    );
+    fs.writeFileSync(
+      path.join(userDir, "package.json"),
+      JSON.stringify({ name: "ud", private: true, dependencies: { "vc-vault-under-test": "*" } }),
+    );
+    fs.writeFileSync(
+      path.join(userDir, "flows.json"),
+      JSON.stringify([{ id: "v1", type: "vc-vault-config", name: "lab vault", vaultFile, home: "" }]),
+    );
     // The master password is an env reference, so flows_cred.json holds no secret at all.
-    fs.writeFileSync(path.join(userDir, "flows_cred.json"), JSON.stringify({ v1: { masterPassword: "${VC_E2E_MASTER}" } }));
+    fs.writeFileSync(
+      path.join(userDir, "flows_cred.json"),
+      JSON.stringify({ v1: { masterPassword: "${VC_E2E_MASTER}" } }),
+    );
     const settings = `module.exports = {
   uiHost: "127.0.0.1", flowFile: "flows.json", credentialSecret: false,
   diagnostics: { enabled: false }, telemetry: { enabled: false },
@@ -295,12 +405,20 @@ describe("vc-vault-config in a real Node-RED runtime (adminAuth, flows_cred.json
   it("enforces vc-vault-config.read/.write permissions and keeps secrets out of flows, logs and responses", async () => {
     const key = encryptedKey();
     const secrets = allSecrets(key);
-    const vaultFile = makeVault(tmp.path, [{ name: "lab", username: "admin", password: PLANTED.password, isDefault: true }], { password: PLANTED.master }).file;
+    const vaultFile = makeVault(
+      tmp.path,
+      [{ name: "lab", username: "admin", password: PLANTED.password, isDefault: true }],
+      { password: PLANTED.master },
+    ).file;
     const userDir = prepareUserDir(vaultFile);
     const port = await freePort();
-    red = startProcess(process.execPath, ["--require", require.resolve("tsx/cjs"), require.resolve("node-red/red.js"), "-u", userDir, "-p", String(port)], {
-      env: { VC_E2E_MASTER: PLANTED.master, VCOLLECTOR_VAULT_PASS: "" },
-    });
+    red = startProcess(
+      process.execPath,
+      ["--require", require.resolve("tsx/cjs"), require.resolve("node-red/red.js"), "-u", userDir, "-p", String(port)],
+      {
+        env: { VC_E2E_MASTER: PLANTED.master, VCOLLECTOR_VAULT_PASS: "" },
+      },
+    );
     const base = `http://127.0.0.1:${port}`;
     await waitForHttp(`${base}/`, 60000);
     const bodies: string[] = [];
@@ -308,7 +426,13 @@ describe("vc-vault-config in a real Node-RED runtime (adminAuth, flows_cred.json
       const res = await fetch(`${base}/auth/token`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ client_id: "node-red-admin", grant_type: "password", scope, username: user, password: `e2e-login-${user}` }),
+        body: JSON.stringify({
+          client_id: "node-red-admin",
+          grant_type: "password",
+          scope,
+          username: user,
+          password: `e2e-login-${user}`,
+        }),
       });
       assert.strictEqual(res.status, 200, `login ${user}`);
       return ((await res.json()) as { access_token: string }).access_token;
@@ -316,7 +440,11 @@ describe("vc-vault-config in a real Node-RED runtime (adminAuth, flows_cred.json
     const call = async (method: string, url: string, bearer?: string, body?: unknown) => {
       const headers: Record<string, string> = { "Content-Type": "application/json" };
       if (bearer) headers.Authorization = `Bearer ${bearer}`;
-      const res = await fetch(`${base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${base}${url}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.text();
       bodies.push(text);
       return { status: res.status, text };
@@ -333,10 +461,20 @@ describe("vc-vault-config in a real Node-RED runtime (adminAuth, flows_cred.json
     const listed = await call("GET", "/vc-vault-config/v1/credentials", reader);
     assert.strictEqual(listed.status, 200, listed.text);
     assert.match(listed.text, /"name":"lab"/);
-    const denied = await call("POST", "/vc-vault-config/v1/credentials", reader, { name: "x", username: "u", password: PLANTED.password2 });
+    const denied = await call("POST", "/vc-vault-config/v1/credentials", reader, {
+      name: "x",
+      username: "u",
+      password: PLANTED.password2,
+    });
     assert.ok(denied.status === 401 || denied.status === 403, `a reader may not add: ${denied.status}`);
     assert.strictEqual((await call("DELETE", "/vc-vault-config/v1/credentials/lab", reader)).status >= 400, true);
-    const added = await call("POST", "/vc-vault-config/v1/credentials", admin, { name: "keyed", username: "netops", privateKey: key, privateKeyPassphrase: PLANTED.passphrase, enableSecret: PLANTED.enable });
+    const added = await call("POST", "/vc-vault-config/v1/credentials", admin, {
+      name: "keyed",
+      username: "netops",
+      privateKey: key,
+      privateKeyPassphrase: PLANTED.passphrase,
+      enableSecret: PLANTED.enable,
+    });
     assert.strictEqual(added.status, 201, added.text);
     const after = await call("GET", "/vc-vault-config/v1/credentials", admin);
     assert.match(after.text, /"name":"keyed"/);

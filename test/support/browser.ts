@@ -34,8 +34,13 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(opts: { viewport?: { width: number; height: number } } = {}): Promise<BrowserSession> {
-  if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: install the Debian package chromium (scripts/ensure-system-packages.sh does)`);
+export async function launchBrowser(
+  opts: { viewport?: { width: number; height: number } } = {},
+): Promise<BrowserSession> {
+  if (!fs.existsSync(CHROMIUM_PATH))
+    throw new Error(
+      `${CHROMIUM_PATH} is missing: install the Debian package chromium (scripts/ensure-system-packages.sh does)`,
+    );
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "vc-chromium-"));
   let context: BrowserContext;
   try {

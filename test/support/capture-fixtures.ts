@@ -4,7 +4,13 @@ import { historyCapturePath, latestCapturePath } from "../../lib/core/captures/l
 import type { DeviceResult, ParsedResult } from "../../lib/core/types";
 
 /** Writes a latest capture the way the collector lays it out, with a chosen modification time. */
-export function writeCapture(collections: string, captureType: string, device: string, text: string, mtime?: Date): string {
+export function writeCapture(
+  collections: string,
+  captureType: string,
+  device: string,
+  text: string,
+  mtime?: Date,
+): string {
   const file = latestCapturePath(collections, captureType, device);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
@@ -13,7 +19,13 @@ export function writeCapture(collections: string, captureType: string, device: s
 }
 
 /** Writes a timestamped history copy (its mtime is its stamp). */
-export function writeHistoryCapture(collections: string, captureType: string, device: string, text: string, at: Date): string {
+export function writeHistoryCapture(
+  collections: string,
+  captureType: string,
+  device: string,
+  text: string,
+  at: Date,
+): string {
   const file = historyCapturePath(collections, captureType, device, at);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
@@ -26,12 +38,30 @@ export function hoursAgo(hours: number, now = new Date()): Date {
 }
 
 /** A parsed result as vc-textfsm emits it. */
-export function parsedResult(device: string, command: string, records: Record<string, unknown>[], extra: Partial<ParsedResult> = {}): ParsedResult {
-  return { device, command, templates: [`cisco_ios_${command.replace(/ /g, "_")}.textfsm`], status: "ok", records, recordCount: records.length, ...extra };
+export function parsedResult(
+  device: string,
+  command: string,
+  records: Record<string, unknown>[],
+  extra: Partial<ParsedResult> = {},
+): ParsedResult {
+  return {
+    device,
+    command,
+    templates: [`cisco_ios_${command.replace(/ /g, "_")}.textfsm`],
+    status: "ok",
+    records,
+    recordCount: records.length,
+    ...extra,
+  };
 }
 
 /** A vc-collect device result after vc-textfsm: the message payload vc-export receives. */
-export function parsedDeviceResult(name: string, platform: string, parsed: ParsedResult[], captureType = "arp"): DeviceResult & { parsed: ParsedResult[] } {
+export function parsedDeviceResult(
+  name: string,
+  platform: string,
+  parsed: ParsedResult[],
+  captureType = "arp",
+): DeviceResult & { parsed: ParsedResult[] } {
   return {
     device: { name, host: "127.0.0.1", port: 22, platform },
     captureType,
@@ -46,10 +76,30 @@ export function parsedDeviceResult(name: string, platform: string, parsed: Parse
 }
 
 export const ARP_RECORDS: Record<string, unknown>[] = [
-  { protocol: "Internet", address: "10.0.0.1", age: "-", mac: "aabb.cc00.0100", type: "ARPA", interface: "GigabitEthernet0/0" },
-  { protocol: "Internet", address: "10.0.0.2", age: "12", mac: "aabb.cc00.0200", type: "ARPA", interface: "GigabitEthernet0/1" },
+  {
+    protocol: "Internet",
+    address: "10.0.0.1",
+    age: "-",
+    mac: "aabb.cc00.0100",
+    type: "ARPA",
+    interface: "GigabitEthernet0/0",
+  },
+  {
+    protocol: "Internet",
+    address: "10.0.0.2",
+    age: "12",
+    mac: "aabb.cc00.0200",
+    type: "ARPA",
+    interface: "GigabitEthernet0/1",
+  },
 ];
 
 export const VERSION_RECORDS: Record<string, unknown>[] = [
-  { version: "15.2(4)M7", hostname: "r1", uptime: "2 weeks, 3 days", hardware: ["CISCO2911/K9"], serial: ["FTX1234A0BC", "FTX1234A0BD"] },
+  {
+    version: "15.2(4)M7",
+    hostname: "r1",
+    uptime: "2 weeks, 3 days",
+    hardware: ["CISCO2911/K9"],
+    serial: ["FTX1234A0BC", "FTX1234A0BD"],
+  },
 ];

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { Server, utils } from "ssh2";
-import type { Lab, LabDeviceInfo } from "../../lib/core/lab";
+import type { Lab, LabDeviceInfo } from "../../lib/lab";
 import { parseDevicesCsv } from "../../lib/core/inventory";
 import { fingerprintOf, KnownHostsStore } from "../../lib/core/ssh";
 import type { Device } from "../../lib/core/types";
@@ -54,7 +54,10 @@ export function labInfo(lab: Lab, name: string): LabDeviceInfo {
 }
 
 /** A known_hosts file with the given lab devices' keys pinned (fetched with a raw handshake). */
-export async function pinLabHosts(file: string, devices: Array<{ host: string; port: number }>): Promise<KnownHostsStore> {
+export async function pinLabHosts(
+  file: string,
+  devices: Array<{ host: string; port: number }>,
+): Promise<KnownHostsStore> {
   const { fetchHostKey } = await import("../../lib/core/collect");
   const store = new KnownHostsStore(file);
   for (const d of devices) store.pin(d.host, d.port, await fetchHostKey(d.host, d.port, 5000));
@@ -80,7 +83,14 @@ export async function startRecordingServer(host = "127.0.0.1"): Promise<Recordin
   const parsed = utils.parseKey(key.public);
   const blob = (Array.isArray(parsed) ? parsed[0] : parsed) as { getPublicSSH(): Buffer };
   const clients = new Set<{ end(): void }>();
-  const record: RecordingServer = { host, port: 0, fingerprint: fingerprintOf(blob.getPublicSSH()), connections: 0, passwords: [], stop: async () => undefined };
+  const record: RecordingServer = {
+    host,
+    port: 0,
+    fingerprint: fingerprintOf(blob.getPublicSSH()),
+    connections: 0,
+    passwords: [],
+    stop: async () => undefined,
+  };
   const server = new Server({ hostKeys: [key.private] }, (client) => {
     record.connections++;
     clients.add(client);
@@ -99,15 +109,18 @@ export async function startRecordingServer(host = "127.0.0.1"): Promise<Recordin
   });
   await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
   record.port = (server.address() as net.AddressInfo).port;
-  record.stop = () => new Promise<void>((resolve) => {
-    for (const c of clients) c.end();
-    server.close(() => resolve());
-  });
+  record.stop = () =>
+    new Promise<void>((resolve) => {
+      for (const c of clients) c.end();
+      server.close(() => resolve());
+    });
   return record;
 }
 
 /** A TCP server that accepts and at once drops every connection (a device that resets before its SSH banner). */
-export async function startDroppingServer(host = "127.0.0.1"): Promise<{ host: string; port: number; connections: number; stop(): Promise<void> }> {
+export async function startDroppingServer(
+  host = "127.0.0.1",
+): Promise<{ host: string; port: number; connections: number; stop(): Promise<void> }> {
   const state = { host, port: 0, connections: 0, stop: async () => undefined as void };
   const server = net.createServer((socket) => {
     state.connections++;

@@ -24,13 +24,20 @@ export interface RunningDemo {
 }
 
 /** Starts scripts/start.js and resolves once it prints that the demo is ready. */
-export async function startDemoProcess(dir: string, opts: { args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunningDemo> {
+export async function startDemoProcess(
+  dir: string,
+  opts: { args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunningDemo> {
   const port = await freePort();
   // The lab's ports are left to the OS (--lab-port 0): a fixed one could clash with other labs on 127.0.0.x.
-  const started = startProcess(process.execPath, [START_SCRIPT, "--port", String(port), "--dir", dir, "--no-build", ...(opts.args ?? [])], {
-    cwd: REPO_ROOT,
-    env: opts.env,
-  });
+  const started = startProcess(
+    process.execPath,
+    [START_SCRIPT, "--port", String(port), "--dir", dir, "--no-build", ...(opts.args ?? [])],
+    {
+      cwd: REPO_ROOT,
+      env: opts.env,
+    },
+  );
   const demo: RunningDemo = {
     started,
     port,
@@ -53,7 +60,10 @@ export async function startDemoProcess(dir: string, opts: { args?: string[]; env
 export async function waitForOutput(p: Started, pattern: RegExp, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (!pattern.test(p.output())) {
-    if (p.child.exitCode !== null || p.child.signalCode !== null) throw new Error(`the process exited (${p.child.exitCode ?? p.child.signalCode}) before printing ${pattern}:\n${p.output()}`);
+    if (p.child.exitCode !== null || p.child.signalCode !== null)
+      throw new Error(
+        `the process exited (${p.child.exitCode ?? p.child.signalCode}) before printing ${pattern}:\n${p.output()}`,
+      );
     if (Date.now() > until) throw new Error(`no ${pattern} within ${ms} ms:\n${p.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -61,7 +71,8 @@ export async function waitForOutput(p: Started, pattern: RegExp, ms: number): Pr
 
 /** Resolves with the exit code (or signal) once the process has exited, or rejects after `ms`. */
 export function waitForExit(p: Started, ms: number): Promise<number | string> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return Promise.resolve(p.child.exitCode ?? p.child.signalCode!);
+  if (p.child.exitCode !== null || p.child.signalCode !== null)
+    return Promise.resolve(p.child.exitCode ?? p.child.signalCode!);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`still running after ${ms} ms:\n${p.output()}`)), ms);
     p.child.once("exit", (code, signal) => {
@@ -86,7 +97,11 @@ export function readExample(title: string): FlowNodeJson[] {
 }
 
 export function exampleTitles(): string[] {
-  return fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, "")).sort();
+  return fs
+    .readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.replace(/\.json$/, ""))
+    .sort();
 }
 
 /** The node of an example with this type and name; throws naming both when it is missing. */
@@ -170,7 +185,9 @@ export class NodeRedComms {
       const value = check();
       if (value !== undefined) return value;
       if (Date.now() > until) {
-        throw new Error(`${what}: not seen within ${ms} ms; errors: ${JSON.stringify(this.errors)}; statuses: ${JSON.stringify(Object.fromEntries(this.status))}`);
+        throw new Error(
+          `${what}: not seen within ${ms} ms; errors: ${JSON.stringify(this.errors)}; statuses: ${JSON.stringify(Object.fromEntries(this.status))}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -91,7 +91,9 @@ export class NodeRedEditor {
     await this.page.locator("#menu-item-import").click();
     await this.page.locator("#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples").click();
     const tree = this.page.locator("#red-ui-clipboard-dialog-import-tab-examples");
-    const moduleItem = tree.locator("li").filter({ has: this.page.locator(":scope > div > .red-ui-treeList-label", { hasText: module }) });
+    const moduleItem = tree
+      .locator("li")
+      .filter({ has: this.page.locator(":scope > div > .red-ui-treeList-label", { hasText: module }) });
     await moduleItem.locator(".red-ui-treeList-label").first().click();
     await moduleItem.locator(".red-ui-treeList-label", { hasText: new RegExp(`^${escapeRegExp(folder)}$`) }).click();
     await moduleItem.locator(".red-ui-treeList-label", { hasText: new RegExp(`^${escapeRegExp(title)}$`) }).click();
@@ -105,9 +107,15 @@ export class NodeRedEditor {
     await this.page.locator("#menu-item-import").click();
     await this.page.locator("#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples").click();
     const tree = this.page.locator("#red-ui-clipboard-dialog-import-tab-examples");
-    const moduleItem = tree.locator("li").filter({ has: this.page.locator(":scope > div > .red-ui-treeList-label", { hasText: module }) });
+    const moduleItem = tree
+      .locator("li")
+      .filter({ has: this.page.locator(":scope > div > .red-ui-treeList-label", { hasText: module }) });
     await moduleItem.locator(".red-ui-treeList-label").first().click();
-    const folderItem = moduleItem.locator("li").filter({ has: this.page.locator(":scope > div > .red-ui-treeList-label", { hasText: new RegExp(`^${escapeRegExp(folder)}$`) }) });
+    const folderItem = moduleItem.locator("li").filter({
+      has: this.page.locator(":scope > div > .red-ui-treeList-label", {
+        hasText: new RegExp(`^${escapeRegExp(folder)}$`),
+      }),
+    });
     await folderItem.locator(".red-ui-treeList-label").first().click();
     const items = folderItem.locator("li .red-ui-treeList-label-text");
     await items.first().waitFor();
@@ -151,7 +159,11 @@ export class NodeRedEditor {
     for (const key of keyPath) {
       const row = scope
         .locator(".red-ui-debug-msg-row")
-        .filter({ has: this.page.locator(":scope > .red-ui-debug-msg-object-key", { hasText: new RegExp(`^${escapeRegExp(key)}$`) }) })
+        .filter({
+          has: this.page.locator(":scope > .red-ui-debug-msg-object-key", {
+            hasText: new RegExp(`^${escapeRegExp(key)}$`),
+          }),
+        })
         .first();
       await row.locator(".red-ui-debug-msg-object-handle").click();
       scope = row.locator("xpath=..");
@@ -160,7 +172,9 @@ export class NodeRedEditor {
 
   /** Debug sidebar messages from the debug node with this name. */
   debugMessages(debugNodeName: string): Locator {
-    return this.page.locator("#red-ui-sidebar .red-ui-debug-msg").filter({ has: this.page.locator(".red-ui-debug-msg-name", { hasText: `node: ${debugNodeName}` }) });
+    return this.page
+      .locator("#red-ui-sidebar .red-ui-debug-msg")
+      .filter({ has: this.page.locator(".red-ui-debug-msg-name", { hasText: `node: ${debugNodeName}` }) });
   }
 }
 

@@ -53,13 +53,56 @@ export interface VcFixtureDevice {
 }
 
 export const VC_FIXTURE_DEVICES: VcFixtureDevice[] = [
-  { name: "core-rtr-01", site: "dc1", platform: "cisco_ios_xe", role: "core", ip4: "10.1.0.1", credentialId: 1, testResult: "success", testedAt: "2025-06-01 10:00:00" },
-  { name: "core-rtr-02", site: "dc1", platform: "cisco_ios_xe", role: "core", ip4: "10.1.0.2/24", sshPort: 2222, credentialId: 2, testResult: "failed", testedAt: "2025-06-01 10:05:00" },
+  {
+    name: "core-rtr-01",
+    site: "dc1",
+    platform: "cisco_ios_xe",
+    role: "core",
+    ip4: "10.1.0.1",
+    credentialId: 1,
+    testResult: "success",
+    testedAt: "2025-06-01 10:00:00",
+  },
+  {
+    name: "core-rtr-02",
+    site: "dc1",
+    platform: "cisco_ios_xe",
+    role: "core",
+    ip4: "10.1.0.2/24",
+    sshPort: 2222,
+    credentialId: 2,
+    testResult: "failed",
+    testedAt: "2025-06-01 10:05:00",
+  },
   { name: "dist-sw-01", site: "dc1", platform: "arista_eos", role: "distribution", ip4: "10.1.1.1", testResult: null },
-  { name: "edge-fw-01", site: "branch-7", platform: "paloalto_panos", role: "firewall", ip4: "10.7.0.1", credentialId: 1, testResult: "success" },
-  { name: "acc-sw-17", site: "branch-7", platform: "hp_procurve", role: "access", ip4: "10.7.1.17", status: "offline", testResult: "untested" },
+  {
+    name: "edge-fw-01",
+    site: "branch-7",
+    platform: "paloalto_panos",
+    role: "firewall",
+    ip4: "10.7.0.1",
+    credentialId: 1,
+    testResult: "success",
+  },
+  {
+    name: "acc-sw-17",
+    site: "branch-7",
+    platform: "hp_procurve",
+    role: "access",
+    ip4: "10.7.1.17",
+    status: "offline",
+    testResult: "untested",
+  },
   { name: "spare-01", site: "branch-7", status: "inventory", ip4: null, ip6: "2001:db8::7" },
-  { name: "lab-jnpr", site: "lab", platform: "juniper_junos", role: "edge", ip4: "192.0.2.10", sshPort: null, credentialId: 9 },
+  {
+    name: "lab-jnpr",
+    site: "lab",
+    platform: "juniper_junos",
+    role: "edge",
+    ip4: "192.0.2.10",
+    sshPort: null,
+    credentialId: 9,
+  },
 ];
 
 /**
@@ -81,26 +124,60 @@ function fillVcDcim(db: Database.Database, version: 1 | 2, devices: VcFixtureDev
   if (version === 2) db.exec(VC_V2_EXTRA_SQL);
   db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(version);
   const mfr = db.prepare("INSERT INTO dcim_manufacturer (name, slug) VALUES (?, ?)");
-  for (const [n, s] of [["Cisco", "cisco"], ["Arista", "arista"], ["Juniper", "juniper"], ["Palo Alto", "palo-alto"], ["HP", "hp"]]) mfr.run(n, s);
-  const plat = db.prepare("INSERT INTO dcim_platform (name, slug, manufacturer_id, netmiko_device_type, paging_disable_command) VALUES (?, ?, (SELECT id FROM dcim_manufacturer WHERE slug = ?), ?, ?)");
+  for (const [n, s] of [
+    ["Cisco", "cisco"],
+    ["Arista", "arista"],
+    ["Juniper", "juniper"],
+    ["Palo Alto", "palo-alto"],
+    ["HP", "hp"],
+  ])
+    mfr.run(n, s);
+  const plat = db.prepare(
+    "INSERT INTO dcim_platform (name, slug, manufacturer_id, netmiko_device_type, paging_disable_command) VALUES (?, ?, (SELECT id FROM dcim_manufacturer WHERE slug = ?), ?, ?)",
+  );
   plat.run("Cisco IOS-XE", "cisco_ios_xe", "cisco", "cisco_xe", "terminal length 0");
   plat.run("Arista EOS", "arista_eos", "arista", "arista_eos", "terminal length 0");
   plat.run("Juniper Junos", "juniper_junos", "juniper", "juniper_junos", "set cli screen-length 0");
   plat.run("Palo Alto PAN-OS", "paloalto_panos", "palo-alto", "paloalto_panos", "set cli pager off");
   plat.run("HP ProCurve", "hp_procurve", "hp", "hp_procurve", "no page");
   const role = db.prepare("INSERT INTO dcim_device_role (name, slug, color) VALUES (?, ?, ?)");
-  for (const [n, s, c] of [["Core", "core", "e67e22"], ["Distribution", "distribution", "f1c40f"], ["Firewall", "firewall", "e74c3c"], ["Access", "access", "27ae60"], ["Edge", "edge", "9b59b6"]]) role.run(n, s, c);
+  for (const [n, s, c] of [
+    ["Core", "core", "e67e22"],
+    ["Distribution", "distribution", "f1c40f"],
+    ["Firewall", "firewall", "e74c3c"],
+    ["Access", "access", "27ae60"],
+    ["Edge", "edge", "9b59b6"],
+  ])
+    role.run(n, s, c);
   const site = db.prepare("INSERT INTO dcim_site (name, slug, facility) VALUES (?, ?, ?)");
   site.run("Data Center 1", "dc1", "DC1");
   site.run("Branch 7", "branch-7", null);
   site.run("Lab", "lab", null);
   for (const d of devices) {
-    const cols = ["name", "site_id", "platform_id", "role_id", "status", "primary_ip4", "primary_ip6", "ssh_port", "credential_id"];
-    const vals: unknown[] = [d.name,
+    const cols = [
+      "name",
+      "site_id",
+      "platform_id",
+      "role_id",
+      "status",
+      "primary_ip4",
+      "primary_ip6",
+      "ssh_port",
+      "credential_id",
+    ];
+    const vals: unknown[] = [
+      d.name,
       (db.prepare("SELECT id FROM dcim_site WHERE slug = ?").get(d.site) as { id: number }).id,
-      d.platform ? (db.prepare("SELECT id FROM dcim_platform WHERE slug = ?").get(d.platform) as { id: number }).id : null,
+      d.platform
+        ? (db.prepare("SELECT id FROM dcim_platform WHERE slug = ?").get(d.platform) as { id: number }).id
+        : null,
       d.role ? (db.prepare("SELECT id FROM dcim_device_role WHERE slug = ?").get(d.role) as { id: number }).id : null,
-      d.status ?? "active", d.ip4 ?? null, d.ip6 ?? null, d.sshPort === undefined ? 22 : d.sshPort, d.credentialId ?? null];
+      d.status ?? "active",
+      d.ip4 ?? null,
+      d.ip6 ?? null,
+      d.sshPort === undefined ? 22 : d.sshPort,
+      d.credentialId ?? null,
+    ];
     if (version === 2) {
       cols.push("credential_test_result", "credential_tested_at");
       vals.push(d.testResult === undefined ? "untested" : d.testResult, d.testedAt ?? null);
@@ -117,7 +194,9 @@ export function makeVcCollectorDb(file: string, credentials: Array<{ id: number;
       CREATE TABLE credentials (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE NOT NULL, username TEXT NOT NULL,
         password_encrypted TEXT, ssh_key_encrypted TEXT, ssh_key_passphrase_encrypted TEXT, is_default INTEGER DEFAULT 0,
         created_at TEXT DEFAULT CURRENT_TIMESTAMP, updated_at TEXT DEFAULT CURRENT_TIMESTAMP);`);
-    const ins = db.prepare("INSERT INTO credentials (id, name, username, password_encrypted) VALUES (?, ?, 'admin', 'gAAAAA-not-a-real-token')");
+    const ins = db.prepare(
+      "INSERT INTO credentials (id, name, username, password_encrypted) VALUES (?, ?, 'admin', 'gAAAAA-not-a-real-token')",
+    );
     for (const c of credentials) ins.run(c.id, c.name);
   } finally {
     db.close();
@@ -136,7 +215,19 @@ export function makeInventoryCsv(count: number): string {
   for (let i = 0; i < count; i++) {
     const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
     const tags = [i % 2 ? "odd" : "even", i % 10 === 0 ? "tenth" : ""].filter(Boolean).join(";");
-    lines.push([`dev-${String(i).padStart(5, "0")}`, ip, PLATFORMS[i % PLATFORMS.length], SITES[i % SITES.length], ROLES[i % ROLES.length], i % 17 === 0 ? "offline" : "active", 22 + (i % 3), tags, i % 4 === 0 ? "lab" : ""].join(","));
+    lines.push(
+      [
+        `dev-${String(i).padStart(5, "0")}`,
+        ip,
+        PLATFORMS[i % PLATFORMS.length],
+        SITES[i % SITES.length],
+        ROLES[i % ROLES.length],
+        i % 17 === 0 ? "offline" : "active",
+        22 + (i % 3),
+        tags,
+        i % 4 === 0 ? "lab" : "",
+      ].join(","),
+    );
   }
   return lines.join("\n") + "\n";
 }

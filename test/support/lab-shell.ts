@@ -1,4 +1,4 @@
-import type { LabDeviceInfo } from "../../lib/core/lab";
+import type { LabDeviceInfo } from "../../lib/lab";
 import { openShell, type LoginOptions, type RawShell } from "./lab";
 
 /**
@@ -12,19 +12,32 @@ export const stripAnsi = (text: string) => text.replace(ANSI, "");
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The prompt a lab device shows in its starting mode (privileged unless an enable secret is set). */
-export function expectedPrompt(device: Pick<LabDeviceInfo, "platform" | "hostname" | "username" | "enableSecret">): string {
+export function expectedPrompt(
+  device: Pick<LabDeviceInfo, "platform" | "hostname" | "username" | "enableSecret">,
+): string {
   const h = device.hostname;
   const u = device.username;
   const unprivileged = device.enableSecret !== undefined;
   switch (device.platform) {
-    case "cisco_ios": case "arista_eos": return `${h}${unprivileged ? ">" : "#"}`;
-    case "cisco_xr": return `RP/0/RSP0/CPU0:${h}#`;
-    case "cisco_nxos": return `${h}# `;
-    case "hp_procurve": case "aruba_aoscx": return `${h}${unprivileged ? ">" : "#"} `;
-    case "juniper_junos": case "paloalto_panos": return `${u}@${h}> `;
-    case "hp_comware": return `<${h}>`;
-    case "fortinet": return `${h} # `;
-    default: throw new Error(`no prompt known for ${device.platform}`);
+    case "cisco_ios":
+    case "arista_eos":
+      return `${h}${unprivileged ? ">" : "#"}`;
+    case "cisco_xr":
+      return `RP/0/RSP0/CPU0:${h}#`;
+    case "cisco_nxos":
+      return `${h}# `;
+    case "hp_procurve":
+    case "aruba_aoscx":
+      return `${h}${unprivileged ? ">" : "#"} `;
+    case "juniper_junos":
+    case "paloalto_panos":
+      return `${u}@${h}> `;
+    case "hp_comware":
+      return `<${h}>`;
+    case "fortinet":
+      return `${h} # `;
+    default:
+      throw new Error(`no prompt known for ${device.platform}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
-import { startLab, type Lab, type LabDeviceInfo, type StartLabOptions } from "../../lib/core/lab";
+import { startLab, type Lab, type LabDeviceInfo, type StartLabOptions } from "../../lib/lab";
 
 /**
  * Test helpers for the device lab. `useLab(opts)` starts a lab in before() and stops it in
@@ -36,14 +36,21 @@ export interface RawShell {
 export type LoginOptions = Partial<ConnectConfig> & { exec?: string; pty?: boolean; keyboardPassword?: string };
 
 /** Connects and opens a shell (or an exec channel with `exec`) on a lab device. */
-export function openShell(device: Pick<LabDeviceInfo, "host" | "port" | "username"> & { password?: string }, opts: LoginOptions = {}): Promise<RawShell> {
+export function openShell(
+  device: Pick<LabDeviceInfo, "host" | "port" | "username"> & { password?: string },
+  opts: LoginOptions = {},
+): Promise<RawShell> {
   return new Promise((resolve, reject) => {
     const client = new Client();
     let output = "";
     let banner = "";
     const waiters = new Set<() => void>();
-    const notify = () => { for (const w of [...waiters]) w(); };
-    client.on("banner", (text) => { banner += text; });
+    const notify = () => {
+      for (const w of [...waiters]) w();
+    };
+    client.on("banner", (text) => {
+      banner += text;
+    });
     client.on("keyboard-interactive", (_name, _instructions, _lang, prompts, finish) => {
       finish(prompts.map(() => opts.keyboardPassword ?? device.password ?? ""));
     });
@@ -53,32 +60,49 @@ export function openShell(device: Pick<LabDeviceInfo, "host" | "port" | "usernam
         if (err) return reject(err);
         let closedResolve!: () => void;
         const closed = new Promise<void>((r) => (closedResolve = r));
-        channel.on("data", (d: Buffer) => { output += d.toString("utf8"); notify(); });
-        channel.stderr.on("data", (d: Buffer) => { output += d.toString("utf8"); notify(); });
-        channel.on("close", () => { closedResolve(); notify(); });
+        channel.on("data", (d: Buffer) => {
+          output += d.toString("utf8");
+          notify();
+        });
+        channel.stderr.on("data", (d: Buffer) => {
+          output += d.toString("utf8");
+          notify();
+        });
+        channel.on("close", () => {
+          closedResolve();
+          notify();
+        });
         resolve({
           client,
           channel,
-          get output() { return output; },
-          get banner() { return banner; },
+          get output() {
+            return output;
+          },
+          get banner() {
+            return banner;
+          },
           write: (text) => channel.write(text),
-          expect: (pattern, o = {}) => new Promise<string>((res, rej) => {
-            const from = o.from ?? 0;
-            const check = () => {
-              const tail = output.slice(from);
-              if (pattern.test(tail)) {
+          expect: (pattern, o = {}) =>
+            new Promise<string>((res, rej) => {
+              const from = o.from ?? 0;
+              const check = () => {
+                const tail = output.slice(from);
+                if (pattern.test(tail)) {
+                  cleanup();
+                  res(tail);
+                }
+              };
+              const timer = setTimeout(() => {
                 cleanup();
-                res(tail);
-              }
-            };
-            const timer = setTimeout(() => {
-              cleanup();
-              rej(new Error(`timed out waiting for ${pattern} in ${JSON.stringify(output.slice(from).slice(-600))}`));
-            }, o.timeoutMs ?? 5000);
-            const cleanup = () => { clearTimeout(timer); waiters.delete(check); };
-            waiters.add(check);
-            check();
-          }),
+                rej(new Error(`timed out waiting for ${pattern} in ${JSON.stringify(output.slice(from).slice(-600))}`));
+              }, o.timeoutMs ?? 5000);
+              const cleanup = () => {
+                clearTimeout(timer);
+                waiters.delete(check);
+              };
+              waiters.add(check);
+              check();
+            }),
           closed,
           close: () => client.end(),
         });

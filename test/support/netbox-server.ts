@@ -31,7 +31,11 @@ export interface FakeNetBox {
   stop(): Promise<void>;
 }
 
-const title = (slug: string) => slug.split(/[-_]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
+const title = (slug: string) =>
+  slug
+    .split(/[-_]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(" ");
 
 function toNetBox(d: FakeNetBoxDevice): Record<string, unknown> {
   return {
@@ -39,7 +43,12 @@ function toNetBox(d: FakeNetBoxDevice): Record<string, unknown> {
     url: `/api/dcim/devices/${d.id}/`,
     display: d.name ?? `Unnamed device (${d.id})`,
     name: d.name,
-    device_type: { id: 1, model: "Model X", slug: "model-x", manufacturer: d.manufacturer ? { id: 1, name: title(d.manufacturer), slug: d.manufacturer } : null },
+    device_type: {
+      id: 1,
+      model: "Model X",
+      slug: "model-x",
+      manufacturer: d.manufacturer ? { id: 1, name: title(d.manufacturer), slug: d.manufacturer } : null,
+    },
     role: d.role ? { id: 1, name: title(d.role), slug: d.role } : null,
     site: { id: 1, name: title(d.site), slug: d.site },
     platform: d.platform ? { id: 1, name: title(d.platform), slug: d.platform } : null,
@@ -53,10 +62,19 @@ function toNetBox(d: FakeNetBoxDevice): Record<string, unknown> {
 
 function matches(d: FakeNetBoxDevice, q: URLSearchParams): boolean {
   const eq = (key: string, value: string | null | undefined) => !q.has(key) || q.getAll(key).includes(value ?? "");
-  return eq("site", d.site) && eq("role", d.role) && eq("platform", d.platform) && eq("status", d.status ?? "active") && (!q.has("tag") || q.getAll("tag").some((t) => (d.tags ?? []).includes(t)));
+  return (
+    eq("site", d.site) &&
+    eq("role", d.role) &&
+    eq("platform", d.platform) &&
+    eq("status", d.status ?? "active") &&
+    (!q.has("tag") || q.getAll("tag").some((t) => (d.tags ?? []).includes(t)))
+  );
 }
 
-export async function startFakeNetBox(devices: FakeNetBoxDevice[], token = "0123456789abcdef0123456789abcdef01234567"): Promise<FakeNetBox> {
+export async function startFakeNetBox(
+  devices: FakeNetBoxDevice[],
+  token = "0123456789abcdef0123456789abcdef01234567",
+): Promise<FakeNetBox> {
   const fake: Omit<FakeNetBox, "url" | "stop"> = { token, devices, requests: [], mode: {} };
   const timers = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
@@ -68,7 +86,10 @@ export async function startFakeNetBox(devices: FakeNetBoxDevice[], token = "0123
         res.end(JSON.stringify(body));
       };
       if (fake.mode.delayMs) {
-        const t = setTimeout(() => { timers.delete(t); if (!res.destroyed) send(); }, fake.mode.delayMs);
+        const t = setTimeout(() => {
+          timers.delete(t);
+          if (!res.destroyed) send();
+        }, fake.mode.delayMs);
         timers.add(t);
       } else send();
     };
@@ -86,18 +107,26 @@ export async function startFakeNetBox(devices: FakeNetBoxDevice[], token = "0123
     if (offset + limit < selected.length) {
       const n = new URL(url.toString());
       n.searchParams.set("offset", String(offset + limit));
-      next = fake.mode.foreignNext ? `${fake.mode.foreignNext}${n.pathname}${n.search}` : `http://${req.headers.host}${n.pathname}${n.search}`;
+      next = fake.mode.foreignNext
+        ? `${fake.mode.foreignNext}${n.pathname}${n.search}`
+        : `http://${req.headers.host}${n.pathname}${n.search}`;
     }
-    answer(200, { count: selected.length, next, previous: null, results: selected.slice(offset, offset + limit).map(toNetBox) });
+    answer(200, {
+      count: selected.length,
+      next,
+      previous: null,
+      results: selected.slice(offset, offset + limit).map(toNetBox),
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   return Object.assign(fake, {
     url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve) => {
-      for (const t of timers) clearTimeout(t);
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   });
 }

@@ -55,7 +55,10 @@ export async function startNodeRed(opts: StartNodeRedOptions): Promise<NodeRedPr
     ...opts.settings,
   };
   fs.writeFileSync(path.join(opts.userDir, "settings.js"), `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
-  const started = startProcess(process.execPath, [RED_JS, "--userDir", opts.userDir, "--port", String(port)], { cwd: opts.userDir, env: opts.env });
+  const started = startProcess(process.execPath, [RED_JS, "--userDir", opts.userDir, "--port", String(port)], {
+    cwd: opts.userDir,
+    env: opts.env,
+  });
   const url = `http://127.0.0.1:${port}/`;
   try {
     await waitUntilReady(url, started, opts.readyTimeoutMs ?? 60_000);

@@ -35,7 +35,10 @@ export function collectMessages<T = Record<string, unknown>>(nodeId: string, cou
   const node = helper.getNode(nodeId) as unknown as NodeJS.EventEmitter;
   const got: T[] = [];
   return new Promise<T[]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${nodeId} got ${got.length}/${count} messages within ${ms} ms`)), ms);
+    const timer = setTimeout(
+      () => reject(new Error(`${nodeId} got ${got.length}/${count} messages within ${ms} ms`)),
+      ms,
+    );
     const onInput = (msg: T) => {
       got.push(msg);
       if (got.length === count) {

@@ -37,7 +37,9 @@ export function openSshAvailable(): boolean {
 }
 
 function keygen(file: string, passphrase = ""): void {
-  execFileSync("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", passphrase, "-C", "vc-test", "-f", file], { stdio: "ignore" });
+  execFileSync("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", passphrase, "-C", "vc-test", "-f", file], {
+    stdio: "ignore",
+  });
 }
 
 function waitForPort(host: string, port: number, ms: number, proc: Started): Promise<void> {
@@ -55,7 +57,8 @@ function waitForPort(host: string, port: number, ms: number, proc: Started): Pro
       });
       s.once("error", () => {
         s.destroy();
-        if (Date.now() > until) reject(new Error(`sshd did not listen on ${host}:${port} within ${ms} ms:\n${proc.output()}`));
+        if (Date.now() > until)
+          reject(new Error(`sshd did not listen on ${host}:${port} within ${ms} ms:\n${proc.output()}`));
         else setTimeout(attempt, 50);
       });
     };
@@ -76,7 +79,11 @@ export async function startOpenSsh(): Promise<OpenSshServer> {
   keygen(encryptedKey, passphrase);
   keygen(strangerKey);
   const authorized = path.join(dir, "authorized_keys");
-  fs.writeFileSync(authorized, fs.readFileSync(clientKey + ".pub", "utf8") + fs.readFileSync(encryptedKey + ".pub", "utf8"), { mode: 0o600 });
+  fs.writeFileSync(
+    authorized,
+    fs.readFileSync(clientKey + ".pub", "utf8") + fs.readFileSync(encryptedKey + ".pub", "utf8"),
+    { mode: 0o600 },
+  );
   const port = await freePort();
   const config = path.join(dir, "sshd_config");
   fs.writeFileSync(
@@ -106,7 +113,10 @@ export async function startOpenSsh(): Promise<OpenSshServer> {
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  const pub = fs.readFileSync(hostKey + ".pub", "utf8").trim().split(/\s+/)[1];
+  const pub = fs
+    .readFileSync(hostKey + ".pub", "utf8")
+    .trim()
+    .split(/\s+/)[1];
   return {
     host: "127.0.0.1",
     port,

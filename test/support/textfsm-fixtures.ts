@@ -33,7 +33,11 @@ export interface ReferenceResult {
 
 /** Runs Python's textfsm on each (template, input) and returns header + rows, or the error. */
 export function pythonTextfsm(cases: Array<{ template: string; input: string }>): ReferenceResult[] {
-  const r = spawnSync(PYTHON, ["-c", REFERENCE_SCRIPT], { input: JSON.stringify(cases), encoding: "utf8", timeout: 60000 });
+  const r = spawnSync(PYTHON, ["-c", REFERENCE_SCRIPT], {
+    input: JSON.stringify(cases),
+    encoding: "utf8",
+    timeout: 60000,
+  });
   if (r.status !== 0) throw new Error(`python textfsm failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as ReferenceResult[];
 }

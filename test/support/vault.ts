@@ -60,7 +60,11 @@ export function makeVault(dir: string, creds: CredentialInput[], opts: MakeVault
  * A vc-vault-config node for helper.load() flows, with its master password as the node's
  * credential: `const vc = vaultConfigNode(file, password); helper.load(nodes, [vc.node, ...], vc.credentials)`.
  */
-export function vaultConfigNode(file: string, password: string, id = "vault1"): {
+export function vaultConfigNode(
+  file: string,
+  password: string,
+  id = "vault1",
+): {
   node: { id: string; type: "vc-vault-config"; name: string; vaultFile: string; home: string };
   credentials: Record<string, { masterPassword: string }>;
 } {
@@ -89,11 +93,18 @@ const VC_FIXTURE_SCRIPT = path.join(__dirname, "vault-vc-fixture.py");
  * secret, made by Python's `cryptography`). Secrets travel to Python on stdin, never in argv.
  * Takes about a second (the 480k derivation in Python).
  */
-export function makeVelocityCollectorVault(file: string, masterPassword: string, creds: VelocityCollectorCredential[]): void {
+export function makeVelocityCollectorVault(
+  file: string,
+  masterPassword: string,
+  creds: VelocityCollectorCredential[],
+): void {
   const r = spawnSync(PYTHON, [VC_FIXTURE_SCRIPT], {
     input: JSON.stringify({ file, password: masterPassword, credentials: creds }),
     encoding: "utf8",
     timeout: 60_000,
   });
-  if (r.status !== 0) throw new Error(`building the VelocityCollector fixture failed (exit ${r.status}): ${r.stderr || r.error?.message}`);
+  if (r.status !== 0)
+    throw new Error(
+      `building the VelocityCollector fixture failed (exit ${r.status}): ${r.stderr || r.error?.message}`,
+    );
 }

@@ -93,13 +93,20 @@ function listCollections(collections: string): fs.Dirent[] {
   try {
     return fs.readdirSync(collections, { withFileTypes: true });
   } catch (err) {
-    throw new VcError("not_readable", `cannot list the collections directory (${(err as NodeJS.ErrnoException).code ?? err})`, collections);
+    throw new VcError(
+      "not_readable",
+      `cannot list the collections directory (${(err as NodeJS.ErrnoException).code ?? err})`,
+      collections,
+    );
   }
 }
 
 /** The capture types present under `collections`, sorted. */
 export async function listCaptureTypes(collections: string): Promise<string[]> {
-  return listCollections(collections).filter(isCaptureTypeDir).map((e) => e.name).sort();
+  return listCollections(collections)
+    .filter(isCaptureTypeDir)
+    .map((e) => e.name)
+    .sort();
 }
 
 /** A matcher for device filters: exact (case-insensitive) or with `*`/`?` wildcards. */
@@ -109,7 +116,10 @@ export function deviceMatcher(patterns: string[] | undefined): (device: string) 
   const globs: RegExp[] = [];
   for (const p of patterns) {
     if (/[*?]/.test(p)) {
-      const source = p.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
+      const source = p
+        .split("")
+        .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+        .join("");
       globs.push(new RegExp(`^${source}$`, "i"));
     } else {
       exact.add(p.toLowerCase());
@@ -126,7 +136,13 @@ interface Candidate {
   history: boolean;
 }
 
-async function candidatesOfType(collections: string, captureType: string, wanted: (device: string) => boolean, includeHistory: boolean, pacer: Pacer): Promise<Candidate[]> {
+async function candidatesOfType(
+  collections: string,
+  captureType: string,
+  wanted: (device: string) => boolean,
+  includeHistory: boolean,
+  pacer: Pacer,
+): Promise<Candidate[]> {
   const typeDir = path.join(collections, captureType);
   const found: Candidate[] = [];
   for (const entry of readDir(typeDir)) {
@@ -139,7 +155,8 @@ async function candidatesOfType(collections: string, captureType: string, wanted
         await pacer.pause();
         const dir = path.join(typeDir, HISTORY_DIR, deviceDir.name);
         for (const file of readDir(dir)) {
-          if (isCaptureFile(file)) found.push({ captureType, device: deviceDir.name, path: path.join(dir, file.name), history: true });
+          if (isCaptureFile(file))
+            found.push({ captureType, device: deviceDir.name, path: path.join(dir, file.name), history: true });
         }
       }
     }
@@ -157,10 +174,14 @@ export async function listCaptures(collections: string, filter: CaptureFilter = 
   const wanted = deviceMatcher(filter.devices);
   const pacer = new Pacer();
   const candidates: Candidate[] = [];
-  for (const type of types) candidates.push(...(await candidatesOfType(collections, type, wanted, filter.includeHistory === true, pacer)));
+  for (const type of types)
+    candidates.push(...(await candidatesOfType(collections, type, wanted, filter.includeHistory === true, pacer)));
 
   const now = (filter.now ?? new Date()).getTime();
-  const since = Math.max(filter.since?.getTime() ?? -Infinity, filter.maxAgeMs !== undefined ? now - filter.maxAgeMs : -Infinity);
+  const since = Math.max(
+    filter.since?.getTime() ?? -Infinity,
+    filter.maxAgeMs !== undefined ? now - filter.maxAgeMs : -Infinity,
+  );
   const files: CaptureFile[] = [];
   for (const c of candidates) {
     await pacer.pause();
@@ -169,7 +190,11 @@ export async function listCaptures(collections: string, filter: CaptureFilter = 
     if (st && st.isFile() && st.mtimeMs >= since) files.push({ ...c, size: st.size, capturedAt: st.mtime });
   }
   return files.sort(
-    (a, b) => cmp(a.captureType, b.captureType) || cmp(a.device, b.device) || Number(a.history) - Number(b.history) || a.capturedAt.getTime() - b.capturedAt.getTime(),
+    (a, b) =>
+      cmp(a.captureType, b.captureType) ||
+      cmp(a.device, b.device) ||
+      Number(a.history) - Number(b.history) ||
+      a.capturedAt.getTime() - b.capturedAt.getTime(),
   );
 }
 

@@ -9,7 +9,10 @@ import * as path from "node:path";
 
 /** Makes a device name or capture type safe as one path segment (no separators, no dot-dot). */
 export function safeSegment(value: string): string {
-  const cleaned = value.trim().replace(/[^A-Za-z0-9._@+-]+/g, "_").replace(/^\.+/, "_");
+  const cleaned = value
+    .trim()
+    .replace(/[^A-Za-z0-9._@+-]+/g, "_")
+    .replace(/^\.+/, "_");
   return cleaned === "" ? "_" : cleaned.slice(0, 200);
 }
 

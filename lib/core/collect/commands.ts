@@ -12,11 +12,20 @@ export function parseCommands(input: unknown, where: string, separator: "line" |
     parts = separator === "line" ? input.split(/\r?\n/) : splitSemicolons(input);
   } else if (Array.isArray(input)) {
     parts = input.map((c, i) => {
-      if (typeof c !== "string") throw new VcError("invalid_request", `must be a string, got ${c === null ? "null" : typeof c}`, `${where}[${i}]`);
+      if (typeof c !== "string")
+        throw new VcError(
+          "invalid_request",
+          `must be a string, got ${c === null ? "null" : typeof c}`,
+          `${where}[${i}]`,
+        );
       return c;
     });
   } else {
-    throw new VcError("invalid_request", `must be a string or a list of strings, got ${input === null ? "null" : typeof input}`, where);
+    throw new VcError(
+      "invalid_request",
+      `must be a string or a list of strings, got ${input === null ? "null" : typeof input}`,
+      where,
+    );
   }
   const commands = parts.map((c) => c.trim()).filter((c) => c !== "");
   if (commands.length === 0) throw new VcError("invalid_request", "no command to run", where);

@@ -13,7 +13,10 @@ export interface CredentialSource {
 
 /** Where the credential that worked is remembered (lib/core/inventory's Inventory satisfies it). */
 export interface CredentialRecorder {
-  setCredentialResult(deviceName: string, result: { credentialName?: string; status: "ok" | "failed"; at?: Date }): void;
+  setCredentialResult(
+    deviceName: string,
+    result: { credentialName?: string; status: "ok" | "failed"; at?: Date },
+  ): void;
 }
 
 /** Why a credential is in a device's chain, in the order the chain is built. */
@@ -78,12 +81,18 @@ export function discoveryOrder(source: CredentialSource): Credential[] {
   const out: Credential[] = [];
   const seen = new Set<string>();
   for (const c of source.fallbackChain()) {
-    if (!seen.has(c.name)) { seen.add(c.name); out.push(c); }
+    if (!seen.has(c.name)) {
+      seen.add(c.name);
+      out.push(c);
+    }
   }
   for (const s of source.list()) {
     if (seen.has(s.name)) continue;
     const c = lookup(source, s.name);
-    if (c) { seen.add(c.name); out.push(c); }
+    if (c) {
+      seen.add(c.name);
+      out.push(c);
+    }
   }
   return out;
 }
@@ -121,7 +130,17 @@ export function snapshotCredentials(source: CredentialSource): CredentialSource 
 /** Checks an explicit credential name up front, so a typo fails the run before any login. */
 export function requireCredential(source: CredentialSource, name: string, where: string): Credential {
   const c = lookup(source, name);
-  if (!c) throw new VcError("no_credential", `credential '${name}' is not in the vault (known: ${source.list().map((s) => s.name).join(", ") || "none"})`, where);
+  if (!c)
+    throw new VcError(
+      "no_credential",
+      `credential '${name}' is not in the vault (known: ${
+        source
+          .list()
+          .map((s) => s.name)
+          .join(", ") || "none"
+      })`,
+      where,
+    );
   return c;
 }
 
@@ -135,7 +154,9 @@ function lookup(source: CredentialSource, name: string): Credential | undefined 
 
 /** The secret strings of a credential, for redaction. */
 export function secretsOf(c: Credential): string[] {
-  return [c.password, c.privateKey, c.privateKeyPassphrase, c.enableSecret].filter((s): s is string => typeof s === "string" && s.length >= 3);
+  return [c.password, c.privateKey, c.privateKeyPassphrase, c.enableSecret].filter(
+    (s): s is string => typeof s === "string" && s.length >= 3,
+  );
 }
 
 /** Replaces occurrences of any secret by "***" (defence in depth for device-supplied text); lib/core/ssh's rule. */

@@ -1,9 +1,23 @@
 import type { KnownHostsStore } from "../ssh";
 import type { CommandResult, Device, DeviceResult, SessionErrorClass } from "../types";
-import { credentialChain, redact, secretsOf, type ChainStep, type CredentialRecorder, type CredentialSource } from "./credentials";
+import {
+  credentialChain,
+  redact,
+  secretsOf,
+  type ChainStep,
+  type CredentialRecorder,
+  type CredentialSource,
+} from "./credentials";
 import { classifyError, type Classified } from "./errors";
 import type { CollectorDb } from "./history";
-import { closeQuietly, openAbortable, openRequest, type CollectSession, type HostKeyPolicy, type SessionOpener } from "./session";
+import {
+  closeQuietly,
+  openAbortable,
+  openRequest,
+  type CollectSession,
+  type HostKeyPolicy,
+  type SessionOpener,
+} from "./session";
 import { captureContent, type CaptureStore } from "./store";
 import { AbortedError, backoffDelay, deadlineController, jitterDelay, raceAbort, sleep } from "./timing";
 import { RETRYABLE_CLASSES, type CollectTimeouts, type RetryPolicy } from "./types";
@@ -96,21 +110,41 @@ export async function collectDevice(device: Device, ctx: DeviceRunContext): Prom
 }
 
 /** failed (with the failure's class), partial (a command was rejected) or ok. */
-function outcome(commands: CommandResult[], failure: Classified | undefined, secrets: string[]): Pick<DeviceResult, "status" | "errorClass" | "error"> {
+function outcome(
+  commands: CommandResult[],
+  failure: Classified | undefined,
+  secrets: string[],
+): Pick<DeviceResult, "status" | "errorClass" | "error"> {
   if (failure) return { status: "failed", errorClass: failure.errorClass, error: redact(failure.message, secrets) };
   const rejected = commands.filter((c) => c.status === "error");
   if (rejected.length === 0) return { status: "ok" };
-  return { status: "partial", errorClass: "command_error", error: rejected.map((c) => c.error ?? `${c.command}: rejected`).join("; ") };
+  return {
+    status: "partial",
+    errorClass: "command_error",
+    error: rejected.map((c) => c.error ?? `${c.command}: rejected`).join("; "),
+  };
 }
 
 /** Tries the chain's credentials in order; only an auth failure moves on to the next one. */
-async function loginWithChain(device: Device, ctx: DeviceRunContext, signal: AbortSignal, deadlineAt: number): Promise<Login> {
+async function loginWithChain(
+  device: Device,
+  ctx: DeviceRunContext,
+  signal: AbortSignal,
+  deadlineAt: number,
+): Promise<Login> {
   if (!device.host) throw failureOf("internal_error", "the device has no host (management address)");
   if (!device.platform) throw failureOf("internal_error", "the device has no platform");
   const hostPinned = ctx.discovery && ctx.pins ? ctx.pins.isPinned(device.host, device.port || 22) : false;
-  const chain = credentialChain(device, ctx.credentials, { explicit: ctx.explicitCredential, discovery: ctx.discovery, hostPinned });
+  const chain = credentialChain(device, ctx.credentials, {
+    explicit: ctx.explicitCredential,
+    discovery: ctx.discovery,
+    hostPinned,
+  });
   if (chain.steps.length === 0) {
-    throw failureOf("no_credential", ["no credential to try: no device mapping, explicit credential or vault default", ...chain.notes].join("; "));
+    throw failureOf(
+      "no_credential",
+      ["no credential to try: no device mapping, explicit credential or vault default", ...chain.notes].join("; "),
+    );
   }
   const rejected: string[] = [];
   for (const step of chain.steps) {
@@ -133,12 +167,25 @@ async function loginWithChain(device: Device, ctx: DeviceRunContext, signal: Abo
  * sent, no lockout risk). Discovery credentials go out with the strict host-key policy, so they
  * reach only a host whose pinned key it presents.
  */
-async function openWithRetry(device: Device, step: ChainStep, ctx: DeviceRunContext, signal: AbortSignal, deadlineAt: number): Promise<CollectSession> {
-  const policy: HostKeyPolicy = step.source === "discovery" && ctx.hostKeyPolicy === "tofu" ? "strict" : ctx.hostKeyPolicy;
+async function openWithRetry(
+  device: Device,
+  step: ChainStep,
+  ctx: DeviceRunContext,
+  signal: AbortSignal,
+  deadlineAt: number,
+): Promise<CollectSession> {
+  const policy: HostKeyPolicy =
+    step.source === "discovery" && ctx.hostKeyPolicy === "tofu" ? "strict" : ctx.hostKeyPolicy;
   for (let attempt = 0; ; attempt++) {
     if (signal.aborted) throw new AbortedError(signal.reason);
     const request = openRequest(device, step.credential, {
-      timeouts: ctx.timeouts, policy, store: ctx.hostKeyStore, maxOutputBytes: ctx.maxOutputBytes, signal, log: ctx.log, deadlineAt,
+      timeouts: ctx.timeouts,
+      policy,
+      store: ctx.hostKeyStore,
+      maxOutputBytes: ctx.maxOutputBytes,
+      signal,
+      log: ctx.log,
+      deadlineAt,
     });
     try {
       return await openAbortable(ctx.open, request, signal);
@@ -151,7 +198,11 @@ async function openWithRetry(device: Device, step: ChainStep, ctx: DeviceRunCont
       ctx.log?.(`${device.name}: ${c.errorClass}, retry ${attempt + 1}/${ctx.retry.retries}`);
       await sleep(backoffDelay(attempt + 1, ctx.retry, ctx.random), signal);
       // The device's time limit ran out while waiting: report what kept failing, not the limit.
-      if (signal.aborted) throw failureOf(c.errorClass, `${c.message} (gave up after ${attempt + 1} attempts: ${signal.reason === "deadline" ? "device time limit reached" : "cancelled"})`);
+      if (signal.aborted)
+        throw failureOf(
+          c.errorClass,
+          `${c.message} (gave up after ${attempt + 1} attempts: ${signal.reason === "deadline" ? "device time limit reached" : "cancelled"})`,
+        );
     }
   }
 }
@@ -160,7 +211,13 @@ async function openWithRetry(device: Device, step: ChainStep, ctx: DeviceRunCont
  * Runs the commands in order. A rejected command (command_error) is recorded and the next one
  * runs; a timeout, disconnect or oversized output ends the device, keeping the partial output.
  */
-async function runCommands(session: CollectSession, ctx: DeviceRunContext, signal: AbortSignal, out: CommandResult[], secrets: string[]): Promise<Classified | undefined> {
+async function runCommands(
+  session: CollectSession,
+  ctx: DeviceRunContext,
+  signal: AbortSignal,
+  out: CommandResult[],
+  secrets: string[],
+): Promise<Classified | undefined> {
   for (let i = 0; i < ctx.commands.length; i++) {
     const command = ctx.commands[i];
     if (i > 0) await sleep(ctx.commandDelayMs, signal);
@@ -168,12 +225,28 @@ async function runCommands(session: CollectSession, ctx: DeviceRunContext, signa
     const t0 = Date.now();
     try {
       const r = await raceAbort(session.run(command, { timeoutMs: ctx.timeouts.commandMs }), signal);
-      out.push(r.error
-        ? { command, output: r.output, status: "error", errorClass: r.error.errorClass, error: redact(r.error.message, secrets), durationMs: r.durationMs }
-        : { command, output: r.output, status: "ok", durationMs: r.durationMs });
+      out.push(
+        r.error
+          ? {
+              command,
+              output: r.output,
+              status: "error",
+              errorClass: r.error.errorClass,
+              error: redact(r.error.message, secrets),
+              durationMs: r.durationMs,
+            }
+          : { command, output: r.output, status: "ok", durationMs: r.durationMs },
+      );
     } catch (err) {
       const c = classifyError(err);
-      out.push({ command, output: c.partialOutput ?? "", status: "error", errorClass: c.errorClass, error: redact(c.message, secrets), durationMs: Date.now() - t0 });
+      out.push({
+        command,
+        output: c.partialOutput ?? "",
+        status: "error",
+        errorClass: c.errorClass,
+        error: redact(c.message, secrets),
+        durationMs: Date.now() - t0,
+      });
       return c;
     }
   }
@@ -185,7 +258,12 @@ async function saveCapture(result: DeviceResult, prompt: string, ctx: DeviceRunC
   const store = ctx.store!;
   const capturedAt = new Date();
   try {
-    const saved = await store.save(ctx.captureType, result.device.name, captureContent(result.commands, prompt), capturedAt);
+    const saved = await store.save(
+      ctx.captureType,
+      result.device.name,
+      captureContent(result.commands, prompt),
+      capturedAt,
+    );
     result.capturePaths = saved.historyPath ? [saved.path, saved.historyPath] : [saved.path];
     ctx.history?.db.addCapture({
       runId: ctx.runId,
@@ -203,11 +281,18 @@ async function saveCapture(result: DeviceResult, prompt: string, ctx: DeviceRunC
     const c = classifyError(err);
     result.status = "failed";
     result.errorClass = "save_failed";
-    result.error = c.errorClass === "save_failed" ? c.message : `the capture was written but not recorded in the captures table: ${c.message}`;
+    result.error =
+      c.errorClass === "save_failed"
+        ? c.message
+        : `the capture was written but not recorded in the captures table: ${c.message}`;
   }
 }
 
-function rememberCredential(ctx: DeviceRunContext, device: Device, result: { credentialName?: string; status: "ok" | "failed" }): void {
+function rememberCredential(
+  ctx: DeviceRunContext,
+  device: Device,
+  result: { credentialName?: string; status: "ok" | "failed" },
+): void {
   if (!ctx.recorder) return;
   try {
     ctx.recorder.setCredentialResult(device.name, { ...result, at: new Date() });
@@ -220,4 +305,3 @@ function rememberCredential(ctx: DeviceRunContext, device: Device, result: { cre
 function failureOf(errorClass: SessionErrorClass, message: string): Error & { errorClass: SessionErrorClass } {
   return Object.assign(new Error(message), { errorClass });
 }
-

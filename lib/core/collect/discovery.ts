@@ -102,22 +102,35 @@ export async function discoverCredentials(req: DiscoveryRequest): Promise<Discov
   const linked = linkedSignal(req.signal, concurrency);
   const signal = linked.signal;
   const report: DiscoveryReport = {
-    total: req.devices.length, tested: 0, matched: 0, noMatch: 0, unreachable: 0,
+    total: req.devices.length,
+    tested: 0,
+    matched: 0,
+    noMatch: 0,
+    unreachable: 0,
     skipped: { configured: 0, recent: 0, unpinned: 0, no_address: 0 },
-    matchesByCredential: {}, credentialsTested: tested.map((c) => c.name), coveragePercent: 0,
-    dryRun: Boolean(req.dryRun), cancelled: false, durationMs: 0,
+    matchesByCredential: {},
+    credentialsTested: tested.map((c) => c.name),
+    coveragePercent: 0,
+    dryRun: Boolean(req.dryRun),
+    cancelled: false,
+    durationMs: 0,
   };
   let covered = 0;
   try {
-    await runPool(req.devices, concurrency, async (device) => {
-      const result = await discoverOne(device, tested, req, timeouts, signal);
-      if (addToReport(report, result)) covered++;
-      try {
-        req.onDevice?.(result);
-      } catch (err) {
-        req.log?.(`onDevice callback threw: ${classifyError(err).message}`);
-      }
-    }, signal);
+    await runPool(
+      req.devices,
+      concurrency,
+      async (device) => {
+        const result = await discoverOne(device, tested, req, timeouts, signal);
+        if (addToReport(report, result)) covered++;
+        try {
+          req.onDevice?.(result);
+        } catch (err) {
+          req.log?.(`onDevice callback threw: ${classifyError(err).message}`);
+        }
+      },
+      signal,
+    );
   } finally {
     linked.dispose();
   }
@@ -136,24 +149,45 @@ function addToReport(report: DiscoveryReport, r: DiscoveryDeviceResult): boolean
     report.matchesByCredential[r.credentialName!] = (report.matchesByCredential[r.credentialName!] ?? 0) + 1;
   } else if (r.status === "no_match") report.noMatch++;
   else if (r.status === "unreachable") report.unreachable++;
-  return r.status === "matched" || (r.status !== "no_match" && Boolean(r.device.credentialName) && r.device.credentialStatus === "ok");
+  return (
+    r.status === "matched" ||
+    (r.status !== "no_match" && Boolean(r.device.credentialName) && r.device.credentialStatus === "ok")
+  );
 }
 
 function chosenCredentials(source: CredentialSource, names?: string[]): Credential[] {
   if (!names || names.length === 0) return discoveryOrder(source);
   const known = new Set(source.list().map((s) => s.name));
   const unknown = names.filter((n) => !known.has(n));
-  if (unknown.length) throw new VcError("no_credential", `not in the vault: ${unknown.join(", ")} (known: ${[...known].join(", ") || "none"})`, "discovery.credentials");
+  if (unknown.length)
+    throw new VcError(
+      "no_credential",
+      `not in the vault: ${unknown.join(", ")} (known: ${[...known].join(", ") || "none"})`,
+      "discovery.credentials",
+    );
   return [...new Set(names)].map((n) => source.get(n));
 }
 
-async function discoverOne(device: Device, tested: Credential[], req: DiscoveryRequest, timeouts: CollectTimeouts, signal: AbortSignal): Promise<DiscoveryDeviceResult> {
+async function discoverOne(
+  device: Device,
+  tested: Credential[],
+  req: DiscoveryRequest,
+  timeouts: CollectTimeouts,
+  signal: AbortSignal,
+): Promise<DiscoveryDeviceResult> {
   const t0 = Date.now();
   const port = device.port || 22;
   const hostPinned = Boolean(device.host) && req.knownHosts.get(device.host, port).length > 0;
   const mapped = tested.find((c) => c.name === device.credentialName);
   const order = mapped ? [mapped, ...tested.filter((c) => c !== mapped)] : tested;
-  const result: DiscoveryDeviceResult = { device, status: "planned", hostPinned, candidates: order.map((c) => c.name), attempts: [], durationMs: 0 };
+  const result: DiscoveryDeviceResult = {
+    device,
+    status: "planned",
+    hostPinned,
+    candidates: order.map((c) => c.name),
+    attempts: [],
+    durationMs: 0,
+  };
   const skip = skipReason(device, hostPinned, req);
   if (skip) {
     Object.assign(result, { status: "skipped", skipReason: skip.reason, reason: skip.text });
@@ -164,21 +198,40 @@ async function discoverOne(device: Device, tested: Credential[], req: DiscoveryR
   return result;
 }
 
-function skipReason(device: Device, hostPinned: boolean, req: DiscoveryRequest): { reason: SkipReason; text: string } | undefined {
+function skipReason(
+  device: Device,
+  hostPinned: boolean,
+  req: DiscoveryRequest,
+): { reason: SkipReason; text: string } | undefined {
   if (!device.host) return { reason: "no_address", text: "the device has no management address" };
-  if (req.skipConfigured && device.credentialName) return { reason: "configured", text: `already configured with '${device.credentialName}'` };
+  if (req.skipConfigured && device.credentialName)
+    return { reason: "configured", text: `already configured with '${device.credentialName}'` };
   if (!req.force && device.credentialTestedAt) {
     const at = Date.parse(device.credentialTestedAt);
     const hours = req.recentHours ?? DEFAULT_RECENT_HOURS;
-    if (Number.isFinite(at) && Date.now() - at < hours * 3_600_000) return { reason: "recent", text: `tested less than ${hours} h ago (${device.credentialTestedAt}); use force to test again` };
+    if (Number.isFinite(at) && Date.now() - at < hours * 3_600_000)
+      return {
+        reason: "recent",
+        text: `tested less than ${hours} h ago (${device.credentialTestedAt}); use force to test again`,
+      };
   }
   if (!hostPinned && !req.pinNewHosts) {
-    return { reason: "unpinned", text: "host key not pinned: credentials are only tried on verified hosts (collect from it once, or pin new hosts explicitly)" };
+    return {
+      reason: "unpinned",
+      text: "host key not pinned: credentials are only tried on verified hosts (collect from it once, or pin new hosts explicitly)",
+    };
   }
   return undefined;
 }
 
-async function testInOrder(device: Device, order: Credential[], result: DiscoveryDeviceResult, req: DiscoveryRequest, timeouts: CollectTimeouts, signal: AbortSignal): Promise<void> {
+async function testInOrder(
+  device: Device,
+  order: Credential[],
+  result: DiscoveryDeviceResult,
+  req: DiscoveryRequest,
+  timeouts: CollectTimeouts,
+  signal: AbortSignal,
+): Promise<void> {
   const port = device.port || 22;
   if (!result.hostPinned) {
     try {
@@ -193,7 +246,13 @@ async function testInOrder(device: Device, order: Credential[], result: Discover
   }
   for (const credential of order) {
     if (signal.aborted) break;
-    const attempt = await testCredential(device, credential, { timeouts, hostKeys: { policy: "strict", store: req.knownHosts }, signal, tester: req.tester, log: req.log });
+    const attempt = await testCredential(device, credential, {
+      timeouts,
+      hostKeys: { policy: "strict", store: req.knownHosts },
+      signal,
+      tester: req.tester,
+      log: req.log,
+    });
     result.attempts.push(attempt);
     if (attempt.ok) {
       Object.assign(result, { status: "matched", credentialName: credential.name });
@@ -209,11 +268,19 @@ async function testInOrder(device: Device, order: Credential[], result: Discover
     Object.assign(result, { status: "unreachable", errorClass: "cancelled", reason: "discovery was cancelled" });
     return;
   }
-  Object.assign(result, { status: "no_match", errorClass: "auth_failed", reason: `no credential worked (${result.attempts.map((a) => a.credential).join(", ") || "none to try"})` });
+  Object.assign(result, {
+    status: "no_match",
+    errorClass: "auth_failed",
+    reason: `no credential worked (${result.attempts.map((a) => a.credential).join(", ") || "none to try"})`,
+  });
   record(req, device, { status: "failed" });
 }
 
-function record(req: DiscoveryRequest, device: Device, result: { credentialName?: string; status: "ok" | "failed" }): void {
+function record(
+  req: DiscoveryRequest,
+  device: Device,
+  result: { credentialName?: string; status: "ok" | "failed" },
+): void {
   if (!req.recorder) return;
   try {
     req.recorder.setCredentialResult(device.name, { ...result, at: new Date() });
@@ -229,19 +296,37 @@ function record(req: DiscoveryRequest, device: Device, result: { credentialName?
 export async function testCredential(
   device: Device,
   credential: Credential,
-  opts: { timeouts?: Partial<CollectTimeouts>; hostKeys: { policy: HostKeyPolicy; store?: KnownHostsStore }; signal?: AbortSignal; tester?: LoginTester; log?: (line: string) => void },
+  opts: {
+    timeouts?: Partial<CollectTimeouts>;
+    hostKeys: { policy: HostKeyPolicy; store?: KnownHostsStore };
+    signal?: AbortSignal;
+    tester?: LoginTester;
+    log?: (line: string) => void;
+  },
 ): Promise<CredentialAttempt> {
   const t0 = Date.now();
   const signal = opts.signal ?? new AbortController().signal;
   const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   const tester = opts.tester ?? defaultTester();
   try {
-    const request = openRequest(device, credential, { timeouts, policy: opts.hostKeys.policy, store: opts.hostKeys.store, signal, log: opts.log });
+    const request = openRequest(device, credential, {
+      timeouts,
+      policy: opts.hostKeys.policy,
+      store: opts.hostKeys.store,
+      signal,
+      log: opts.log,
+    });
     await raceAbort(tester(request), signal);
     return { credential: credential.name, ok: true, durationMs: Date.now() - t0 };
   } catch (err) {
     const c = classifyError(err);
-    return { credential: credential.name, ok: false, errorClass: c.errorClass, error: redact(c.message, secretsOf(credential)), durationMs: Date.now() - t0 };
+    return {
+      credential: credential.name,
+      ok: false,
+      errorClass: c.errorClass,
+      error: redact(c.message, secretsOf(credential)),
+      durationMs: Date.now() - t0,
+    };
   }
 }
 

@@ -3,9 +3,23 @@ import type { SessionErrorClass } from "../types";
 import { AbortedError, DEADLINE } from "./timing";
 
 const SESSION_CLASSES: ReadonlySet<string> = new Set<SessionErrorClass>([
-  "connect_refused", "connect_timeout", "banner_timeout", "auth_failed", "hostkey_mismatch", "hostkey_unknown",
-  "algorithm_mismatch", "command_timeout", "device_timeout", "disconnected", "prompt_not_found", "output_too_large",
-  "command_error", "no_credential", "save_failed", "cancelled", "internal_error",
+  "connect_refused",
+  "connect_timeout",
+  "banner_timeout",
+  "auth_failed",
+  "hostkey_mismatch",
+  "hostkey_unknown",
+  "algorithm_mismatch",
+  "command_timeout",
+  "device_timeout",
+  "disconnected",
+  "prompt_not_found",
+  "output_too_large",
+  "command_error",
+  "no_credential",
+  "save_failed",
+  "cancelled",
+  "internal_error",
 ]);
 
 /** A failure as a device result reports it. */
@@ -27,7 +41,10 @@ export function classifyError(err: unknown): Classified {
       ? { errorClass: "device_timeout", message: "device time limit reached" }
       : { errorClass: "cancelled", message: "the run was cancelled" };
   }
-  if (err instanceof VcError || (err instanceof Error && typeof (err as { errorClass?: unknown }).errorClass === "string")) {
+  if (
+    err instanceof VcError ||
+    (err instanceof Error && typeof (err as { errorClass?: unknown }).errorClass === "string")
+  ) {
     const cls = (err as VcError).errorClass;
     const partial = (err as { partialOutput?: unknown }).partialOutput;
     return {

@@ -102,7 +102,10 @@ const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
 export class CollectorDb {
   private insertCapture?: Database.Statement;
 
-  private constructor(private readonly db: Database.Database, readonly file: string) {}
+  private constructor(
+    private readonly db: Database.Database,
+    readonly file: string,
+  ) {}
 
   /** Opens (creating if needed) and migrates collector.db; an existing VelocityCollector file opens as it is. */
   static open(file: string): CollectorDb {
@@ -111,7 +114,9 @@ export class CollectorDb {
       fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
       db = new Database(file);
     } catch (err) {
-      throw new VcError("history_unavailable", `cannot open the collector database: ${errorMessage(err)}`, file, { cause: err });
+      throw new VcError("history_unavailable", `cannot open the collector database: ${errorMessage(err)}`, file, {
+        cause: err,
+      });
     }
     try {
       db.pragma("journal_mode = WAL");
@@ -122,18 +127,28 @@ export class CollectorDb {
       migrate(db);
     } catch (err) {
       db.close();
-      throw new VcError("history_unavailable", `cannot prepare the collector database: ${errorMessage(err)}`, file, { cause: err });
+      throw new VcError("history_unavailable", `cannot prepare the collector database: ${errorMessage(err)}`, file, {
+        cause: err,
+      });
     }
     return new CollectorDb(db, file);
   }
 
   get schemaVersion(): number {
-    const row = this.db.prepare("SELECT value FROM collector_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+    const row = this.db.prepare("SELECT value FROM collector_meta WHERE key = 'schema_version'").get() as
+      { value: string } | undefined;
     return row ? Number(row.value) : 0;
   }
 
   /** Inserts the "running" row of a run and returns its id. */
-  startRun(run: { runId: string; jobName: string; captureType: string; startedAt: string; total: number; jobFile?: string }): number {
+  startRun(run: {
+    runId: string;
+    jobName: string;
+    captureType: string;
+    startedAt: string;
+    total: number;
+    jobFile?: string;
+  }): number {
     const info = this.db
       .prepare(
         `INSERT INTO job_history (job_id, job_file, started_at, total_devices, success_count, failed_count, status, run_id, capture_type, partial_count, cancelled_count)
@@ -171,29 +186,51 @@ export class CollectorDb {
       `INSERT INTO captures (device_id, device_name, capture_type, filepath, file_size, captured_at, job_history_id, run_id, sha256, history_path)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const info = this.insertCapture
-      .run(c.deviceId ?? null, c.deviceName, c.captureType, c.path, c.size, c.capturedAt, c.historyId ?? null, c.runId, c.sha256, c.historyPath ?? null);
+    const info = this.insertCapture.run(
+      c.deviceId ?? null,
+      c.deviceName,
+      c.captureType,
+      c.path,
+      c.size,
+      c.capturedAt,
+      c.historyId ?? null,
+      c.runId,
+      c.sha256,
+      c.historyPath ?? null,
+    );
     return Number(info.lastInsertRowid);
   }
 
   getRun(idOrRunId: number | string): HistoryRow | undefined {
-    const row = typeof idOrRunId === "number"
-      ? this.db.prepare("SELECT * FROM job_history WHERE id = ?").get(idOrRunId)
-      : this.db.prepare("SELECT * FROM job_history WHERE run_id = ?").get(idOrRunId);
+    const row =
+      typeof idOrRunId === "number"
+        ? this.db.prepare("SELECT * FROM job_history WHERE id = ?").get(idOrRunId)
+        : this.db.prepare("SELECT * FROM job_history WHERE run_id = ?").get(idOrRunId);
     return row ? toHistoryRow(row as RawHistory) : undefined;
   }
 
   /** Newest first. */
   listRuns(limit = 20): HistoryRow[] {
-    return (this.db.prepare("SELECT * FROM job_history ORDER BY id DESC LIMIT ?").all(limit) as RawHistory[]).map(toHistoryRow);
+    return (this.db.prepare("SELECT * FROM job_history ORDER BY id DESC LIMIT ?").all(limit) as RawHistory[]).map(
+      toHistoryRow,
+    );
   }
 
   listCaptures(filter: { runId?: string; deviceName?: string; captureType?: string } = {}): CaptureRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.runId !== undefined) { where.push("run_id = ?"); args.push(filter.runId); }
-    if (filter.deviceName !== undefined) { where.push("device_name = ?"); args.push(filter.deviceName); }
-    if (filter.captureType !== undefined) { where.push("capture_type = ?"); args.push(filter.captureType); }
+    if (filter.runId !== undefined) {
+      where.push("run_id = ?");
+      args.push(filter.runId);
+    }
+    if (filter.deviceName !== undefined) {
+      where.push("device_name = ?");
+      args.push(filter.deviceName);
+    }
+    if (filter.captureType !== undefined) {
+      where.push("capture_type = ?");
+      args.push(filter.captureType);
+    }
     const sql = `SELECT * FROM captures ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id`;
     return (this.db.prepare(sql).all(...args) as RawCapture[]).map(toCaptureRow);
   }
@@ -212,21 +249,42 @@ function migrate(db: Database.Database): void {
     }
     db.exec("CREATE INDEX IF NOT EXISTS idx_job_history_run ON job_history(run_id)");
     db.exec("CREATE INDEX IF NOT EXISTS idx_captures_run ON captures(run_id)");
-    db.prepare("INSERT INTO collector_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-      .run(String(COLLECTOR_SCHEMA_VERSION));
+    db.prepare(
+      "INSERT INTO collector_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(String(COLLECTOR_SCHEMA_VERSION));
   })();
 }
 
 interface RawHistory {
-  id: number; job_id: string; started_at: string; completed_at: string | null; total_devices: number | null;
-  success_count: number | null; failed_count: number | null; status: string | null; error_message: string | null;
-  run_id: string | null; capture_type: string | null; partial_count: number | null; cancelled_count: number | null;
-  error_counts: string | null; duration_ms: number | null;
+  id: number;
+  job_id: string;
+  started_at: string;
+  completed_at: string | null;
+  total_devices: number | null;
+  success_count: number | null;
+  failed_count: number | null;
+  status: string | null;
+  error_message: string | null;
+  run_id: string | null;
+  capture_type: string | null;
+  partial_count: number | null;
+  cancelled_count: number | null;
+  error_counts: string | null;
+  duration_ms: number | null;
 }
 
 interface RawCapture {
-  id: number; device_id: number | null; device_name: string; capture_type: string; filepath: string; file_size: number | null;
-  captured_at: string; job_history_id: number | null; run_id: string | null; sha256: string | null; history_path: string | null;
+  id: number;
+  device_id: number | null;
+  device_name: string;
+  capture_type: string;
+  filepath: string;
+  file_size: number | null;
+  captured_at: string;
+  job_history_id: number | null;
+  run_id: string | null;
+  sha256: string | null;
+  history_path: string | null;
 }
 
 function toHistoryRow(r: RawHistory): HistoryRow {

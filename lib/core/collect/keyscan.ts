@@ -22,15 +22,23 @@ export function fetchHostKey(host: string, port: number, timeoutMs: number, sign
       client.on("error", () => undefined);
       client.end();
       if (key) resolve(key);
-      else reject(err ?? new SessionError("disconnected", device, "the connection closed before the host key was received"));
+      else
+        reject(
+          err ?? new SessionError("disconnected", device, "the connection closed before the host key was received"),
+        );
     };
     const onAbort = () => finish(new SessionError("cancelled", device, "host key scan cancelled"));
-    const timer = setTimeout(() => finish(new SessionError("banner_timeout", device, `no host key received within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new SessionError("banner_timeout", device, `no host key received within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     signal?.addEventListener("abort", onAbort, { once: true });
     client.on("error", (err: Error & { code?: string; level?: string }) => {
       if (key) return finish();
-      if (err.code === "ECONNREFUSED") return finish(new SessionError("connect_refused", device, `connection refused (nothing listens on ${device})`));
-      if (err.code === "ETIMEDOUT") return finish(new SessionError("connect_timeout", device, "TCP connection timed out"));
+      if (err.code === "ECONNREFUSED")
+        return finish(new SessionError("connect_refused", device, `connection refused (nothing listens on ${device})`));
+      if (err.code === "ETIMEDOUT")
+        return finish(new SessionError("connect_timeout", device, "TCP connection timed out"));
       finish(new SessionError("disconnected", device, `host key scan failed: ${err.message}`));
     });
     client.on("close", () => finish());

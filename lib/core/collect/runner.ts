@@ -11,7 +11,14 @@ import { runPool } from "./pool";
 import { linkedSignal } from "./timing";
 import type { HostKeyPolicy, SessionOpener } from "./session";
 import type { CaptureStore } from "./store";
-import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, type CollectTimeouts, type RetryPolicy, type RunProgress, type RunSummary } from "./types";
+import {
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUTS,
+  type CollectTimeouts,
+  type RetryPolicy,
+  type RunProgress,
+  type RunSummary,
+} from "./types";
 
 export const DEFAULT_CONCURRENCY = 20;
 export const MAX_CONCURRENCY = 5_000;
@@ -61,20 +68,38 @@ export interface CollectRequest {
 }
 
 /** Checks a request before anything connects; throws a VcError naming the bad field. */
-export function validateRequest(req: CollectRequest): { commands: string[]; concurrency: number; credentials: CredentialSource } {
+export function validateRequest(req: CollectRequest): {
+  commands: string[];
+  concurrency: number;
+  credentials: CredentialSource;
+} {
   if (!Array.isArray(req.devices)) throw new VcError("invalid_request", "devices must be a list", "collect.devices");
-  if (!Array.isArray(req.commands)) throw new VcError("invalid_request", "commands must be a list of strings", "collect.commands");
-  const commands = req.commands.map((c, i) => {
-    if (typeof c !== "string") throw new VcError("invalid_request", `must be a string, got ${typeof c}`, `collect.commands[${i}]`);
-    return c.trim();
-  }).filter((c) => c !== "");
+  if (!Array.isArray(req.commands))
+    throw new VcError("invalid_request", "commands must be a list of strings", "collect.commands");
+  const commands = req.commands
+    .map((c, i) => {
+      if (typeof c !== "string")
+        throw new VcError("invalid_request", `must be a string, got ${typeof c}`, `collect.commands[${i}]`);
+      return c.trim();
+    })
+    .filter((c) => c !== "");
   if (commands.length === 0) throw new VcError("invalid_request", "no command to run", "collect.commands");
-  if (typeof req.captureType !== "string" || req.captureType.trim() === "") throw new VcError("invalid_request", "a capture type is required (e.g. configs, arp)", "collect.captureType");
+  if (typeof req.captureType !== "string" || req.captureType.trim() === "")
+    throw new VcError("invalid_request", "a capture type is required (e.g. configs, arp)", "collect.captureType");
   const concurrency = req.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-    throw new VcError("invalid_request", `must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(req.concurrency)}`, "collect.concurrency");
+    throw new VcError(
+      "invalid_request",
+      `must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(req.concurrency)}`,
+      "collect.concurrency",
+    );
   }
-  for (const [field, value] of Object.entries({ jitterMs: req.jitterMs, commandDelayMs: req.commandDelayMs, maxOutputBytes: req.maxOutputBytes, ...req.timeouts })) {
+  for (const [field, value] of Object.entries({
+    jitterMs: req.jitterMs,
+    commandDelayMs: req.commandDelayMs,
+    maxOutputBytes: req.maxOutputBytes,
+    ...req.timeouts,
+  })) {
     if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) {
       throw new VcError("invalid_request", `must be a number of at least 0, got ${String(value)}`, `collect.${field}`);
     }
@@ -98,7 +123,13 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
   const captureType = req.captureType.trim();
   const jobName = req.jobName?.trim() || captureType;
   const started = new Date();
-  const historyId = req.history?.startRun({ runId, jobName, captureType, startedAt: started.toISOString(), total: req.devices.length });
+  const historyId = req.history?.startRun({
+    runId,
+    jobName,
+    captureType,
+    startedAt: started.toISOString(),
+    total: req.devices.length,
+  });
 
   const hostKeyStore = req.hostKeys?.store ?? new KnownHostsStore(resolveHome().knownHosts);
   const tally = new Tally(runId, req.devices.length);
@@ -140,29 +171,42 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
   const endPinBatch = hostKeyStore.beginBatch();
   let pinError: string | undefined;
   // collectDevice reports every failure as a result; a throw would be a bug, reported the same way.
-  const { started: startedCount } = await runPool(req.devices, concurrency, async (device, index) => {
-    if (duplicates.has(index)) {
-      emit(resultWithoutSession(device, ctx, "save_failed", `another device in this run has the same capture file (${duplicates.get(index)})`));
-      return;
-    }
-    tally.active++;
-    let result: DeviceResult;
-    try {
-      result = await collectDevice(device, index < concurrency ? ctx : afterFirstWave);
-    } catch (err) {
-      result = resultWithoutSession(device, ctx, "internal_error", `internal error: ${errorMessage(err)}`);
-    } finally {
-      tally.active--;
-    }
-    emit(result);
-  }, signal).finally(() => {
+  const { started: startedCount } = await runPool(
+    req.devices,
+    concurrency,
+    async (device, index) => {
+      if (duplicates.has(index)) {
+        emit(
+          resultWithoutSession(
+            device,
+            ctx,
+            "save_failed",
+            `another device in this run has the same capture file (${duplicates.get(index)})`,
+          ),
+        );
+        return;
+      }
+      tally.active++;
+      let result: DeviceResult;
+      try {
+        result = await collectDevice(device, index < concurrency ? ctx : afterFirstWave);
+      } catch (err) {
+        result = resultWithoutSession(device, ctx, "internal_error", `internal error: ${errorMessage(err)}`);
+      } finally {
+        tally.active--;
+      }
+      emit(result);
+    },
+    signal,
+  ).finally(() => {
     try {
       endPinBatch();
     } catch (err) {
       pinError = `host keys pinned in this run could not be saved to ${hostKeyStore.file}: ${errorMessage(err)}`;
     }
   });
-  for (let i = startedCount; i < req.devices.length; i++) emit(resultWithoutSession(req.devices[i], ctx, "cancelled", "the run was cancelled before this device started"));
+  for (let i = startedCount; i < req.devices.length; i++)
+    emit(resultWithoutSession(req.devices[i], ctx, "cancelled", "the run was cancelled before this device started"));
 
   const finished = new Date();
   const summary = tally.summary({
@@ -172,7 +216,9 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
     cancelled: signal.aborted,
-    error: [req.devices.length === 0 ? "no devices to collect" : undefined, pinError].filter(Boolean).join("; ") || undefined,
+    error:
+      [req.devices.length === 0 ? "no devices to collect" : undefined, pinError].filter(Boolean).join("; ") ||
+      undefined,
     historyId,
   });
   // Unsaved pins would let a changed key pass unnoticed next time: never a clean success.
@@ -197,7 +243,10 @@ class Tally {
   active = 0;
   readonly errorCounts: Partial<Record<SessionErrorClass, number>> = {};
 
-  constructor(readonly runId: string, readonly total: number) {}
+  constructor(
+    readonly runId: string,
+    readonly total: number,
+  ) {}
 
   add(r: DeviceResult): void {
     this.done++;
@@ -209,10 +258,27 @@ class Tally {
   }
 
   progress(): RunProgress {
-    return { runId: this.runId, total: this.total, done: this.done, ok: this.ok, partial: this.partial, failed: this.failed, active: this.active };
+    return {
+      runId: this.runId,
+      total: this.total,
+      done: this.done,
+      ok: this.ok,
+      partial: this.partial,
+      failed: this.failed,
+      active: this.active,
+    };
   }
 
-  summary(s: { jobName: string; captureType: string; startedAt: string; finishedAt: string; durationMs: number; cancelled: boolean; error?: string; historyId?: number }): RunSummary {
+  summary(s: {
+    jobName: string;
+    captureType: string;
+    startedAt: string;
+    finishedAt: string;
+    durationMs: number;
+    cancelled: boolean;
+    error?: string;
+    historyId?: number;
+  }): RunSummary {
     const status: RunSummary["status"] = s.cancelled
       ? "cancelled"
       : this.total > 0 && this.ok === this.total
@@ -240,9 +306,26 @@ class Tally {
   }
 }
 
-function resultWithoutSession(device: Device, ctx: DeviceRunContext, errorClass: SessionErrorClass, error: string): DeviceResult {
+function resultWithoutSession(
+  device: Device,
+  ctx: DeviceRunContext,
+  errorClass: SessionErrorClass,
+  error: string,
+): DeviceResult {
   const now = new Date().toISOString();
-  return { runId: ctx.runId, device, captureType: ctx.captureType, status: "failed", errorClass, error, commands: [], capturePaths: [], startedAt: now, finishedAt: now, durationMs: 0 };
+  return {
+    runId: ctx.runId,
+    device,
+    captureType: ctx.captureType,
+    status: "failed",
+    errorClass,
+    error,
+    commands: [],
+    capturePaths: [],
+    startedAt: now,
+    finishedAt: now,
+    durationMs: 0,
+  };
 }
 
 /** Devices (by index) whose capture file would be the same as an earlier device's. */

@@ -19,8 +19,13 @@ export function openRequest(
   device: Device,
   credential: Credential,
   opts: {
-    timeouts: CollectTimeouts; policy: HostKeyPolicy; store?: KnownHostsStore; maxOutputBytes?: number; signal: AbortSignal;
-    log?: (line: string) => void; deadlineAt?: number;
+    timeouts: CollectTimeouts;
+    policy: HostKeyPolicy;
+    store?: KnownHostsStore;
+    maxOutputBytes?: number;
+    signal: AbortSignal;
+    log?: (line: string) => void;
+    deadlineAt?: number;
   },
 ): OpenRequest {
   // The driver's own per-session limit is what is left of the device's limit (all attempts share it).
@@ -47,12 +52,20 @@ export function openRequest(
  * Opens a session that gives way to `signal`: if the signal aborts first, the caller gets an
  * AbortedError at once and a session that still opens later is closed, never leaked.
  */
-export async function openAbortable(open: SessionOpener, request: OpenRequest, signal: AbortSignal): Promise<CollectSession> {
+export async function openAbortable(
+  open: SessionOpener,
+  request: OpenRequest,
+  signal: AbortSignal,
+): Promise<CollectSession> {
   const pending = open(request);
   try {
     return await raceAbort(pending, signal);
   } catch (err) {
-    if (err instanceof AbortedError) pending.then((s) => closeQuietly(s), () => undefined);
+    if (err instanceof AbortedError)
+      pending.then(
+        (s) => closeQuietly(s),
+        () => undefined,
+      );
     throw err;
   }
 }
@@ -62,7 +75,9 @@ export async function closeQuietly(session: CollectSession, maxWaitMs = 1_000): 
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     session.close().catch(() => undefined),
-    new Promise<void>((resolve) => { timer = setTimeout(resolve, maxWaitMs); }),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxWaitMs);
+    }),
   ]);
   if (timer) clearTimeout(timer);
 }

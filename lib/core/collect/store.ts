@@ -73,7 +73,8 @@ export class CaptureStore {
       const temp = await this.writeTempIn(target, data);
       let historyPath: string | undefined;
       try {
-        if (this.keepHistory) historyPath = await linkHistory(temp, historyCapturePath(this.collections, captureType, deviceName, at));
+        if (this.keepHistory)
+          historyPath = await linkHistory(temp, historyCapturePath(this.collections, captureType, deviceName, at));
         await fs.promises.rename(temp, target);
       } catch (err) {
         await fs.promises.rm(temp, { force: true });
@@ -81,13 +82,18 @@ export class CaptureStore {
       }
       return { path: target, historyPath, size: data.length, sha256 };
     } catch (err) {
-      throw new VcError("save_failed", `could not save the capture to ${target}: ${errorMessage(err)}`, deviceName, { cause: err });
+      throw new VcError("save_failed", `could not save the capture to ${target}: ${errorMessage(err)}`, deviceName, {
+        cause: err,
+      });
     }
   }
 }
 
 async function writeTemp(target: string, data: Buffer): Promise<string> {
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
+  );
   const handle = await fs.promises.open(temp, "wx", 0o600);
   try {
     await handle.writeFile(data);

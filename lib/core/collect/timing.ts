@@ -33,7 +33,10 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
  * reason tells which ("deadline" for the timer, else the parent's reason). `dispose()` releases
  * the timer and the parent listeners so long runs do not accumulate them.
  */
-export function deadlineController(ms: number, parents: Array<AbortSignal | undefined>): { signal: AbortSignal; dispose: () => void } {
+export function deadlineController(
+  ms: number,
+  parents: Array<AbortSignal | undefined>,
+): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const listeners: Array<[AbortSignal, () => void]> = [];
   for (const parent of parents) {
@@ -94,7 +97,10 @@ export class AbortedError extends Error {
  * active device adds a few listeners to the run's signal, which would trip Node's leak warning
  * at 10 if they were added to the caller's signal directly.
  */
-export function linkedSignal(parent: AbortSignal | undefined, concurrency: number): { signal: AbortSignal; dispose: () => void } {
+export function linkedSignal(
+  parent: AbortSignal | undefined,
+  concurrency: number,
+): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   setMaxListeners(concurrency * 4 + 16, controller.signal);
   const onAbort = () => controller.abort(parent!.reason);

@@ -98,16 +98,28 @@ export async function buildCoverage(opts: CoverageOptions): Promise<CoverageRepo
   // Devices seen in any capture type get a row, also when the columns are restricted.
   const files = await listCaptures(opts.collections);
   // Every capture type folder is a column, even one holding only history copies.
-  const captureTypes = opts.captureTypes && opts.captureTypes.length > 0 ? [...new Set(opts.captureTypes.map(safeSegment))] : await listCaptureTypes(opts.collections);
+  const captureTypes =
+    opts.captureTypes && opts.captureTypes.length > 0
+      ? [...new Set(opts.captureTypes.map(safeSegment))]
+      : await listCaptureTypes(opts.collections);
 
   const rows = new Map<string, CoverageRow>();
   const addRow = (name: string, listed: boolean, device?: CoverageDevice): CoverageRow => {
-    const row: CoverageRow = { device: name, listed, site: device?.site ?? null, platform: device?.platform ?? null, present: 0, missing: 0, cells: {} };
+    const row: CoverageRow = {
+      device: name,
+      listed,
+      site: device?.site ?? null,
+      platform: device?.platform ?? null,
+      present: 0,
+      missing: 0,
+      cells: {},
+    };
     rows.set(deviceKey(name), row);
     return row;
   };
   const hasList = opts.devices !== undefined && opts.devices.length > 0;
-  for (const device of toDevices(opts.devices ?? [])) if (!rows.has(deviceKey(device.name))) addRow(device.name, true, device);
+  for (const device of toDevices(opts.devices ?? []))
+    if (!rows.has(deviceKey(device.name))) addRow(device.name, true, device);
 
   const latest = new Map<string, CaptureFile>();
   for (const file of files) {
@@ -127,14 +139,23 @@ export async function buildCoverage(opts: CoverageOptions): Promise<CoverageRepo
         continue;
       }
       const ageMs = Math.max(0, now.getTime() - file.capturedAt.getTime());
-      row.cells[type] = { present: true, capturedAt: file.capturedAt.toISOString(), ageSeconds: Math.round(ageMs / 1000), size: file.size, path: file.path, stale: ageMs > staleAfterMs };
+      row.cells[type] = {
+        present: true,
+        capturedAt: file.capturedAt.toISOString(),
+        ageSeconds: Math.round(ageMs / 1000),
+        size: file.size,
+        path: file.path,
+        stale: ageMs > staleAfterMs,
+      };
       row.present++;
     }
   }
   const rowList = sorted.map(([, row]) => row);
 
   const perType = captureTypes.map((captureType): CoverageTypeSummary => {
-    const cells = rowList.map((r) => r.cells[captureType]).filter((c): c is Extract<CoverageCell, { present: true }> => c.present);
+    const cells = rowList
+      .map((r) => r.cells[captureType])
+      .filter((c): c is Extract<CoverageCell, { present: true }> => c.present);
     const times = cells.map((c) => c.capturedAt).sort();
     return {
       captureType,

@@ -36,22 +36,37 @@ function fromJson(text: string, source: string): CoverageDevice[] {
   return data.map((item, i) => {
     const where = `${source}: [${i}]`;
     if (typeof item === "string" && item.trim() !== "") return { name: item.trim() };
-    if (typeof item !== "object" || item === null || typeof (item as { name?: unknown }).name !== "string" || (item as { name: string }).name.trim() === "") {
+    if (
+      typeof item !== "object" ||
+      item === null ||
+      typeof (item as { name?: unknown }).name !== "string" ||
+      (item as { name: string }).name.trim() === ""
+    ) {
       throw new VcError("bad_input", "expected a device name or an object with a name", where);
     }
     const o = item as Record<string, unknown>;
-    return { name: (o.name as string).trim(), site: optionalText(o.site, `${where}.site`), platform: optionalText(o.platform, `${where}.platform`) };
+    return {
+      name: (o.name as string).trim(),
+      site: optionalText(o.site, `${where}.site`),
+      platform: optionalText(o.platform, `${where}.platform`),
+    };
   });
 }
 
 function fromCsv(text: string, source: string): CoverageDevice[] {
   let rows: Record<string, string>[];
   try {
-    rows = parseCsv(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true });
+    rows = parseCsv(text, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    });
   } catch (err) {
     throw new VcError("bad_input", `invalid CSV: ${(err as Error).message}`, source);
   }
-  if (rows.length > 0 && !("name" in rows[0])) throw new VcError("bad_input", "the header row has no 'name' column", source);
+  if (rows.length > 0 && !("name" in rows[0]))
+    throw new VcError("bad_input", "the header row has no 'name' column", source);
   return rows.map((row, i) => {
     // Row numbers as a spreadsheet shows them: the header is row 1.
     if (!row.name) throw new VcError("bad_input", "the name is empty", `${source}: row ${i + 2}`);

@@ -7,7 +7,10 @@ import type { CoverageCell, CoverageReport } from "./build";
  * tr[data-device] and td[data-type] carrying class present / stale / missing.
  */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+  return String(value).replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
 }
 
 export function formatBytes(bytes: number): string {
@@ -83,7 +86,9 @@ export function coverageHtml(report: CoverageReport, title = "Capture coverage")
     )
     .join("\n");
 
-  const header = ["Device", "Site", "Platform", ...report.captureTypes].map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("");
+  const header = ["Device", "Site", "Platform", ...report.captureTypes]
+    .map((h) => `<th scope="col">${escapeHtml(h)}</th>`)
+    .join("");
   const rows = report.rows
     .map((r) => {
       const name = `<th scope="row"${r.listed ? "" : ' class="unlisted" title="not in the device list"'}>${escapeHtml(r.device)}</th>`;

@@ -6,7 +6,10 @@ export function cellText(value: unknown, listSeparator: string): string {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
   if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map((item) => (Array.isArray(item) ? JSON.stringify(item) : cellText(item, listSeparator))).join(listSeparator);
+  if (Array.isArray(value))
+    return value
+      .map((item) => (Array.isArray(item) ? JSON.stringify(item) : cellText(item, listSeparator)))
+      .join(listSeparator);
   return JSON.stringify(value);
 }
 

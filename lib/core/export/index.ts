@@ -33,12 +33,25 @@ function plan(sets: ExportSet[], opts: ExportOptions & { pathPattern?: string },
   const planned: PlannedOutput[] = [];
   for (const group of groupSets(sets, mode)) {
     const captureType = groupCaptureType(group);
-    const relativePath = path.normalize(expandPathPattern(pattern, { device: group.device, command: group.command, captureType, format: opts.format, exportedAt }));
+    const relativePath = path.normalize(
+      expandPathPattern(pattern, {
+        device: group.device,
+        command: group.command,
+        captureType,
+        format: opts.format,
+        exportedAt,
+      }),
+    );
     const clash = byPath.get(relativePath);
     if (clash) {
       // Two names that differ only in characters not allowed in file names ("r 1" and "r_1").
-      const names = (o: { device?: string; command?: string }) => [o.device, o.command].filter((v) => v !== undefined).join(" / ");
-      throw new VcError("bad_path_pattern", `gives the same file ${relativePath} for '${names(clash.group)}' and '${names(group)}'`, `path pattern '${pattern}'`);
+      const names = (o: { device?: string; command?: string }) =>
+        [o.device, o.command].filter((v) => v !== undefined).join(" / ");
+      throw new VcError(
+        "bad_path_pattern",
+        `gives the same file ${relativePath} for '${names(clash.group)}' and '${names(group)}'`,
+        `path pattern '${pattern}'`,
+      );
     }
     const item = { group, captureType, relativePath };
     byPath.set(relativePath, item);
@@ -61,7 +74,10 @@ export function renderExport(sets: ExportSet[], opts: ExportOptions & { pathPatt
     ...counts(group),
     fileName: relativePath,
     contentType: contentTypeOf(opts.format),
-    content: opts.format === "json" ? jsonDocument(group.sets, exportedAt) : Array.from(renderChunks(group.sets, opts, exportedAt)).join(""),
+    content:
+      opts.format === "json"
+        ? jsonDocument(group.sets, exportedAt)
+        : Array.from(renderChunks(group.sets, opts, exportedAt)).join(""),
   }));
 }
 
@@ -75,14 +91,24 @@ export interface WriteExportResult {
  * Writes one file per output under `dir` (path pattern, default per mode). The whole plan is
  * checked first (pattern, collisions), so a bad pattern writes nothing.
  */
-export async function writeExport(sets: ExportSet[], opts: ExportOptions & { dir: string; pathPattern?: string }): Promise<WriteExportResult> {
+export async function writeExport(
+  sets: ExportSet[],
+  opts: ExportOptions & { dir: string; pathPattern?: string },
+): Promise<WriteExportResult> {
   const exportedAt = opts.exportedAt ?? new Date();
   const planned = plan(sets, opts, exportedAt).map((p) => ({ ...p, file: resolveInside(opts.dir, p.relativePath) }));
   const result: WriteExportResult = { files: [], failures: [] };
   for (const { group, captureType, file } of planned) {
     try {
       const bytes = await writeFileAtomic(file, renderChunks(group.sets, opts, exportedAt));
-      result.files.push({ path: file, device: group.device, command: group.command, captureType, ...counts(group), bytes });
+      result.files.push({
+        path: file,
+        device: group.device,
+        command: group.command,
+        captureType,
+        ...counts(group),
+        bytes,
+      });
     } catch (err) {
       result.failures.push({ path: file, message: errorMessage(err) });
     }

@@ -12,7 +12,9 @@ import type { ExportSet, InputProblem } from "./types";
 export function normaliseExportInput(input: unknown, where = "input"): { sets: ExportSet[]; problems: InputProblem[] } {
   const sets: ExportSet[] = [];
   const problems: InputProblem[] = [];
-  const items = Array.isArray(input) ? input.map((item, i) => ({ item, where: `${where}[${i}]` })) : [{ item: input, where }];
+  const items = Array.isArray(input)
+    ? input.map((item, i) => ({ item, where: `${where}[${i}]` }))
+    : [{ item: input, where }];
   for (const { item, where: at } of items) normaliseItem(item, at, sets, problems);
   return { sets, problems };
 }
@@ -27,7 +29,10 @@ interface SetDefaults {
 const PARSE_STATUSES: readonly ParseStatus[] = ["ok", "no_template", "parse_error", "zero_records"];
 
 class ItemError extends Error {
-  constructor(readonly where: string, message: string) {
+  constructor(
+    readonly where: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -59,12 +64,23 @@ function normaliseItem(item: unknown, where: string, sets: ExportSet[], problems
     collectSet(item, where, {}, sets, problems);
     return;
   }
-  problems.push({ where, message: "expected a parsed result ({device, command, records}) or a device result with `parsed`" });
+  problems.push({
+    where,
+    message: "expected a parsed result ({device, command, records}) or a device result with `parsed`",
+  });
 }
 
-function collectDeviceResult(item: Record<string, unknown>, where: string, sets: ExportSet[], problems: InputProblem[]): void {
+function collectDeviceResult(
+  item: Record<string, unknown>,
+  where: string,
+  sets: ExportSet[],
+  problems: InputProblem[],
+): void {
   if (!Array.isArray(item.parsed)) {
-    const message = item.parsed === undefined ? "no parsed results (parse the outputs with vc-textfsm first)" : `expected an array, got ${describe(item.parsed)}`;
+    const message =
+      item.parsed === undefined
+        ? "no parsed results (parse the outputs with vc-textfsm first)"
+        : `expected an array, got ${describe(item.parsed)}`;
     problems.push({ where: item.parsed === undefined ? where : `${where}.parsed`, message });
     return;
   }
@@ -84,7 +100,13 @@ function collectDeviceResult(item: Record<string, unknown>, where: string, sets:
   item.parsed.forEach((p, j) => collectSet(p, `${where}.parsed[${j}]`, defaults, sets, problems));
 }
 
-function collectSet(value: unknown, where: string, defaults: SetDefaults, sets: ExportSet[], problems: InputProblem[]): void {
+function collectSet(
+  value: unknown,
+  where: string,
+  defaults: SetDefaults,
+  sets: ExportSet[],
+  problems: InputProblem[],
+): void {
   try {
     sets.push(toSet(value, where, defaults));
   } catch (err) {
@@ -95,7 +117,8 @@ function collectSet(value: unknown, where: string, defaults: SetDefaults, sets: 
 
 function toSet(value: unknown, where: string, defaults: SetDefaults): ExportSet {
   if (!isObject(value)) throw new ItemError(where, `expected an object, got ${describe(value)}`);
-  const field = (camel: string, snake?: string): unknown => (value[camel] !== undefined ? value[camel] : snake ? value[snake] : undefined);
+  const field = (camel: string, snake?: string): unknown =>
+    value[camel] !== undefined ? value[camel] : snake ? value[snake] : undefined;
   const text = (name: string, v: unknown, fallback?: string): string | undefined => {
     if (v === undefined || v === null) return fallback;
     if (typeof v !== "string") throw new ItemError(`${where}.${name}`, `expected a string, got ${describe(v)}`);
@@ -148,13 +171,16 @@ function toTemplates(value: Record<string, unknown>, where: string): string[] {
   const list = value.templates;
   if (Array.isArray(list)) {
     list.forEach((t, i) => {
-      if (typeof t !== "string") throw new ItemError(`${where}.templates[${i}]`, `expected a string, got ${describe(t)}`);
+      if (typeof t !== "string")
+        throw new ItemError(`${where}.templates[${i}]`, `expected a string, got ${describe(t)}`);
     });
     return list as string[];
   }
-  if (list !== undefined && list !== null) throw new ItemError(`${where}.templates`, `expected an array, got ${describe(list)}`);
+  if (list !== undefined && list !== null)
+    throw new ItemError(`${where}.templates`, `expected an array, got ${describe(list)}`);
   const single = value.template;
   if (single === undefined || single === null || single === "") return [];
-  if (typeof single !== "string") throw new ItemError(`${where}.template`, `expected a string, got ${describe(single)}`);
+  if (typeof single !== "string")
+    throw new ItemError(`${where}.template`, `expected a string, got ${describe(single)}`);
   return [single];
 }

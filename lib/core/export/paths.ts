@@ -43,17 +43,23 @@ export function checkPathPattern(pattern: string, mode: ExportMode): void {
   if (path.isAbsolute(pattern)) fail("must be relative to the output directory");
   const used = new Set<string>();
   for (const m of pattern.matchAll(PLACEHOLDER)) {
-    if (!(PATH_PLACEHOLDERS as readonly string[]).includes(m[1])) fail(`unknown placeholder {${m[1]}} (known: ${PATH_PLACEHOLDERS.map((p) => `{${p}}`).join(" ")})`);
+    if (!(PATH_PLACEHOLDERS as readonly string[]).includes(m[1]))
+      fail(`unknown placeholder {${m[1]}} (known: ${PATH_PLACEHOLDERS.map((p) => `{${p}}`).join(" ")})`);
     used.add(m[1]);
   }
   const literal = pattern.replace(PLACEHOLDER, "x");
   if (/[{}]/.test(literal)) fail("has an unbalanced { or }");
   if (literal.split(/[\\/]/).some((seg) => seg === "..")) fail("may not contain '..'");
   if (/[\\/]$/.test(pattern)) fail("must end with a file name");
-  const varies = { device: mode === "device" || mode === "device-command", command: mode === "command" || mode === "device-command" };
+  const varies = {
+    device: mode === "device" || mode === "device-command",
+    command: mode === "command" || mode === "device-command",
+  };
   for (const name of ["device", "command"] as const) {
-    if (varies[name] && !used.has(name)) fail(`must contain {${name}} in ${MODE_NAMES[mode]}, or every output would go to the same file`);
-    if (!varies[name] && used.has(name)) fail(`uses {${name}}, which is not one value per output in ${MODE_NAMES[mode]}`);
+    if (varies[name] && !used.has(name))
+      fail(`must contain {${name}} in ${MODE_NAMES[mode]}, or every output would go to the same file`);
+    if (!varies[name] && used.has(name))
+      fail(`uses {${name}}, which is not one value per output in ${MODE_NAMES[mode]}`);
   }
 }
 

@@ -14,7 +14,11 @@ export function contentTypeOf(format: ExportFormat): string {
 }
 
 /** Field names of a list of records, in the order they first appear. */
-export function fieldsOf(records: Record<string, unknown>[], into: string[] = [], seen = new Set<string>(into)): string[] {
+export function fieldsOf(
+  records: Record<string, unknown>[],
+  into: string[] = [],
+  seen = new Set<string>(into),
+): string[] {
   for (const record of records) {
     for (const key of Object.keys(record)) {
       if (!seen.has(key)) {
@@ -137,7 +141,8 @@ export function* csvChunks(sets: ExportSet[], opts: RenderOptions): Generator<st
 
 /** The text of one output, in chunks (files are written chunk by chunk). */
 export function* renderChunks(sets: ExportSet[], opts: RenderOptions, exportedAt: Date): Generator<string> {
-  if (opts.format === "json") yield JSON.stringify(jsonDocument(sets, exportedAt), null, opts.pretty === false ? undefined : 2) + "\n";
+  if (opts.format === "json")
+    yield JSON.stringify(jsonDocument(sets, exportedAt), null, opts.pretty === false ? undefined : 2) + "\n";
   else if (opts.format === "ndjson") yield* ndjsonChunks(sets, exportedAt);
   else yield* csvChunks(sets, opts);
 }
@@ -155,7 +160,12 @@ export function renderRecords(
 ): string {
   const metadata = opts.metadata ?? {};
   if (opts.format === "json") {
-    const doc = { ...metadata, record_count: records.length, fields: fieldsOf(records), [opts.recordsKey ?? "records"]: records };
+    const doc = {
+      ...metadata,
+      record_count: records.length,
+      fields: fieldsOf(records),
+      [opts.recordsKey ?? "records"]: records,
+    };
     return JSON.stringify(doc, null, opts.pretty === false ? undefined : 2) + "\n";
   }
   if (opts.format === "ndjson") {

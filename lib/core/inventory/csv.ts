@@ -3,7 +3,15 @@ import type { Device } from "../types";
 import { LABELS_KEY, type DcimLabels } from "./labels";
 import { PlatformCatalog, ntcName } from "./platforms";
 import type { CsvRowError } from "./types";
-import { checkCredentialName, checkDeviceName, checkIp, checkPort, checkStatus, checkTags, type Checked } from "./validate";
+import {
+  checkCredentialName,
+  checkDeviceName,
+  checkIp,
+  checkPort,
+  checkStatus,
+  checkTags,
+  type Checked,
+} from "./validate";
 
 /**
  * The inventory CSV: `name,primary_ip4,platform,site,role,status` plus optional `port`, `tags`
@@ -11,10 +19,27 @@ import { checkCredentialName, checkDeviceName, checkIp, checkPort, checkStatus, 
  * accepted for primary_ip4. Other columns are kept in `device.extra`. Only name, primary_ip4 and
  * platform are required; status defaults to active, port to 22.
  */
-export const CSV_COLUMNS = ["name", "primary_ip4", "platform", "site", "role", "status", "port", "tags", "credential"] as const;
+export const CSV_COLUMNS = [
+  "name",
+  "primary_ip4",
+  "platform",
+  "site",
+  "role",
+  "status",
+  "port",
+  "tags",
+  "credential",
+] as const;
 type CsvColumn = (typeof CSV_COLUMNS)[number];
 const REQUIRED: CsvColumn[] = ["name", "primary_ip4", "platform"];
-const ALIASES: Record<string, CsvColumn> = { host: "primary_ip4", ip: "primary_ip4", primary_ip: "primary_ip4", management_ip: "primary_ip4", credential_name: "credential", ssh_port: "port" };
+const ALIASES: Record<string, CsvColumn> = {
+  host: "primary_ip4",
+  ip: "primary_ip4",
+  primary_ip: "primary_ip4",
+  management_ip: "primary_ip4",
+  credential_name: "credential",
+  ssh_port: "port",
+};
 
 export function csvError(source: string, row: number, column: string | undefined, problem: string): CsvRowError {
   const message = column ? `${source}:row ${row}, column ${column}: ${problem}` : `${source}:row ${row}: ${problem}`;
@@ -52,10 +77,19 @@ function readHeader(fields: string[], source: string, row: number): { header?: H
     seen.add(name);
     const column = (CSV_COLUMNS as readonly string[]).includes(name) ? (name as CsvColumn) : ALIASES[name];
     if (column && !index.has(column)) index.set(column, i);
-    else if (column) errors.push(csvError(source, row, name, `column is the same as '${CSV_COLUMNS[CSV_COLUMNS.indexOf(column)]}', which is already in the header`));
+    else if (column)
+      errors.push(
+        csvError(
+          source,
+          row,
+          name,
+          `column is the same as '${CSV_COLUMNS[CSV_COLUMNS.indexOf(column)]}', which is already in the header`,
+        ),
+      );
     else extras.push({ name: raw.trim(), index: i });
   });
-  for (const column of REQUIRED) if (!index.has(column)) errors.push(csvError(source, row, column, "required column missing from the header"));
+  for (const column of REQUIRED)
+    if (!index.has(column)) errors.push(csvError(source, row, column, "required column missing from the header"));
   return errors.length ? { errors } : { header: { index, extras, width: fields.length }, errors };
 }
 
@@ -94,9 +128,15 @@ export function parseCsvRows(text: string, opts: { source?: string; platforms?: 
     records = numberedRecords(text);
   } catch (err) {
     const e = err as Error & { lines?: number };
-    return { rows: [], fileErrors: [csvError(source, e.lines ?? 1, undefined, `not valid CSV: ${e.message.replace(/ at line \d+$/, "")}`)] };
+    return {
+      rows: [],
+      fileErrors: [
+        csvError(source, e.lines ?? 1, undefined, `not valid CSV: ${e.message.replace(/ at line \d+$/, "")}`),
+      ],
+    };
   }
-  if (records.length === 0) return { rows: [], fileErrors: [csvError(source, 1, undefined, "the file is empty (a header row is required)")] };
+  if (records.length === 0)
+    return { rows: [], fileErrors: [csvError(source, 1, undefined, "the file is empty (a header row is required)")] };
   const { header, errors } = readHeader(records[0].fields, source, records[0].line);
   if (!header) return { rows: [], fileErrors: errors };
   const firstRowOf = new Map<string, number>();
@@ -106,7 +146,9 @@ export function parseCsvRows(text: string, opts: { source?: string; platforms?: 
     if (result.device) {
       const first = firstRowOf.get(result.device.name);
       if (first !== undefined) {
-        result.errors.push(csvError(source, result.row, "name", `duplicate device name '${result.device.name}' (first on row ${first})`));
+        result.errors.push(
+          csvError(source, result.row, "name", `duplicate device name '${result.device.name}' (first on row ${first})`),
+        );
         result.device = undefined;
       } else firstRowOf.set(result.device.name, result.row);
     }
@@ -122,7 +164,13 @@ function field(fields: string[], header: Header, column: CsvColumn): string | un
 }
 
 /** The checked value, or undefined after recording the problem against the row and column. */
-function taken<T>(checked: Checked<T>, errors: CsvRowError[], source: string, row: number, column: CsvColumn): T | undefined {
+function taken<T>(
+  checked: Checked<T>,
+  errors: CsvRowError[],
+  source: string,
+  row: number,
+  column: CsvColumn,
+): T | undefined {
   if (checked.ok) return checked.value;
   errors.push(csvError(source, row, column, checked.problem));
   return undefined;
@@ -131,19 +179,37 @@ function taken<T>(checked: Checked<T>, errors: CsvRowError[], source: string, ro
 function parseRow(fields: string[], row: number, header: Header, source: string, catalog: PlatformCatalog): CsvRow {
   const errors: CsvRowError[] = [];
   if (fields.length !== header.width) {
-    return { row, errors: [csvError(source, row, undefined, `has ${fields.length} fields, the header has ${header.width}`)] };
+    return {
+      row,
+      errors: [csvError(source, row, undefined, `has ${fields.length} fields, the header has ${header.width}`)],
+    };
   }
   const name = taken(checkDeviceName(field(fields, header, "name")), errors, source, row, "name");
   const ip = taken(checkIp(field(fields, header, "primary_ip4") ?? ""), errors, source, row, "primary_ip4");
   const platformText = field(fields, header, "platform") ?? "";
   const platform = platformText === "" ? undefined : catalog.find(platformText);
   if (platformText === "") errors.push(csvError(source, row, "platform", "a platform is required"));
-  else if (!platform) errors.push(csvError(source, row, "platform", `unknown platform '${platformText}' (known: ${catalog.knownNames().join(", ")})`));
+  else if (!platform)
+    errors.push(
+      csvError(
+        source,
+        row,
+        "platform",
+        `unknown platform '${platformText}' (known: ${catalog.knownNames().join(", ")})`,
+      ),
+    );
   const status = taken(checkStatus(field(fields, header, "status")), errors, source, row, "status");
   const port = taken(checkPort(field(fields, header, "port")), errors, source, row, "port");
   const tags = taken(checkTags(field(fields, header, "tags")), errors, source, row, "tags");
-  const credentialName = taken(checkCredentialName(field(fields, header, "credential")), errors, source, row, "credential");
-  if (errors.length || !name || !ip || !platform || status === undefined || port === undefined || !tags) return { row, errors };
+  const credentialName = taken(
+    checkCredentialName(field(fields, header, "credential")),
+    errors,
+    source,
+    row,
+    "credential",
+  );
+  if (errors.length || !name || !ip || !platform || status === undefined || port === undefined || !tags)
+    return { row, errors };
 
   const labels: DcimLabels = { platformName: platform.name, platformSlug: platform.slug };
   const manufacturerName = catalog.manufacturerName(platform.manufacturer);
@@ -176,7 +242,10 @@ function parseRow(fields: string[], row: number, header: Header, source: string,
  * given catalog). Rows with errors are left out and reported; the caller decides whether any
  * error is fatal.
  */
-export function parseDevicesCsv(text: string, opts: { source?: string; platforms?: PlatformCatalog } = {}): { devices: Device[]; errors: CsvRowError[] } {
+export function parseDevicesCsv(
+  text: string,
+  opts: { source?: string; platforms?: PlatformCatalog } = {},
+): { devices: Device[]; errors: CsvRowError[] } {
   const { rows, fileErrors } = parseCsvRows(text, opts);
   const devices: Device[] = [];
   const errors = [...fileErrors];

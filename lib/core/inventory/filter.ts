@@ -10,14 +10,30 @@ import type { CredentialStatus, DeviceFilter } from "./types";
  * means (VelocityCollector's dry run and real run did).
  */
 
-const FILTER_KEYS = ["site", "role", "platform", "manufacturer", "status", "name", "tag", "credentialStatus", "limit"] as const;
+const FILTER_KEYS = [
+  "site",
+  "role",
+  "platform",
+  "manufacturer",
+  "status",
+  "name",
+  "tag",
+  "credentialStatus",
+  "limit",
+] as const;
 const CREDENTIAL_STATUSES: readonly CredentialStatus[] = ["ok", "failed", "untested"];
 /** Accepted spellings of filter keys from loosely typed sources (msg.filter, CLI). */
-const KEY_ALIASES: Record<string, (typeof FILTER_KEYS)[number]> = { vendor: "manufacturer", credential_status: "credentialStatus", credentialstatus: "credentialStatus" };
+const KEY_ALIASES: Record<string, (typeof FILTER_KEYS)[number]> = {
+  vendor: "manufacturer",
+  credential_status: "credentialStatus",
+  credentialstatus: "credentialStatus",
+};
 
 /** The DeviceFilter key a loosely spelled key stands for ("vendor" → "manufacturer"), if any. */
 export function filterKeyOf(rawKey: string): keyof DeviceFilter | undefined {
-  return (FILTER_KEYS as readonly string[]).includes(rawKey) ? (rawKey as keyof DeviceFilter) : KEY_ALIASES[rawKey.toLowerCase()];
+  return (FILTER_KEYS as readonly string[]).includes(rawKey)
+    ? (rawKey as keyof DeviceFilter)
+    : KEY_ALIASES[rawKey.toLowerCase()];
 }
 
 function filterError(field: string, message: string, where: string): VcError {
@@ -31,7 +47,12 @@ function filterError(field: string, message: string, where: string): VcError {
  */
 export function normaliseFilter(input: unknown, where = "filter"): DeviceFilter {
   if (input === undefined || input === null) return {};
-  if (typeof input !== "object" || Array.isArray(input)) throw new VcError("invalid_filter", `a filter must be an object, got ${Array.isArray(input) ? "an array" : typeof input}`, where);
+  if (typeof input !== "object" || Array.isArray(input))
+    throw new VcError(
+      "invalid_filter",
+      `a filter must be an object, got ${Array.isArray(input) ? "an array" : typeof input}`,
+      where,
+    );
   const out: DeviceFilter = {};
   for (const [rawKey, value] of Object.entries(input as Record<string, unknown>)) {
     const key = filterKeyOf(rawKey);
@@ -47,7 +68,8 @@ export function normaliseFilter(input: unknown, where = "filter"): DeviceFilter 
     if (text === "") continue;
     if (key === "credentialStatus") {
       const status = text.toLowerCase() as CredentialStatus;
-      if (!CREDENTIAL_STATUSES.includes(status)) throw filterError(key, `must be one of ${CREDENTIAL_STATUSES.join(", ")}, got '${text}'`, where);
+      if (!CREDENTIAL_STATUSES.includes(status))
+        throw filterError(key, `must be one of ${CREDENTIAL_STATUSES.join(", ")}, got '${text}'`, where);
       out.credentialStatus = status;
     } else {
       if (key === "name") compileNamePattern(text, where);
@@ -59,8 +81,10 @@ export function normaliseFilter(input: unknown, where = "filter"): DeviceFilter 
 
 function parseLimit(value: unknown, where: string): number | undefined {
   if (typeof value === "string" && value.trim() === "") return undefined;
-  const n = typeof value === "number" ? value : typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1) throw filterError("limit", `must be a whole number of at least 1, got ${JSON.stringify(value)}`, where);
+  const n =
+    typeof value === "number" ? value : typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1)
+    throw filterError("limit", `must be a whole number of at least 1, got ${JSON.stringify(value)}`, where);
   return n;
 }
 
@@ -69,7 +93,11 @@ export function compileNamePattern(pattern: string, where = "filter"): RegExp {
   try {
     return new RegExp(pattern, "i");
   } catch (err) {
-    throw filterError("name", `'${pattern}' is not a valid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, "")}`, where);
+    throw filterError(
+      "name",
+      `'${pattern}' is not a valid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, "")}`,
+      where,
+    );
   }
 }
 
@@ -123,6 +151,8 @@ export function filterDevices(devices: Device[], filter: DeviceFilter = {}): Dev
 
 /** One line describing a filter, for logs and dry-run headers ("site=dc1, name~^core"). */
 export function describeFilter(filter: DeviceFilter): string {
-  const parts = Object.entries(normaliseFilter(filter)).map(([k, v]) => (k === "name" ? `name~${String(v)}` : `${k}=${String(v)}`));
+  const parts = Object.entries(normaliseFilter(filter)).map(([k, v]) =>
+    k === "name" ? `name~${String(v)}` : `${k}=${String(v)}`,
+  );
   return parts.length ? parts.join(", ") : "all devices";
 }

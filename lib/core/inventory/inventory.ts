@@ -7,11 +7,29 @@ import { csvError, parseCsvRows } from "./csv";
 import { filterDevices } from "./filter";
 import { LABELS_KEY, labelsOf } from "./labels";
 import { PlatformCatalog } from "./platforms";
-import { credentialStatusToDb, deviceSelectSql, rowCustomFields, rowTags, rowToDevice, sqlTimestamp, type DeviceRow } from "./rows";
+import {
+  credentialStatusToDb,
+  deviceSelectSql,
+  rowCustomFields,
+  rowTags,
+  rowToDevice,
+  sqlTimestamp,
+  type DeviceRow,
+} from "./rows";
 import { columnsOf, migrate, tableExists } from "./schema";
 import { DEFAULT_MANUFACTURERS, DEFAULT_PLATFORMS, DEFAULT_ROLES } from "./seeds";
 import type { CredentialStatus, CsvImportReport, CsvRowError, DeviceFilter, DeviceInput, PlatformInfo } from "./types";
-import { checkCredentialName, checkDeviceName, checkHost, checkIp, checkPort, checkStatus, checkTags, slugify, type Checked } from "./validate";
+import {
+  checkCredentialName,
+  checkDeviceName,
+  checkHost,
+  checkIp,
+  checkPort,
+  checkStatus,
+  checkTags,
+  slugify,
+  type Checked,
+} from "./validate";
 
 type Db = Database.Database;
 
@@ -85,7 +103,11 @@ export class Inventory {
   static open(file: string, opts: OpenOptions = {}): Inventory {
     const exists = fs.existsSync(file);
     if (!exists && (!opts.create || opts.readonly)) {
-      throw new VcError("inventory_not_found", "no inventory database here (create one with `vcollector inventory init`)", file);
+      throw new VcError(
+        "inventory_not_found",
+        "no inventory database here (create one with `vcollector inventory init`)",
+        file,
+      );
     }
     let db: Db | undefined;
     try {
@@ -94,7 +116,8 @@ export class Inventory {
       db.pragma("busy_timeout = 5000");
       db.pragma("foreign_keys = ON");
       if (opts.readonly) {
-        if (!tableExists(db, "dcim_device")) throw new VcError("inventory_open", "not an inventory database (it has no dcim_device table)", file);
+        if (!tableExists(db, "dcim_device"))
+          throw new VcError("inventory_open", "not an inventory database (it has no dcim_device table)", file);
       } else {
         db.pragma("journal_mode = WAL");
         // WAL's recommended level: never corrupts; a power cut may lose only the last commit.
@@ -118,12 +141,20 @@ export class Inventory {
   init(): InventoryCounts {
     this.assertWritable();
     const insMfr = this.db.prepare("INSERT OR IGNORE INTO dcim_manufacturer (name, slug) VALUES (?, ?)");
-    const insPlatform = this.db.prepare(`INSERT OR IGNORE INTO dcim_platform (name, slug, manufacturer_id, netmiko_device_type, paging_disable_command)
+    const insPlatform = this.db
+      .prepare(`INSERT OR IGNORE INTO dcim_platform (name, slug, manufacturer_id, netmiko_device_type, paging_disable_command)
       VALUES (?, ?, (SELECT id FROM dcim_manufacturer WHERE slug = ?), ?, ?)`);
     const insRole = this.db.prepare("INSERT OR IGNORE INTO dcim_device_role (name, slug, color) VALUES (?, ?, ?)");
     this.db.transaction(() => {
       for (const m of DEFAULT_MANUFACTURERS) insMfr.run(m.name, m.slug);
-      for (const p of DEFAULT_PLATFORMS) insPlatform.run(p.name, p.slug, p.manufacturer ?? null, p.netmikoDeviceType ?? null, p.pagingDisableCommand ?? null);
+      for (const p of DEFAULT_PLATFORMS)
+        insPlatform.run(
+          p.name,
+          p.slug,
+          p.manufacturer ?? null,
+          p.netmikoDeviceType ?? null,
+          p.pagingDisableCommand ?? null,
+        );
       for (const r of DEFAULT_ROLES) insRole.run(r.name, r.slug, r.color);
     })();
     return this.counts();
@@ -131,7 +162,13 @@ export class Inventory {
 
   counts(): InventoryCounts {
     const count = (table: string) => (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return { manufacturers: count("dcim_manufacturer"), platforms: count("dcim_platform"), roles: count("dcim_device_role"), sites: count("dcim_site"), devices: count("dcim_device") };
+    return {
+      manufacturers: count("dcim_manufacturer"),
+      platforms: count("dcim_platform"),
+      roles: count("dcim_device_role"),
+      sites: count("dcim_site"),
+      devices: count("dcim_device"),
+    };
   }
 
   // ---- reading ---------------------------------------------------------------------------------
@@ -158,7 +195,11 @@ export class Inventory {
   private rowNamed(name: string): DeviceRow | undefined {
     const rows = this.rowsNamed(name);
     if (rows.length > 1) {
-      throw new VcError("ambiguous_device", `${rows.length} devices have this name (sites ${rows.map((r) => r.site_slug ?? "?").join(", ")}); rename all but one`, `device '${name}'`);
+      throw new VcError(
+        "ambiguous_device",
+        `${rows.length} devices have this name (sites ${rows.map((r) => r.site_slug ?? "?").join(", ")}); rename all but one`,
+        `device '${name}'`,
+      );
     }
     return rows[0];
   }
@@ -179,23 +220,47 @@ export class Inventory {
   }
 
   listSites(): Array<NamedRow & { status: string }> {
-    return this.db.prepare("SELECT id, name, slug, status FROM dcim_site ORDER BY name").all() as Array<NamedRow & { status: string }>;
+    return this.db.prepare("SELECT id, name, slug, status FROM dcim_site ORDER BY name").all() as Array<
+      NamedRow & { status: string }
+    >;
   }
 
   listRoles(): Array<NamedRow & { color: string | null }> {
-    return this.db.prepare("SELECT id, name, slug, color FROM dcim_device_role ORDER BY name").all() as Array<NamedRow & { color: string | null }>;
+    return this.db.prepare("SELECT id, name, slug, color FROM dcim_device_role ORDER BY name").all() as Array<
+      NamedRow & { color: string | null }
+    >;
   }
 
   listPlatforms(): PlatformInfo[] {
-    const rows = this.db.prepare(`SELECT p.name, p.slug, m.slug AS manufacturer, p.netmiko_device_type, p.paging_disable_command
-      FROM dcim_platform p LEFT JOIN dcim_manufacturer m ON p.manufacturer_id = m.id ORDER BY p.name`).all() as Array<{ name: string; slug: string; manufacturer: string | null; netmiko_device_type: string | null; paging_disable_command: string | null }>;
-    return rows.map((r) => ({ name: r.name, slug: r.slug, manufacturer: r.manufacturer ?? undefined, netmikoDeviceType: r.netmiko_device_type ?? undefined, pagingDisableCommand: r.paging_disable_command ?? undefined }));
+    const rows = this.db
+      .prepare(
+        `SELECT p.name, p.slug, m.slug AS manufacturer, p.netmiko_device_type, p.paging_disable_command
+      FROM dcim_platform p LEFT JOIN dcim_manufacturer m ON p.manufacturer_id = m.id ORDER BY p.name`,
+      )
+      .all() as Array<{
+      name: string;
+      slug: string;
+      manufacturer: string | null;
+      netmiko_device_type: string | null;
+      paging_disable_command: string | null;
+    }>;
+    return rows.map((r) => ({
+      name: r.name,
+      slug: r.slug,
+      manufacturer: r.manufacturer ?? undefined,
+      netmikoDeviceType: r.netmiko_device_type ?? undefined,
+      pagingDisableCommand: r.paging_disable_command ?? undefined,
+    }));
   }
 
   /** Platforms in this database first, then the seeded ones (added to the database when used). */
   platformCatalog(): PlatformCatalog {
     const catalog = new PlatformCatalog(this.listPlatforms(), []);
-    for (const m of this.db.prepare("SELECT name, slug FROM dcim_manufacturer").all() as Array<{ name: string; slug: string }>) catalog.addManufacturer(m.slug, m.name);
+    for (const m of this.db.prepare("SELECT name, slug FROM dcim_manufacturer").all() as Array<{
+      name: string;
+      slug: string;
+    }>)
+      catalog.addManufacturer(m.slug, m.name);
     for (const m of DEFAULT_MANUFACTURERS) catalog.addManufacturer(m.slug, m.name);
     for (const p of DEFAULT_PLATFORMS) catalog.add(p);
     return catalog;
@@ -213,7 +278,11 @@ export class Inventory {
   }
 
   private findNamed(table: "dcim_site" | "dcim_device_role" | "dcim_manufacturer", text: string): NamedRow | undefined {
-    return this.db.prepare(`SELECT id, name, slug FROM ${table} WHERE lower(slug) = lower(?) OR lower(name) = lower(?) ORDER BY (lower(slug) = lower(?)) DESC LIMIT 1`).get(text, text, text) as NamedRow | undefined;
+    return this.db
+      .prepare(
+        `SELECT id, name, slug FROM ${table} WHERE lower(slug) = lower(?) OR lower(name) = lower(?) ORDER BY (lower(slug) = lower(?)) DESC LIMIT 1`,
+      )
+      .get(text, text, text) as NamedRow | undefined;
   }
 
   private uniqueValue(table: string, column: "slug" | "name", base: string): string {
@@ -235,48 +304,85 @@ export class Inventory {
 
   /** @internal the id of a site found by slug or name; created if missing and allowed. */
   siteId(text: string, create: boolean, attrs: { name?: string } = {}): number | undefined {
-    const found = this.findNamed("dcim_site", text) ?? (attrs.name ? this.findNamed("dcim_site", attrs.name) : undefined);
+    const found =
+      this.findNamed("dcim_site", text) ?? (attrs.name ? this.findNamed("dcim_site", attrs.name) : undefined);
     if (found) return found.id;
     if (!create) return undefined;
     const name = this.uniqueName("dcim_site", attrs.name ?? text);
-    return Number(this.db.prepare("INSERT INTO dcim_site (name, slug) VALUES (?, ?)").run(name, this.uniqueSlug("dcim_site", slugify(text))).lastInsertRowid);
+    return Number(
+      this.db
+        .prepare("INSERT INTO dcim_site (name, slug) VALUES (?, ?)")
+        .run(name, this.uniqueSlug("dcim_site", slugify(text))).lastInsertRowid,
+    );
   }
 
   /** @internal the id of a role found by slug or name; created if missing and allowed. */
   roleId(text: string, create: boolean, attrs: { name?: string; color?: string } = {}): number | undefined {
-    const found = this.findNamed("dcim_device_role", text) ?? (attrs.name ? this.findNamed("dcim_device_role", attrs.name) : undefined);
+    const found =
+      this.findNamed("dcim_device_role", text) ??
+      (attrs.name ? this.findNamed("dcim_device_role", attrs.name) : undefined);
     if (found) return found.id;
     if (!create) return undefined;
     const name = this.uniqueName("dcim_device_role", attrs.name ?? text);
     const color = attrs.color && /^[0-9a-f]{6}$/i.test(attrs.color) ? attrs.color.toLowerCase() : "9e9e9e";
-    return Number(this.db.prepare("INSERT INTO dcim_device_role (name, slug, color) VALUES (?, ?, ?)").run(name, this.uniqueSlug("dcim_device_role", slugify(text)), color).lastInsertRowid);
+    return Number(
+      this.db
+        .prepare("INSERT INTO dcim_device_role (name, slug, color) VALUES (?, ?, ?)")
+        .run(name, this.uniqueSlug("dcim_device_role", slugify(text)), color).lastInsertRowid,
+    );
   }
 
   /** @internal the id of a manufacturer, created when missing (as VelocityCollector does). */
   manufacturerId(slug: string, name?: string): number {
-    const found = this.findNamed("dcim_manufacturer", slug) ?? (name ? this.findNamed("dcim_manufacturer", name) : undefined);
+    const found =
+      this.findNamed("dcim_manufacturer", slug) ?? (name ? this.findNamed("dcim_manufacturer", name) : undefined);
     if (found) return found.id;
     const seeded = DEFAULT_MANUFACTURERS.find((m) => m.slug === slug);
-    return Number(this.db.prepare("INSERT INTO dcim_manufacturer (name, slug) VALUES (?, ?)").run(name ?? seeded?.name ?? slug, this.uniqueSlug("dcim_manufacturer", slug)).lastInsertRowid);
+    return Number(
+      this.db
+        .prepare("INSERT INTO dcim_manufacturer (name, slug) VALUES (?, ?)")
+        .run(name ?? seeded?.name ?? slug, this.uniqueSlug("dcim_manufacturer", slug)).lastInsertRowid,
+    );
   }
 
   /** @internal the id of a known platform's row, inserting a seeded platform on first use. */
   platformId(platform: PlatformInfo): number {
-    const found = this.db.prepare("SELECT id FROM dcim_platform WHERE slug = ? OR name = ? ORDER BY (slug = ?) DESC LIMIT 1").get(platform.slug, platform.name, platform.slug) as { id: number } | undefined;
+    const found = this.db
+      .prepare("SELECT id FROM dcim_platform WHERE slug = ? OR name = ? ORDER BY (slug = ?) DESC LIMIT 1")
+      .get(platform.slug, platform.name, platform.slug) as { id: number } | undefined;
     if (found) return found.id;
     const manufacturerId = platform.manufacturer ? this.manufacturerId(platform.manufacturer) : null;
-    return Number(this.db.prepare("INSERT INTO dcim_platform (name, slug, manufacturer_id, netmiko_device_type, paging_disable_command) VALUES (?, ?, ?, ?, ?)")
-      .run(platform.name, platform.slug, manufacturerId, platform.netmikoDeviceType ?? null, platform.pagingDisableCommand ?? null).lastInsertRowid);
+    return Number(
+      this.db
+        .prepare(
+          "INSERT INTO dcim_platform (name, slug, manufacturer_id, netmiko_device_type, paging_disable_command) VALUES (?, ?, ?, ?, ?)",
+        )
+        .run(
+          platform.name,
+          platform.slug,
+          manufacturerId,
+          platform.netmikoDeviceType ?? null,
+          platform.pagingDisableCommand ?? null,
+        ).lastInsertRowid,
+    );
   }
 
   private resolvePlatform(text: string, where: string, catalog = this.platformCatalog()): PlatformInfo {
     const platform = catalog.find(text);
-    if (!platform) throw new VcError("invalid_device", `unknown platform '${text}' (known: ${catalog.knownNames().join(", ")})`, `${where}, field platform`);
+    if (!platform)
+      throw new VcError(
+        "invalid_device",
+        `unknown platform '${text}' (known: ${catalog.knownNames().join(", ")})`,
+        `${where}, field platform`,
+      );
     return platform;
   }
 
   /** Checks a device input and turns it into column values, resolving site/role/platform. */
-  private values(input: DeviceInput, opts: WriteOptions & { allowNoPlatform?: boolean; allowNoHost?: boolean }): DeviceValues {
+  private values(
+    input: DeviceInput,
+    opts: WriteOptions & { allowNoPlatform?: boolean; allowNoHost?: boolean },
+  ): DeviceValues {
     const where = `device '${typeof input.name === "string" ? input.name : "?"}'`;
     const name = required(checkDeviceName(input.name), "name", where);
     const hostText = typeof input.host === "string" ? input.host.trim() : "";
@@ -287,17 +393,41 @@ export class Inventory {
     if (input.platform) {
       const platformText = input.platform.trim();
       const known = opts.createPlatforms ? this.platformCatalog().find(platformText) : undefined;
-      platformId = this.platformId(known ?? (opts.createPlatforms
-        ? { name: labels.platformName ?? platformText, slug: slugify(platformText), netmikoDeviceType: platformText }
-        : this.resolvePlatform(platformText, where)));
-    } else if (!opts.allowNoPlatform) throw new VcError("invalid_device", "a platform is required", `${where}, field platform`);
+      platformId = this.platformId(
+        known ??
+          (opts.createPlatforms
+            ? {
+                name: labels.platformName ?? platformText,
+                slug: slugify(platformText),
+                netmikoDeviceType: platformText,
+              }
+            : this.resolvePlatform(platformText, where)),
+      );
+    } else if (!opts.allowNoPlatform)
+      throw new VcError("invalid_device", "a platform is required", `${where}, field platform`);
     const siteText = input.site?.trim() || DEFAULT_SITE;
-    const siteId = this.siteId(siteText, Boolean(opts.createMissing) || siteText === DEFAULT_SITE, { name: labels.siteName });
-    if (siteId === undefined) throw new VcError("invalid_device", `unknown site '${siteText}' (allow creating missing sites and roles to add it)`, `${where}, field site`);
+    const siteId = this.siteId(siteText, Boolean(opts.createMissing) || siteText === DEFAULT_SITE, {
+      name: labels.siteName,
+    });
+    if (siteId === undefined)
+      throw new VcError(
+        "invalid_device",
+        `unknown site '${siteText}' (allow creating missing sites and roles to add it)`,
+        `${where}, field site`,
+      );
     let roleId: number | null = null;
     if (input.role?.trim()) {
-      roleId = this.roleId(input.role.trim(), Boolean(opts.createMissing), { name: labels.roleName, color: labels.roleColor }) ?? null;
-      if (roleId === null) throw new VcError("invalid_device", `unknown role '${input.role}' (allow creating missing sites and roles to add it)`, `${where}, field role`);
+      roleId =
+        this.roleId(input.role.trim(), Boolean(opts.createMissing), {
+          name: labels.roleName,
+          color: labels.roleColor,
+        }) ?? null;
+      if (roleId === null)
+        throw new VcError(
+          "invalid_device",
+          `unknown role '${input.role}' (allow creating missing sites and roles to add it)`,
+          `${where}, field role`,
+        );
     }
     return {
       name,
@@ -317,19 +447,32 @@ export class Inventory {
   }
 
   private assertNameFree(name: string, exceptId?: number): void {
-    const other = this.db.prepare("SELECT id FROM dcim_device WHERE name = ? AND id IS NOT ?").get(name, exceptId ?? null);
-    if (other) throw new VcError("duplicate_device", "a device with this name is already in the inventory", `device '${name}'`);
+    const other = this.db
+      .prepare("SELECT id FROM dcim_device WHERE name = ? AND id IS NOT ?")
+      .get(name, exceptId ?? null);
+    if (other)
+      throw new VcError("duplicate_device", "a device with this name is already in the inventory", `device '${name}'`);
   }
 
   private insert(v: DeviceValues): number {
-    return Number(this.db.prepare(`INSERT INTO dcim_device (name, site_id, platform_id, role_id, status, primary_ip4, primary_ip6, ssh_port, credential_name, tags, custom_fields, description, netbox_id)
-      VALUES (@name, @site_id, @platform_id, @role_id, @status, @primary_ip4, @primary_ip6, @ssh_port, @credential_name, @tags, @custom_fields, @description, @netbox_id)`).run(v).lastInsertRowid);
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO dcim_device (name, site_id, platform_id, role_id, status, primary_ip4, primary_ip6, ssh_port, credential_name, tags, custom_fields, description, netbox_id)
+      VALUES (@name, @site_id, @platform_id, @role_id, @status, @primary_ip4, @primary_ip6, @ssh_port, @credential_name, @tags, @custom_fields, @description, @netbox_id)`,
+        )
+        .run(v).lastInsertRowid,
+    );
   }
 
   private update(id: number, v: DeviceValues): void {
-    this.db.prepare(`UPDATE dcim_device SET name = @name, site_id = @site_id, platform_id = @platform_id, role_id = @role_id, status = @status,
+    this.db
+      .prepare(
+        `UPDATE dcim_device SET name = @name, site_id = @site_id, platform_id = @platform_id, role_id = @role_id, status = @status,
       primary_ip4 = @primary_ip4, primary_ip6 = @primary_ip6, ssh_port = @ssh_port, credential_name = @credential_name, tags = @tags,
-      custom_fields = @custom_fields, description = @description, netbox_id = @netbox_id, updated_at = datetime('now') WHERE id = @id`).run({ ...v, id });
+      custom_fields = @custom_fields, description = @description, netbox_id = @netbox_id, updated_at = datetime('now') WHERE id = @id`,
+      )
+      .run({ ...v, id });
   }
 
   private deviceById(id: number): Device {
@@ -371,7 +514,11 @@ export class Inventory {
       const row = this.existingRow(name);
       const merged: DeviceInput = { ...this.inputOf(row), ...stripUndefined(patch) };
       // A VelocityCollector device may lack a platform or an address: an update of other fields keeps it so.
-      const v = this.values(merged, { ...opts, allowNoPlatform: !patch.platform && row.platform_id === null, allowNoHost: !patch.host && !row.primary_ip4 && !row.primary_ip6 });
+      const v = this.values(merged, {
+        ...opts,
+        allowNoPlatform: !patch.platform && row.platform_id === null,
+        allowNoHost: !patch.host && !row.primary_ip4 && !row.primary_ip6,
+      });
       if (!patch.host) {
         // Not changing the address: keep both stored columns as they are (a device may have both).
         v.primary_ip4 = row.primary_ip4;
@@ -397,7 +544,9 @@ export class Inventory {
   upsertDevice(input: DeviceInput, opts: WriteOptions = {}): "added" | "updated" | "unchanged" {
     this.assertWritable();
     return this.transaction(() => {
-      const row = (input.netboxId !== undefined ? this.rowWithNetBoxId(input.netboxId) : undefined) ?? (typeof input.name === "string" ? this.rowNamed(input.name.trim()) : undefined);
+      const row =
+        (input.netboxId !== undefined ? this.rowWithNetBoxId(input.netboxId) : undefined) ??
+        (typeof input.name === "string" ? this.rowNamed(input.name.trim()) : undefined);
       const lenient = { ...opts, allowNoHost: true, allowNoPlatform: true };
       if (!row) {
         const v = this.values(input, lenient);
@@ -418,14 +567,34 @@ export class Inventory {
    * Records a credential test or a collection login: with status ok, the credential that worked
    * (by name) is saved on the device; a failure keeps the previous mapping, like VelocityCollector.
    */
-  setCredentialResult(deviceName: string, result: { credentialName?: string; status: "ok" | "failed"; at?: Date }): void {
+  setCredentialResult(
+    deviceName: string,
+    result: { credentialName?: string; status: "ok" | "failed"; at?: Date },
+  ): void {
     this.assertWritable();
-    if (result.status !== "ok" && result.status !== "failed") throw new VcError("invalid_device", `credential status must be ok or failed, got '${String(result.status)}'`, `device '${deviceName}'`);
+    if (result.status !== "ok" && result.status !== "failed")
+      throw new VcError(
+        "invalid_device",
+        `credential status must be ok or failed, got '${String(result.status)}'`,
+        `device '${deviceName}'`,
+      );
     const row = this.existingRow(deviceName);
-    const credentialName = required(checkCredentialName(result.credentialName), "credentialName", `device '${deviceName}'`);
+    const credentialName = required(
+      checkCredentialName(result.credentialName),
+      "credentialName",
+      `device '${deviceName}'`,
+    );
     const status: CredentialStatus = result.status;
-    this.db.prepare(`UPDATE dcim_device SET credential_test_result = ?, credential_tested_at = ?, credential_name = COALESCE(?, credential_name), updated_at = datetime('now') WHERE id = ?`)
-      .run(credentialStatusToDb(status), sqlTimestamp(result.at ?? new Date()), status === "ok" ? (credentialName ?? null) : null, row.id);
+    this.db
+      .prepare(
+        `UPDATE dcim_device SET credential_test_result = ?, credential_tested_at = ?, credential_name = COALESCE(?, credential_name), updated_at = datetime('now') WHERE id = ?`,
+      )
+      .run(
+        credentialStatusToDb(status),
+        sqlTimestamp(result.at ?? new Date()),
+        status === "ok" ? (credentialName ?? null) : null,
+        row.id,
+      );
   }
 
   /**
@@ -438,17 +607,28 @@ export class Inventory {
   importCsv(text: string, opts: { skipBad?: boolean; createMissing?: boolean; source?: string } = {}): CsvImportReport {
     this.assertWritable();
     const source = opts.source ?? "<csv>";
-    const report: CsvImportReport = { source, imported: 0, importedNames: [], skipped: [], errors: [], createdSites: [], createdRoles: [] };
+    const report: CsvImportReport = {
+      source,
+      imported: 0,
+      importedNames: [],
+      skipped: [],
+      errors: [],
+      createdSites: [],
+      createdRoles: [],
+    };
     const catalog = this.platformCatalog();
     const { rows, fileErrors } = parseCsvRows(text, { source, platforms: catalog });
     if (fileErrors.length) {
       report.errors = fileErrors;
       return report;
     }
-    const existing = new Set((this.db.prepare("SELECT name FROM dcim_device").all() as Array<{ name: string }>).map((r) => r.name));
+    const existing = new Set(
+      (this.db.prepare("SELECT name FROM dcim_device").all() as Array<{ name: string }>).map((r) => r.name),
+    );
     const known = (table: "dcim_site" | "dcim_device_role") => {
       const keys = new Set<string>();
-      for (const r of this.db.prepare(`SELECT name, slug FROM ${table}`).all() as Array<{ name: string; slug: string }>) keys.add(r.name.toLowerCase()).add(r.slug.toLowerCase());
+      for (const r of this.db.prepare(`SELECT name, slug FROM ${table}`).all() as Array<{ name: string; slug: string }>)
+        keys.add(r.name.toLowerCase()).add(r.slug.toLowerCase());
       return keys;
     };
     const sites = known("dcim_site");
@@ -457,9 +637,26 @@ export class Inventory {
     for (const r of rows) {
       const d = r.device;
       if (d) {
-        if (existing.has(d.name)) r.errors.push(csvError(source, r.row, "name", `device '${d.name}' is already in the inventory`));
-        if (d.site && !opts.createMissing && !sites.has(d.site.toLowerCase())) r.errors.push(csvError(source, r.row, "site", `unknown site '${d.site}' (allow creating missing sites and roles to add it)`));
-        if (d.role && !opts.createMissing && !roles.has(d.role.toLowerCase())) r.errors.push(csvError(source, r.row, "role", `unknown role '${d.role}' (allow creating missing sites and roles to add it)`));
+        if (existing.has(d.name))
+          r.errors.push(csvError(source, r.row, "name", `device '${d.name}' is already in the inventory`));
+        if (d.site && !opts.createMissing && !sites.has(d.site.toLowerCase()))
+          r.errors.push(
+            csvError(
+              source,
+              r.row,
+              "site",
+              `unknown site '${d.site}' (allow creating missing sites and roles to add it)`,
+            ),
+          );
+        if (d.role && !opts.createMissing && !roles.has(d.role.toLowerCase()))
+          r.errors.push(
+            csvError(
+              source,
+              r.row,
+              "role",
+              `unknown role '${d.role}' (allow creating missing sites and roles to add it)`,
+            ),
+          );
         if (r.errors.length) r.device = undefined;
       }
       errors.push(...r.errors);
@@ -477,7 +674,8 @@ export class Inventory {
         if (id === undefined) cache.set(key, (id = make()));
         return id;
       };
-      const insert = this.db.prepare(`INSERT INTO dcim_device (name, site_id, platform_id, role_id, status, primary_ip4, primary_ip6, ssh_port, credential_name, tags, custom_fields)
+      const insert = this.db
+        .prepare(`INSERT INTO dcim_device (name, site_id, platform_id, role_id, status, primary_ip4, primary_ip6, ssh_port, credential_name, tags, custom_fields)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       for (const d of good) {
         const siteText = d.site ?? DEFAULT_SITE;
@@ -485,15 +683,28 @@ export class Inventory {
           if (!sites.has(siteText.toLowerCase())) report.createdSites.push(siteText);
           return this.siteId(siteText, true)!;
         });
-        const roleId = d.role ? idOf(roleIds, d.role.toLowerCase(), () => {
-          if (!roles.has(d.role!.toLowerCase())) report.createdRoles.push(d.role!);
-          return this.roleId(d.role!, true)!;
-        }) : null;
+        const roleId = d.role
+          ? idOf(roleIds, d.role.toLowerCase(), () => {
+              if (!roles.has(d.role!.toLowerCase())) report.createdRoles.push(d.role!);
+              return this.roleId(d.role!, true)!;
+            })
+          : null;
         const platform = catalog.find(labelsOf(d).platformSlug ?? d.platform)!;
         const platformId = idOf(platformIds, platform.slug, () => this.platformId(platform));
         const v6 = d.host.includes(":");
-        insert.run(d.name, siteId, platformId, roleId, d.status ?? "active", v6 ? null : d.host, v6 ? d.host : null, d.port, d.credentialName ?? null,
-          d.tags?.length ? JSON.stringify(d.tags) : "[]", customFieldsJson(d.extra));
+        insert.run(
+          d.name,
+          siteId,
+          platformId,
+          roleId,
+          d.status ?? "active",
+          v6 ? null : d.host,
+          v6 ? d.host : null,
+          d.port,
+          d.credentialName ?? null,
+          d.tags?.length ? JSON.stringify(d.tags) : "[]",
+          customFieldsJson(d.extra),
+        );
         report.importedNames.push(d.name);
       }
     });

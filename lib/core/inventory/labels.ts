@@ -37,9 +37,13 @@ export type FilterAttribute = "site" | "role" | "platform" | "manufacturer";
 export function namesFor(device: Device, attribute: FilterAttribute): Array<string | undefined> {
   const l = labelsOf(device);
   switch (attribute) {
-    case "site": return [device.site, l.siteName];
-    case "role": return [device.role, l.roleName];
-    case "platform": return [device.platform, l.platformSlug, l.platformName];
-    case "manufacturer": return [device.manufacturer, l.manufacturerName];
+    case "site":
+      return [device.site, l.siteName];
+    case "role":
+      return [device.role, l.roleName];
+    case "platform":
+      return [device.platform, l.platformSlug, l.platformName];
+    case "manufacturer":
+      return [device.manufacturer, l.manufacturerName];
   }
 }

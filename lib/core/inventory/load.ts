@@ -18,7 +18,12 @@ function readText(file: string): string {
     return fs.readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new VcError("inventory_not_found", code === "ENOENT" ? "no such file" : `cannot read: ${errorMessage(err)}`, file, { cause: err });
+    throw new VcError(
+      "inventory_not_found",
+      code === "ENOENT" ? "no such file" : `cannot read: ${errorMessage(err)}`,
+      file,
+      { cause: err },
+    );
   }
 }
 
@@ -41,7 +46,11 @@ export function loadDevices(source: string, opts: { skipBad?: boolean } = {}): D
   const text = readText(source);
   if (kind === "csv") {
     const { devices, errors } = parseDevicesCsv(text, { source });
-    if (errors.length && !opts.skipBad) throw aggregateError("invalid_csv", errors.map((e) => e.message));
+    if (errors.length && !opts.skipBad)
+      throw aggregateError(
+        "invalid_csv",
+        errors.map((e) => e.message),
+      );
     return devices;
   }
   let parsed: unknown;
@@ -50,8 +59,18 @@ export function loadDevices(source: string, opts: { skipBad?: boolean } = {}): D
   } catch (err) {
     throw new VcError("invalid_json", `not valid JSON: ${errorMessage(err)}`, source);
   }
-  const list = parsed && typeof parsed === "object" && !Array.isArray(parsed) && Array.isArray((parsed as { devices?: unknown }).devices) ? (parsed as { devices: unknown }).devices : parsed;
+  const list =
+    parsed &&
+    typeof parsed === "object" &&
+    !Array.isArray(parsed) &&
+    Array.isArray((parsed as { devices?: unknown }).devices)
+      ? (parsed as { devices: unknown }).devices
+      : parsed;
   const { devices, errors } = normaliseDevicesReport(list, source);
-  if (errors.length && !opts.skipBad) throw aggregateError("invalid_device", errors.map((e) => e.message));
+  if (errors.length && !opts.skipBad)
+    throw aggregateError(
+      "invalid_device",
+      errors.map((e) => e.message),
+    );
   return devices;
 }

@@ -70,19 +70,28 @@ export class NetBoxClient {
     } catch {
       throw new VcError("invalid_config", `'${opts.url}' is not a URL`, "netbox.url");
     }
-    if (base.protocol !== "http:" && base.protocol !== "https:") throw new VcError("invalid_config", `NetBox URL must be http or https, got ${base.protocol}`, "netbox.url");
-    if (base.username || base.password) throw new VcError("invalid_config", "put the NetBox token in the token setting, not in the URL", "netbox.url");
+    if (base.protocol !== "http:" && base.protocol !== "https:")
+      throw new VcError("invalid_config", `NetBox URL must be http or https, got ${base.protocol}`, "netbox.url");
+    if (base.username || base.password)
+      throw new VcError("invalid_config", "put the NetBox token in the token setting, not in the URL", "netbox.url");
     if (!base.pathname.endsWith("/")) base.pathname += "/";
     base.search = "";
     base.hash = "";
-    if (typeof opts.token !== "string" || opts.token.trim() === "") throw new VcError("invalid_config", "a NetBox API token is required", "netbox.token");
-    if (/[\r\n]/.test(opts.token)) throw new VcError("invalid_config", "the NetBox token contains a line break", "netbox.token");
+    if (typeof opts.token !== "string" || opts.token.trim() === "")
+      throw new VcError("invalid_config", "a NetBox API token is required", "netbox.token");
+    if (/[\r\n]/.test(opts.token))
+      throw new VcError("invalid_config", "the NetBox token contains a line break", "netbox.token");
     this.base = base;
     this.token = opts.token.trim();
     this.timeoutMs = positive(opts.timeoutMs, 15000, "netbox.timeoutMs");
     this.pageSize = positive(opts.pageSize, 200, "netbox.pageSize");
     this.maxPages = positive(opts.maxPages, 10000, "netbox.maxPages");
-    this.platformMap = Object.fromEntries(Object.entries({ ...DEFAULT_NETBOX_PLATFORM_MAP, ...(opts.platformMap ?? {}) }).map(([k, v]) => [k.toLowerCase(), v]));
+    this.platformMap = Object.fromEntries(
+      Object.entries({ ...DEFAULT_NETBOX_PLATFORM_MAP, ...(opts.platformMap ?? {}) }).map(([k, v]) => [
+        k.toLowerCase(),
+        v,
+      ]),
+    );
   }
 
   /** The devices URL with NetBox's filters (site, role, platform, status and tag slugs). */
@@ -104,17 +113,23 @@ export class NetBoxClient {
     for (let page = 0; page < this.maxPages; page++) {
       seen.add(url);
       const body = await this.getJson(url);
-      if (!Array.isArray(body.results)) throw new VcError("netbox_bad_response", "the answer has no 'results' list (is this NetBox's API?)", url);
+      if (!Array.isArray(body.results))
+        throw new VcError("netbox_bad_response", "the answer has no 'results' list (is this NetBox's API?)", url);
       for (const item of body.results as NetBoxDevice[]) {
         const device = this.toDevice(item);
         if (device) devices.push(device);
       }
       if (!body.next) return devices;
       const next = this.followable(body.next, url);
-      if (seen.has(next)) throw new VcError("netbox_bad_response", "pagination loops back to a page already read", next);
+      if (seen.has(next))
+        throw new VcError("netbox_bad_response", "pagination loops back to a page already read", next);
       url = next;
     }
-    throw new VcError("netbox_bad_response", `more than ${this.maxPages} pages of devices; narrow the filters or raise maxPages`, this.devicesUrl(filter));
+    throw new VcError(
+      "netbox_bad_response",
+      `more than ${this.maxPages} pages of devices; narrow the filters or raise maxPages`,
+      this.devicesUrl(filter),
+    );
   }
 
   /** The token goes only to the configured NetBox: a `next` link elsewhere is refused. */
@@ -129,7 +144,8 @@ export class NetBoxClient {
       // NetBox behind a proxy often reports its internal address in `next`: keep the path and
       // query, and stay on the configured origin.
       const local = new URL(url.pathname + url.search, this.base.origin);
-      if (!local.pathname.includes("/api/dcim/devices/")) throw new VcError("netbox_bad_response", `'next' points outside the devices API: ${url.pathname}`, from);
+      if (!local.pathname.includes("/api/dcim/devices/"))
+        throw new VcError("netbox_bad_response", `'next' points outside the devices API: ${url.pathname}`, from);
       return local.toString();
     }
     return url.toString();
@@ -148,20 +164,29 @@ export class NetBoxClient {
       text = await response.text();
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      if (e.name === "TimeoutError" || e.name === "AbortError") throw new VcError("netbox_timeout", `NetBox did not answer within ${this.timeoutMs} ms`, url);
+      if (e.name === "TimeoutError" || e.name === "AbortError")
+        throw new VcError("netbox_timeout", `NetBox did not answer within ${this.timeoutMs} ms`, url);
       const reason = e.cause?.code ?? e.cause?.message ?? errorMessage(err);
       throw new VcError("netbox_unreachable", `cannot reach NetBox: ${this.scrub(reason)}`, url);
     }
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.get("location");
-      throw new VcError("netbox_redirect", `NetBox answered with a redirect (HTTP ${response.status}${location ? ` to ${this.scrub(location)}` : ""}); set the NetBox URL to where it points`, url);
+      throw new VcError(
+        "netbox_redirect",
+        `NetBox answered with a redirect (HTTP ${response.status}${location ? ` to ${this.scrub(location)}` : ""}); set the NetBox URL to where it points`,
+        url,
+      );
     }
     if (response.status === 401 || response.status === 403) {
       throw new VcError("netbox_auth", `NetBox refused the token (HTTP ${response.status})`, url);
     }
     if (!response.ok) {
       const detail = this.detail(text);
-      throw new VcError("netbox_http", `NetBox answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}${detail ? `: ${detail}` : ""}`, url);
+      throw new VcError(
+        "netbox_http",
+        `NetBox answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}${detail ? `: ${detail}` : ""}`,
+        url,
+      );
     }
     try {
       const body = JSON.parse(text) as unknown;
@@ -191,7 +216,10 @@ export class NetBoxClient {
     if (!slug) return "";
     const mapped = this.platformMap[slug.toLowerCase()];
     if (mapped) return mapped;
-    const known = this.catalog.find(slug) ?? this.catalog.find(slug.replace(/-/g, "_")) ?? (name ? this.catalog.find(name) : undefined);
+    const known =
+      this.catalog.find(slug) ??
+      this.catalog.find(slug.replace(/-/g, "_")) ??
+      (name ? this.catalog.find(name) : undefined);
     return known ? ntcName(known) : slug.replace(/-/g, "_");
   }
 
@@ -221,7 +249,9 @@ export class NetBoxClient {
       role: role?.slug,
       manufacturer: manufacturer?.slug,
       status: status.ok ? status.value : statusValue,
-      tags: (item.tags ?? []).map((t) => t.slug ?? t.name).filter((t): t is string => typeof t === "string" && t !== ""),
+      tags: (item.tags ?? [])
+        .map((t) => t.slug ?? t.name)
+        .filter((t): t is string => typeof t === "string" && t !== ""),
       credentialStatus: "untested",
       extra,
     };
@@ -237,7 +267,8 @@ export class NetBoxClient {
 
 function positive(value: number | undefined, fallback: number, where: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new VcError("invalid_config", `must be a whole number of at least 1, got ${value}`, where);
+  if (!Number.isInteger(value) || value < 1)
+    throw new VcError("invalid_config", `must be a whole number of at least 1, got ${value}`, where);
   return value;
 }
 

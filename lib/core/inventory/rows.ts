@@ -37,7 +37,23 @@ export interface DeviceRow {
   role_color: string | null;
 }
 
-const OPTIONAL_DEVICE_COLUMNS = ["site_id", "platform_id", "role_id", "status", "primary_ip4", "primary_ip6", "ssh_port", "credential_id", "credential_tested_at", "credential_test_result", "description", "netbox_id", "credential_name", "tags", "custom_fields"];
+const OPTIONAL_DEVICE_COLUMNS = [
+  "site_id",
+  "platform_id",
+  "role_id",
+  "status",
+  "primary_ip4",
+  "primary_ip6",
+  "ssh_port",
+  "credential_id",
+  "credential_tested_at",
+  "credential_test_result",
+  "description",
+  "netbox_id",
+  "credential_name",
+  "tags",
+  "custom_fields",
+];
 
 export function deviceSelectSql(deviceColumns: Set<string>): string {
   const cols = OPTIONAL_DEVICE_COLUMNS.map((c) => (deviceColumns.has(c) ? `d.${c}` : `NULL AS ${c}`)).join(", ");
@@ -99,7 +115,9 @@ export function rowTags(row: Pick<DeviceRow, "tags">): string[] {
 
 export function rowCustomFields(row: Pick<DeviceRow, "custom_fields">): Record<string, unknown> {
   const fields = parseJson<unknown>(row.custom_fields, {});
-  return fields !== null && typeof fields === "object" && !Array.isArray(fields) ? (fields as Record<string, unknown>) : {};
+  return fields !== null && typeof fields === "object" && !Array.isArray(fields)
+    ? (fields as Record<string, unknown>)
+    : {};
 }
 
 /** Cheaper than Object.keys(o).length on the hot path of listing 10,000 devices. */

@@ -183,7 +183,11 @@ const MIGRATIONS: Record<number, (db: Db) => void> = {
 export function migrate(db: Db, file: string): { from: number; to: number } {
   const from = currentVersion(db);
   if (from > SCHEMA_VERSION) {
-    throw new VcError("inventory_schema", `schema version ${from} is newer than this version of the pack understands (${SCHEMA_VERSION})`, file);
+    throw new VcError(
+      "inventory_schema",
+      `schema version ${from} is newer than this version of the pack understands (${SCHEMA_VERSION})`,
+      file,
+    );
   }
   let version = from;
   if (version === 0) {

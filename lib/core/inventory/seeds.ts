@@ -22,8 +22,13 @@ export const DEFAULT_MANUFACTURERS: ManufacturerInfo[] = [
   { name: "Check Point", slug: "check-point" },
 ];
 
-const p = (name: string, slug: string, manufacturer: string | undefined, netmikoDeviceType: string, pagingDisableCommand?: string): PlatformInfo =>
-  ({ name, slug, manufacturer, netmikoDeviceType, pagingDisableCommand });
+const p = (
+  name: string,
+  slug: string,
+  manufacturer: string | undefined,
+  netmikoDeviceType: string,
+  pagingDisableCommand?: string,
+): PlatformInfo => ({ name, slug, manufacturer, netmikoDeviceType, pagingDisableCommand });
 
 export const DEFAULT_PLATFORMS: PlatformInfo[] = [
   p("Cisco IOS", "cisco_ios", "cisco", "cisco_ios", "terminal length 0"),

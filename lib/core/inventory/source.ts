@@ -44,7 +44,8 @@ function configError(field: string, message: string): VcError {
 /** Checks node settings once (at deploy); every problem names its field. */
 export function parseSourceSettings(raw: RawSourceSettings, env: NodeJS.ProcessEnv = process.env): DeviceSourceConfig {
   const source = (raw.source || "sqlite") as SourceType;
-  if (!SOURCE_TYPES.includes(source)) throw configError("source", `unknown source '${raw.source}' (${SOURCE_TYPES.join(", ")})`);
+  if (!SOURCE_TYPES.includes(source))
+    throw configError("source", `unknown source '${raw.source}' (${SOURCE_TYPES.join(", ")})`);
   const filter = normaliseFilter(raw.filter ?? {}, "filter");
   const file = raw.path?.trim();
   switch (source) {
@@ -68,9 +69,16 @@ export function parseSourceSettings(raw: RawSourceSettings, env: NodeJS.ProcessE
     case "netbox": {
       if (!raw.netboxUrl?.trim()) throw configError("netboxUrl", "the NetBox source needs the NetBox URL");
       if (!raw.netboxToken?.trim()) throw configError("netboxToken", "the NetBox source needs an API token");
-      const seconds = raw.netboxTimeout === undefined || raw.netboxTimeout === "" ? undefined : Number(raw.netboxTimeout);
-      if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) throw configError("netboxTimeout", `must be a number of seconds, got '${String(raw.netboxTimeout)}'`);
-      const netbox = { url: raw.netboxUrl.trim(), token: raw.netboxToken.trim(), timeoutMs: seconds && Math.round(seconds * 1000), platformMap: parsePlatformMap(raw.platformMap) };
+      const seconds =
+        raw.netboxTimeout === undefined || raw.netboxTimeout === "" ? undefined : Number(raw.netboxTimeout);
+      if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0))
+        throw configError("netboxTimeout", `must be a number of seconds, got '${String(raw.netboxTimeout)}'`);
+      const netbox = {
+        url: raw.netboxUrl.trim(),
+        token: raw.netboxToken.trim(),
+        timeoutMs: seconds && Math.round(seconds * 1000),
+        platformMap: parsePlatformMap(raw.platformMap),
+      };
       new NetBoxClient(netbox); // validates the URL and token shape now rather than on the first message
       return { source, netbox, filter };
     }
@@ -87,8 +95,10 @@ function parsePlatformMap(text: string | undefined): Record<string, string> | un
   } catch (err) {
     throw configError("platformMap", `not valid JSON: ${errorMessage(err)}`);
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw configError("platformMap", "must be a JSON object of NetBox platform slug → ntc platform name");
-  for (const [k, v] of Object.entries(parsed)) if (typeof v !== "string") throw configError(`platformMap.${k}`, "must be a platform name (text)");
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    throw configError("platformMap", "must be a JSON object of NetBox platform slug → ntc platform name");
+  for (const [k, v] of Object.entries(parsed))
+    if (typeof v !== "string") throw configError(`platformMap.${k}`, "must be a platform name (text)");
   return parsed as Record<string, string>;
 }
 
@@ -137,7 +147,10 @@ export async function readSource(config: DeviceSourceConfig, payload?: unknown):
 }
 
 /** Reads the source and applies the effective filter: the devices one message asks for. */
-export async function selectFromSource(config: DeviceSourceConfig, msg: { payload?: unknown; filter?: unknown }): Promise<{ devices: Device[]; filter: DeviceFilter }> {
+export async function selectFromSource(
+  config: DeviceSourceConfig,
+  msg: { payload?: unknown; filter?: unknown },
+): Promise<{ devices: Device[]; filter: DeviceFilter }> {
   const filter = effectiveFilter(config.filter, msg.filter);
   const devices = await readSource({ ...config, filter }, msg.payload);
   return { devices: filterDevices(devices, filter), filter };
@@ -158,10 +171,21 @@ export interface MessageParts {
  * node in automatic mode puts the device results back together. `base(i)` returns a fresh copy
  * of the incoming message for device i.
  */
-export function messagePerDevice<M extends { parts?: unknown }>(devices: Device[], base: (index: number) => M, partsId: string): Array<M & { payload: Device; parts: MessageParts }> {
+export function messagePerDevice<M extends { parts?: unknown }>(
+  devices: Device[],
+  base: (index: number) => M,
+  partsId: string,
+): Array<M & { payload: Device; parts: MessageParts }> {
   return devices.map((device, index) => {
     const msg = base(index);
-    const parts: MessageParts = { id: partsId, type: "array", count: devices.length, len: 1, index, property: "payload" };
+    const parts: MessageParts = {
+      id: partsId,
+      type: "array",
+      count: devices.length,
+      len: 1,
+      index,
+      property: "payload",
+    };
     if (msg.parts !== undefined) parts.parts = msg.parts;
     return Object.assign(msg, { payload: device, parts });
   });

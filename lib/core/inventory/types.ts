@@ -112,4 +112,12 @@ export interface RoleInfo {
 }
 
 /** NetBox-style device statuses (the values VelocityCollector's dcim_device.status uses). */
-export const DEVICE_STATUSES = ["active", "planned", "staged", "failed", "offline", "decommissioning", "inventory"] as const;
+export const DEVICE_STATUSES = [
+  "active",
+  "planned",
+  "staged",
+  "failed",
+  "offline",
+  "decommissioning",
+  "inventory",
+] as const;

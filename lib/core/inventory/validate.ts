@@ -23,7 +23,8 @@ export function checkIp(raw: string): Checked<{ address: string; family: 4 | 6 }
   if (family === 0 || more.length) return bad(`'${text}' is not an IPv4 or IPv6 address`);
   if (prefix !== undefined) {
     const max = family === 4 ? 32 : 128;
-    if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return bad(`'${text}' has an invalid prefix length (0-${max})`);
+    if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max)
+      return bad(`'${text}' has an invalid prefix length (0-${max})`);
   }
   return ok({ address, family: family as 4 | 6 });
 }
@@ -33,8 +34,16 @@ export function checkHost(raw: string): Checked<string> {
   const text = raw.trim();
   const ip = checkIp(text);
   if (ip.ok) return ok(ip.value.address);
-  if (/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(text) && !/^[\d.]+$/.test(text)) return ok(text);
-  return bad(text === "" ? "a host (IP address or DNS name) is required" : `'${text}' is not an IP address or a host name`);
+  if (
+    /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(
+      text,
+    ) &&
+    !/^[\d.]+$/.test(text)
+  )
+    return ok(text);
+  return bad(
+    text === "" ? "a host (IP address or DNS name) is required" : `'${text}' is not an IP address or a host name`,
+  );
 }
 
 export function checkPort(raw: unknown): Checked<number> {
@@ -48,7 +57,8 @@ export function checkStatus(raw: unknown): Checked<string> {
   if (raw === undefined || raw === null || (typeof raw === "string" && raw.trim() === "")) return ok("active");
   if (typeof raw !== "string") return bad(`status must be text, got ${typeof raw}`);
   const s = raw.trim().toLowerCase();
-  if (!(DEVICE_STATUSES as readonly string[]).includes(s)) return bad(`'${raw}' is not a device status (${DEVICE_STATUSES.join(", ")})`);
+  if (!(DEVICE_STATUSES as readonly string[]).includes(s))
+    return bad(`'${raw}' is not a device status (${DEVICE_STATUSES.join(", ")})`);
   return ok(s);
 }
 
@@ -65,7 +75,8 @@ export function checkDeviceName(raw: unknown): Checked<string> {
   if (typeof raw !== "string" || raw.trim() === "") return bad("a device name is required");
   const name = raw.trim();
   if (name.length > 255) return bad(`device name is longer than 255 characters`);
-  if (/[\s/\\]/.test(name) || hasControlCharacters(name)) return bad(`'${name}' is not a valid device name (no spaces, slashes or control characters)`);
+  if (/[\s/\\]/.test(name) || hasControlCharacters(name))
+    return bad(`'${name}' is not a valid device name (no spaces, slashes or control characters)`);
   if (name === "." || name === "..") return bad(`'${name}' is not a valid device name`);
   return ok(name);
 }
@@ -77,7 +88,12 @@ export function checkTags(raw: unknown): Checked<string[]> {
   if (!items) return bad(`tags must be a list or text separated by ';', got ${typeof raw}`);
   const tags: string[] = [];
   for (const item of items) {
-    const name = typeof item === "string" ? item : item && typeof item === "object" && typeof (item as { slug?: unknown }).slug === "string" ? (item as { slug: string }).slug : undefined;
+    const name =
+      typeof item === "string"
+        ? item
+        : item && typeof item === "object" && typeof (item as { slug?: unknown }).slug === "string"
+          ? (item as { slug: string }).slug
+          : undefined;
     if (name === undefined) return bad(`tag ${JSON.stringify(item)} is not text`);
     const t = name.trim();
     if (t && !tags.includes(t)) tags.push(t);
@@ -95,6 +111,10 @@ export function checkCredentialName(raw: unknown): Checked<string | undefined> {
 
 /** A URL-style slug from a display name ("Main DC" → "main-dc"), as NetBox makes them. */
 export function slugify(name: string): string {
-  const slug = name.trim().toLowerCase().replace(/[^a-z0-9_]+/g, "-").replace(/^-+|-+$/g, "");
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, "-")
+    .replace(/^-+|-+$/g, "");
   return slug === "" ? "x" : slug.slice(0, 100);
 }

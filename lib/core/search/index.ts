@@ -73,7 +73,8 @@ const CHUNK_BYTES = 1 << 20;
 
 function positiveInteger(value: number | undefined, fallback: number, where: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new VcError("bad_value", `expected a positive whole number, got ${value}`, where);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new VcError("bad_value", `expected a positive whole number, got ${value}`, where);
   return value;
 }
 
@@ -92,7 +93,14 @@ function countNewlines(text: string): number {
  * Synchronous reads are several times faster than the thread pool for many small files; the
  * pacer returns to the event loop between slices. Returns the bytes read.
  */
-async function scanFile(file: string, buffer: Buffer, pattern: CompiledPattern, sink: (m: LineMatch) => boolean, pacer: Pacer, signal?: AbortSignal): Promise<number> {
+async function scanFile(
+  file: string,
+  buffer: Buffer,
+  pattern: CompiledPattern,
+  sink: (m: LineMatch) => boolean,
+  pacer: Pacer,
+  signal?: AbortSignal,
+): Promise<number> {
   const fd = fs.openSync(file, "r");
   let bytes = 0;
   let line = 1;
@@ -109,7 +117,8 @@ async function scanFile(file: string, buffer: Buffer, pattern: CompiledPattern, 
       const bytesRead = fs.readSync(fd, buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       bytes += bytesRead;
-      const data = carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+      const data =
+        carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
       // A "\n" byte never occurs inside a multi-byte UTF-8 sequence, so cutting after it is safe.
       const cut = data.lastIndexOf(10) + 1;
       carry = Buffer.from(data.subarray(cut));
@@ -147,7 +156,10 @@ export async function* streamSearch(opts: SearchOptions): AsyncGenerator<SearchE
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   const stats: SearchStats = { truncated: false, filesSearched: 0, filesMatched: 0, bytesSearched: 0 };
   let found = 0;
-  const skip = (f: CaptureFile, reason: string): SearchEvent => ({ type: "skipped", file: { path: f.path, device: f.device, captureType: f.captureType, size: f.size, reason } });
+  const skip = (f: CaptureFile, reason: string): SearchEvent => ({
+    type: "skipped",
+    file: { path: f.path, device: f.device, captureType: f.captureType, size: f.size, reason },
+  });
 
   for (const file of files) {
     throwIfAborted(opts.signal);
@@ -164,7 +176,14 @@ export async function* streamSearch(opts: SearchOptions): AsyncGenerator<SearchE
         return false;
       }
       found++;
-      batch.push({ device: file.device, captureType: file.captureType, path: file.path, ...m, capturedAt, history: file.history });
+      batch.push({
+        device: file.device,
+        captureType: file.captureType,
+        path: file.path,
+        ...m,
+        capturedAt,
+        history: file.history,
+      });
       return true;
     };
     try {

@@ -15,8 +15,12 @@ export interface CompiledPattern {
 
 const LOOKAROUND = /\(\?<?[=!]/;
 
-export function compileSearchPattern(pattern: string, opts: { regex?: boolean; caseSensitive?: boolean } = {}): CompiledPattern {
-  if (typeof pattern !== "string" || pattern === "") throw new VcError("bad_pattern", "the search pattern is empty", "pattern");
+export function compileSearchPattern(
+  pattern: string,
+  opts: { regex?: boolean; caseSensitive?: boolean } = {},
+): CompiledPattern {
+  if (typeof pattern !== "string" || pattern === "")
+    throw new VcError("bad_pattern", "the search pattern is empty", "pattern");
   const source = opts.regex ? pattern : pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const flags = opts.caseSensitive ? "g" : "gi";
   let line: RegExp;

@@ -50,7 +50,11 @@ export class AlgorithmConfigError extends Error {}
  * plain names replace the defaults; "+name" appends to the defaults, "-name" removes from them,
  * "^name" puts a name first. Unknown names are an error naming the field.
  */
-export function resolveAlgorithmList(kind: Kind, spec: readonly string[] | undefined, base: readonly string[] = DEFAULTS[kind]): string[] {
+export function resolveAlgorithmList(
+  kind: Kind,
+  spec: readonly string[] | undefined,
+  base: readonly string[] = DEFAULTS[kind],
+): string[] {
   if (!spec || spec.length === 0) return [...base];
   const supported = SUPPORTED[kind];
   const modified = spec.some((s) => /^[+\-^]/.test(s));
@@ -59,7 +63,9 @@ export function resolveAlgorithmList(kind: Kind, spec: readonly string[] | undef
   }
   const check = (name: string): string => {
     if (!supported.includes(name)) {
-      throw new AlgorithmConfigError(`algorithms.${kind}: unsupported algorithm "${name}" (supported: ${supported.join(", ")})`);
+      throw new AlgorithmConfigError(
+        `algorithms.${kind}: unsupported algorithm "${name}" (supported: ${supported.join(", ")})`,
+      );
     }
     return name;
   };
@@ -76,12 +82,21 @@ export function resolveAlgorithmList(kind: Kind, spec: readonly string[] | undef
 }
 
 /** The ssh2 `algorithms` option: the profile's lists first, then the device's on top of them. */
-export function buildAlgorithms(profile: AlgorithmOptions | undefined, device: AlgorithmOptions | undefined, preferHostKeyTypes: readonly string[] = []): Ssh2Algorithms {
+export function buildAlgorithms(
+  profile: AlgorithmOptions | undefined,
+  device: AlgorithmOptions | undefined,
+  preferHostKeyTypes: readonly string[] = [],
+): Ssh2Algorithms {
   const out: Record<string, string[]> = {};
   for (const kind of KINDS) {
     const fromProfile = resolveAlgorithmList(kind, profile?.[kind]);
     let list = resolveAlgorithmList(kind, device?.[kind], fromProfile);
-    if (kind === "serverHostKey" && !device?.serverHostKey && !profile?.serverHostKey && preferHostKeyTypes.length > 0) {
+    if (
+      kind === "serverHostKey" &&
+      !device?.serverHostKey &&
+      !profile?.serverHostKey &&
+      preferHostKeyTypes.length > 0
+    ) {
       // Like OpenSSH: ask first for the key types already pinned for this host, so a server with
       // several host keys presents the one we know.
       const preferred = list.filter((n) => preferHostKeyTypes.includes(hostKeyFamily(n)));
@@ -137,7 +152,12 @@ export class OfferedAlgorithms {
   /** A human description of the failed negotiation: what we offered and what the server offered. */
   describeFailure(): string {
     const kind = this.failedKind;
-    const label: Record<Kind, string> = { kex: "key exchange", serverHostKey: "host key", cipher: "cipher", hmac: "MAC" };
+    const label: Record<Kind, string> = {
+      kex: "key exchange",
+      serverHostKey: "host key",
+      cipher: "cipher",
+      hmac: "MAC",
+    };
     const parts: string[] = [];
     if (kind) {
       parts.push(`no matching ${label[kind]} algorithm`);

@@ -1,7 +1,15 @@
 import { createHash } from "node:crypto";
 import * as net from "node:net";
 import type { Duplex } from "node:stream";
-import { Client, utils, type AnyAuthMethod, type AuthenticationType, type Algorithms as Ssh2Algorithms, type NextAuthHandler, type ParsedKey } from "ssh2";
+import {
+  Client,
+  utils,
+  type AnyAuthMethod,
+  type AuthenticationType,
+  type Algorithms as Ssh2Algorithms,
+  type NextAuthHandler,
+  type ParsedKey,
+} from "ssh2";
 import { OfferedAlgorithms } from "./algorithms";
 import { SessionError } from "./errors";
 import { fingerprintOf, type KnownHostsStore } from "./known-hosts";
@@ -53,7 +61,11 @@ const PARSED_KEY_CACHE_SIZE = 16;
 /** Parses a private key before use, so a bad key or passphrase gives a clear error (never the key itself). */
 function parsePrivateKey(p: ConnectParams): ParsedKey | undefined {
   if (p.privateKey === undefined) return undefined;
-  const cacheKey = createHash("sha256").update(p.privateKey).update("\0").update(p.passphrase ?? "").digest("hex");
+  const cacheKey = createHash("sha256")
+    .update(p.privateKey)
+    .update("\0")
+    .update(p.passphrase ?? "")
+    .digest("hex");
   const cached = parsedKeys.get(cacheKey);
   if (cached) return cached;
   const parsed = utils.parseKey(p.privateKey, p.passphrase);
@@ -67,7 +79,8 @@ function parsePrivateKey(p: ConnectParams): ParsedKey | undefined {
       : "the private key could not be read (unsupported or corrupt key)";
     throw new SessionError("auth_failed", p.device, `${prefix(p)}${why}`);
   }
-  if (!first.isPrivateKey()) throw new SessionError("auth_failed", p.device, `${prefix(p)}the key given is a public key, not a private key`);
+  if (!first.isPrivateKey())
+    throw new SessionError("auth_failed", p.device, `${prefix(p)}the key given is a public key, not a private key`);
   if (parsedKeys.size >= PARSED_KEY_CACHE_SIZE) parsedKeys.delete(parsedKeys.keys().next().value!);
   parsedKeys.set(cacheKey, first);
   return first;
@@ -94,10 +107,19 @@ function prefix(p: ConnectParams): string {
 }
 
 /** Opens a TCP (or tunnelled) connection, verifies the host key and authenticates, each step under its own timeout. */
-export function connectSsh(p: ConnectParams, register: (abort: (err: SessionError) => void) => void): Promise<Connection> {
+export function connectSsh(
+  p: ConnectParams,
+  register: (abort: (err: SessionError) => void) => void,
+): Promise<Connection> {
   const methods = authMethods(p, parsePrivateKey(p));
   if (methods.length === 0) {
-    return Promise.reject(new SessionError("auth_failed", p.device, `${prefix(p)}no password or private key given for user "${p.username}"`));
+    return Promise.reject(
+      new SessionError(
+        "auth_failed",
+        p.device,
+        `${prefix(p)}no password or private key given for user "${p.username}"`,
+      ),
+    );
   }
   return new Promise<Connection>((resolve, reject) => {
     const client = new Client();
@@ -126,7 +148,12 @@ export function connectSsh(p: ConnectParams, register: (abort: (err: SessionErro
     };
     register(fail);
 
-    const startPhase = (next: Phase, ms: number, errClass: "connect_timeout" | "banner_timeout" | "auth_failed", what: string): void => {
+    const startPhase = (
+      next: Phase,
+      ms: number,
+      errClass: "connect_timeout" | "banner_timeout" | "auth_failed",
+      what: string,
+    ): void => {
       if (settled) return;
       clearTimeout(timer);
       phase = next;
@@ -148,7 +175,11 @@ export function connectSsh(p: ConnectParams, register: (abort: (err: SessionErro
       tcp.on("error", (err) => fail(socketError(err as NodeJS.ErrnoException, p, phase)));
     }
 
-    const authHandler = (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: NextAuthHandler): void => {
+    const authHandler = (
+      methodsLeft: AuthenticationType[] | null,
+      _partial: boolean | null,
+      next: NextAuthHandler,
+    ): void => {
       if (methodsLeft) serverMethods = methodsLeft;
       while (methods.length > 0) {
         const m = methods.shift()!;
@@ -177,7 +208,13 @@ export function connectSsh(p: ConnectParams, register: (abort: (err: SessionErro
           p.log(`${prefix(p)}host key ${pinned.fingerprint} pinned on first use`);
         } catch (err) {
           // Trusting a key we could not record would make the next change undetectable.
-          fail(new SessionError("internal_error", p.device, `${prefix(p)}cannot record the host key in ${p.hostKeys.store.file}: ${(err as Error).message}`));
+          fail(
+            new SessionError(
+              "internal_error",
+              p.device,
+              `${prefix(p)}cannot record the host key in ${p.hostKeys.store.file}: ${(err as Error).message}`,
+            ),
+          );
         }
       }
     });
@@ -194,23 +231,53 @@ export function connectSsh(p: ConnectParams, register: (abort: (err: SessionErro
       if (err.level === "client-socket") return fail(socketError(err as NodeJS.ErrnoException, p, phase));
       if (err.level === "handshake") {
         if (offered.failed || /no matching/i.test(err.message)) {
-          return fail(new SessionError("algorithm_mismatch", p.device, `${prefix(p)}SSH negotiation failed: ${offered.describeFailure()}`));
+          return fail(
+            new SessionError(
+              "algorithm_mismatch",
+              p.device,
+              `${prefix(p)}SSH negotiation failed: ${offered.describeFailure()}`,
+            ),
+          );
         }
         return fail(new SessionError("disconnected", p.device, `${prefix(p)}SSH handshake failed: ${err.message}`));
       }
       if (err.level === "client-authentication") {
         const allowed = serverMethods ? `; server accepts: ${serverMethods.join(", ")}` : "";
-        return fail(new SessionError("auth_failed", p.device, `${prefix(p)}authentication failed for user "${p.username}" (tried: ${tried.join(", ") || "nothing the server accepts"}${allowed})`));
+        return fail(
+          new SessionError(
+            "auth_failed",
+            p.device,
+            `${prefix(p)}authentication failed for user "${p.username}" (tried: ${tried.join(", ") || "nothing the server accepts"}${allowed})`,
+          ),
+        );
       }
       if (phase === "auth" && tried.length > 0) {
-        return fail(new SessionError("auth_failed", p.device, `${prefix(p)}authentication failed for user "${p.username}": ${err.message}`));
+        return fail(
+          new SessionError(
+            "auth_failed",
+            p.device,
+            `${prefix(p)}authentication failed for user "${p.username}": ${err.message}`,
+          ),
+        );
       }
-      fail(new SessionError("disconnected", p.device, `${prefix(p)}connection lost during ${phaseName(phase)}: ${err.message}`));
+      fail(
+        new SessionError(
+          "disconnected",
+          p.device,
+          `${prefix(p)}connection lost during ${phaseName(phase)}: ${err.message}`,
+        ),
+      );
     });
     client.on("close", () => {
       if (settled) return;
       if (phase === "auth" && tried.length > 0) {
-        return fail(new SessionError("auth_failed", p.device, `${prefix(p)}the server closed the connection during authentication of user "${p.username}" (tried: ${tried.join(", ")})`));
+        return fail(
+          new SessionError(
+            "auth_failed",
+            p.device,
+            `${prefix(p)}the server closed the connection during authentication of user "${p.username}" (tried: ${tried.join(", ")})`,
+          ),
+        );
       }
       fail(new SessionError("disconnected", p.device, `${prefix(p)}connection closed during ${phaseName(phase)}`));
     });
@@ -234,12 +301,19 @@ export function connectSsh(p: ConnectParams, register: (abort: (err: SessionErro
       try {
         state = store.check(p.host, p.port, fingerprint);
       } catch (err) {
-        hostKeyProblem = new SessionError("internal_error", p.device, `${prefix(p)}cannot read the known-hosts store ${store.file}: ${(err as Error).message}`);
+        hostKeyProblem = new SessionError(
+          "internal_error",
+          p.device,
+          `${prefix(p)}cannot read the known-hosts store ${store.file}: ${(err as Error).message}`,
+        );
         return false;
       }
       if (state === "match") return true;
       if (state === "mismatch") {
-        const pinned = store.get(p.host, p.port).map((k) => `${k.keyType} ${k.fingerprint}`).join(", ");
+        const pinned = store
+          .get(p.host, p.port)
+          .map((k) => `${k.keyType} ${k.fingerprint}`)
+          .join(", ");
         hostKeyProblem = new SessionError(
           "hostkey_mismatch",
           p.device,
@@ -248,7 +322,11 @@ export function connectSsh(p: ConnectParams, register: (abort: (err: SessionErro
         return false;
       }
       if (policy === "strict") {
-        hostKeyProblem = new SessionError("hostkey_unknown", p.device, `${prefix(p)}host key ${fingerprint} of ${p.host}:${p.port} is not pinned and the host-key policy is strict`);
+        hostKeyProblem = new SessionError(
+          "hostkey_unknown",
+          p.device,
+          `${prefix(p)}host key ${fingerprint} of ${p.host}:${p.port} is not pinned and the host-key policy is strict`,
+        );
         return false;
       }
       keyToPin = key;
@@ -268,7 +346,13 @@ export function connectSsh(p: ConnectParams, register: (abort: (err: SessionErro
         debug,
       });
     } catch (err) {
-      fail(new SessionError("auth_failed", p.device, `${prefix(p)}${(err as Error).message.replace(/privateKey/g, "private key")}`));
+      fail(
+        new SessionError(
+          "auth_failed",
+          p.device,
+          `${prefix(p)}${(err as Error).message.replace(/privateKey/g, "private key")}`,
+        ),
+      );
     }
   });
 }
@@ -284,7 +368,11 @@ function stopDebug(client: Client): void {
 }
 
 function phaseName(phase: Phase): string {
-  return phase === "tcp" ? "TCP connect" : phase === "banner" ? "the SSH banner exchange" : "key exchange/authentication";
+  return phase === "tcp"
+    ? "TCP connect"
+    : phase === "banner"
+      ? "the SSH banner exchange"
+      : "key exchange/authentication";
 }
 
 function socketError(err: NodeJS.ErrnoException, p: ConnectParams, phase: Phase): SessionError {
@@ -292,7 +380,11 @@ function socketError(err: NodeJS.ErrnoException, p: ConnectParams, phase: Phase)
   const where = `${prefix(p)}`;
   switch (code) {
     case "ECONNREFUSED":
-      return new SessionError("connect_refused", p.device, `${where}connection refused (nothing listens on ${p.host}:${p.port})`);
+      return new SessionError(
+        "connect_refused",
+        p.device,
+        `${where}connection refused (nothing listens on ${p.host}:${p.port})`,
+      );
     case "ETIMEDOUT":
       return new SessionError("connect_timeout", p.device, `${where}TCP connection timed out`);
     case "EHOSTUNREACH":
@@ -301,19 +393,40 @@ function socketError(err: NodeJS.ErrnoException, p: ConnectParams, phase: Phase)
       return new SessionError("connect_refused", p.device, `${where}host unreachable (${code})`);
     case "ENOTFOUND":
     case "EAI_AGAIN":
-      return new SessionError("connect_refused", p.device, `${where}host name ${p.host} could not be resolved (${code})`);
+      return new SessionError(
+        "connect_refused",
+        p.device,
+        `${where}host name ${p.host} could not be resolved (${code})`,
+      );
     default:
-      return new SessionError("disconnected", p.device, `${where}connection error during ${phaseName(phase)}: ${code || err.message}`);
+      return new SessionError(
+        "disconnected",
+        p.device,
+        `${where}connection error during ${phaseName(phase)}: ${code || err.message}`,
+      );
   }
 }
 
 /** Opens a direct-tcpip channel through an authenticated jump host to host:port. */
-export function forwardThrough(jump: Connection, jumpLabel: string, host: string, port: number, device: string, connectMs: number): Promise<Duplex> {
+export function forwardThrough(
+  jump: Connection,
+  jumpLabel: string,
+  host: string,
+  port: number,
+  device: string,
+  connectMs: number,
+): Promise<Duplex> {
   return new Promise<Duplex>((resolve, reject) => {
     let done = false;
     const timer = setTimeout(() => {
       done = true;
-      reject(new SessionError("connect_timeout", device, `${jumpLabel} could not open a connection to ${host}:${port} within ${connectMs} ms`));
+      reject(
+        new SessionError(
+          "connect_timeout",
+          device,
+          `${jumpLabel} could not open a connection to ${host}:${port} within ${connectMs} ms`,
+        ),
+      );
     }, connectMs);
     jump.client.forwardOut("127.0.0.1", 0, host, port, (err, stream) => {
       clearTimeout(timer);
@@ -325,7 +438,13 @@ export function forwardThrough(jump: Connection, jumpLabel: string, host: string
       if (err) {
         const reason = (err as Error & { reason?: number }).reason;
         const refused = reason === 2 || /refused|connect failed/i.test(err.message);
-        reject(new SessionError(refused ? "connect_refused" : "disconnected", device, `${jumpLabel} could not open a connection to ${host}:${port}: ${err.message}`));
+        reject(
+          new SessionError(
+            refused ? "connect_refused" : "disconnected",
+            device,
+            `${jumpLabel} could not open a connection to ${host}:${port}: ${err.message}`,
+          ),
+        );
         return;
       }
       resolve(stream);

@@ -17,7 +17,12 @@ export class SessionError extends VcError {
   /** The message without the leading "host:port: ". */
   readonly detail: string;
 
-  constructor(errorClass: SessionErrorClass, host: string, message: string, extra: { partialOutput?: string; command?: string } = {}) {
+  constructor(
+    errorClass: SessionErrorClass,
+    host: string,
+    message: string,
+    extra: { partialOutput?: string; command?: string } = {},
+  ) {
     super(errorClass, message, host);
     this.name = "SessionError";
     this.host = host;

@@ -9,7 +9,14 @@ export type { SessionOptions, SessionTimeouts, DeviceSession, RunResult } from "
 export { SessionError } from "./errors";
 export { KnownHostsStore, fingerprintOf, keyTypeOf, parseKnownHosts, type PinnedKey } from "./known-hosts";
 export type { HostKeyPolicy } from "./connect";
-export { loadProfile, listProfiles, loadProfileFile, compileProfile, ProfileError, BUILTIN_PROFILE_DIR } from "./profile";
+export {
+  loadProfile,
+  listProfiles,
+  loadProfileFile,
+  compileProfile,
+  ProfileError,
+  BUILTIN_PROFILE_DIR,
+} from "./profile";
 export type { PlatformProfile, ProfileSource, ProfileLookupOptions } from "./profile";
 export { resolveAlgorithmList, supportedAlgorithms, type AlgorithmOptions } from "./algorithms";
 export { TerminalScreen, renderTerminalText, stripAnsi, type AnsiMode } from "./terminal";

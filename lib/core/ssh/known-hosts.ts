@@ -267,7 +267,9 @@ class KnownHostsFile {
     this.reload();
     const dir = path.dirname(this.file);
     if (createDir) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const body = this.lines.map((l) => (isEntry(l) ? l.line ?? `${l.hosts} ${l.keyType} ${l.keyBase64}` : l.opaque)).join("\n") + "\n";
+    const body =
+      this.lines.map((l) => (isEntry(l) ? (l.line ?? `${l.hosts} ${l.keyType} ${l.keyBase64}`) : l.opaque)).join("\n") +
+      "\n";
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
       fs.writeFileSync(tmp, body, { mode: 0o600 });
@@ -347,7 +349,9 @@ export class KnownHostsStore {
 
   /** Every key pinned for host:port. */
   get(host: string, port: number): PinnedKey[] {
-    return this.data.find(hostPattern(host, port)).map((e) => ({ host, port, keyType: e.keyType, keyBase64: e.keyBase64, fingerprint: e.fingerprint }));
+    return this.data
+      .find(hostPattern(host, port))
+      .map((e) => ({ host, port, keyType: e.keyType, keyBase64: e.keyBase64, fingerprint: e.fingerprint }));
   }
 
   /** Pins a key for host:port, replacing any key of the same type pinned there before. */
@@ -408,5 +412,7 @@ function parseLines(text: string): Line[] {
 
 /** Parses known_hosts text; lines that cannot be understood are skipped (OpenSSH does the same). */
 export function parseKnownHosts(text: string): Entry[] {
-  return parseLines(text).filter(isEntry).map(({ hosts, keyType, keyBase64, fingerprint }) => ({ hosts, keyType, keyBase64, fingerprint }));
+  return parseLines(text)
+    .filter(isEntry)
+    .map(({ hosts, keyType, keyBase64, fingerprint }) => ({ hosts, keyType, keyBase64, fingerprint }));
 }

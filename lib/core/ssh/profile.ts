@@ -117,7 +117,11 @@ const PROFILE_SCHEMA = {
       type: "object",
       additionalProperties: false,
       required: ["command", "passwordPrompt"],
-      properties: { command: { type: "string", minLength: 1 }, passwordPrompt: regexString, usernamePrompt: regexString },
+      properties: {
+        command: { type: "string", minLength: 1 },
+        passwordPrompt: regexString,
+        usernamePrompt: regexString,
+      },
     },
     onOpen: { type: "array", items: { type: "string", minLength: 1 } },
     onClose: { type: "array", items: { type: "string", minLength: 1 } },
@@ -168,8 +172,10 @@ const validateSource = ajv.compile<ProfileSource>(PROFILE_SCHEMA);
 
 function describeAjvError(e: ErrorObject): string {
   const field = e.instancePath === "" ? "(top level)" : e.instancePath.slice(1).replace(/\//g, ".");
-  if (e.keyword === "additionalProperties") return `${field === "(top level)" ? "" : field + "."}${String(e.params.additionalProperty)}: unknown field`;
-  if (e.keyword === "required") return `${field === "(top level)" ? "" : field + "."}${String(e.params.missingProperty)}: required field missing`;
+  if (e.keyword === "additionalProperties")
+    return `${field === "(top level)" ? "" : field + "."}${String(e.params.additionalProperty)}: unknown field`;
+  if (e.keyword === "required")
+    return `${field === "(top level)" ? "" : field + "."}${String(e.params.missingProperty)}: required field missing`;
   if (e.keyword === "enum") return `${field}: must be one of ${JSON.stringify(e.params.allowedValues)}`;
   return `${field}: ${e.message ?? "invalid"}`;
 }
@@ -178,7 +184,10 @@ function compileRegex(source: string, field: string, file: string, flags = ""): 
   try {
     return new RegExp(source, flags);
   } catch (err) {
-    throw new ProfileError(`${field}: invalid regular expression ${JSON.stringify(source)}: ${(err as Error).message}`, file);
+    throw new ProfileError(
+      `${field}: invalid regular expression ${JSON.stringify(source)}: ${(err as Error).message}`,
+      file,
+    );
   }
 }
 
@@ -190,7 +199,8 @@ export function compileProfile(doc: unknown, file: string): PlatformProfile {
   }
   const src = doc;
   const expected = path.basename(file).replace(/\.ya?ml$/, "");
-  if (src.name !== expected) throw new ProfileError(`name: "${src.name}" does not match the file name "${expected}"`, file);
+  if (src.name !== expected)
+    throw new ProfileError(`name: "${src.name}" does not match the file name "${expected}"`, file);
   const userPrompt = src.prompts.user ? compileRegex(src.prompts.user, "prompts.user", file) : undefined;
   const privilegedPrompt = compileRegex(src.prompts.privileged, "prompts.privileged", file);
   const other = (src.prompts.other ?? []).map((p, i) => compileRegex(p, `prompts.other[${i}]`, file));
@@ -207,21 +217,33 @@ export function compileProfile(doc: unknown, file: string): PlatformProfile {
       ? {
           command: src.enable.command,
           passwordPrompt: compileRegex(src.enable.passwordPrompt, "enable.passwordPrompt", file, "i"),
-          usernamePrompt: src.enable.usernamePrompt ? compileRegex(src.enable.usernamePrompt, "enable.usernamePrompt", file, "i") : undefined,
+          usernamePrompt: src.enable.usernamePrompt
+            ? compileRegex(src.enable.usernamePrompt, "enable.usernamePrompt", file, "i")
+            : undefined,
         }
       : undefined,
     onOpen: src.onOpen ?? [],
     onClose: src.onClose ?? [],
     pager: src.pager
-      ? { patterns: src.pager.patterns.map((p, i) => compileRegex(p, `pager.patterns[${i}]`, file, "i")), response: src.pager.response }
+      ? {
+          patterns: src.pager.patterns.map((p, i) => compileRegex(p, `pager.patterns[${i}]`, file, "i")),
+          response: src.pager.response,
+        }
       : undefined,
     failurePatterns: (src.failurePatterns ?? []).map((p, i) => compileRegex(p, `failurePatterns[${i}]`, file, "i")),
     contextLines: (src.contextLines ?? []).map((p, i) => compileRegex(p, `contextLines[${i}]`, file)),
-    loginPrompts: (src.loginPrompts ?? []).map((lp, i) => ({ pattern: compileRegex(lp.pattern, `loginPrompts[${i}].pattern`, file, "i"), response: lp.response })),
+    loginPrompts: (src.loginPrompts ?? []).map((lp, i) => ({
+      pattern: compileRegex(lp.pattern, `loginPrompts[${i}].pattern`, file, "i"),
+      response: lp.response,
+    })),
     lineEnding: src.lineEnding ?? "\n",
     ansi: src.ansi ?? "render",
     echo: src.echo ?? true,
-    terminal: { type: src.terminal?.type ?? "vt100", cols: src.terminal?.cols ?? 511, rows: src.terminal?.rows ?? 1000 },
+    terminal: {
+      type: src.terminal?.type ?? "vt100",
+      cols: src.terminal?.cols ?? 511,
+      rows: src.terminal?.rows ?? 1000,
+    },
     algorithms: src.algorithms,
     timeouts: { ...src.timeouts },
     source: src,

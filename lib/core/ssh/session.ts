@@ -105,7 +105,10 @@ class Guard {
     deviceMs: number,
     private readonly signal?: AbortSignal,
   ) {
-    this.timer = setTimeout(() => this.trip(new SessionError("device_timeout", label, `device time limit of ${deviceMs} ms reached`)), deviceMs);
+    this.timer = setTimeout(
+      () => this.trip(new SessionError("device_timeout", label, `device time limit of ${deviceMs} ms reached`)),
+      deviceMs,
+    );
     if (signal?.aborted) this.fatal = new SessionError("cancelled", label, "cancelled before the session started");
     else signal?.addEventListener("abort", this.onAbort, { once: true });
   }
@@ -147,7 +150,8 @@ class Guard {
 }
 
 function nonNegativeMs(value: number | undefined, field: string, label: string): void {
-  if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new VcError("usage", `${field} must be a non-negative number of milliseconds`, label);
+  if (value !== undefined && (!Number.isFinite(value) || value < 0))
+    throw new VcError("usage", `${field} must be a non-negative number of milliseconds`, label);
 }
 
 function resolveTimeouts(opts: SessionOptions, profile: PlatformProfile, label: string): ResolvedTimeouts {
@@ -169,32 +173,45 @@ function secretsOf(opts: SessionOptions): string[] {
   return list.filter((s): s is string => typeof s === "string" && s.length > 0);
 }
 
-function validateTarget(o: { host: string; port?: number; username: string }, what: string): { host: string; port: number } {
+function validateTarget(
+  o: { host: string; port?: number; username: string },
+  what: string,
+): { host: string; port: number } {
   const host = typeof o.host === "string" ? o.host.trim() : "";
   if (host === "") throw new VcError("usage", `${what}: host is required`);
   const port = o.port ?? 22;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new VcError("usage", `${what} ${host}: port must be an integer from 1 to 65535, got ${String(o.port)}`);
-  if (typeof o.username !== "string" || o.username === "") throw new VcError("usage", `${what} ${host}:${port}: username is required`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new VcError("usage", `${what} ${host}: port must be an integer from 1 to 65535, got ${String(o.port)}`);
+  if (typeof o.username !== "string" || o.username === "")
+    throw new VcError("usage", `${what} ${host}:${port}: username is required`);
   return { host, port };
 }
 
-function openShellChannel(conn: Connection, profile: PlatformProfile, timeoutMs: number, label: string): Promise<ClientChannel> {
+function openShellChannel(
+  conn: Connection,
+  profile: PlatformProfile,
+  timeoutMs: number,
+  label: string,
+): Promise<ClientChannel> {
   return new Promise<ClientChannel>((resolve, reject) => {
     let done = false;
     const timer = setTimeout(() => {
       done = true;
       reject(new SessionError("prompt_not_found", label, `the device did not open a shell within ${timeoutMs} ms`));
     }, timeoutMs);
-    conn.client.shell({ term: profile.terminal.type, cols: profile.terminal.cols, rows: profile.terminal.rows, width: 0, height: 0 }, (err, channel) => {
-      clearTimeout(timer);
-      if (done) {
-        if (!err) channel.close();
-        return;
-      }
-      done = true;
-      if (err) reject(new SessionError("disconnected", label, `the device refused a shell: ${err.message}`));
-      else resolve(channel);
-    });
+    conn.client.shell(
+      { term: profile.terminal.type, cols: profile.terminal.cols, rows: profile.terminal.rows, width: 0, height: 0 },
+      (err, channel) => {
+        clearTimeout(timer);
+        if (done) {
+          if (!err) channel.close();
+          return;
+        }
+        done = true;
+        if (err) reject(new SessionError("disconnected", label, `the device refused a shell: ${err.message}`));
+        else resolve(channel);
+      },
+    );
   });
 }
 
@@ -227,8 +244,18 @@ class Session implements DeviceSession {
     private readonly jump: Connection | undefined,
     private readonly log: (line: string) => void,
   ) {
-    this.promptTails = profile.prompts.map((re, i) => ({ name: re === profile.userPrompt ? "user" : re === profile.privilegedPrompt ? "privileged" : `prompt${i}`, re }));
-    this.pager = profile.pager ? profile.pager.patterns.map((re, i) => ({ name: `pager${i}`, re, response: profile.pager!.response, max: 1_000_000 })) : [];
+    this.promptTails = profile.prompts.map((re, i) => ({
+      name: re === profile.userPrompt ? "user" : re === profile.privilegedPrompt ? "privileged" : `prompt${i}`,
+      re,
+    }));
+    this.pager = profile.pager
+      ? profile.pager.patterns.map((re, i) => ({
+          name: `pager${i}`,
+          re,
+          response: profile.pager!.response,
+          max: 1_000_000,
+        }))
+      : [];
     this.offTrip = guard.onTrip((err) => {
       this.dead ??= err;
       this.shell.abort();
@@ -251,15 +278,36 @@ class Session implements DeviceSession {
   /** Finds the prompt, enters enable mode, runs the on-open commands. */
   async start(): Promise<void> {
     const p = this.profile;
-    const login: Responder[] = p.loginPrompts.map((lp, i) => ({ name: `login${i}`, re: lp.pattern, response: lp.response, max: 3 }));
+    const login: Responder[] = p.loginPrompts.map((lp, i) => ({
+      name: `login${i}`,
+      re: lp.pattern,
+      response: lp.response,
+      max: 3,
+    }));
     // Only a candidate: the RETURN below makes the device print its prompt again, and that wait
     // applies the full quiet window unless the same prompt comes back.
-    const first = await this.wait({ tails: this.promptTails, responders: login, quietMs: Math.min(this.timeouts.quietMs, KNOWN_PROMPT_QUIET_MS), timeoutMs: this.timeouts.commandMs }, "prompt");
+    const first = await this.wait(
+      {
+        tails: this.promptTails,
+        responders: login,
+        quietMs: Math.min(this.timeouts.quietMs, KNOWN_PROMPT_QUIET_MS),
+        timeoutMs: this.timeouts.commandMs,
+      },
+      "prompt",
+    );
     this.log(`first prompt candidate ${JSON.stringify(first.tail.trim())}`);
     // A banner line can look like a prompt: a RETURN makes the device print its real prompt again.
     this.shell.write(p.lineEnding);
     const confirmed = await this.wait(
-      { tails: this.promptTails, responders: login, requireData: true, quietMs: this.timeouts.quietMs, knownPrompt: first.tail.trimEnd(), knownPromptQuietMs: KNOWN_PROMPT_QUIET_MS, timeoutMs: this.timeouts.commandMs },
+      {
+        tails: this.promptTails,
+        responders: login,
+        requireData: true,
+        quietMs: this.timeouts.quietMs,
+        knownPrompt: first.tail.trimEnd(),
+        knownPromptQuietMs: KNOWN_PROMPT_QUIET_MS,
+        timeoutMs: this.timeouts.commandMs,
+      },
       "prompt",
     );
     this.prompt = confirmed.tail.trimEnd();
@@ -305,11 +353,23 @@ class Session implements DeviceSession {
       return;
     }
     if (r.matched === "password" || r.matched === "username") this.shell.write("\x03");
-    const said = r.lines.map((l) => l.trim()).filter((l) => l !== "").join(" / ");
-    throw new SessionError("auth_failed", this.label, `enable failed: the enable secret was not accepted${said ? ` (device said: ${said})` : ""}`);
+    const said = r.lines
+      .map((l) => l.trim())
+      .filter((l) => l !== "")
+      .join(" / ");
+    throw new SessionError(
+      "auth_failed",
+      this.label,
+      `enable failed: the enable secret was not accepted${said ? ` (device said: ${said})` : ""}`,
+    );
   }
 
-  private async typeAndWait(text: string, spec: WaitSpec, what: "enable" | "command", secret = false): Promise<WaitResult> {
+  private async typeAndWait(
+    text: string,
+    spec: WaitSpec,
+    what: "enable" | "command",
+    secret = false,
+  ): Promise<WaitResult> {
     const waiting = this.wait(spec, what, secret ? undefined : text);
     this.shell.write(text + this.profile.lineEnding);
     return waiting;
@@ -321,7 +381,15 @@ class Session implements DeviceSession {
     this.log(`> ${command}`);
     const r = await this.typeAndWait(
       command,
-      { echo: command, tails: this.promptTails, responders: this.pager, quietMs: this.timeouts.quietMs, knownPrompt: this.prompt, knownPromptQuietMs: KNOWN_PROMPT_QUIET_MS, timeoutMs },
+      {
+        echo: command,
+        tails: this.promptTails,
+        responders: this.pager,
+        quietMs: this.timeouts.quietMs,
+        knownPrompt: this.prompt,
+        knownPromptQuietMs: KNOWN_PROMPT_QUIET_MS,
+        timeoutMs,
+      },
       "command",
     );
     this.prompt = r.tail.trimEnd();
@@ -329,8 +397,14 @@ class Session implements DeviceSession {
     const pagerAnswers = Object.values(r.answered).reduce((a, b) => a + b, 0);
     const failure = findFailure(output, this.profile);
     const result: RunResult = { command, output, durationMs: Date.now() - started, pagerAnswers };
-    if (failure) result.error = { errorClass: "command_error", message: `${this.label}: command "${command}" rejected by the device: ${failure}` };
-    this.log(`< ${command}: ${output.length} chars${pagerAnswers ? `, ${pagerAnswers} pages` : ""}${failure ? ", rejected" : ""}`);
+    if (failure)
+      result.error = {
+        errorClass: "command_error",
+        message: `${this.label}: command "${command}" rejected by the device: ${failure}`,
+      };
+    this.log(
+      `< ${command}: ${output.length} chars${pagerAnswers ? `, ${pagerAnswers} pages` : ""}${failure ? ", rejected" : ""}`,
+    );
     return result;
   }
 
@@ -345,22 +419,62 @@ class Session implements DeviceSession {
     }
   }
 
-  private failureToError(f: WaitFailure, spec: WaitSpec, what: "prompt" | "enable" | "command", command?: string): SessionError {
+  private failureToError(
+    f: WaitFailure,
+    spec: WaitSpec,
+    what: "prompt" | "enable" | "command",
+    command?: string,
+  ): SessionError {
     const extra = { partialOutput: f.partial, command };
     const fatal = this.guard.fatal;
-    if (fatal) return new SessionError(fatal.errorClass, this.label, `${fatal.detail}${command ? ` while running "${command}"` : ""}`, extra);
+    if (fatal)
+      return new SessionError(
+        fatal.errorClass,
+        this.label,
+        `${fatal.detail}${command ? ` while running "${command}"` : ""}`,
+        extra,
+      );
     if (f.kind === "too_large") {
-      return new SessionError("output_too_large", this.label, `output of "${command}" exceeded ${this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES} bytes; reading stopped`, extra);
+      return new SessionError(
+        "output_too_large",
+        this.label,
+        `output of "${command}" exceeded ${this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES} bytes; reading stopped`,
+        extra,
+      );
     }
     if (f.kind === "closed") {
-      return new SessionError("disconnected", this.label, `the connection was closed ${command ? `while running "${command}"` : what === "prompt" ? "before a prompt appeared" : "during enable"} (${f.bytes} bytes received)`, extra);
+      return new SessionError(
+        "disconnected",
+        this.label,
+        `the connection was closed ${command ? `while running "${command}"` : what === "prompt" ? "before a prompt appeared" : "during enable"} (${f.bytes} bytes received)`,
+        extra,
+      );
     }
     if (what === "prompt") {
-      const last = f.partial.split("\n").filter((l) => l.trim() !== "").pop();
-      return new SessionError("prompt_not_found", this.label, `no ${this.profile.name} prompt within ${spec.timeoutMs} ms${last ? ` (last line: ${JSON.stringify(last.slice(0, 120))})` : " (nothing received)"}`, extra);
+      const last = f.partial
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .pop();
+      return new SessionError(
+        "prompt_not_found",
+        this.label,
+        `no ${this.profile.name} prompt within ${spec.timeoutMs} ms${last ? ` (last line: ${JSON.stringify(last.slice(0, 120))})` : " (nothing received)"}`,
+        extra,
+      );
     }
-    if (what === "enable") return new SessionError("prompt_not_found", this.label, `no prompt after enable within ${spec.timeoutMs} ms`, extra);
-    return new SessionError("command_timeout", this.label, `"${command}" did not finish within ${spec.timeoutMs} ms (${f.bytes} bytes received, no prompt)`, extra);
+    if (what === "enable")
+      return new SessionError(
+        "prompt_not_found",
+        this.label,
+        `no prompt after enable within ${spec.timeoutMs} ms`,
+        extra,
+      );
+    return new SessionError(
+      "command_timeout",
+      this.label,
+      `"${command}" did not finish within ${spec.timeoutMs} ms (${f.bytes} bytes received, no prompt)`,
+      extra,
+    );
   }
 
   run(command: string, opts: { timeoutMs?: number } = {}): Promise<RunResult> {
@@ -370,14 +484,26 @@ class Session implements DeviceSession {
   }
 
   private async runNow(command: string, opts: { timeoutMs?: number }): Promise<RunResult> {
-    if (typeof command !== "string" || /[\r\n]/.test(command)) throw new VcError("usage", "a command must be a single line of text", this.label);
+    if (typeof command !== "string" || /[\r\n]/.test(command))
+      throw new VcError("usage", "a command must be a single line of text", this.label);
     nonNegativeMs(opts.timeoutMs, "timeoutMs", this.label);
-    if (this.dead) throw new SessionError(this.dead.errorClass === "cancelled" || this.dead.errorClass === "device_timeout" ? this.dead.errorClass : "disconnected", this.label, `session is closed (${this.dead.detail})`, { command });
+    if (this.dead)
+      throw new SessionError(
+        this.dead.errorClass === "cancelled" || this.dead.errorClass === "device_timeout"
+          ? this.dead.errorClass
+          : "disconnected",
+        this.label,
+        `session is closed (${this.dead.detail})`,
+        { command },
+      );
     if (this.closing) throw new SessionError("disconnected", this.label, "session is closed", { command });
     try {
       return await this.execute(command, opts.timeoutMs ?? this.timeouts.commandMs);
     } catch (err) {
-      const e = err instanceof SessionError ? err : new SessionError("internal_error", this.label, (err as Error).message, { command });
+      const e =
+        err instanceof SessionError
+          ? err
+          : new SessionError("internal_error", this.label, (err as Error).message, { command });
       // After a timeout or a cut the shell is in an unknown state: nothing more can be read reliably.
       this.dead ??= e;
       void this.close();
@@ -394,7 +520,8 @@ class Session implements DeviceSession {
     this.offTrip();
     this.guard.dispose();
     this.shell.abort();
-    if (!this.dead && !this.shell.isClosed) for (const c of this.profile.onClose) this.shell.write(c + this.profile.lineEnding);
+    if (!this.dead && !this.shell.isClosed)
+      for (const c of this.profile.onClose) this.shell.write(c + this.profile.lineEnding);
     this.shell.close();
     await endConnection(this.conn);
     await endConnection(this.jump);
@@ -413,9 +540,15 @@ export async function openSession(opts: SessionOptions): Promise<DeviceSession> 
   const profile = loadProfile(opts.platform, { extraDirs: opts.profileDirs });
   const timeouts = resolveTimeouts(opts, profile, label);
   const maxOutputBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  if (!Number.isInteger(maxOutputBytes) || maxOutputBytes < 1) throw new VcError("usage", "maxOutputBytes must be a positive integer", label);
+  if (!Number.isInteger(maxOutputBytes) || maxOutputBytes < 1)
+    throw new VcError("usage", "maxOutputBytes must be a positive integer", label);
   const policy = opts.hostKeys?.policy ?? "tofu";
-  if (!["tofu", "strict", "accept-any"].includes(policy)) throw new VcError("usage", `hostKeys.policy must be tofu, strict or accept-any, got ${JSON.stringify(policy)}`, label);
+  if (!["tofu", "strict", "accept-any"].includes(policy))
+    throw new VcError(
+      "usage",
+      `hostKeys.policy must be tofu, strict or accept-any, got ${JSON.stringify(policy)}`,
+      label,
+    );
   const store = opts.hostKeys?.store ?? new KnownHostsStore(resolveHome().knownHosts);
 
   const guard = new Guard(label, timeouts.deviceMs, opts.signal);
@@ -426,7 +559,11 @@ export async function openSession(opts: SessionOptions): Promise<DeviceSession> 
     if (guard.fatal) throw guard.fatal;
     let algorithms;
     try {
-      algorithms = buildAlgorithms(profile.algorithms, opts.algorithms, store.get(host, port).map((k) => k.keyType));
+      algorithms = buildAlgorithms(
+        profile.algorithms,
+        opts.algorithms,
+        store.get(host, port).map((k) => k.keyType),
+      );
     } catch (err) {
       if (err instanceof AlgorithmConfigError) throw new SessionError("algorithm_mismatch", label, err.message);
       throw err;
@@ -440,9 +577,14 @@ export async function openSession(opts: SessionOptions): Promise<DeviceSession> 
       const jumpStore = j.hostKeys?.store ?? store;
       let jumpAlgorithms;
       try {
-        jumpAlgorithms = buildAlgorithms(undefined, j.algorithms, jumpStore.get(jt.host, jt.port).map((k) => k.keyType));
+        jumpAlgorithms = buildAlgorithms(
+          undefined,
+          j.algorithms,
+          jumpStore.get(jt.host, jt.port).map((k) => k.keyType),
+        );
       } catch (err) {
-        if (err instanceof AlgorithmConfigError) throw new SessionError("algorithm_mismatch", label, `${jumpLabel}: ${err.message}`);
+        if (err instanceof AlgorithmConfigError)
+          throw new SessionError("algorithm_mismatch", label, `${jumpLabel}: ${err.message}`);
         throw err;
       }
       const jumpParams: ConnectParams = {
@@ -509,7 +651,10 @@ function sanitize(err: unknown, label: string, secrets: string[]): Error {
   if (err instanceof SessionError) {
     const clean = redact(err.detail, secrets);
     if (clean === err.detail) return err;
-    return new SessionError(err.errorClass, err.host, clean, { partialOutput: err.partialOutput, command: err.command });
+    return new SessionError(err.errorClass, err.host, clean, {
+      partialOutput: err.partialOutput,
+      command: err.command,
+    });
   }
   if (err instanceof VcError) return err;
   const cls: SessionErrorClass = "internal_error";
@@ -517,7 +662,9 @@ function sanitize(err: unknown, label: string, secrets: string[]): Error {
 }
 
 /** Logs in and finds the prompt (with enable when a secret is given), then closes: for credential discovery. */
-export async function testLogin(opts: SessionOptions): Promise<{ ok: true; prompt: string; hostKeyFingerprint: string }> {
+export async function testLogin(
+  opts: SessionOptions,
+): Promise<{ ok: true; prompt: string; hostKeyFingerprint: string }> {
   const session = await openSession({ ...opts, skipOnOpen: true });
   const prompt = session.prompt;
   const hostKeyFingerprint = session.hostKeyFingerprint;

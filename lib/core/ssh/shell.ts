@@ -226,7 +226,14 @@ export class ShellChannel {
     clearTimeout(w.timeoutTimer);
     if (w.quietTimer) clearTimeout(w.quietTimer);
     this.active = undefined;
-    w.resolve({ matched, tail, lines: this.bodyLines(w), echoFound: w.echoIndex >= 0 || w.spec.echo === undefined, answered: w.answered, bytes: w.bytes });
+    w.resolve({
+      matched,
+      tail,
+      lines: this.bodyLines(w),
+      echoFound: w.echoIndex >= 0 || w.spec.echo === undefined,
+      answered: w.answered,
+      bytes: w.bytes,
+    });
   }
 
   private finishFailure(kind: WaitFailure["kind"]): void {

@@ -170,7 +170,8 @@ export class TerminalScreen {
       case "K": {
         const mode = Number.isNaN(nums[0]) ? 0 : nums[0];
         if (mode === 0) this.cur = this.cur.slice(0, this.col);
-        else if (mode === 1) this.cur = " ".repeat(Math.min(this.col + 1, this.cur.length)) + this.cur.slice(this.col + 1);
+        else if (mode === 1)
+          this.cur = " ".repeat(Math.min(this.col + 1, this.cur.length)) + this.cur.slice(this.col + 1);
         else this.cur = "";
         this.repaint();
         return;

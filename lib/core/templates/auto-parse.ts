@@ -70,7 +70,14 @@ export function autoParseOutput(
   try {
     detection = opts.detector.detect(output, hints, opts);
   } catch (err) {
-    return { ...base, templates: [], status: "parse_error", records: [], recordCount: 0, error: `auto-detect failed: ${errorMessage(err)}` };
+    return {
+      ...base,
+      templates: [],
+      status: "parse_error",
+      records: [],
+      recordCount: 0,
+      error: `auto-detect failed: ${errorMessage(err)}`,
+    };
   }
   const best = detection.best;
   const minScore = opts.minScore ?? 0;
@@ -85,18 +92,46 @@ export function autoParseOutput(
       detection: summary(detection),
     };
   }
-  const error = best ? `no template fits: the best, ${best.template}, scores ${best.score}, below the minimum ${minScore}` : (detection.reason ?? "no template fits");
-  return { ...base, templates: [], status: "no_template", records: [], recordCount: 0, ...(best ? { score: best.score } : {}), error, detection: summary(detection) };
+  const error = best
+    ? `no template fits: the best, ${best.template}, scores ${best.score}, below the minimum ${minScore}`
+    : (detection.reason ?? "no template fits");
+  return {
+    ...base,
+    templates: [],
+    status: "no_template",
+    records: [],
+    recordCount: 0,
+    ...(best ? { score: best.score } : {}),
+    error,
+    detection: summary(detection),
+  };
 }
 
 /** One result per command of a device result (commands that failed are reported, not parsed),
  *  or one result for a bare output. */
 export function autoParse(input: DeviceResult | BareOutput, opts: AutoParseOptions): AutoParsed[] {
   if (!isDeviceResult(input)) {
-    return [autoParseOutput(input.output, { device: input.device ?? "", platform: input.platform, command: input.command ?? "", captureType: input.captureType }, opts)];
+    return [
+      autoParseOutput(
+        input.output,
+        {
+          device: input.device ?? "",
+          platform: input.platform,
+          command: input.command ?? "",
+          captureType: input.captureType,
+        },
+        opts,
+      ),
+    ];
   }
   return input.commands.map((cmd) => {
-    const context = { device: input.device.name, platform: input.device.platform, command: cmd.command, captureType: input.captureType, collectedAt: input.finishedAt };
+    const context = {
+      device: input.device.name,
+      platform: input.device.platform,
+      command: cmd.command,
+      captureType: input.captureType,
+      collectedAt: input.finishedAt,
+    };
     if (cmd.status === "error") {
       return {
         device: context.device,
@@ -135,13 +170,29 @@ export function parseAutoMode(input: OutputToParse, text: string, settings: Auto
     // The node has already resolved its templates directory (config, NET_TEXTFSM, setting).
     detector = detectorForHome(home, settings.templatesDir ? { NET_TEXTFSM: settings.templatesDir } : {});
   } catch (err) {
-    return { device: input.device, ...(input.platform ? { platform: input.platform } : {}), command: input.command, templates: [], status: "no_template", records: [], recordCount: 0, error: errorMessage(err) };
+    return {
+      device: input.device,
+      ...(input.platform ? { platform: input.platform } : {}),
+      command: input.command,
+      templates: [],
+      status: "no_template",
+      records: [],
+      recordCount: 0,
+      error: errorMessage(err),
+    };
   }
   return autoParseOutput(
     text,
     { device: input.device, platform: input.platform, command: input.command, collectedAt: input.collectedAt },
     // The node's budget bounds the whole detection; each template keeps the detector's small one.
-    { detector, hints: settings.autoHints, minScore: settings.minScore, totalBudgetMs: settings.budgetMs, clean: false, top: 3 },
+    {
+      detector,
+      hints: settings.autoHints,
+      minScore: settings.minScore,
+      totalBudgetMs: settings.budgetMs,
+      clean: false,
+      top: 3,
+    },
   );
 }
 

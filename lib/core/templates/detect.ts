@@ -2,7 +2,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { VcError, errorMessage } from "../errors";
 import { cleanOutput, compileTemplate } from "../textfsm";
-import { OutputLines, estimateLiteralChars, profileTemplate, walkTemplate, type TemplateProfile, type Walk } from "./evidence";
+import {
+  OutputLines,
+  estimateLiteralChars,
+  profileTemplate,
+  walkTemplate,
+  type TemplateProfile,
+  type Walk,
+} from "./evidence";
 import { selectCandidates, type DetectHints } from "./hints";
 import type { TemplateLibrary } from "./library";
 import { readNtcIndex } from "./ntc-index";
@@ -145,7 +152,12 @@ function splitLines(text: string): string[] {
 /** Best first; ties go to the template matching the command hint, then the one with more
  *  fields (the more detailed template), then the name. */
 function byRank(a: Scored, b: Scored): number {
-  return b.score - a.score || Number(b.matchesCommand) - Number(a.matchesCommand) || b.fieldCount - a.fieldCount || a.template.localeCompare(b.template);
+  return (
+    b.score - a.score ||
+    Number(b.matchesCommand) - Number(a.matchesCommand) ||
+    b.fieldCount - a.fieldCount ||
+    a.template.localeCompare(b.template)
+  );
 }
 
 type Target = DetectorTemplate & { entry: Entry };
@@ -162,12 +174,17 @@ export class TemplateDetector {
 
   /** The templates served by a library (user overrides applied). */
   static fromLibrary(library: TemplateLibrary): TemplateDetector {
-    return new TemplateDetector(library.effectiveTemplates().map((t) => ({ name: t.name, source: t.source, platform: t.platform, command: t.command, text: t.text })));
+    return new TemplateDetector(
+      library
+        .effectiveTemplates()
+        .map((t) => ({ name: t.name, source: t.source, platform: t.platform, command: t.command, text: t.text })),
+    );
   }
 
   /** The .textfsm files of a directory, with platform and command from its index if present. */
   static fromDirectory(dir: string): TemplateDetector {
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new VcError("not_found", "no such templates directory", dir);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+      throw new VcError("not_found", "no such templates directory", dir);
     const indexFile = path.join(dir, "index");
     const rows = fs.existsSync(indexFile) ? readNtcIndex(fs.readFileSync(indexFile, "utf8"), indexFile) : [];
     const rowOf = new Map<string, { platform: string; command: string }>();
@@ -204,7 +221,8 @@ export class TemplateDetector {
         continue;
       }
       if (profile.template.needsSandbox) continue;
-      for (const state of profile.template.definition.states.values()) for (const rule of state.rules) rule.regex.test("");
+      for (const state of profile.template.definition.states.values())
+        for (const rule of state.rules) rule.regex.test("");
     }
     return { failed };
   }
@@ -267,7 +285,13 @@ export class TemplateDetector {
       }
       if (walk.failed || !walk.captures) continue;
       const literalShare = measure.contentChars === 0 ? 0 : walk.literalChars / measure.contentChars;
-      survivors.push({ entry: c.entry, profile, matchesCommand, walk, bound: scoreBound(literalShare, profile.maxValueSpecificity) });
+      survivors.push({
+        entry: c.entry,
+        profile,
+        matchesCommand,
+        walk,
+        bound: scoreBound(literalShare, profile.maxValueSpecificity),
+      });
     }
     stats.survivors = survivors.length;
     survivors.sort((a, b) => b.bound - a.bound || a.entry.template.name.localeCompare(b.entry.template.name));
@@ -301,20 +325,37 @@ export class TemplateDetector {
     }
     stats.elapsedMs = Math.round((performance.now() - started) * 100) / 100;
     if (winner && winner.fits) return { fits: true, best: winner, ranking, hintsIgnored: selection.ignored, stats };
-    return { fits: false, reason: reason ?? this.noFitReason(winner, stats), best: null, ranking, hintsIgnored: selection.ignored, stats };
+    return {
+      fits: false,
+      reason: reason ?? this.noFitReason(winner, stats),
+      best: null,
+      ranking,
+      hintsIgnored: selection.ignored,
+      stats,
+    };
   }
 
   /** The ranking was made on the first lines: the best fitting template that also parses the
    *  whole output wins, with the records of the whole output. */
-  private parseWhole(scored: Scored[], text: string, deadline: number, budgetMs: number): { best?: Scored; reason?: string } {
+  private parseWhole(
+    scored: Scored[],
+    text: string,
+    deadline: number,
+    budgetMs: number,
+  ): { best?: Scored; reason?: string } {
     const failures: string[] = [];
     for (const candidate of scored) {
       if (!candidate.fits) break;
       const entry = this.entries.find((e) => e.template.name === candidate.template && e.profile);
       if (!entry?.profile) continue;
       try {
-        const parse = entry.profile.template.parse(text, { budgetMs: Math.max(budgetMs, deadline - performance.now()) });
-        if (parse.records.length > 0) return { best: { ...candidate, header: parse.header, records: parse.records, recordCount: parse.records.length } };
+        const parse = entry.profile.template.parse(text, {
+          budgetMs: Math.max(budgetMs, deadline - performance.now()),
+        });
+        if (parse.records.length > 0)
+          return {
+            best: { ...candidate, header: parse.header, records: parse.records, recordCount: parse.records.length },
+          };
         failures.push(`${candidate.template}: no record`);
       } catch (err) {
         failures.push(`${candidate.template}: ${errorMessage(err)}`);
@@ -324,7 +365,14 @@ export class TemplateDetector {
     return { reason: `no template fits the whole output (${failures.join("; ")})` };
   }
 
-  private parseAndScore(candidate: Candidate, text: string, lines: readonly string[], measure: ReturnType<typeof measureOutput>, budgetMs: number, stats: DetectStats): Scored | undefined {
+  private parseAndScore(
+    candidate: Candidate,
+    text: string,
+    lines: readonly string[],
+    measure: ReturnType<typeof measureOutput>,
+    budgetMs: number,
+    stats: DetectStats,
+  ): Scored | undefined {
     const { entry, profile, walk } = candidate;
     stats.parsed++;
     let parse;
@@ -342,7 +390,9 @@ export class TemplateDetector {
         header: parse.header,
         records: parse.records,
         matchedLines: parse.stats.matchedLines,
-        ...(walk ? { literalChars: walk.literalChars, wordLiteralChars: walk.wordLiteralChars } : estimateLiteralChars(profile, lines)),
+        ...(walk
+          ? { literalChars: walk.literalChars, wordLiteralChars: walk.wordLiteralChars }
+          : estimateLiteralChars(profile, lines)),
         valueSpecificity: profile.valueSpecificity,
       },
       measure,
@@ -365,7 +415,8 @@ export class TemplateDetector {
 
   private noFitReason(winner: Scored | undefined, stats: DetectStats): string {
     const notReached = stats.skipped > 0 ? ` (${stats.skipped} templates not tried: time budget exhausted)` : "";
-    if (!winner) return `no template produced a record from this output (${stats.candidates} candidates, ${stats.survivors} could match its lines)${notReached}`;
+    if (!winner)
+      return `no template produced a record from this output (${stats.candidates} candidates, ${stats.survivors} could match its lines)${notReached}`;
     return `no template fits: the best, ${winner.template}, scores ${winner.score}; ${winner.reason}${notReached}`;
   }
 

@@ -39,7 +39,12 @@ function libraryDetector(file: string): TemplateDetector | undefined {
 export function detectorForLibrary(file: string): TemplateDetector {
   if (!fs.existsSync(file)) throw new VcError("not_found", "no such template library", file);
   const detector = libraryDetector(file);
-  if (!detector) throw new VcError("no_template", "the template library is empty: import ntc-templates with vcollector templates import <dir>", file);
+  if (!detector)
+    throw new VcError(
+      "no_template",
+      "the template library is empty: import ntc-templates with vcollector templates import <dir>",
+      file,
+    );
   return detector;
 }
 

@@ -63,7 +63,10 @@ export interface Walk {
 }
 
 function literalChars(requirement: RegexRequirement): number {
-  return requirement.clauses.reduce((sum, clause) => sum + Math.min(...clause.map((l) => l.replace(/\s+/g, "").length)), 0);
+  return requirement.clauses.reduce(
+    (sum, clause) => sum + Math.min(...clause.map((l) => l.replace(/\s+/g, "").length)),
+    0,
+  );
 }
 
 /**
@@ -85,7 +88,7 @@ export function valueSpecificity(regex: string): number {
     loose = 0;
   };
   const unboundedNext = (at: number) => /^(?:[*+]|\{\d*,\})/.test(regex.slice(at));
-  for (let i = 0; i < regex.length; ) {
+  for (let i = 0; i < regex.length;) {
     const c = regex[i];
     let atom: "specific" | "loose" | undefined;
     let end = i + 1;
@@ -129,7 +132,8 @@ export function profileTemplate(template: TextFsmTemplate): TemplateProfile {
       const requirement = requiredLiterals(rule.regexText, 1);
       const literal = rule.catchAll ? 0 : literalChars(requirement);
       const wordLiteral = rule.catchAll ? 0 : literalChars(requiredLiterals(rule.regexText, 2));
-      if (literal > 0 && rule.lineOp !== "Error") ruleRequirements.push({ requirement, chars: literal, wordChars: wordLiteral });
+      if (literal > 0 && rule.lineOp !== "Error")
+        ruleRequirements.push({ requirement, chars: literal, wordChars: wordLiteral });
       checks.push({
         rule,
         guard: requirement.clauses.length > 0 ? requirement : undefined,
@@ -142,8 +146,16 @@ export function profileTemplate(template: TextFsmTemplate): TemplateProfile {
     }
     states.set(name, checks);
   }
-  const valueSpecificityMap = new Map(template.definition.values.map((v) => [v.name.toLowerCase(), valueSpecificity(v.regex.slice(1, -1))]));
-  return { template, states, ruleRequirements, valueSpecificity: valueSpecificityMap, maxValueSpecificity: Math.max(0, ...valueSpecificityMap.values()) };
+  const valueSpecificityMap = new Map(
+    template.definition.values.map((v) => [v.name.toLowerCase(), valueSpecificity(v.regex.slice(1, -1))]),
+  );
+  return {
+    template,
+    states,
+    ruleRequirements,
+    valueSpecificity: valueSpecificityMap,
+    maxValueSpecificity: Math.max(0, ...valueSpecificityMap.values()),
+  };
 }
 
 /** The lines of one output, with their lower-case forms made on demand (for `(?i)` rules). */
@@ -204,7 +216,14 @@ function moveSlowRulesToLinearEngine(checks: readonly RuleCheck[], line: string)
 /** Walks the template's state machine over the output's lines (see the file comment). */
 export function walkTemplate(profile: TemplateProfile, output: OutputLines, deadline: number): Walk {
   const { lines } = output;
-  const walk: Walk = { failed: false, captures: false, matchedLines: 0, literalChars: 0, wordLiteralChars: 0, timedOut: false };
+  const walk: Walk = {
+    failed: false,
+    captures: false,
+    matchedLines: 0,
+    literalChars: 0,
+    wordLiteralChars: 0,
+    timedOut: false,
+  };
   let checks = profile.states.get("Start");
   for (let n = 0; n < lines.length && checks; n++) {
     if ((n & 15) === 15 && performance.now() > deadline) {
@@ -253,7 +272,10 @@ export function walkTemplate(profile: TemplateProfile, output: OutputLines, dead
  * this thread, so they are not walked): literal text is credited per line when the line holds
  * every literal of one of the template's rules, which over-counts a little (state is ignored).
  */
-export function estimateLiteralChars(profile: TemplateProfile, lines: readonly string[]): { literalChars: number; wordLiteralChars: number } {
+export function estimateLiteralChars(
+  profile: TemplateProfile,
+  lines: readonly string[],
+): { literalChars: number; wordLiteralChars: number } {
   let literalChars = 0;
   let wordLiteralChars = 0;
   for (const line of lines) {

@@ -70,7 +70,10 @@ export function captureTypePattern(captureType: string): RegExp {
   const key = captureType.trim().toLowerCase();
   const known = CAPTURE_TYPE_PATTERNS[key];
   if (known) return known;
-  const escaped = key.split(/[\s_-]+/).filter((w) => w !== "").map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const escaped = key
+    .split(/[\s_-]+/)
+    .filter((w) => w !== "")
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return new RegExp(escaped.join(".*"));
 }
 
@@ -94,7 +97,13 @@ export function selectCandidates<T extends HintTarget>(templates: T[], hints: De
   const ignored: string[] = [];
   let candidates = templates;
   const platform = hints.platform?.trim();
-  if (platform) candidates = narrow(candidates, (t) => templateMatchesPlatform(t, platform), `platform '${platform}' matches no template`, ignored);
+  if (platform)
+    candidates = narrow(
+      candidates,
+      (t) => templateMatchesPlatform(t, platform),
+      `platform '${platform}' matches no template`,
+      ignored,
+    );
   const commandMatches = new Set<T>();
   const command = hints.command?.trim().replace(/\s+/g, " ");
   if (command) {
@@ -105,13 +114,26 @@ export function selectCandidates<T extends HintTarget>(templates: T[], hints: De
     if (commandMatches.size > 0) candidates = candidates.filter((t) => commandMatches.has(t));
     else {
       const words = commandWords(command);
-      candidates = words.length === 0 ? candidates : narrow(candidates, (t) => words.every((w) => t.name.toLowerCase().includes(w)), `command '${command}' matches no template`, ignored);
+      candidates =
+        words.length === 0
+          ? candidates
+          : narrow(
+              candidates,
+              (t) => words.every((w) => t.name.toLowerCase().includes(w)),
+              `command '${command}' matches no template`,
+              ignored,
+            );
     }
   }
   const captureType = hints.captureType?.trim();
   if (captureType) {
     const pattern = captureTypePattern(captureType);
-    candidates = narrow(candidates, (t) => pattern.test(t.name.toLowerCase()), `capture type '${captureType}' matches no template`, ignored);
+    candidates = narrow(
+      candidates,
+      (t) => pattern.test(t.name.toLowerCase()),
+      `capture type '${captureType}' matches no template`,
+      ignored,
+    );
   }
   return { candidates, ignored, commandMatches };
 }

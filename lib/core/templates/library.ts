@@ -95,7 +95,11 @@ interface Row {
 export function normaliseTemplateName(name: string, where = "template name"): string {
   const stem = name.trim().endsWith(TEMPLATE_EXT) ? name.trim().slice(0, -TEMPLATE_EXT.length) : name.trim();
   if (!NAME_RE.test(stem) || stem.includes("..")) {
-    throw new VcError("invalid_input", `'${name}' is not a valid template name (letters, digits, '_', '-', '.'; at most 120 characters)`, where);
+    throw new VcError(
+      "invalid_input",
+      `'${name}' is not a valid template name (letters, digits, '_', '-', '.'; at most 120 characters)`,
+      where,
+    );
   }
   return stem;
 }
@@ -139,7 +143,12 @@ function platformRegex(pattern: string): RegExp | null {
 
 function checkIndexCell(value: string | null | undefined, field: string, name: string): string | null {
   if (value === undefined || value === null || value.trim() === "") return null;
-  if (/[,\r\n]/.test(value)) throw new VcError("invalid_input", `${field} must not contain a comma or a line break (it goes into an ntc index row)`, `template ${name}: ${field}`);
+  if (/[,\r\n]/.test(value))
+    throw new VcError(
+      "invalid_input",
+      `${field} must not contain a comma or a line break (it goes into an ntc index row)`,
+      `template ${name}: ${field}`,
+    );
   return value.trim();
 }
 
@@ -148,10 +157,19 @@ function checkIndexCell(value: string | null | undefined, field: string, name: s
 export function locateNtcTemplatesDir(dir: string): string {
   const candidates = [dir, path.join(dir, "templates"), path.join(dir, "ntc_templates", "templates")];
   for (const candidate of candidates) {
-    if (fs.existsSync(candidate) && fs.statSync(candidate).isDirectory() && fs.readdirSync(candidate).some((f) => f.endsWith(TEMPLATE_EXT))) return candidate;
+    if (
+      fs.existsSync(candidate) &&
+      fs.statSync(candidate).isDirectory() &&
+      fs.readdirSync(candidate).some((f) => f.endsWith(TEMPLATE_EXT))
+    )
+      return candidate;
   }
   if (!fs.existsSync(dir)) throw new VcError("not_found", "no such directory", dir);
-  throw new VcError("invalid_input", "no .textfsm templates found here (nor in templates/ or ntc_templates/templates/)", dir);
+  throw new VcError(
+    "invalid_input",
+    "no .textfsm templates found here (nor in templates/ or ntc_templates/templates/)",
+    dir,
+  );
 }
 
 function writeFileAtomic(file: string, text: string): void {
@@ -161,7 +179,11 @@ function writeFileAtomic(file: string, text: string): void {
 }
 
 export class TemplateLibrary {
-  private constructor(private readonly db: Database.Database, readonly file: string, private readonly validate?: TemplateValidator) {}
+  private constructor(
+    private readonly db: Database.Database,
+    readonly file: string,
+    private readonly validate?: TemplateValidator,
+  ) {}
 
   /** Opens (creating if needed) the library database at `file`. */
   static open(file: string, opts: { validate?: TemplateValidator } = {}): TemplateLibrary {
@@ -171,15 +193,23 @@ export class TemplateLibrary {
     try {
       db = new Database(file);
     } catch (err) {
-      throw new VcError("library_error", `cannot open the template library: ${(err as Error).message}`, file, { cause: err });
+      throw new VcError("library_error", `cannot open the template library: ${(err as Error).message}`, file, {
+        cause: err,
+      });
     }
     try {
       db.pragma("busy_timeout = 5000");
       const version = db.pragma("user_version", { simple: true }) as number;
-      if (version > SCHEMA_VERSION) throw new VcError("library_error", `template library schema ${version} is newer than this program (${SCHEMA_VERSION})`, file);
+      if (version > SCHEMA_VERSION)
+        throw new VcError(
+          "library_error",
+          `template library schema ${version} is newer than this program (${SCHEMA_VERSION})`,
+          file,
+        );
       // Only a new (or older) file is written to: opening must not change it (detectors are
       // cached by the file's modification time).
-      if (version < SCHEMA_VERSION) db.exec(`
+      if (version < SCHEMA_VERSION)
+        db.exec(`
         CREATE TABLE IF NOT EXISTS templates (
           id INTEGER PRIMARY KEY AUTOINCREMENT,
           name TEXT NOT NULL,
@@ -198,7 +228,9 @@ export class TemplateLibrary {
     } catch (err) {
       db.close();
       if (err instanceof VcError) throw err;
-      throw new VcError("library_error", `not a usable template library: ${(err as Error).message}`, file, { cause: err });
+      throw new VcError("library_error", `not a usable template library: ${(err as Error).message}`, file, {
+        cause: err,
+      });
     }
     return new TemplateLibrary(db, file, opts.validate);
   }
@@ -246,7 +278,12 @@ export class TemplateLibrary {
 
   require(name: string, source?: TemplateSource): LibraryTemplate {
     const template = this.get(name, source);
-    if (!template) throw new VcError("not_found", `no ${source ? source + " " : ""}template named '${normaliseTemplateName(name)}' in the library`, this.file);
+    if (!template)
+      throw new VcError(
+        "not_found",
+        `no ${source ? source + " " : ""}template named '${normaliseTemplateName(name)}' in the library`,
+        this.file,
+      );
     return template;
   }
 
@@ -265,9 +302,15 @@ export class TemplateLibrary {
    *  Platform and command default to those of the ntc template it overrides, if any. */
   addUserTemplate(input: UserTemplateInput): LibraryTemplate {
     const name = normaliseTemplateName(input.name);
-    if (this.get(name, "user")) throw new VcError("conflict", `a user template named '${name}' already exists (edit it instead)`, this.file);
+    if (this.get(name, "user"))
+      throw new VcError("conflict", `a user template named '${name}' already exists (edit it instead)`, this.file);
     const ntc = this.get(name, "ntc");
-    return this.writeUser(name, input.text, input.platform === undefined ? ntc?.platform : input.platform, input.command === undefined ? ntc?.command : input.command);
+    return this.writeUser(
+      name,
+      input.text,
+      input.platform === undefined ? ntc?.platform : input.platform,
+      input.command === undefined ? ntc?.command : input.command,
+    );
   }
 
   /** Changes a user template; editing an ntc template creates the user override of it. Fields
@@ -305,11 +348,31 @@ export class TemplateLibrary {
     const rows = indexText === undefined ? [] : readNtcIndex(indexText, indexFile);
     const rowOf = new Map<string, NtcIndexRow>();
     for (const row of rows) for (const t of row.templates) if (!rowOf.has(t)) rowOf.set(t, row);
-    const report: ImportReport = { dir: templatesDir, added: 0, updated: 0, unchanged: 0, removed: 0, indexRows: rows.length, notInIndex: [], skipped: [] };
-    const files = fs.readdirSync(templatesDir).filter((f) => f.endsWith(TEMPLATE_EXT)).sort();
-    const existing = new Map((this.db.prepare("SELECT name, sha256, platform, command FROM templates WHERE source = 'ntc'").all() as Row[]).map((r) => [r.name, r]));
-    const insert = this.db.prepare("INSERT INTO templates (name, source, platform, command, text, sha256, created_at, updated_at) VALUES (?, 'ntc', ?, ?, ?, ?, ?, ?)");
-    const update = this.db.prepare("UPDATE templates SET platform = ?, command = ?, text = ?, sha256 = ?, updated_at = ? WHERE name = ? AND source = 'ntc'");
+    const report: ImportReport = {
+      dir: templatesDir,
+      added: 0,
+      updated: 0,
+      unchanged: 0,
+      removed: 0,
+      indexRows: rows.length,
+      notInIndex: [],
+      skipped: [],
+    };
+    const files = fs
+      .readdirSync(templatesDir)
+      .filter((f) => f.endsWith(TEMPLATE_EXT))
+      .sort();
+    const existing = new Map(
+      (
+        this.db.prepare("SELECT name, sha256, platform, command FROM templates WHERE source = 'ntc'").all() as Row[]
+      ).map((r) => [r.name, r]),
+    );
+    const insert = this.db.prepare(
+      "INSERT INTO templates (name, source, platform, command, text, sha256, created_at, updated_at) VALUES (?, 'ntc', ?, ?, ?, ?, ?, ?)",
+    );
+    const update = this.db.prepare(
+      "UPDATE templates SET platform = ?, command = ?, text = ?, sha256 = ?, updated_at = ? WHERE name = ? AND source = 'ntc'",
+    );
     const seen = new Set<string>();
     this.db.transaction(() => {
       for (const file of files) {
@@ -353,11 +416,16 @@ export class TemplateLibrary {
    *  plus an ntc-style `index` so the folder works as a templates directory for index lookup:
    *  rows of user templates that have a platform and command first, then the imported ntc rows
    *  whose templates are all exported, in their original order. */
-  exportTemplates(dir: string, opts: { names?: string[]; source?: TemplateSource; platform?: string } = {}): ExportReport {
+  exportTemplates(
+    dir: string,
+    opts: { names?: string[]; source?: TemplateSource; platform?: string } = {},
+  ): ExportReport {
     let selected = this.effectiveTemplates();
     if (opts.names && opts.names.length > 0) {
       const wanted = opts.names.map((n) => normaliseTemplateName(n));
-      for (const name of wanted) if (!selected.some((t) => t.name === name)) throw new VcError("not_found", `no template named '${name}' in the library`, this.file);
+      for (const name of wanted)
+        if (!selected.some((t) => t.name === name))
+          throw new VcError("not_found", `no template named '${name}' in the library`, this.file);
       selected = selected.filter((t) => wanted.includes(t.name));
     }
     if (opts.source) selected = selected.filter((t) => t.source === opts.source);
@@ -373,7 +441,10 @@ export class TemplateLibrary {
     let index: string | null = null;
     if (indexLines.length > 0) {
       index = path.join(dir, "index");
-      writeFileAtomic(index, [`# Written by vcollector templates export on ${now()}.`, "", INDEX_HEADER, "", ...indexLines, ""].join("\n"));
+      writeFileAtomic(
+        index,
+        [`# Written by vcollector templates export on ${now()}.`, "", INDEX_HEADER, "", ...indexLines, ""].join("\n"),
+      );
     }
     return { dir, files, index };
   }
@@ -383,7 +454,8 @@ export class TemplateLibrary {
     const ntcRows = readNtcIndex(this.meta("ntc_index") ?? INDEX_HEADER);
     const coveredByNtc = new Set(ntcRows.flatMap((r) => r.templates));
     for (const t of selected) {
-      if (t.source === "user" && t.platform && t.command && !coveredByNtc.has(t.name + TEMPLATE_EXT)) lines.push(`${t.name}${TEMPLATE_EXT}, .*, ${t.platform}, ${t.command}`);
+      if (t.source === "user" && t.platform && t.command && !coveredByNtc.has(t.name + TEMPLATE_EXT))
+        lines.push(`${t.name}${TEMPLATE_EXT}, .*, ${t.platform}, ${t.command}`);
     }
     if (lines.length > 0) lines.push("");
     for (const row of ntcRows) {
@@ -393,8 +465,14 @@ export class TemplateLibrary {
     return lines;
   }
 
-  private writeUser(name: string, text: string, platform: string | null | undefined, command: string | null | undefined): LibraryTemplate {
-    if (typeof text !== "string" || text.trim() === "") throw new VcError("invalid_input", "template text is empty", `template ${name}`);
+  private writeUser(
+    name: string,
+    text: string,
+    platform: string | null | undefined,
+    command: string | null | undefined,
+  ): LibraryTemplate {
+    if (typeof text !== "string" || text.trim() === "")
+      throw new VcError("invalid_input", "template text is empty", `template ${name}`);
     const cleanPlatform = checkIndexCell(platform, "platform", name);
     const cleanCommand = checkIndexCell(command, "command", name);
     this.validate?.(text, name);
@@ -427,11 +505,16 @@ export class TemplateLibrary {
   }
 
   private meta(key: string): string | undefined {
-    return (this.db.prepare("SELECT value FROM library_meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
+    return (this.db.prepare("SELECT value FROM library_meta WHERE key = ?").get(key) as { value: string } | undefined)
+      ?.value;
   }
 
   private setMeta(key: string, value: string): void {
-    this.db.prepare("INSERT INTO library_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
+    this.db
+      .prepare(
+        "INSERT INTO library_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
+      .run(key, value);
   }
 
   private bumpRevision(): void {

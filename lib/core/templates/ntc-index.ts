@@ -26,7 +26,8 @@ export function readNtcIndex(text: string, where = "index"): NtcIndexRow[] {
       if (content === "") continue;
       header = content.split(",").map((f) => f.trim());
       for (const column of ["Template", "Platform", "Command"]) {
-        if (!header.includes(column)) throw new VcError("template_error", `index header has no '${column}' column`, `${where}:${i + 1}`);
+        if (!header.includes(column))
+          throw new VcError("template_error", `index header has no '${column}' column`, `${where}:${i + 1}`);
       }
       continue;
     }
@@ -36,7 +37,10 @@ export function readNtcIndex(text: string, where = "index"): NtcIndexRow[] {
     const cell = (column: string) => fields[header!.indexOf(column)] ?? "";
     rows.push({
       line: i + 1,
-      templates: cell("Template").split(":").map((t) => t.trim()).filter((t) => t !== ""),
+      templates: cell("Template")
+        .split(":")
+        .map((t) => t.trim())
+        .filter((t) => t !== ""),
       platform: cell("Platform"),
       command: cell("Command"),
       hostname: header.includes("Hostname") ? cell("Hostname") : "",

@@ -58,7 +58,8 @@ export function buildPrefilter(templateText: string): TemplatePrefilter {
       if (rule.lineOp === "Error") continue;
       const requirement = requiredLiterals(rule.regex);
       if (rule.captures) entry.captures.push(requirement);
-      if (rule.newState && rule.newState !== name && outline.states.has(rule.newState)) entry.transitions.push({ to: rule.newState, requirement });
+      if (rule.newState && rule.newState !== name && outline.states.has(rule.newState))
+        entry.transitions.push({ to: rule.newState, requirement });
     }
     states.set(name, entry);
   }

@@ -129,7 +129,8 @@ class RegexReader {
     if (length === 0) return atom;
     this.pos += length;
     if (this.src[this.pos] === "?" || this.src[this.pos] === "+") this.pos++; // lazy / possessive
-    if (atom.kind === "char") return { ...atom, min: atom.min * min, max: max === Infinity ? Infinity : atom.max * max };
+    if (atom.kind === "char")
+      return { ...atom, min: atom.min * min, max: max === Infinity ? Infinity : atom.max * max };
     return { ...atom, min: Math.min(atom.min, min) === 0 ? 0 : atom.min * min };
   }
 }
@@ -158,7 +159,8 @@ function sequenceClauses(nodes: Node[], minLength: number): Clause[] {
       continue;
     }
     flush();
-    if (node.kind === "group" && node.min > 0 && node.counts) clauses.push(...groupClauses(node.alternatives, minLength));
+    if (node.kind === "group" && node.min > 0 && node.counts)
+      clauses.push(...groupClauses(node.alternatives, minLength));
   }
   flush();
   return clauses;

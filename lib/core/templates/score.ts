@@ -62,7 +62,10 @@ export const WEIGHTS = { literal: 1, typed: 0.1, capturedGranularity: 0.02 } as 
 /** The most a parse can score, knowing its literal share and the highest specificity of the
  *  template's Values (typed ≤ that specificity × captured, and captured and granularity ≤ 1). */
 export function scoreBound(literalShare: number, maxValueSpecificity: number): number {
-  return Math.min(1, WEIGHTS.literal * literalShare + WEIGHTS.typed * maxValueSpecificity + WEIGHTS.capturedGranularity);
+  return Math.min(
+    1,
+    WEIGHTS.literal * literalShare + WEIGHTS.typed * maxValueSpecificity + WEIGHTS.capturedGranularity,
+  );
 }
 export const FIT_EXPLAINED = 0.01;
 
@@ -118,8 +121,25 @@ export function scoreParse(evidence: ParseEvidence, output: OutputMeasure): Pars
   const keys = evidence.header.map((h) => h.toLowerCase());
   const fieldCount = keys.length;
   if (recordCount === 0 || fieldCount === 0) {
-    const none: ScoreComponents = { literal: 0, wordLiteral: 0, typed: 0, captured: 0, granularity: 0, lines: 0, population: 0, fields: 0, consistency: 0 };
-    return { score: 0, fits: false, components: none, recordCount, fieldCount, reason: "the template produced no record" };
+    const none: ScoreComponents = {
+      literal: 0,
+      wordLiteral: 0,
+      typed: 0,
+      captured: 0,
+      granularity: 0,
+      lines: 0,
+      population: 0,
+      fields: 0,
+      consistency: 0,
+    };
+    return {
+      score: 0,
+      fits: false,
+      components: none,
+      recordCount,
+      fieldCount,
+      reason: "the template produced no record",
+    };
   }
   const fillCounts = keys.map(() => 0);
   let captured = 0;
@@ -154,7 +174,10 @@ export function scoreParse(evidence: ParseEvidence, output: OutputMeasure): Pars
     fields: fillCounts.filter((n) => n > 0).length / fieldCount,
     consistency: recordCount === 1 ? 1 : fillCounts.filter((n) => n === 0 || n === recordCount).length / fieldCount,
   };
-  const score = Math.min(1, WEIGHTS.literal * c.literal + WEIGHTS.typed * c.typed + WEIGHTS.capturedGranularity * c.captured * c.granularity);
+  const score = Math.min(
+    1,
+    WEIGHTS.literal * c.literal + WEIGHTS.typed * c.typed + WEIGHTS.capturedGranularity * c.captured * c.granularity,
+  );
   const explained = c.wordLiteral + c.typed;
   const fits = explained >= FIT_EXPLAINED;
   const components = Object.fromEntries(Object.entries(c).map(([k, v]) => [k, round(v)])) as unknown as ScoreComponents;
@@ -164,6 +187,10 @@ export function scoreParse(evidence: ParseEvidence, output: OutputMeasure): Pars
     components,
     recordCount,
     fieldCount,
-    ...(fits ? {} : { reason: `only ${(explained * 100).toFixed(2)} % of the output is explained by the template's words or specific values (${FIT_EXPLAINED * 100} % needed): it matches the lines without recognising them` }),
+    ...(fits
+      ? {}
+      : {
+          reason: `only ${(explained * 100).toFixed(2)} % of the output is explained by the template's words or specific values (${FIT_EXPLAINED * 100} % needed): it matches the lines without recognising them`,
+        }),
   };
 }

@@ -55,16 +55,30 @@ export interface SmartExportResult {
 }
 
 export function smartExport(output: string, hints: DetectHints, opts: SmartExportOptions): SmartExportResult {
-  if (opts.format !== "json" && opts.format !== "csv") throw new VcError("invalid_input", `format must be json or csv, not '${String(opts.format)}'`, "smart export");
+  if (opts.format !== "json" && opts.format !== "csv")
+    throw new VcError("invalid_input", `format must be json or csv, not '${String(opts.format)}'`, "smart export");
   const detector = opts.detector ?? detectorForHome(resolveHome(opts.homeDir));
   const { best, ...detection } = detector.detect(output, hints, opts);
-  if (!best) throw new VcError("no_template", detection.reason ?? "no template fits this output", opts.source ?? "smart export");
+  if (!best)
+    throw new VcError("no_template", detection.reason ?? "no template fits this output", opts.source ?? "smart export");
   const exportedAt = opts.exportedAt ?? new Date();
-  const metadata = { source: opts.source ?? null, template: best.template, score: best.score, exported_at: exportedAt.toISOString() };
+  const metadata = {
+    source: opts.source ?? null,
+    template: best.template,
+    score: best.score,
+    exported_at: exportedAt.toISOString(),
+  };
   const json = renderRecords(best.records, { format: "json", metadata, recordsKey: "data", pretty: opts.pretty });
-  const content = opts.format === "json" ? json : renderRecords(best.records, { format: "csv", listSeparator: opts.listSeparator });
+  const content =
+    opts.format === "json" ? json : renderRecords(best.records, { format: "csv", listSeparator: opts.listSeparator });
   const stem = opts.source ? path.basename(opts.source).replace(/\.[^.]*$/, "") : best.template;
-  return { format: opts.format, content, document: JSON.parse(json) as SmartExportDocument, fileName: `${stem}_parsed.${opts.format}`, detection };
+  return {
+    format: opts.format,
+    content,
+    document: JSON.parse(json) as SmartExportDocument,
+    fileName: `${stem}_parsed.${opts.format}`,
+    detection,
+  };
 }
 
 /** Smart Export of a capture file; its folder name is the capture type hint
@@ -72,5 +86,9 @@ export function smartExport(output: string, hints: DetectHints, opts: SmartExpor
 export function smartExportFile(file: string, hints: DetectHints, opts: SmartExportOptions): SmartExportResult {
   if (!fs.existsSync(file)) throw new VcError("not_found", "no such capture file", file);
   const captureType = hints.captureType ?? path.basename(path.dirname(path.resolve(file)));
-  return smartExport(fs.readFileSync(file, "utf8"), { ...hints, captureType }, { ...opts, source: opts.source ?? path.resolve(file) });
+  return smartExport(
+    fs.readFileSync(file, "utf8"),
+    { ...hints, captureType },
+    { ...opts, source: opts.source ?? path.resolve(file) },
+  );
 }

@@ -85,5 +85,10 @@ export function toResult(header: string[], out: RunOutput): ParseResult {
     for (let i = 0; i < keys.length; i++) rec[keys[i]] = row[i];
     records[r] = rec;
   }
-  return { header: [...header], rows: out.rows as unknown[][], records, stats: { lines: out.lines, matchedLines: out.matchedLines } };
+  return {
+    header: [...header],
+    rows: out.rows as unknown[][],
+    records,
+    stats: { lines: out.lines, matchedLines: out.matchedLines },
+  };
 }

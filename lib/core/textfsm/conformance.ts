@@ -51,21 +51,39 @@ export interface ConformanceSummary {
 
 export function findConformanceCases(testsDir: string): ConformanceCase[] {
   const cases: ConformanceCase[] = [];
-  const dirs = (p: string) => fs.readdirSync(p, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const dirs = (p: string) =>
+    fs
+      .readdirSync(p, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   for (const platform of dirs(testsDir)) {
     for (const commandDir of dirs(path.join(testsDir, platform))) {
       const dir = path.join(testsDir, platform, commandDir);
-      const raws = fs.readdirSync(dir).filter((f) => f.endsWith(".raw")).sort();
+      const raws = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".raw"))
+        .sort();
       for (const f of raws) {
         const raw = path.join(dir, f);
-        cases.push({ id: path.join(platform, commandDir, f), raw, yml: raw.slice(0, -4) + ".yml", platform, command: commandDir.replace(/_/g, " ") });
+        cases.push({
+          id: path.join(platform, commandDir, f),
+          raw,
+          yml: raw.slice(0, -4) + ".yml",
+          platform,
+          command: commandDir.replace(/_/g, " "),
+        });
       }
     }
   }
   return cases;
 }
 
-export function runConformance(testsDir: string, templatesDir: string, opts: ConformanceOptions = {}): ConformanceSummary {
+export function runConformance(
+  testsDir: string,
+  templatesDir: string,
+  opts: ConformanceOptions = {},
+): ConformanceSummary {
   const index = loadIndex(templatesDir);
   const results: ConformanceResult[] = [];
   for (const c of findConformanceCases(testsDir)) {
@@ -78,7 +96,12 @@ export function runConformance(testsDir: string, templatesDir: string, opts: Con
   return { results, passed, failed: results.length - passed };
 }
 
-function runCase(c: ConformanceCase, templatesDir: string, index: ReturnType<typeof loadIndex>, budgetMs?: number): ConformanceResult {
+function runCase(
+  c: ConformanceCase,
+  templatesDir: string,
+  index: ReturnType<typeof loadIndex>,
+  budgetMs?: number,
+): ConformanceResult {
   const started = Date.now();
   const base = { id: c.id, platform: c.platform, command: c.command };
   let templates: string[] = [];
@@ -162,7 +185,8 @@ export function compareWithReference(actual: Record<string, unknown>[], expected
     const got = actual[i];
     const missing = Object.keys(exp).filter((k) => !(k in got));
     const extra = Object.keys(got).filter((k) => !(k in exp));
-    if (missing.length || extra.length) diff.push(`record ${i}: keys differ: missing [${missing.join(", ")}], unexpected [${extra.join(", ")}]`);
+    if (missing.length || extra.length)
+      diff.push(`record ${i}: keys differ: missing [${missing.join(", ")}], unexpected [${extra.join(", ")}]`);
     for (const k of Object.keys(exp)) {
       if (!(k in got)) continue;
       const g = clitableCell(got[k]);

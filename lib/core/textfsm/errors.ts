@@ -27,7 +27,11 @@ export class RegexError extends Error {
     readonly pattern: string,
     readonly position: number,
   ) {
-    super(kind === "invalid" ? `invalid regex: ${detail} at position ${position}` : `regex construct not supported: ${detail} at position ${position}`);
+    super(
+      kind === "invalid"
+        ? `invalid regex: ${detail} at position ${position}`
+        : `regex construct not supported: ${detail} at position ${position}`,
+    );
     this.name = "RegexError";
   }
 }

@@ -62,7 +62,9 @@ export class TemplateIndex {
     try {
       text = fs.readFileSync(file, "utf8");
     } catch (err) {
-      throw new TemplateError(file, `cannot read the template index: ${(err as Error).message}`, undefined, { cause: err });
+      throw new TemplateError(file, `cannot read the template index: ${(err as Error).message}`, undefined, {
+        cause: err,
+      });
     }
     return TemplateIndex.parse(text, templatesDir, file);
   }
@@ -72,7 +74,8 @@ export class TemplateIndex {
     let n = 0;
     let headerText = "";
     while (!headerText) {
-      if (n >= lines.length) throw new TemplateError(file, "the index has no header line (e.g. 'Template, Hostname, Platform, Command')");
+      if (n >= lines.length)
+        throw new TemplateError(file, "the index has no header line (e.g. 'Template, Hostname, Platform, Command')");
       headerText = pyStrip(lines[n++].split("#")[0]);
     }
     const header = headerText.split(",").map(pyStrip);
@@ -96,7 +99,8 @@ export class TemplateIndex {
         try {
           matchers.set(h, matcher(cells[h]));
         } catch (err) {
-          const detail = err instanceof RegexError ? `${err.detail} at position ${err.position}` : (err as Error).message;
+          const detail =
+            err instanceof RegexError ? `${err.detail} at position ${err.position}` : (err as Error).message;
           throw new TemplateError(file, `bad ${h} regex '${cells[h]}': ${detail}`, n + 1, { cause: err });
         }
       }
@@ -118,14 +122,18 @@ export class TemplateIndex {
       // Platform first: it rules out most rows, and the rows of one platform are reused.
       let rows = this.platformRows.get(platform);
       if (!rows) {
-        rows = this.rows.filter((r) => !r.matchers.has(ATTRIBUTES.platform) || r.matchers.get(ATTRIBUTES.platform)!.test(platform));
+        rows = this.rows.filter(
+          (r) => !r.matchers.has(ATTRIBUTES.platform) || r.matchers.get(ATTRIBUTES.platform)!.test(platform),
+        );
         this.platformRows.set(platform, rows);
       }
       row =
         rows.find(
           (r) =>
             (!r.matchers.has(ATTRIBUTES.command) || r.matchers.get(ATTRIBUTES.command)!.test(command)) &&
-            (hostname === undefined || !r.matchers.has(ATTRIBUTES.hostname) || r.matchers.get(ATTRIBUTES.hostname)!.test(hostname)),
+            (hostname === undefined ||
+              !r.matchers.has(ATTRIBUTES.hostname) ||
+              r.matchers.get(ATTRIBUTES.hostname)!.test(hostname)),
         ) ?? null;
       if (this.matches.size >= MEMO_LIMIT) this.matches.clear();
       this.matches.set(key, row);

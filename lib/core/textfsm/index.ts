@@ -3,9 +3,25 @@
  * translation, the ntc-templates index (clitable), conformance runner and output cleaning.
  * This file is the public API; other modules import from here only.
  */
-export { compileTemplate, TextFsmTemplate, DEFAULT_BUDGET_MS, type ParseResult, type ParseOptions, type ParseStats } from "./compiled";
+export {
+  compileTemplate,
+  TextFsmTemplate,
+  DEFAULT_BUDGET_MS,
+  type ParseResult,
+  type ParseOptions,
+  type ParseStats,
+} from "./compiled";
 export { TemplateIndex, expandCompletion, type IndexRow } from "./index-table";
-export { parseOutput, parseWithTemplates, loadTemplateFile, loadIndex, templatePath, resolveTemplatesDir, TEMPLATES_DIR_ENV, type ParseOutputOptions } from "./library";
+export {
+  parseOutput,
+  parseWithTemplates,
+  loadTemplateFile,
+  loadIndex,
+  templatePath,
+  resolveTemplatesDir,
+  TEMPLATES_DIR_ENV,
+  type ParseOutputOptions,
+} from "./library";
 export { cleanOutput, type CleanOptions } from "./clean";
 export {
   runConformance,

@@ -61,7 +61,8 @@ export function loadIndex(templatesDir: string): TemplateIndex {
 export function templatePath(templatesDir: string, name: string): string {
   const file = name.endsWith(".textfsm") || fs.existsSync(path.join(templatesDir, name)) ? name : `${name}.textfsm`;
   const full = path.resolve(templatesDir, file);
-  if (path.dirname(full) !== path.resolve(templatesDir)) throw new VcError("no_template", `template name '${name}' must be a file name inside ${templatesDir}`);
+  if (path.dirname(full) !== path.resolve(templatesDir))
+    throw new VcError("no_template", `template name '${name}' must be a file name inside ${templatesDir}`);
   return full;
 }
 
@@ -85,7 +86,10 @@ export function parseOutput(opts: ParseOutputOptions): { templates: string[]; re
   const index = opts.index ?? loadIndex(opts.templatesDir);
   const templates = index.lookup(opts.platform, opts.command, opts.hostname);
   if (templates.length === 0) {
-    throw new VcError("no_template", `no template in ${index.file} for platform '${opts.platform}' and command '${opts.command}'`);
+    throw new VcError(
+      "no_template",
+      `no template in ${index.file} for platform '${opts.platform}' and command '${opts.command}'`,
+    );
   }
   const compiled = templates.map((t) => loadTemplateFile(path.join(opts.templatesDir, t)));
   return { templates, result: parseWithTemplates(compiled, opts.output, opts.budgetMs ?? DEFAULT_BUDGET_MS) };
@@ -97,7 +101,11 @@ export function parseOutput(opts: ParseOutputOptions): { templates: string[]; re
  * first template that has any, as clitable does) a row takes the new cells of the first row of
  * the later table whose key cells are equal; without keys rows are paired by position.
  */
-export function parseWithTemplates(templates: TextFsmTemplate[], output: string, budgetMs = DEFAULT_BUDGET_MS): ParseResult {
+export function parseWithTemplates(
+  templates: TextFsmTemplate[],
+  output: string,
+  budgetMs = DEFAULT_BUDGET_MS,
+): ParseResult {
   const deadline = Date.now() + budgetMs;
   const remaining = () => Math.max(0, deadline - Date.now());
   const first = templates[0].parse(output, { budgetMs });
@@ -111,7 +119,11 @@ export function parseWithTemplates(templates: TextFsmTemplate[], output: string,
     if (keys.length === 0) keys = t.keys;
     matchedLines = Math.max(matchedLines, next.stats.matchedLines);
     for (const k of keys) {
-      if (!header.includes(k)) throw new TemplateError(t.name, `Key '${k}' is not a column of the table built so far (${header.join(", ")}), so the tables cannot be merged`);
+      if (!header.includes(k))
+        throw new TemplateError(
+          t.name,
+          `Key '${k}' is not a column of the table built so far (${header.join(", ")}), so the tables cannot be merged`,
+        );
     }
     const added = next.header.map((h, i) => [h, i] as const).filter(([h]) => !header.includes(h));
     if (added.length === 0) continue;

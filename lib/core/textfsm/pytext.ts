@@ -5,7 +5,8 @@
  */
 
 /** Characters for which Python's str.isspace() is true (what rstrip()/strip() remove). */
-export const PY_WHITESPACE = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+export const PY_WHITESPACE =
+  "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 
 const TRAILING_WS = new RegExp(`[${PY_WHITESPACE}]+$`);
 const LEADING_WS = new RegExp(`^[${PY_WHITESPACE}]+`);

@@ -80,7 +80,10 @@ function failure(input: OutputToParse, err: unknown, templates: string[] = []): 
 
 export function parseOne(input: OutputToParse, settings: ParseSettings): ParsedResult {
   if (input.status === "error") {
-    return result(input, { status: "parse_error", error: `not parsed: the command failed during collection${input.error ? ` (${input.error})` : ""}` });
+    return result(input, {
+      status: "parse_error",
+      error: `not parsed: the command failed during collection${input.error ? ` (${input.error})` : ""}`,
+    });
   }
   const text = settings.clean === false ? input.output : cleanOutput(input.output, { command: input.command });
   const budgetMs = settings.budgetMs ?? DEFAULT_BUDGET_MS;
@@ -91,10 +94,15 @@ export function parseOne(input: OutputToParse, settings: ParseSettings): ParsedR
     switch (settings.mode) {
       case "index": {
         const dir = requireDir(settings);
-        if (!input.platform) throw new VcError("no_template", `no platform for device '${input.device}': the index needs one`);
+        if (!input.platform)
+          throw new VcError("no_template", `no platform for device '${input.device}': the index needs one`);
         const index = loadIndex(dir);
         templates = index.lookup(input.platform, input.command);
-        if (templates.length === 0) throw new VcError("no_template", `no template in ${index.file} for platform '${input.platform}' and command '${input.command}'`);
+        if (templates.length === 0)
+          throw new VcError(
+            "no_template",
+            `no template in ${index.file} for platform '${input.platform}' and command '${input.command}'`,
+          );
         const compiled = templates.map((t) => loadTemplateFile(`${dir}/${t}`));
         return fromParse(input, templates, parseWithTemplates(compiled, text, budgetMs));
       }
@@ -102,7 +110,8 @@ export function parseOne(input: OutputToParse, settings: ParseSettings): ParsedR
         const dir = requireDir(settings);
         if (!settings.template) throw new VcError("no_template", "mode 'template' needs a template name");
         const file = templatePath(dir, settings.template);
-        if (!fs.existsSync(file)) throw new VcError("no_template", `template '${settings.template}' not found in ${dir}`);
+        if (!fs.existsSync(file))
+          throw new VcError("no_template", `template '${settings.template}' not found in ${dir}`);
         const compiled = loadTemplateFile(file);
         templates = [compiled.name];
         return fromParse(input, templates, compiled.parse(text, { budgetMs }));
@@ -122,7 +131,11 @@ export function parseOne(input: OutputToParse, settings: ParseSettings): ParsedR
 }
 
 function requireDir(settings: ParseSettings): string {
-  if (!settings.templatesDir) throw new VcError("no_template", "no template directory: set one in the node, or NET_TEXTFSM, or the vcTextfsmTemplatesDir setting");
+  if (!settings.templatesDir)
+    throw new VcError(
+      "no_template",
+      "no template directory: set one in the node, or NET_TEXTFSM, or the vcTextfsmTemplatesDir setting",
+    );
   return settings.templatesDir;
 }
 
@@ -132,17 +145,38 @@ export function compileInline(text: string, name = "inline"): TextFsmTemplate {
 }
 
 function isDeviceResult(v: unknown): v is DeviceResult {
-  return typeof v === "object" && v !== null && Array.isArray((v as DeviceResult).commands) && typeof (v as DeviceResult).device === "object";
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    Array.isArray((v as DeviceResult).commands) &&
+    typeof (v as DeviceResult).device === "object"
+  );
 }
 
 function isPlainOutput(v: unknown): v is { platform?: string; command: string; output: string; device?: string } {
-  return typeof v === "object" && v !== null && typeof (v as { output?: unknown }).output === "string" && typeof (v as { command?: unknown }).command === "string";
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    typeof (v as { output?: unknown }).output === "string" &&
+    typeof (v as { command?: unknown }).command === "string"
+  );
 }
 
 /** Every command output of a DeviceResult, parsed. */
 export function parseDeviceResult(dr: DeviceResult, settings: ParseSettings): ParsedResult[] {
   return dr.commands.map((c: CommandResult) =>
-    parseOne({ device: dr.device.name, platform: dr.device.platform, command: c.command, output: c.output, status: c.status, error: c.error, collectedAt: dr.finishedAt }, settings),
+    parseOne(
+      {
+        device: dr.device.name,
+        platform: dr.device.platform,
+        command: c.command,
+        output: c.output,
+        status: c.status,
+        error: c.error,
+        collectedAt: dr.finishedAt,
+      },
+      settings,
+    ),
   );
 }
 
@@ -160,10 +194,15 @@ export interface PayloadHints {
  * - a string: `{platform, command, output, parsed}` from the hints (msg.platform, msg.command).
  * Throws VcError "bad_input" for anything else.
  */
-export function parsePayload(payload: unknown, hints: PayloadHints, settings: ParseSettings): { payload: unknown; parsed: ParsedResult[] } {
+export function parsePayload(
+  payload: unknown,
+  hints: PayloadHints,
+  settings: ParseSettings,
+): { payload: unknown; parsed: ParsedResult[] } {
   if (Array.isArray(payload)) {
     const bad = payload.findIndex((p) => !isDeviceResult(p));
-    if (bad >= 0) throw new VcError("bad_input", `msg.payload[${bad}] is not a device result (needs device and commands)`);
+    if (bad >= 0)
+      throw new VcError("bad_input", `msg.payload[${bad}] is not a device result (needs device and commands)`);
     const all: ParsedResult[] = [];
     const out = (payload as DeviceResult[]).map((dr) => {
       const parsed = parseDeviceResult(dr, settings);
@@ -178,15 +217,29 @@ export function parsePayload(payload: unknown, hints: PayloadHints, settings: Pa
   }
   if (isPlainOutput(payload)) {
     const platform = payload.platform ?? hints.platform;
-    const parsed = [parseOne({ device: payload.device ?? hints.device ?? "", platform, command: payload.command, output: payload.output }, settings)];
+    const parsed = [
+      parseOne(
+        { device: payload.device ?? hints.device ?? "", platform, command: payload.command, output: payload.output },
+        settings,
+      ),
+    ];
     return { payload: { ...payload, parsed }, parsed };
   }
   if (typeof payload === "string") {
-    if (!hints.command) throw new VcError("bad_input", "msg.payload is text: set msg.command (and msg.platform for the index)");
-    const parsed = [parseOne({ device: hints.device ?? "", platform: hints.platform, command: hints.command, output: payload }, settings)];
+    if (!hints.command)
+      throw new VcError("bad_input", "msg.payload is text: set msg.command (and msg.platform for the index)");
+    const parsed = [
+      parseOne(
+        { device: hints.device ?? "", platform: hints.platform, command: hints.command, output: payload },
+        settings,
+      ),
+    ];
     return { payload: { platform: hints.platform, command: hints.command, output: payload, parsed }, parsed };
   }
-  throw new VcError("bad_input", "msg.payload must be a device result, an array of them, {platform, command, output} or a string");
+  throw new VcError(
+    "bad_input",
+    "msg.payload must be a device result, an array of them, {platform, command, output} or a string",
+  );
 }
 
 export interface ParseCounts {

@@ -30,7 +30,10 @@ parentPort!.on("message", (job: SandboxJob) => {
     const out = template.run(job.input, job.budgetMs, (line) => Atomics.store(shared, 1, line));
     reply = { ok: true, out };
   } catch (err) {
-    reply = err instanceof VcError ? { ok: false, errorClass: err.errorClass, message: err.message, fields: errorFields(err) } : { ok: false, errorClass: "internal_error", message: String(err) };
+    reply =
+      err instanceof VcError
+        ? { ok: false, errorClass: err.errorClass, message: err.message, fields: errorFields(err) }
+        : { ok: false, errorClass: "internal_error", message: String(err) };
   }
   port.postMessage(reply);
   Atomics.store(shared, 0, 1);

@@ -22,8 +22,7 @@ export interface SandboxJob {
 }
 
 export type SandboxReply =
-  | { ok: true; out: RunOutput }
-  | { ok: false; errorClass: string; message: string; fields?: Record<string, unknown> };
+  { ok: true; out: RunOutput } | { ok: false; errorClass: string; message: string; fields?: Record<string, unknown> };
 
 /** Shared Int32 slots: [0] job state (0 busy, 1 done), [1] input line being parsed, [2] worker ready. */
 const STATE = 0;
@@ -55,7 +54,11 @@ function startSandbox(): Sandbox {
   const shared = new Int32Array(new SharedArrayBuffer(12));
   const { port1, port2 } = new MessageChannel();
   const entry = workerEntry();
-  const worker = new Worker(entry.file, { eval: entry.eval, workerData: { shared, port: port2 }, transferList: [port2] });
+  const worker = new Worker(entry.file, {
+    eval: entry.eval,
+    workerData: { shared, port: port2 },
+    transferList: [port2],
+  });
   worker.unref();
   worker.on("error", () => {
     if (sandbox?.worker === worker) sandbox = undefined;
@@ -90,9 +93,16 @@ export function parseInSandbox(template: { name: string; text: string }, input: 
 
 function rebuildError(reply: Extract<SandboxReply, { ok: false }>): Error {
   const f = reply.fields ?? {};
-  if (reply.errorClass === "parse_timeout") return new ParseTimeoutError(String(f.template), Number(f.budgetMs), Number(f.inputLine), String(f.inputText));
+  if (reply.errorClass === "parse_timeout")
+    return new ParseTimeoutError(String(f.template), Number(f.budgetMs), Number(f.inputLine), String(f.inputText));
   if (reply.errorClass === "parse_error" && f.ruleLine !== undefined) {
-    return new TextFsmParseError(String(f.template), Number(f.ruleLine), Number(f.inputLine), String(f.inputText), f.ruleMessage === undefined ? undefined : String(f.ruleMessage));
+    return new TextFsmParseError(
+      String(f.template),
+      Number(f.ruleLine),
+      Number(f.inputLine),
+      String(f.inputText),
+      f.ruleMessage === undefined ? undefined : String(f.ruleMessage),
+    );
   }
   return new VcError(reply.errorClass, reply.message);
 }

@@ -65,7 +65,10 @@ const WS = `[${PY_WHITESPACE}]`;
 const WORD = "[\\p{L}\\p{N}_]";
 const MATCH_ACTION = new RegExp(`^(.*)${WS}->(.*)$`, "su");
 const NEW_STATE = `(?<newState>${WORD}+|".*")`;
-const ACTION_RE = new RegExp(`^${WS}+(?<lineOp>Continue|Next|Error)(?:\\.(?<recordOp>Clear|Clearall|Record|NoRecord))?(?:${WS}+${NEW_STATE})?$`, "su");
+const ACTION_RE = new RegExp(
+  `^${WS}+(?<lineOp>Continue|Next|Error)(?:\\.(?<recordOp>Clear|Clearall|Record|NoRecord))?(?:${WS}+${NEW_STATE})?$`,
+  "su",
+);
 const ACTION2_RE = new RegExp(`^${WS}+(?<recordOp>Clear|Clearall|Record|NoRecord)(?:${WS}+${NEW_STATE})?$`, "su");
 const ACTION3_RE = new RegExp(`^(?:${WS}+${NEW_STATE})?$`, "su");
 const STARTS_WITH_WORD = new RegExp(`^${WORD}`, "u");
@@ -111,7 +114,8 @@ function parseValues(lines: Lines, name: string): ValueDef[] {
     if (COMMENT.test(line)) continue;
     if (line.startsWith("Value ")) {
       const value = parseValue(line, lines.num, name);
-      if (values.some((v) => v.name === value.name)) throw new TemplateError(name, `Duplicate declarations for Value '${value.name}'`, lines.num);
+      if (values.some((v) => v.name === value.name))
+        throw new TemplateError(name, `Duplicate declarations for Value '${value.name}'`, lines.num);
       values.push(value);
     } else if (values.length === 0) {
       throw new TemplateError(name, "No Value definitions found (a template starts with 'Value' lines)", lines.num);
@@ -124,14 +128,17 @@ function parseValues(lines: Lines, name: string): ValueDef[] {
 
 function parseValue(line: string, num: number, template: string): ValueDef {
   const tokens = line.split(" ");
-  if (tokens.length < 3) throw new TemplateError(template, "Expect at least 3 tokens on line (Value [options] name (regex))", num);
+  if (tokens.length < 3)
+    throw new TemplateError(template, "Expect at least 3 tokens on line (Value [options] name (regex))", num);
   const options: ValueOption[] = [];
   let name: string;
   let regex: string;
   if (!tokens[2].startsWith("(")) {
     for (const option of tokens[1].split(",")) {
-      if ((options as string[]).includes(option)) throw new TemplateError(template, `Duplicate option "${option}"`, num);
-      if (!(VALUE_OPTIONS as readonly string[]).includes(option)) throw new TemplateError(template, `Unknown option "${option}" (valid: ${VALUE_OPTIONS.join(", ")})`, num);
+      if ((options as string[]).includes(option))
+        throw new TemplateError(template, `Duplicate option "${option}"`, num);
+      if (!(VALUE_OPTIONS as readonly string[]).includes(option))
+        throw new TemplateError(template, `Unknown option "${option}" (valid: ${VALUE_OPTIONS.join(", ")})`, num);
       options.push(option as ValueOption);
     }
     name = tokens[2];
@@ -140,7 +147,8 @@ function parseValue(line: string, num: number, template: string): ValueDef {
     name = tokens[1];
     regex = tokens.slice(2).join(" ");
   }
-  if (name.length > MAX_NAME_LEN) throw new TemplateError(template, `Invalid Value name '${name}' or name too long`, num);
+  if (name.length > MAX_NAME_LEN)
+    throw new TemplateError(template, `Invalid Value name '${name}' or name too long`, num);
   if (!regex.startsWith("(") || !regex.endsWith(")") || regex.at(-2) === "\\") {
     throw new TemplateError(template, `Value '${regex}' must be contained within a '()' pair`, num);
   }
@@ -157,18 +165,33 @@ function parseValue(line: string, num: number, template: string): ValueDef {
 
 function regexTemplateError(err: unknown, template: string, num: number, regex: string): TemplateError {
   if (err instanceof RegexError) {
-    const what = err.kind === "invalid" ? `Invalid regular expression '${regex}': ${err.detail} at position ${err.position}` : `Regular expression '${regex}' uses ${err.detail} (at position ${err.position}), which cannot be translated to JavaScript`;
+    const what =
+      err.kind === "invalid"
+        ? `Invalid regular expression '${regex}': ${err.detail} at position ${err.position}`
+        : `Regular expression '${regex}' uses ${err.detail} (at position ${err.position}), which cannot be translated to JavaScript`;
     return new TemplateError(template, what, num, { cause: err });
   }
-  return new TemplateError(template, `Invalid regular expression '${regex}': ${(err as Error).message}`, num, { cause: err });
+  return new TemplateError(template, `Invalid regular expression '${regex}': ${(err as Error).message}`, num, {
+    cause: err,
+  });
 }
 
-function parseState(lines: Lines, template: string, states: Map<string, StateDef>, valueMap: Map<string, string>, valueIndex: Map<string, number>): StateDef | undefined {
+function parseState(
+  lines: Lines,
+  template: string,
+  states: Map<string, StateDef>,
+  valueMap: Map<string, string>,
+  valueIndex: Map<string, number>,
+): StateDef | undefined {
   let state: StateDef | undefined;
   for (let line = lines.next(); line !== undefined; line = lines.next()) {
     if (!line || COMMENT.test(line)) continue;
     if (!STATE_NAME.test(line) || line.length > MAX_NAME_LEN || RESERVED_STATE_NAMES.has(line)) {
-      throw new TemplateError(template, `Invalid state name: '${line}' (a state name is one word; rules are indented by 1-2 spaces or a tab and start with '^')`, lines.num);
+      throw new TemplateError(
+        template,
+        `Invalid state name: '${line}' (a state name is one word; rules are indented by 1-2 spaces or a tab and start with '^')`,
+        lines.num,
+      );
     }
     if (states.has(line)) throw new TemplateError(template, `Duplicate state name: '${line}'`, lines.num);
     state = { name: line, rules: [] };
@@ -180,7 +203,11 @@ function parseState(lines: Lines, template: string, states: Map<string, StateDef
     if (!line) break;
     if (COMMENT.test(line)) continue;
     if (!(line.startsWith(" ^") || line.startsWith("  ^") || line.startsWith("\t^"))) {
-      throw new TemplateError(template, "Missing white space or carat ('^') before rule (rules start with 1-2 spaces or a tab, then '^')", lines.num);
+      throw new TemplateError(
+        template,
+        "Missing white space or carat ('^') before rule (rules start with 1-2 spaces or a tab, then '^')",
+        lines.num,
+      );
     }
     state.rules.push(parseRule(line, lines.num, template, valueMap, valueIndex));
   }
@@ -189,19 +216,28 @@ function parseState(lines: Lines, template: string, states: Map<string, StateDef
 
 function substitute(match: string, valueMap: Map<string, string>, template: string, num: number): string {
   if (valueMap.size === 0) return match;
-  return match.replace(PLACEHOLDER, (_all, escaped: string | undefined, named: string | undefined, braced: string | undefined) => {
-    if (escaped !== undefined) return "$";
-    const key = named ?? braced;
-    const sub = key === undefined ? undefined : valueMap.get(key);
-    if (sub === undefined) {
-      const why = key === undefined ? "a '$' must be '$$' (end of line) or '${Value}'" : `no Value named '${key}'`;
-      throw new TemplateError(template, `Duplicate or invalid variable substitution: '${match}' (${why})`, num);
-    }
-    return sub;
-  });
+  return match.replace(
+    PLACEHOLDER,
+    (_all, escaped: string | undefined, named: string | undefined, braced: string | undefined) => {
+      if (escaped !== undefined) return "$";
+      const key = named ?? braced;
+      const sub = key === undefined ? undefined : valueMap.get(key);
+      if (sub === undefined) {
+        const why = key === undefined ? "a '$' must be '$$' (end of line) or '${Value}'" : `no Value named '${key}'`;
+        throw new TemplateError(template, `Duplicate or invalid variable substitution: '${match}' (${why})`, num);
+      }
+      return sub;
+    },
+  );
 }
 
-function parseRule(raw: string, num: number, template: string, valueMap: Map<string, string>, valueIndex: Map<string, number>): RuleDef {
+function parseRule(
+  raw: string,
+  num: number,
+  template: string,
+  valueMap: Map<string, string>,
+  valueIndex: Map<string, number>,
+): RuleDef {
   const line = pyStrip(raw);
   const split = MATCH_ACTION.exec(line);
   const match = split ? split[1] : line;
@@ -219,13 +255,18 @@ function parseRule(raw: string, num: number, template: string, valueMap: Map<str
     const action = split[2];
     const parsed = ACTION_RE.exec(action) ?? ACTION2_RE.exec(action) ?? ACTION3_RE.exec(action);
     if (!parsed) {
-      throw new TemplateError(template, `Badly formatted rule '${line}' (expected '-> [Next|Continue|Error][.Record|.NoRecord|.Clear|.Clearall] [State]')`, num);
+      throw new TemplateError(
+        template,
+        `Badly formatted rule '${line}' (expected '-> [Next|Continue|Error][.Record|.NoRecord|.Clear|.Clearall] [State]')`,
+        num,
+      );
     }
     const g = parsed.groups ?? {};
     if (g.lineOp) lineOp = g.lineOp as LineOp;
     if (g.recordOp) recordOp = g.recordOp as RecordOp;
     if (g.newState) newState = g.newState;
-    if (lineOp === "Continue" && newState) throw new TemplateError(template, `Action 'Continue' with new state ${newState} specified`, num);
+    if (lineOp === "Continue" && newState)
+      throw new TemplateError(template, `Action 'Continue' with new state ${newState} specified`, num);
     if (lineOp !== "Error" && newState && !STARTS_WITH_WORD.test(newState)) {
       throw new TemplateError(template, `Alphanumeric characters only in state names ('${newState}')`, num);
     }
@@ -267,7 +308,12 @@ function validate(name: string, values: ValueDef[], states: Map<string, StateDef
   for (const state of states.values()) {
     for (const rule of state.rules) {
       if (rule.lineOp === "Error" || !rule.newState || rule.newState === "End" || rule.newState === "EOF") continue;
-      if (!states.has(rule.newState)) throw new TemplateError(name, `State '${rule.newState}' not found, referenced in state '${state.name}'`, rule.line);
+      if (!states.has(rule.newState))
+        throw new TemplateError(
+          name,
+          `State '${rule.newState}' not found, referenced in state '${state.name}'`,
+          rule.line,
+        );
     }
   }
   return { name, values, states, hasEofState: states.has("EOF") };

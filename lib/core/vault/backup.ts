@@ -3,7 +3,15 @@ import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { VcError } from "../errors";
 import { FernetError, fernetDecrypt, fernetEncrypt, fernetKey } from "./fernet";
-import { DEFAULT_ITERATIONS, KDF_ALGORITHM, MAX_ITERATIONS, MIN_ITERATIONS, SALT_BYTES, deriveKey, newKdfParams } from "./kdf";
+import {
+  DEFAULT_ITERATIONS,
+  KDF_ALGORITHM,
+  MAX_ITERATIONS,
+  MIN_ITERATIONS,
+  SALT_BYTES,
+  deriveKey,
+  newKdfParams,
+} from "./kdf";
 
 /**
  * The encrypted backup file: small JSON whose only content is one Fernet token, under a key
@@ -31,8 +39,14 @@ export interface BackupCredential {
   createdAt?: string;
 }
 
-export function writeBackup(file: string, backupPassword: string, credentials: BackupCredential[], opts: { iterations?: number; overwrite?: boolean }): void {
-  if (!opts.overwrite && fs.existsSync(file)) throw new VcError("backup_exists", "a file already exists here; refusing to overwrite it", file);
+export function writeBackup(
+  file: string,
+  backupPassword: string,
+  credentials: BackupCredential[],
+  opts: { iterations?: number; overwrite?: boolean },
+): void {
+  if (!opts.overwrite && fs.existsSync(file))
+    throw new VcError("backup_exists", "a file already exists here; refusing to overwrite it", file);
   const kdf = newKdfParams(opts.iterations ?? DEFAULT_ITERATIONS);
   const raw = deriveKey(backupPassword, kdf);
   const key = fernetKey(raw);
@@ -66,12 +80,20 @@ export function readBackup(file: string, backupPassword: string): BackupCredenti
     throw new VcError("backup_corrupt", "not a vault backup (not JSON)", file);
   }
   if (!doc || doc.format !== BACKUP_FORMAT) throw new VcError("backup_corrupt", "not a vcollector vault backup", file);
-  if (doc.version !== BACKUP_VERSION) throw new VcError("backup_corrupt", `backup version ${String(doc.version)} is not supported`, file);
+  if (doc.version !== BACKUP_VERSION)
+    throw new VcError("backup_corrupt", `backup version ${String(doc.version)} is not supported`, file);
   const kdf = doc.kdf as { algorithm?: unknown; salt?: unknown; iterations?: unknown } | undefined;
   const salt = typeof kdf?.salt === "string" ? Buffer.from(kdf.salt, "base64") : Buffer.alloc(0);
   const iterations = kdf?.iterations;
-  if (kdf?.algorithm !== KDF_ALGORITHM || salt.length !== SALT_BYTES || typeof iterations !== "number" || !Number.isSafeInteger(iterations)
-      || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS || typeof doc.token !== "string") {
+  if (
+    kdf?.algorithm !== KDF_ALGORITHM ||
+    salt.length !== SALT_BYTES ||
+    typeof iterations !== "number" ||
+    !Number.isSafeInteger(iterations) ||
+    iterations < MIN_ITERATIONS ||
+    iterations > MAX_ITERATIONS ||
+    typeof doc.token !== "string"
+  ) {
     throw new VcError("backup_corrupt", "the backup's key-derivation fields are damaged", file);
   }
   const raw = deriveKey(String(backupPassword ?? ""), { algorithm: KDF_ALGORITHM, salt, iterations });
@@ -81,8 +103,13 @@ export function readBackup(file: string, backupPassword: string): BackupCredenti
   try {
     plain = fernetDecrypt(key, doc.token);
   } catch (err) {
-    if (err instanceof FernetError && err.reason === "bad_signature") throw new VcError("backup_wrong_password", "wrong backup password (or the backup was altered)", file);
-    throw new VcError("backup_corrupt", `the backup's token is damaged (${err instanceof FernetError ? err.reason : "unreadable"})`, file);
+    if (err instanceof FernetError && err.reason === "bad_signature")
+      throw new VcError("backup_wrong_password", "wrong backup password (or the backup was altered)", file);
+    throw new VcError(
+      "backup_corrupt",
+      `the backup's token is damaged (${err instanceof FernetError ? err.reason : "unreadable"})`,
+      file,
+    );
   }
   let payload: { purpose?: unknown; credentials?: unknown };
   try {

@@ -11,7 +11,11 @@ export const VAULT_PASS_ENV = "VCOLLECTOR_VAULT_PASS";
 export function unlockFromEnv(file: string, env: NodeJS.ProcessEnv = process.env): Vault {
   const password = env[VAULT_PASS_ENV];
   if (password === undefined || password === "") {
-    throw new VcError("vault_no_password", `set ${VAULT_PASS_ENV} to the vault's master password to unlock it unattended`, file);
+    throw new VcError(
+      "vault_no_password",
+      `set ${VAULT_PASS_ENV} to the vault's master password to unlock it unattended`,
+      file,
+    );
   }
   const vault = Vault.open(file);
   try {

@@ -15,11 +15,15 @@ const BLOCK = 16;
 /** Python's cryptography rejects tokens stamped more than 60 s in the future when a TTL is given. */
 const MAX_CLOCK_SKEW_SECONDS = 60;
 
-export type FernetFailure = "malformed" | "bad_version" | "bad_signature" | "bad_padding" | "expired" | "future_timestamp";
+export type FernetFailure =
+  "malformed" | "bad_version" | "bad_signature" | "bad_padding" | "expired" | "future_timestamp";
 
 /** Why a token was refused. Never carries key or plaintext material. */
 export class FernetError extends Error {
-  constructor(readonly reason: FernetFailure, message: string) {
+  constructor(
+    readonly reason: FernetFailure,
+    message: string,
+  ) {
     super(message);
     this.name = "FernetError";
   }
@@ -76,7 +80,8 @@ export function fernetDecrypt(key: FernetKey, token: string, opts: DecryptOption
     const stamped = Number(data.readBigUInt64BE(1));
     const now = Math.floor(opts.now ?? Date.now() / 1000);
     if (stamped + opts.ttlSeconds < now) throw new FernetError("expired", "the token has expired");
-    if (now + MAX_CLOCK_SKEW_SECONDS < stamped) throw new FernetError("future_timestamp", "the token is stamped too far in the future");
+    if (now + MAX_CLOCK_SKEW_SECONDS < stamped)
+      throw new FernetError("future_timestamp", "the token is stamped too far in the future");
   }
   const body = data.subarray(0, data.length - HMAC_LENGTH);
   const expected = createHmac("sha256", key.signing).update(body).digest();

@@ -33,7 +33,11 @@ export function newKdfParams(iterations = DEFAULT_ITERATIONS): KdfParams {
 
 export function checkIterations(iterations: number, where: string): void {
   if (!Number.isSafeInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-    throw new VcError("vault_invalid", `the PBKDF2 iteration count must be an integer from ${MIN_ITERATIONS} to ${MAX_ITERATIONS}`, where);
+    throw new VcError(
+      "vault_invalid",
+      `the PBKDF2 iteration count must be an integer from ${MIN_ITERATIONS} to ${MAX_ITERATIONS}`,
+      where,
+    );
   }
 }
 
@@ -51,6 +55,8 @@ export function deriveKey(password: string, params: KdfParams): Buffer {
 /** The same derivation on libuv's thread pool, so a Node-RED runtime keeps serving meanwhile. */
 export function deriveKeyAsync(password: string, params: KdfParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    pbkdf2(Buffer.from(password, "utf8"), params.salt, params.iterations, 32, "sha256", (err, key) => (err ? reject(err) : resolve(key)));
+    pbkdf2(Buffer.from(password, "utf8"), params.salt, params.iterations, 32, "sha256", (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
   });
 }

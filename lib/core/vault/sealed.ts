@@ -58,7 +58,11 @@ export function openJson(key: FernetKey, token: string, what: string, file: stri
     if (err instanceof FernetError && err.reason === "bad_signature") {
       throw new VcError("vault_tampered", `${what} does not verify: it was altered or copied from elsewhere`, file);
     }
-    throw new VcError("vault_corrupt", `${what} is damaged (${err instanceof FernetError ? err.reason : "unreadable"})`, file);
+    throw new VcError(
+      "vault_corrupt",
+      `${what} is damaged (${err instanceof FernetError ? err.reason : "unreadable"})`,
+      file,
+    );
   }
   try {
     const value = JSON.parse(plain.toString("utf8")) as unknown;
@@ -94,7 +98,12 @@ export function verifyCheck(key: FernetKey, token: string, vaultId: string, file
   }
 }
 
-export function sealCredential(key: FernetKey, vaultId: string, row: { id: number; name: string; username: string }, secrets: SecretFields): string {
+export function sealCredential(
+  key: FernetKey,
+  vaultId: string,
+  row: { id: number; name: string; username: string },
+  secrets: SecretFields,
+): string {
   const payload: CredentialPayload = {
     purpose: CREDENTIAL_PURPOSE,
     vault: vaultId,
@@ -113,8 +122,18 @@ export function sealCredential(key: FernetKey, vaultId: string, row: { id: numbe
 export function openCredential(key: FernetKey, vaultId: string, row: CredentialRow, file: string): SecretFields {
   const what = `credential '${row.name}'`;
   const p = openJson(key, row.secret_token, `the secret token of ${what}`, file);
-  if (p.purpose !== CREDENTIAL_PURPOSE || p.vault !== vaultId || p.id !== row.id || p.name !== row.name || p.username !== row.username) {
-    throw new VcError("vault_tampered", `the secret token of ${what} belongs to another row (moved, or the row was renamed outside vcollector)`, file);
+  if (
+    p.purpose !== CREDENTIAL_PURPOSE ||
+    p.vault !== vaultId ||
+    p.id !== row.id ||
+    p.name !== row.name ||
+    p.username !== row.username
+  ) {
+    throw new VcError(
+      "vault_tampered",
+      `the secret token of ${what} belongs to another row (moved, or the row was renamed outside vcollector)`,
+      file,
+    );
   }
   const secrets: SecretFields = {};
   for (const field of ["password", "privateKey", "privateKeyPassphrase", "enableSecret"] as const) {
@@ -126,7 +145,11 @@ export function openCredential(key: FernetKey, vaultId: string, row: CredentialR
   const hasPassword = secrets.password !== undefined;
   const hasKey = secrets.privateKey !== undefined;
   const kind = hasKey ? (hasPassword ? "key+password" : "key") : "password";
-  if (kind !== row.kind || (secrets.enableSecret !== undefined) !== (row.has_enable === 1) || (!hasPassword && !hasKey)) {
+  if (
+    kind !== row.kind ||
+    (secrets.enableSecret !== undefined) !== (row.has_enable === 1) ||
+    (!hasPassword && !hasKey)
+  ) {
     throw new VcError("vault_tampered", `the listed kind of ${what} does not match its secrets`, file);
   }
   return secrets;
@@ -152,7 +175,13 @@ export function sealManifest(key: FernetKey, vaultId: string, rows: CredentialRo
 }
 
 /** Checks that the rows are exactly those the manifest lists; names the first difference. */
-export function verifyManifest(key: FernetKey, vaultId: string, token: string, rows: CredentialRow[], file: string): void {
+export function verifyManifest(
+  key: FernetKey,
+  vaultId: string,
+  token: string,
+  rows: CredentialRow[],
+  file: string,
+): void {
   const m = openJson(key, token, "the credential manifest", file);
   if (m.purpose !== MANIFEST_PURPOSE || m.vault !== vaultId || !Array.isArray(m.credentials)) {
     throw new VcError("vault_tampered", "the credential manifest belongs to another vault", file);
@@ -160,16 +189,26 @@ export function verifyManifest(key: FernetKey, vaultId: string, token: string, r
   const listed = new Map((m.credentials as ManifestEntry[]).map((e) => [e.id, e]));
   for (const row of rows) {
     const entry = listed.get(row.id);
-    if (!entry) throw new VcError("vault_tampered", `credential '${row.name}' (id ${row.id}) was added outside vcollector`, file);
+    if (!entry)
+      throw new VcError("vault_tampered", `credential '${row.name}' (id ${row.id}) was added outside vcollector`, file);
     listed.delete(row.id);
     const actual = manifestEntry(row);
     for (const field of Object.keys(actual) as Array<keyof ManifestEntry>) {
       if (actual[field] !== entry[field]) {
         const what = field === "tokenDigest" ? "its secret token" : field;
-        throw new VcError("vault_tampered", `credential '${entry.name}' (id ${row.id}) was modified outside vcollector (${what} changed)`, file);
+        throw new VcError(
+          "vault_tampered",
+          `credential '${entry.name}' (id ${row.id}) was modified outside vcollector (${what} changed)`,
+          file,
+        );
       }
     }
   }
   const missing = [...listed.values()][0];
-  if (missing) throw new VcError("vault_tampered", `credential '${missing.name}' (id ${missing.id}) was removed outside vcollector`, file);
+  if (missing)
+    throw new VcError(
+      "vault_tampered",
+      `credential '${missing.name}' (id ${missing.id}) was removed outside vcollector`,
+      file,
+    );
 }

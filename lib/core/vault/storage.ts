@@ -70,22 +70,36 @@ export function openVaultDatabase(file: string): Database.Database {
   try {
     db = new Database(file, { fileMustExist: true });
     configure(db);
-    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name));
+    const tables = new Set(
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map(
+        (r) => r.name,
+      ),
+    );
     if (!tables.has("vault_meta") && tables.has("vault_metadata") && tables.has("credentials")) {
-      throw new VcError("vault_foreign", "this is a VelocityCollector collector.db, not a vcollector vault: import it with 'vcollector vault import-vc'", file);
+      throw new VcError(
+        "vault_foreign",
+        "this is a VelocityCollector collector.db, not a vcollector vault: import it with 'vcollector vault import-vc'",
+        file,
+      );
     }
-    if (!tables.has("vault_meta") || !tables.has("credentials")) throw new VcError("vault_corrupt", "not a vcollector vault (its tables are missing)", file);
+    if (!tables.has("vault_meta") || !tables.has("credentials"))
+      throw new VcError("vault_corrupt", "not a vcollector vault (its tables are missing)", file);
     return db;
   } catch (err) {
     db?.close();
     if (err instanceof VcError) throw err;
-    throw new VcError("vault_corrupt", `the vault file is damaged or not a SQLite database (${sqliteReason(err)})`, file);
+    throw new VcError(
+      "vault_corrupt",
+      `the vault file is damaged or not a SQLite database (${sqliteReason(err)})`,
+      file,
+    );
   }
 }
 
 /** Creates a new vault file with its schema; refuses to touch an existing file. */
 export function createVaultDatabase(file: string): Database.Database {
-  if (fs.existsSync(file)) throw new VcError("vault_exists", "a file already exists here; refusing to overwrite it", file);
+  if (fs.existsSync(file))
+    throw new VcError("vault_exists", "a file already exists here; refusing to overwrite it", file);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // Create the file owner-only before SQLite opens it; SQLite keeps the mode for -wal/-shm.
   fs.writeFileSync(file, "", { mode: 0o600, flag: "wx" });
@@ -112,7 +126,9 @@ function configure(db: Database.Database): void {
 }
 
 export function writeMeta(db: Database.Database, values: Record<string, string>): void {
-  const upsert = db.prepare("INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  const upsert = db.prepare(
+    "INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
   for (const [k, v] of Object.entries(values)) upsert.run(k, v);
 }
 
@@ -130,24 +146,43 @@ export function readMeta(db: Database.Database, file: string): VaultMeta {
     if (v === undefined || v === "") throw new VcError("vault_corrupt", `the vault metadata lacks '${key}'`, file);
     return v;
   };
-  if (need("format") !== VAULT_FORMAT) throw new VcError("vault_corrupt", `not a vcollector vault (format '${m.get("format")}')`, file);
+  if (need("format") !== VAULT_FORMAT)
+    throw new VcError("vault_corrupt", `not a vcollector vault (format '${m.get("format")}')`, file);
   const version = Number(need("format_version"));
   if (version !== VAULT_FORMAT_VERSION) {
-    throw new VcError("vault_corrupt", `vault format version ${m.get("format_version")} is not supported by this vcollector (it reads version ${VAULT_FORMAT_VERSION})`, file);
+    throw new VcError(
+      "vault_corrupt",
+      `vault format version ${m.get("format_version")} is not supported by this vcollector (it reads version ${VAULT_FORMAT_VERSION})`,
+      file,
+    );
   }
-  if (need("kdf") !== KDF_ALGORITHM) throw new VcError("vault_corrupt", `unknown key derivation '${m.get("kdf")}'`, file);
+  if (need("kdf") !== KDF_ALGORITHM)
+    throw new VcError("vault_corrupt", `unknown key derivation '${m.get("kdf")}'`, file);
   const salt = Buffer.from(need("kdf_salt"), "base64");
   if (salt.length !== SALT_BYTES) throw new VcError("vault_corrupt", "the key-derivation salt is damaged", file);
   const iterations = Number(need("kdf_iterations"));
   if (!Number.isSafeInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-    throw new VcError("vault_corrupt", `the stored PBKDF2 iteration count '${m.get("kdf_iterations")}' is out of range`, file);
+    throw new VcError(
+      "vault_corrupt",
+      `the stored PBKDF2 iteration count '${m.get("kdf_iterations")}' is out of range`,
+      file,
+    );
   }
   const checkToken = need("check_token");
   const manifestToken = need("manifest_token");
-  for (const [k, t] of [["check_token", checkToken], ["manifest_token", manifestToken]] as const) {
+  for (const [k, t] of [
+    ["check_token", checkToken],
+    ["manifest_token", manifestToken],
+  ] as const) {
     if (!decodeBase64Url(t)) throw new VcError("vault_corrupt", `the vault's ${k.replace("_", " ")} is damaged`, file);
   }
-  return { vaultId: need("vault_id"), kdf: { algorithm: KDF_ALGORITHM, salt, iterations }, checkToken, manifestToken, createdAt: need("created_at") };
+  return {
+    vaultId: need("vault_id"),
+    kdf: { algorithm: KDF_ALGORITHM, salt, iterations },
+    checkToken,
+    manifestToken,
+    createdAt: need("created_at"),
+  };
 }
 
 export function readRows(db: Database.Database): CredentialRow[] {

@@ -31,7 +31,8 @@ export function checkName(name: unknown, field = "credential name"): string {
 export function checkUsername(username: unknown, credential: string): string {
   const where = `credential '${credential}'`;
   if (typeof username !== "string" || username.length === 0) throw invalid(where, "username", "is required");
-  if (username.length > MAX_USERNAME_LENGTH) throw invalid(where, "username", `must be at most ${MAX_USERNAME_LENGTH} characters`);
+  if (username.length > MAX_USERNAME_LENGTH)
+    throw invalid(where, "username", `must be at most ${MAX_USERNAME_LENGTH} characters`);
   if (CONTROL.test(username)) throw invalid(where, "username", "must not contain control characters");
   return username;
 }
@@ -55,13 +56,20 @@ export function checkPrivateKey(key: unknown, passphrase: string | undefined, cr
   const where = `credential '${credential}'`;
   if (typeof key !== "string") throw invalid(where, "private key", "must be text (PEM or OpenSSH format)");
   if (key.length > MAX_KEY_LENGTH) throw invalid(where, "private key", `must be at most ${MAX_KEY_LENGTH} bytes`);
-  if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(key)) throw invalid(where, "private key", "is not a PEM or OpenSSH private key");
+  if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(key))
+    throw invalid(where, "private key", "is not a PEM or OpenSSH private key");
   const parsed = sshUtils.parseKey(key, passphrase);
   if (parsed instanceof Error) {
     const encrypted = /encrypted|passphrase|decrypt|integrity/i.test(parsed.message);
-    throw invalid(where, "private key", encrypted
-      ? passphrase ? "cannot be decrypted with the given passphrase" : "is encrypted: a passphrase is needed"
-      : "cannot be read (unsupported or damaged key)");
+    throw invalid(
+      where,
+      "private key",
+      encrypted
+        ? passphrase
+          ? "cannot be decrypted with the given passphrase"
+          : "is encrypted: a passphrase is needed"
+        : "cannot be read (unsupported or damaged key)",
+    );
   }
   return key;
 }

@@ -5,7 +5,15 @@ import { VcError } from "../errors";
 import type { Credential, CredentialSummary } from "../types";
 import { fernetKey, type FernetKey } from "./fernet";
 import { DEFAULT_ITERATIONS, KDF_ALGORITHM, checkNewPassword, deriveKey, deriveKeyAsync, newKdfParams } from "./kdf";
-import { openCredential, sealCheck, sealCredential, sealManifest, verifyCheck, verifyManifest, type SecretFields } from "./sealed";
+import {
+  openCredential,
+  sealCheck,
+  sealCredential,
+  sealManifest,
+  verifyCheck,
+  verifyManifest,
+  type SecretFields,
+} from "./sealed";
 import {
   VAULT_FORMAT,
   VAULT_FORMAT_VERSION,
@@ -62,7 +70,11 @@ export class Vault {
   private verified: VerifiedState | null = null;
   private closed = false;
 
-  private constructor(readonly file: string, private readonly db: Database.Database, private meta: VaultMeta) {}
+  private constructor(
+    readonly file: string,
+    private readonly db: Database.Database,
+    private meta: VaultMeta,
+  ) {}
 
   /** Creates a new vault (refusing to overwrite any existing file) and returns it unlocked. */
   static create(file: string, masterPassword: string, opts: CreateOptions = {}): Vault {
@@ -169,7 +181,10 @@ export class Vault {
    */
   list(): CredentialSummary[] {
     const rows = this.key ? this.state().rows : this.readRowsChecked();
-    return rows.slice().sort((a, b) => a.name.localeCompare(b.name)).map(summaryOf);
+    return rows
+      .slice()
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map(summaryOf);
   }
 
   /** The named credential with its secrets. Needs the vault unlocked. */
@@ -194,52 +209,81 @@ export class Vault {
   }
 
   add(input: CredentialInput): CredentialSummary {
-    return this.write((state) => {
-      const name = checkName(input?.name);
-      const username = checkUsername(input.username, name);
-      if (state.byName.has(name)) throw new VcError("vault_duplicate", `a credential named '${name}' already exists`, this.file);
-      const secrets = checkSecrets(input, name);
-      const now = new Date().toISOString();
-      const id = Number(this.db.prepare(
-        "INSERT INTO credentials (name, username, kind, has_enable, secret_token, created_at, updated_at) VALUES (?, ?, ?, ?, '', ?, ?)",
-      ).run(name, username, kindOf(secrets), secrets.enableSecret !== undefined ? 1 : 0, now, now).lastInsertRowid);
-      this.db.prepare("UPDATE credentials SET secret_token = ? WHERE id = ?").run(sealCredential(this.requireKey(), this.meta.vaultId, { id, name, username }, secrets), id);
-      if (input.isDefault) this.makeDefault(id);
-      return id;
-    }, (id) => this.summaryById(id));
+    return this.write(
+      (state) => {
+        const name = checkName(input?.name);
+        const username = checkUsername(input.username, name);
+        if (state.byName.has(name))
+          throw new VcError("vault_duplicate", `a credential named '${name}' already exists`, this.file);
+        const secrets = checkSecrets(input, name);
+        const now = new Date().toISOString();
+        const id = Number(
+          this.db
+            .prepare(
+              "INSERT INTO credentials (name, username, kind, has_enable, secret_token, created_at, updated_at) VALUES (?, ?, ?, ?, '', ?, ?)",
+            )
+            .run(name, username, kindOf(secrets), secrets.enableSecret !== undefined ? 1 : 0, now, now).lastInsertRowid,
+        );
+        this.db
+          .prepare("UPDATE credentials SET secret_token = ? WHERE id = ?")
+          .run(sealCredential(this.requireKey(), this.meta.vaultId, { id, name, username }, secrets), id);
+        if (input.isDefault) this.makeDefault(id);
+        return id;
+      },
+      (id) => this.summaryById(id),
+    );
   }
 
   /** Changes a credential in place: it keeps its id (device mappings stay valid). */
   edit(name: string, patch: CredentialPatch): CredentialSummary {
-    return this.write((state) => {
-      const row = this.rowIn(state, name);
-      const newName = patch.newName !== undefined ? checkName(patch.newName, "new credential name") : row.name;
-      if (newName !== row.name && state.byName.has(newName)) throw new VcError("vault_duplicate", `a credential named '${newName}' already exists`, this.file);
-      const username = patch.username !== undefined ? checkUsername(patch.username, newName) : row.username;
-      const current = openCredential(this.requireKey(), this.meta.vaultId, row, this.file);
-      const merged: CredentialInput = { name: newName, username, ...current };
-      // A new key comes with its own passphrase (or none): the old key's never carries over.
-      if (patch.privateKey !== undefined && patch.privateKeyPassphrase === undefined) merged.privateKeyPassphrase = undefined;
-      for (const field of ["password", "privateKey", "privateKeyPassphrase", "enableSecret"] as const) {
-        if (patch[field] !== undefined) merged[field] = patch[field] === "" ? undefined : patch[field];
-      }
-      const secrets = checkSecrets(merged, newName);
-      this.db.prepare("UPDATE credentials SET name = ?, username = ?, kind = ?, has_enable = ?, secret_token = ?, updated_at = ? WHERE id = ?").run(
-        newName, username, kindOf(secrets), secrets.enableSecret !== undefined ? 1 : 0,
-        sealCredential(this.requireKey(), this.meta.vaultId, { id: row.id, name: newName, username }, secrets),
-        new Date().toISOString(), row.id,
-      );
-      if (patch.isDefault === true) this.makeDefault(row.id);
-      if (patch.isDefault === false && row.is_default === 1) this.db.prepare("UPDATE credentials SET is_default = 0 WHERE id = ?").run(row.id);
-      return row.id;
-    }, (id) => this.summaryById(id));
+    return this.write(
+      (state) => {
+        const row = this.rowIn(state, name);
+        const newName = patch.newName !== undefined ? checkName(patch.newName, "new credential name") : row.name;
+        if (newName !== row.name && state.byName.has(newName))
+          throw new VcError("vault_duplicate", `a credential named '${newName}' already exists`, this.file);
+        const username = patch.username !== undefined ? checkUsername(patch.username, newName) : row.username;
+        const current = openCredential(this.requireKey(), this.meta.vaultId, row, this.file);
+        const merged: CredentialInput = { name: newName, username, ...current };
+        // A new key comes with its own passphrase (or none): the old key's never carries over.
+        if (patch.privateKey !== undefined && patch.privateKeyPassphrase === undefined)
+          merged.privateKeyPassphrase = undefined;
+        for (const field of ["password", "privateKey", "privateKeyPassphrase", "enableSecret"] as const) {
+          if (patch[field] !== undefined) merged[field] = patch[field] === "" ? undefined : patch[field];
+        }
+        const secrets = checkSecrets(merged, newName);
+        this.db
+          .prepare(
+            "UPDATE credentials SET name = ?, username = ?, kind = ?, has_enable = ?, secret_token = ?, updated_at = ? WHERE id = ?",
+          )
+          .run(
+            newName,
+            username,
+            kindOf(secrets),
+            secrets.enableSecret !== undefined ? 1 : 0,
+            sealCredential(this.requireKey(), this.meta.vaultId, { id: row.id, name: newName, username }, secrets),
+            new Date().toISOString(),
+            row.id,
+          );
+        if (patch.isDefault === true) this.makeDefault(row.id);
+        if (patch.isDefault === false && row.is_default === 1)
+          this.db.prepare("UPDATE credentials SET is_default = 0 WHERE id = ?").run(row.id);
+        return row.id;
+      },
+      (id) => this.summaryById(id),
+    );
   }
 
   remove(name: string): void {
     this.write((state) => {
       const row = this.rowIn(state, name);
       this.db.prepare("DELETE FROM credentials WHERE id = ?").run(row.id);
-      this.renumberFallback(state.rows.filter((r) => r.id !== row.id && r.fallback_position !== null).sort(byFallback).map((r) => r.id));
+      this.renumberFallback(
+        state.rows
+          .filter((r) => r.id !== row.id && r.fallback_position !== null)
+          .sort(byFallback)
+          .map((r) => r.id),
+      );
       return 0;
     });
   }
@@ -262,10 +306,12 @@ export class Vault {
   /** Replaces the ordered fallback list. Unknown or repeated names are errors; nothing changes then. */
   setFallbackOrder(names: string[]): void {
     this.write((state) => {
-      if (!Array.isArray(names)) throw new VcError("vault_invalid", "the fallback order must be a list of credential names", this.file);
+      if (!Array.isArray(names))
+        throw new VcError("vault_invalid", "the fallback order must be a list of credential names", this.file);
       const ids = names.map((n) => this.rowIn(state, n).id);
       const dup = names.find((n, i) => names.indexOf(n) !== i);
-      if (dup !== undefined) throw new VcError("vault_invalid", `credential '${dup}' appears twice in the fallback order`, this.file);
+      if (dup !== undefined)
+        throw new VcError("vault_invalid", `credential '${dup}' appears twice in the fallback order`, this.file);
       this.renumberFallback(ids);
       return 0;
     });
@@ -283,21 +329,25 @@ export class Vault {
     const newKey = fernetKey(raw);
     raw.fill(0);
     const checkToken = sealCheck(newKey, this.meta.vaultId);
-    this.guarded(() => this.db.transaction(() => {
-      const rows = this.state().rows;
-      const update = this.db.prepare("UPDATE credentials SET secret_token = ? WHERE id = ?");
-      rows.forEach((row, i) => {
-        const secrets = openCredential(oldKey, this.meta.vaultId, row, this.file);
-        update.run(sealCredential(newKey, this.meta.vaultId, row, secrets), row.id);
-        opts.onProgress?.(i + 1, rows.length);
-      });
-      writeMeta(this.db, {
-        kdf_salt: kdf.salt.toString("base64"),
-        kdf_iterations: String(kdf.iterations),
-        check_token: checkToken,
-        manifest_token: sealManifest(newKey, this.meta.vaultId, readRows(this.db)),
-      });
-    }).immediate());
+    this.guarded(() =>
+      this.db
+        .transaction(() => {
+          const rows = this.state().rows;
+          const update = this.db.prepare("UPDATE credentials SET secret_token = ? WHERE id = ?");
+          rows.forEach((row, i) => {
+            const secrets = openCredential(oldKey, this.meta.vaultId, row, this.file);
+            update.run(sealCredential(newKey, this.meta.vaultId, row, secrets), row.id);
+            opts.onProgress?.(i + 1, rows.length);
+          });
+          writeMeta(this.db, {
+            kdf_salt: kdf.salt.toString("base64"),
+            kdf_iterations: String(kdf.iterations),
+            check_token: checkToken,
+            manifest_token: sealManifest(newKey, this.meta.vaultId, readRows(this.db)),
+          });
+        })
+        .immediate(),
+    );
     this.lock();
     this.key = newKey;
     this.unlockedWith = checkToken;
@@ -324,8 +374,15 @@ export class Vault {
   importBackup(file: string, backupPassword: string, opts: ImportOptions = {}): ImportReport {
     this.requireKey();
     const credentials = readBackup(file, backupPassword);
-    const fallback = credentials.filter((c) => c.fallbackPosition !== null).sort((a, b) => (a.fallbackPosition ?? 0) - (b.fallbackPosition ?? 0)).map((c) => c.name);
-    return this.importCredentials(credentials, { ...opts, defaultName: credentials.find((c) => c.isDefault)?.name, fallback });
+    const fallback = credentials
+      .filter((c) => c.fallbackPosition !== null)
+      .sort((a, b) => (a.fallbackPosition ?? 0) - (b.fallbackPosition ?? 0))
+      .map((c) => c.name);
+    return this.importCredentials(credentials, {
+      ...opts,
+      defaultName: credentials.find((c) => c.isDefault)?.name,
+      fallback,
+    });
   }
 
   /**
@@ -334,43 +391,62 @@ export class Vault {
    * default becomes this vault's default when this vault has none (or with `replace`); fallback
    * names are appended to this vault's fallback list.
    */
-  importCredentials(entries: CredentialInput[], opts: ImportOptions & { defaultName?: string; fallback?: string[] } = {}): ImportReport {
+  importCredentials(
+    entries: CredentialInput[],
+    opts: ImportOptions & { defaultName?: string; fallback?: string[] } = {},
+  ): ImportReport {
     this.requireKey();
     const report: ImportReport = { imported: [], replaced: [], skipped: [], defaultApplied: false };
-    this.guarded(() => this.db.transaction(() => {
-      for (const entry of entries) {
-        const name = typeof entry?.name === "string" ? entry.name : String(entry?.name);
-        const { isDefault: _ignored, ...input } = entry;
-        try {
-          if (this.state().byName.has(name)) {
-            if (!opts.replace) {
-              report.skipped.push({ name, reason: "a credential with this name already exists (use replace to overwrite it)" });
-              continue;
+    this.guarded(() =>
+      this.db
+        .transaction(() => {
+          for (const entry of entries) {
+            const name = typeof entry?.name === "string" ? entry.name : String(entry?.name);
+            const { isDefault: _ignored, ...input } = entry;
+            try {
+              if (this.state().byName.has(name)) {
+                if (!opts.replace) {
+                  report.skipped.push({
+                    name,
+                    reason: "a credential with this name already exists (use replace to overwrite it)",
+                  });
+                  continue;
+                }
+                this.edit(name, {
+                  ...input,
+                  password: input.password ?? "",
+                  privateKey: input.privateKey ?? "",
+                  privateKeyPassphrase: input.privateKeyPassphrase ?? "",
+                  enableSecret: input.enableSecret ?? "",
+                });
+                report.replaced.push(name);
+              } else {
+                this.add(input);
+                report.imported.push(name);
+              }
+            } catch (err) {
+              if (!(err instanceof VcError) || err.errorClass !== "vault_invalid") throw err;
+              report.skipped.push({ name, reason: err.message });
             }
-            this.edit(name, { ...input, password: input.password ?? "", privateKey: input.privateKey ?? "", privateKeyPassphrase: input.privateKeyPassphrase ?? "", enableSecret: input.enableSecret ?? "" });
-            report.replaced.push(name);
-          } else {
-            this.add(input);
-            report.imported.push(name);
           }
-        } catch (err) {
-          if (!(err instanceof VcError) || err.errorClass !== "vault_invalid") throw err;
-          report.skipped.push({ name, reason: err.message });
-        }
-      }
-      const present = new Set([...report.imported, ...report.replaced]);
-      if (opts.defaultName !== undefined && present.has(opts.defaultName)) {
-        report.defaultName = opts.defaultName;
-        const hasDefault = this.state().rows.some((r) => r.is_default === 1);
-        if (!hasDefault || opts.replace) {
-          this.setDefault(opts.defaultName);
-          report.defaultApplied = true;
-        }
-      }
-      const order = this.state().rows.filter((r) => r.fallback_position !== null).sort(byFallback).map((r) => r.name);
-      const extra = (opts.fallback ?? []).filter((n) => present.has(n) && !order.includes(n));
-      if (extra.length > 0) this.setFallbackOrder([...order, ...extra]);
-    }).immediate());
+          const present = new Set([...report.imported, ...report.replaced]);
+          if (opts.defaultName !== undefined && present.has(opts.defaultName)) {
+            report.defaultName = opts.defaultName;
+            const hasDefault = this.state().rows.some((r) => r.is_default === 1);
+            if (!hasDefault || opts.replace) {
+              this.setDefault(opts.defaultName);
+              report.defaultApplied = true;
+            }
+          }
+          const order = this.state()
+            .rows.filter((r) => r.fallback_position !== null)
+            .sort(byFallback)
+            .map((r) => r.name);
+          const extra = (opts.fallback ?? []).filter((n) => present.has(n) && !order.includes(n));
+          if (extra.length > 0) this.setFallbackOrder([...order, ...extra]);
+        })
+        .immediate(),
+    );
     return report;
   }
 
@@ -398,7 +474,8 @@ export class Vault {
 
   private requireKey(): FernetKey {
     this.ensureOpen();
-    if (!this.key) throw new VcError("vault_locked", "the vault is locked: unlock it with the master password first", this.file);
+    if (!this.key)
+      throw new VcError("vault_locked", "the vault is locked: unlock it with the master password first", this.file);
     return this.key;
   }
 
@@ -412,7 +489,11 @@ export class Vault {
     const meta = readMeta(this.db, this.file);
     if (meta.checkToken !== this.unlockedWith) {
       this.lock();
-      throw new VcError("vault_changed", "the master password was changed by another process: unlock the vault again", this.file);
+      throw new VcError(
+        "vault_changed",
+        "the master password was changed by another process: unlock the vault again",
+        this.file,
+      );
     }
     this.meta = meta;
     const rows = this.readRowsChecked();
@@ -432,14 +513,18 @@ export class Vault {
   /** Runs a change in an IMMEDIATE transaction on verified state, then re-seals the manifest. */
   private write<T>(change: (state: VerifiedState) => number, result?: (id: number) => T): T {
     const key = this.requireKey();
-    const id = this.guarded(() => this.db.transaction(() => {
-      const changed = change(this.state());
-      const rows = readRows(this.db);
-      writeMeta(this.db, { manifest_token: sealManifest(key, this.meta.vaultId, rows) });
-      // These rows are exactly what the new manifest lists: they are the verified state now.
-      this.verified = stateOf(dataVersion(this.db), rows);
-      return changed;
-    }).immediate());
+    const id = this.guarded(() =>
+      this.db
+        .transaction(() => {
+          const changed = change(this.state());
+          const rows = readRows(this.db);
+          writeMeta(this.db, { manifest_token: sealManifest(key, this.meta.vaultId, rows) });
+          // These rows are exactly what the new manifest lists: they are the verified state now.
+          this.verified = stateOf(dataVersion(this.db), rows);
+          return changed;
+        })
+        .immediate(),
+    );
     return (result ? result(id) : undefined) as T;
   }
 
@@ -472,7 +557,8 @@ export class Vault {
   private chainRows(): CredentialRow[] {
     const rows = this.state().rows;
     const chain = rows.filter((r) => r.is_default === 1);
-    for (const r of rows.filter((x) => x.fallback_position !== null).sort(byFallback)) if (!chain.includes(r)) chain.push(r);
+    for (const r of rows.filter((x) => x.fallback_position !== null).sort(byFallback))
+      if (!chain.includes(r)) chain.push(r);
     return chain;
   }
 

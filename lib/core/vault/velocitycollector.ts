@@ -38,7 +38,12 @@ export interface VelocityCollectorImportReport extends ImportReport {
  * unlocked) in one transaction. A wrong password or an unreadable file changes nothing; a
  * credential whose secrets do not decrypt, or that is not usable, is skipped and reported.
  */
-export function importVelocityCollectorVault(collectorDb: string, oldMasterPassword: string, target: Vault, opts: ImportOptions = {}): VelocityCollectorImportReport {
+export function importVelocityCollectorVault(
+  collectorDb: string,
+  oldMasterPassword: string,
+  target: Vault,
+  opts: ImportOptions = {},
+): VelocityCollectorImportReport {
   if (!target.unlocked) throw new VcError("vault_locked", "the target vault is locked: unlock it first", target.file);
   const { rows, defaultName, key } = readVelocityCollectorVault(collectorDb, oldMasterPassword);
   const skipped: Array<{ name: string; reason: string }> = [];
@@ -63,7 +68,10 @@ export function importVelocityCollectorVault(collectorDb: string, oldMasterPassw
   return { ...report, skipped: [...skipped, ...report.skipped], total: rows.length };
 }
 
-function readVelocityCollectorVault(file: string, password: string): { rows: VcRow[]; defaultName?: string; key: FernetKey } {
+function readVelocityCollectorVault(
+  file: string,
+  password: string,
+): { rows: VcRow[]; defaultName?: string; key: FernetKey } {
   if (!fs.existsSync(file)) throw new VcError("vc_import_missing", "no such file", file);
   let db: Database.Database;
   try {
@@ -74,17 +82,35 @@ function readVelocityCollectorVault(file: string, password: string): { rows: VcR
   try {
     let tables: Set<string>;
     try {
-      tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name));
+      tables = new Set(
+        (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map(
+          (r) => r.name,
+        ),
+      );
     } catch (err) {
       throw new VcError("vc_import_invalid", `not a SQLite database (${sqliteReason(err)})`, file);
     }
     if (!tables.has("vault_metadata") || !tables.has("credentials")) {
-      throw new VcError("vc_import_invalid", "not a VelocityCollector collector.db (no vault_metadata/credentials tables)", file);
+      throw new VcError(
+        "vc_import_invalid",
+        "not a VelocityCollector collector.db (no vault_metadata/credentials tables)",
+        file,
+      );
     }
-    const meta = new Map((db.prepare("SELECT key, value FROM vault_metadata").all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
+    const meta = new Map(
+      (db.prepare("SELECT key, value FROM vault_metadata").all() as Array<{ key: string; value: string }>).map((r) => [
+        r.key,
+        r.value,
+      ]),
+    );
     const salt = meta.get("salt");
     const hash = meta.get("password_hash");
-    if (!salt || !hash) throw new VcError("vc_import_invalid", "the VelocityCollector vault was never initialised (no salt or password hash)", file);
+    if (!salt || !hash)
+      throw new VcError(
+        "vc_import_invalid",
+        "the VelocityCollector vault was never initialised (no salt or password hash)",
+        file,
+      );
     const saltBytes = Buffer.from(salt, "base64");
     const expected = Buffer.from(hash, "base64");
     const pw = Buffer.from(String(password ?? ""), "utf8");
@@ -95,9 +121,11 @@ function readVelocityCollectorVault(file: string, password: string): { rows: VcR
     const raw = pbkdf2Sync(pw, saltBytes, VC_KEY_ITERATIONS, 32, "sha256");
     const key = fernetKey(raw);
     raw.fill(0);
-    const rows = db.prepare(
-      "SELECT id, name, username, password_encrypted, ssh_key_encrypted, ssh_key_passphrase_encrypted, is_default FROM credentials ORDER BY id",
-    ).all() as VcRow[];
+    const rows = db
+      .prepare(
+        "SELECT id, name, username, password_encrypted, ssh_key_encrypted, ssh_key_passphrase_encrypted, is_default FROM credentials ORDER BY id",
+      )
+      .all() as VcRow[];
     // VelocityCollector takes `WHERE is_default = 1` with fetchone: the first such row.
     const defaultName = rows.find((r) => r.is_default === 1)?.name;
     return { rows, defaultName, key };
@@ -114,7 +142,10 @@ function decryptField(key: FernetKey, token: string | null, field: string, name:
   try {
     return fernetDecrypt(key, token).toString("utf8");
   } catch (err) {
-    const why = err instanceof FernetError && err.reason === "bad_signature" ? "does not verify (altered, or from another vault)" : "is damaged";
+    const why =
+      err instanceof FernetError && err.reason === "bad_signature"
+        ? "does not verify (altered, or from another vault)"
+        : "is damaged";
     throw new VcError("vc_import_token", `the ${field} token ${why}`, `credential '${name}'`);
   }
 }

@@ -2,7 +2,7 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CollectorDb, runCollection } from "../../../lib/core/collect";
-import { startLab, type Lab } from "../../../lib/core/lab";
+import { startLab, type Lab } from "../../../lib/lab";
 import { KnownHostsStore } from "../../../lib/core/ssh";
 import type { DeviceResult } from "../../../lib/core/types";
 import type { Vault } from "../../../lib/core/vault";
@@ -35,12 +35,21 @@ describe("collect: cancellation", function () {
     const results: DeviceResult[] = [];
     const sent = new Set<string>();
     let allBusy: () => void = () => undefined;
-    const busy = new Promise<void>((resolve) => { allBusy = resolve; });
+    const busy = new Promise<void>((resolve) => {
+      allBusy = resolve;
+    });
     const history = CollectorDb.open(path.join(dir, "collector.db"));
     try {
       const run = runCollection({
-        devices: labDevices(lab), commands: ["show version"], captureType: "version", credentials: vault, concurrency: 4, jitterMs: 0,
-        history, hostKeys: { policy: "tofu", store: new KnownHostsStore(path.join(dir, "known_hosts")) }, signal: ac.signal,
+        devices: labDevices(lab),
+        commands: ["show version"],
+        captureType: "version",
+        credentials: vault,
+        concurrency: 4,
+        jitterMs: 0,
+        history,
+        hostKeys: { policy: "tofu", store: new KnownHostsStore(path.join(dir, "known_hosts")) },
+        signal: ac.signal,
         onDeviceResult: (r) => results.push(r),
         // The driver logs each command it sends; four in flight means four sessions are open.
         log: (line) => {
@@ -57,12 +66,22 @@ describe("collect: cancellation", function () {
       const elapsed = Date.now() - t0;
       assert.ok(elapsed < 2_000, `the run ended ${elapsed} ms after the abort`);
       assert.strictEqual(results.length, 10);
-      assert.ok(results.every((r) => r.status === "failed" && r.errorClass === "cancelled"), JSON.stringify(results.map((r) => r.errorClass)));
+      assert.ok(
+        results.every((r) => r.status === "failed" && r.errorClass === "cancelled"),
+        JSON.stringify(results.map((r) => r.errorClass)),
+      );
       const interrupted = results.filter((r) => r.commands.length === 1);
       assert.strictEqual(interrupted.length, 4, "the four running devices report their interrupted command");
       assert.ok(interrupted.every((r) => r.commands[0].errorClass === "cancelled"));
-      assert.deepStrictEqual({ status: summary.status, cancelled: summary.cancelled, failed: summary.failed, errorCounts: summary.errorCounts },
-        { status: "cancelled", cancelled: 10, failed: 10, errorCounts: { cancelled: 10 } });
+      assert.deepStrictEqual(
+        {
+          status: summary.status,
+          cancelled: summary.cancelled,
+          failed: summary.failed,
+          errorCounts: summary.errorCounts,
+        },
+        { status: "cancelled", cancelled: 10, failed: 10, errorCounts: { cancelled: 10 } },
+      );
       assert.strictEqual(history.getRun(summary.runId)!.status, "cancelled");
     } finally {
       history.close();
@@ -74,8 +93,13 @@ describe("collect: cancellation", function () {
     ac.abort();
     const results: DeviceResult[] = [];
     const summary = await runCollection({
-      devices: labDevices(lab), commands: ["show version"], captureType: "version", credentials: vault, signal: ac.signal,
-      hostKeys: { policy: "tofu", store: KnownHostsStore.inMemory() }, onDeviceResult: (r) => results.push(r),
+      devices: labDevices(lab),
+      commands: ["show version"],
+      captureType: "version",
+      credentials: vault,
+      signal: ac.signal,
+      hostKeys: { policy: "tofu", store: KnownHostsStore.inMemory() },
+      onDeviceResult: (r) => results.push(r),
     });
     assert.strictEqual(results.length, 10);
     assert.ok(results.every((r) => r.errorClass === "cancelled" && r.commands.length === 0));

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { discoverCredentials, testCredential, type DiscoveryDeviceResult } from "../../../lib/core/collect";
 import { Inventory } from "../../../lib/core/inventory";
-import { startLab, type Lab } from "../../../lib/core/lab";
+import { startLab, type Lab } from "../../../lib/lab";
 import { KnownHostsStore } from "../../../lib/core/ssh";
 import type { Vault } from "../../../lib/core/vault";
 import { startRecordingServer } from "../../support/collect";
@@ -21,13 +21,15 @@ describe("collect: credential discovery", function () {
 
   before(async () => {
     dir = makeTmpDir("vc-discovery-");
-    lab = await startLab({ devices: [
-      { name: "uses-alpha", platform: "cisco_ios", username: "ops", password: SECRETS.alpha },
-      { name: "uses-beta", platform: "arista_eos", username: "ops", password: SECRETS.beta },
-      { name: "uses-gamma", platform: "juniper_junos", username: "ops", password: SECRETS.gamma },
-      { name: "rejects-all", platform: "cisco_ios", username: "ops", password: SECRETS.alpha, fault: "auth_fail" },
-      { name: "refuses", platform: "cisco_ios", fault: "refuse" },
-    ] });
+    lab = await startLab({
+      devices: [
+        { name: "uses-alpha", platform: "cisco_ios", username: "ops", password: SECRETS.alpha },
+        { name: "uses-beta", platform: "arista_eos", username: "ops", password: SECRETS.beta },
+        { name: "uses-gamma", platform: "juniper_junos", username: "ops", password: SECRETS.gamma },
+        { name: "rejects-all", platform: "cisco_ios", username: "ops", password: SECRETS.alpha, fault: "auth_fail" },
+        { name: "refuses", platform: "cisco_ios", fault: "refuse" },
+      ],
+    });
     vault = makeVault(dir, [
       { name: "alpha", username: "ops", password: SECRETS.alpha },
       { name: "beta", username: "ops", password: SECRETS.beta, isDefault: true },
@@ -48,11 +50,20 @@ describe("collect: credential discovery", function () {
     return inv;
   }
 
-  async function discover(inv: Inventory, knownHosts: KnownHostsStore, opts: Partial<Parameters<typeof discoverCredentials>[0]> = {}) {
+  async function discover(
+    inv: Inventory,
+    knownHosts: KnownHostsStore,
+    opts: Partial<Parameters<typeof discoverCredentials>[0]> = {},
+  ) {
     const results = new Map<string, DiscoveryDeviceResult>();
     const report = await discoverCredentials({
-      devices: inv.listDevices(), credentials: vault, knownHosts, recorder: inv, timeouts: { connectMs: 2000, bannerMs: 2000, authMs: 3000 },
-      onDevice: (r) => results.set(r.device.name, r), ...opts,
+      devices: inv.listDevices(),
+      credentials: vault,
+      knownHosts,
+      recorder: inv,
+      timeouts: { connectMs: 2000, bannerMs: 2000, authMs: 3000 },
+      onDevice: (r) => results.set(r.device.name, r),
+      ...opts,
     });
     return { report, results };
   }
@@ -76,33 +87,71 @@ describe("collect: credential discovery", function () {
       const knownHosts = new KnownHostsStore(path.join(dir, "kh-pin"));
       const { report, results } = await discover(inv, knownHosts, { pinNewHosts: true });
       assert.deepStrictEqual(
-        { matched: report.matched, noMatch: report.noMatch, unreachable: report.unreachable, tested: report.tested, byCred: report.matchesByCredential, coverage: report.coveragePercent },
+        {
+          matched: report.matched,
+          noMatch: report.noMatch,
+          unreachable: report.unreachable,
+          tested: report.tested,
+          byCred: report.matchesByCredential,
+          coverage: report.coveragePercent,
+        },
         { matched: 3, noMatch: 1, unreachable: 1, tested: 5, byCred: { alpha: 1, beta: 1, gamma: 1 }, coverage: 60 },
       );
       assert.deepStrictEqual(report.credentialsTested, ["beta", "alpha", "gamma"], "the default first, then by name");
-      for (const [name, cred] of [["uses-alpha", "alpha"], ["uses-beta", "beta"], ["uses-gamma", "gamma"]]) {
+      for (const [name, cred] of [
+        ["uses-alpha", "alpha"],
+        ["uses-beta", "beta"],
+        ["uses-gamma", "gamma"],
+      ]) {
         assert.strictEqual(results.get(name)!.credentialName, cred);
         const saved = inv.getDevice(name)!;
         assert.deepStrictEqual([saved.credentialName, saved.credentialStatus], [cred, "ok"]);
         const info = lab.devices.find((d) => d.name === name)!;
         assert.strictEqual(knownHosts.check(info.host, info.port, info.hostKeyFingerprint), "match");
       }
-      assert.deepStrictEqual(results.get("uses-alpha")!.attempts.map((a) => [a.credential, a.ok, a.errorClass ?? null]), [["beta", false, "auth_failed"], ["alpha", true, null]]);
+      assert.deepStrictEqual(
+        results.get("uses-alpha")!.attempts.map((a) => [a.credential, a.ok, a.errorClass ?? null]),
+        [
+          ["beta", false, "auth_failed"],
+          ["alpha", true, null],
+        ],
+      );
       const none = results.get("rejects-all")!;
       assert.deepStrictEqual([none.status, none.attempts.length], ["no_match", 3]);
       assert.strictEqual(inv.getDevice("rejects-all")!.credentialStatus, "failed");
       const refused = results.get("refuses")!;
-      assert.deepStrictEqual([refused.status, refused.errorClass, refused.attempts.length], ["unreachable", "connect_refused", 0]);
-      assert.deepStrictEqual(findSecretsInText(JSON.stringify([...results.values(), report]), Object.values(SECRETS)), []);
+      assert.deepStrictEqual(
+        [refused.status, refused.errorClass, refused.attempts.length],
+        ["unreachable", "connect_refused", 0],
+      );
+      assert.deepStrictEqual(
+        findSecretsInText(JSON.stringify([...results.values(), report]), Object.values(SECRETS)),
+        [],
+      );
 
       const again = await discover(inv, knownHosts);
-      assert.strictEqual(again.report.skipped.recent, 4, "devices tested in the last 24 h are skipped (the unreachable one was never tested)");
+      assert.strictEqual(
+        again.report.skipped.recent,
+        4,
+        "devices tested in the last 24 h are skipped (the unreachable one was never tested)",
+      );
       const forced = await discover(inv, knownHosts, { force: true, skipConfigured: true });
       assert.strictEqual(forced.report.skipped.configured, 3, "skip-configured leaves out devices with a credential");
-      assert.deepStrictEqual([forced.report.tested, forced.report.skipped.unpinned], [1, 1], "the refusing host never got its key pinned");
+      assert.deepStrictEqual(
+        [forced.report.tested, forced.report.skipped.unpinned],
+        [1, 1],
+        "the refusing host never got its key pinned",
+      );
       const mappedFirst = await discover(inv, knownHosts, { force: true, names: ["gamma", "alpha"] });
-      assert.deepStrictEqual(mappedFirst.results.get("uses-alpha")!.attempts.map((a) => a.credential), ["alpha"], "the device's own credential goes first");
-      assert.deepStrictEqual(mappedFirst.results.get("uses-beta")!.attempts.map((a) => a.credential), ["gamma", "alpha"]);
+      assert.deepStrictEqual(
+        mappedFirst.results.get("uses-alpha")!.attempts.map((a) => a.credential),
+        ["alpha"],
+        "the device's own credential goes first",
+      );
+      assert.deepStrictEqual(
+        mappedFirst.results.get("uses-beta")!.attempts.map((a) => a.credential),
+        ["gamma", "alpha"],
+      );
       assert.strictEqual(mappedFirst.results.get("uses-beta")!.status, "no_match");
     } finally {
       inv.close();
@@ -115,8 +164,14 @@ describe("collect: credential discovery", function () {
       const knownHosts = new KnownHostsStore(path.join(dir, "kh-dry"));
       const results: DiscoveryDeviceResult[] = [];
       const report = await discoverCredentials({
-        devices: [{ name: "rec", host: server.host, port: server.port, platform: "cisco_ios", credentialName: "gamma" }],
-        credentials: vault, knownHosts, dryRun: true, pinNewHosts: true, onDevice: (r) => results.push(r),
+        devices: [
+          { name: "rec", host: server.host, port: server.port, platform: "cisco_ios", credentialName: "gamma" },
+        ],
+        credentials: vault,
+        knownHosts,
+        dryRun: true,
+        pinNewHosts: true,
+        onDevice: (r) => results.push(r),
       });
       assert.strictEqual(server.connections, 0);
       assert.deepStrictEqual([results[0].status, results[0].candidates], ["planned", ["gamma", "beta", "alpha"]]);
@@ -133,7 +188,13 @@ describe("collect: credential discovery", function () {
       const device = { name: "rec", host: server.host, port: server.port, platform: "cisco_ios" };
       await discoverCredentials({ devices: [device], credentials: vault, knownHosts });
       assert.strictEqual(server.connections, 0, "an unpinned host is not even contacted");
-      await discoverCredentials({ devices: [device], credentials: vault, knownHosts, pinNewHosts: true, names: ["alpha"] });
+      await discoverCredentials({
+        devices: [device],
+        credentials: vault,
+        knownHosts,
+        pinNewHosts: true,
+        names: ["alpha"],
+      });
       assert.strictEqual(knownHosts.check(server.host, server.port, server.fingerprint), "match");
       assert.strictEqual(server.connections, 2, "one key scan, one login");
       assert.deepStrictEqual([...new Set(server.passwords)], [SECRETS.alpha]);
@@ -144,7 +205,12 @@ describe("collect: credential discovery", function () {
 
   it("refuses unknown credential names, listing the known ones", async () => {
     await assert.rejects(
-      discoverCredentials({ devices: [], credentials: vault, knownHosts: KnownHostsStore.inMemory(), names: ["alpha", "nope"] }),
+      discoverCredentials({
+        devices: [],
+        credentials: vault,
+        knownHosts: KnownHostsStore.inMemory(),
+        names: ["alpha", "nope"],
+      }),
       /discovery\.credentials: not in the vault: nope \(known: alpha, beta, gamma\)/,
     );
   });

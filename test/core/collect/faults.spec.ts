@@ -2,7 +2,7 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CaptureStore, CollectorDb, runCollection, type RunSummary } from "../../../lib/core/collect";
-import { LAB_FAULTS, startLab, type Lab, type LabFault } from "../../../lib/core/lab";
+import { LAB_FAULTS, startLab, type Lab, type LabFault } from "../../../lib/lab";
 import { KnownHostsStore } from "../../../lib/core/ssh";
 import type { DeviceResult, SessionErrorClass } from "../../../lib/core/types";
 import type { Vault } from "../../../lib/core/vault";
@@ -50,18 +50,33 @@ describe("collect: fault test (50 healthy lab devices + one of every fault)", fu
     dir = makeTmpDir("vc-faults-");
     process.on("unhandledRejection", onUnhandled);
     lab = await startLab({
-      count: HEALTHY + LAB_FAULTS.length, platforms: PLATFORMS, password: PASSWORD, latencyMs: 10, jitterMs: 10,
-      faults: [...LAB_FAULTS], responsesDirs: [writeProbeResponses(dir, PLATFORMS)],
+      count: HEALTHY + LAB_FAULTS.length,
+      platforms: PLATFORMS,
+      password: PASSWORD,
+      latencyMs: 10,
+      jitterMs: 10,
+      faults: [...LAB_FAULTS],
+      responsesDirs: [writeProbeResponses(dir, PLATFORMS)],
     });
     vault = makeVault(dir, [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }]).open();
     history = CollectorDb.open(path.join(dir, "collector.db"));
     global.gc?.();
     rssBefore = process.memoryUsage().rss;
-    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 20);
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    }, 20);
     try {
       summary = await runCollection({
-        devices: labDevices(lab), commands: PROBE_COMMANDS, captureType: "probe", credentials: vault, concurrency: 20, jitterMs: 50,
-        timeouts: TIMEOUTS, retry: RETRY, maxOutputBytes: MAX_OUTPUT, history,
+        devices: labDevices(lab),
+        commands: PROBE_COMMANDS,
+        captureType: "probe",
+        credentials: vault,
+        concurrency: 20,
+        jitterMs: 50,
+        timeouts: TIMEOUTS,
+        retry: RETRY,
+        maxOutputBytes: MAX_OUTPUT,
+        history,
         store: new CaptureStore({ collections: path.join(dir, "collections") }),
         hostKeys: { policy: "tofu", store: new KnownHostsStore(path.join(dir, "known_hosts")) },
         onDeviceResult: (r) => results.set(r.device.name, r),
@@ -86,7 +101,10 @@ describe("collect: fault test (50 healthy lab devices + one of every fault)", fu
     for (const d of healthy) {
       const r = results.get(d.name)!;
       assert.strictEqual(r.status, "ok", `${d.name}: ${r.errorClass} ${r.error}`);
-      assert.deepStrictEqual(r.commands.map((c) => c.output.trim()), PROBE_COMMANDS.map((c) => probeOutput(c, d.hostname)));
+      assert.deepStrictEqual(
+        r.commands.map((c) => c.output.trim()),
+        PROBE_COMMANDS.map((c) => probeOutput(c, d.hostname)),
+      );
       assert.ok(fs.existsSync(r.capturePaths[0]));
     }
   });
@@ -97,7 +115,10 @@ describe("collect: fault test (50 healthy lab devices + one of every fault)", fu
       assert.strictEqual(r.status, "failed", `${d.name} (${d.fault})`);
       assert.strictEqual(r.errorClass, EXPECTED[d.fault!], `${d.name} (${d.fault}): ${r.error}`);
       assert.ok(r.durationMs <= TIMEOUTS.deviceMs + SLACK_MS, `${d.fault} took ${r.durationMs} ms`);
-      assert.ok(!fs.existsSync(path.join(dir, "collections", "probe", `${d.name}.txt`)), `${d.fault}: no capture saved for a failed device`);
+      assert.ok(
+        !fs.existsSync(path.join(dir, "collections", "probe", `${d.name}.txt`)),
+        `${d.fault}: no capture saved for a failed device`,
+      );
       if (d.fault === "huge_output") assert.ok(r.commands[0].output.length <= MAX_OUTPUT, "partial output is capped");
     }
   });
@@ -112,8 +133,22 @@ describe("collect: fault test (50 healthy lab devices + one of every fault)", fu
     const expectedCounts: Record<string, number> = {};
     for (const f of LAB_FAULTS) expectedCounts[EXPECTED[f]] = (expectedCounts[EXPECTED[f]] ?? 0) + 1;
     assert.deepStrictEqual(
-      { status: row.status, total: row.total, ok: row.ok, failed: row.failed, partial: row.partial, errorCounts: row.errorCounts },
-      { status: "partial", total: HEALTHY + LAB_FAULTS.length, ok: HEALTHY, failed: LAB_FAULTS.length, partial: 0, errorCounts: expectedCounts },
+      {
+        status: row.status,
+        total: row.total,
+        ok: row.ok,
+        failed: row.failed,
+        partial: row.partial,
+        errorCounts: row.errorCounts,
+      },
+      {
+        status: "partial",
+        total: HEALTHY + LAB_FAULTS.length,
+        ok: HEALTHY,
+        failed: LAB_FAULTS.length,
+        partial: 0,
+        errorCounts: expectedCounts,
+      },
     );
     assert.ok(row.finishedAt && row.durationMs !== null);
     assert.strictEqual(history.listCaptures({ runId: summary.runId }).length, HEALTHY);
@@ -121,6 +156,9 @@ describe("collect: fault test (50 healthy lab devices + one of every fault)", fu
 
   it("leaves the lab password nowhere in results or files", () => {
     assert.deepStrictEqual(findSecretsInText(JSON.stringify([...results.values()]), [PASSWORD]), []);
-    assert.deepStrictEqual(findSecretsInDir(dir, [PASSWORD]).filter((hit) => !hit.startsWith(vault.file)), []);
+    assert.deepStrictEqual(
+      findSecretsInDir(dir, [PASSWORD]).filter((hit) => !hit.startsWith(vault.file)),
+      [],
+    );
   });
 });

@@ -6,8 +6,20 @@ import { useTmpDir } from "../../support/tmp";
 
 function summary(over: Partial<RunSummary> = {}): RunSummary {
   return {
-    runId: "run-1", jobName: "arp", captureType: "arp", startedAt: "2026-01-01T00:00:00.000Z", finishedAt: "2026-01-01T00:01:00.000Z",
-    durationMs: 60000, total: 5, ok: 3, partial: 1, failed: 1, cancelled: 0, errorCounts: { command_error: 1, auth_failed: 1 }, status: "partial", ...over,
+    runId: "run-1",
+    jobName: "arp",
+    captureType: "arp",
+    startedAt: "2026-01-01T00:00:00.000Z",
+    finishedAt: "2026-01-01T00:01:00.000Z",
+    durationMs: 60000,
+    total: 5,
+    ok: 3,
+    partial: 1,
+    failed: 1,
+    cancelled: 0,
+    errorCounts: { command_error: 1, auth_failed: 1 },
+    status: "partial",
+    ...over,
   };
 }
 
@@ -19,13 +31,35 @@ describe("collect: collector.db history", () => {
     const db = CollectorDb.open(file);
     try {
       assert.strictEqual(db.schemaVersion, COLLECTOR_SCHEMA_VERSION);
-      const id = db.startRun({ runId: "run-1", jobName: "arp", captureType: "arp", startedAt: "2026-01-01T00:00:00.000Z", total: 5 });
+      const id = db.startRun({
+        runId: "run-1",
+        jobName: "arp",
+        captureType: "arp",
+        startedAt: "2026-01-01T00:00:00.000Z",
+        total: 5,
+      });
       assert.strictEqual(db.getRun(id)!.status, "running");
       db.finishRun(id, summary());
       const row = db.getRun("run-1")!;
       assert.deepStrictEqual(
-        { total: row.total, ok: row.ok, partial: row.partial, failed: row.failed, status: row.status, errorCounts: row.errorCounts, finishedAt: row.finishedAt },
-        { total: 5, ok: 3, partial: 1, failed: 1, status: "partial", errorCounts: { command_error: 1, auth_failed: 1 }, finishedAt: "2026-01-01T00:01:00.000Z" },
+        {
+          total: row.total,
+          ok: row.ok,
+          partial: row.partial,
+          failed: row.failed,
+          status: row.status,
+          errorCounts: row.errorCounts,
+          finishedAt: row.finishedAt,
+        },
+        {
+          total: 5,
+          ok: 3,
+          partial: 1,
+          failed: 1,
+          status: "partial",
+          errorCounts: { command_error: 1, auth_failed: 1 },
+          finishedAt: "2026-01-01T00:01:00.000Z",
+        },
       );
       assert.strictEqual(db.listRuns()[0].id, id);
     } finally {
@@ -43,12 +77,34 @@ describe("collect: collector.db history", () => {
     const db = CollectorDb.open(path.join(tmp.path, "collector.db"));
     try {
       const historyId = db.startRun({ runId: "r2", jobName: "cfg", captureType: "configs", startedAt: "t", total: 1 });
-      db.addCapture({ runId: "r2", historyId, deviceId: 7, deviceName: "sw1", captureType: "configs", path: "/x/configs/sw1.txt", size: 12, sha256: "ab".repeat(32), capturedAt: "t2" });
+      db.addCapture({
+        runId: "r2",
+        historyId,
+        deviceId: 7,
+        deviceName: "sw1",
+        captureType: "configs",
+        path: "/x/configs/sw1.txt",
+        size: 12,
+        sha256: "ab".repeat(32),
+        capturedAt: "t2",
+      });
       const rows = db.listCaptures({ runId: "r2" });
       assert.strictEqual(rows.length, 1);
       assert.deepStrictEqual(
         { ...rows[0], id: 0 },
-        { id: 0, runId: "r2", historyId, deviceId: 7, deviceName: "sw1", captureType: "configs", path: "/x/configs/sw1.txt", historyPath: null, size: 12, sha256: "ab".repeat(32), capturedAt: "t2" },
+        {
+          id: 0,
+          runId: "r2",
+          historyId,
+          deviceId: 7,
+          deviceName: "sw1",
+          captureType: "configs",
+          path: "/x/configs/sw1.txt",
+          historyPath: null,
+          size: 12,
+          sha256: "ab".repeat(32),
+          capturedAt: "t2",
+        },
       );
       assert.strictEqual(db.listCaptures({ deviceName: "other" }).length, 0);
     } finally {
@@ -82,10 +138,13 @@ describe("collect: collector.db history", () => {
   it("names the file when it cannot be opened", () => {
     const blocker = path.join(tmp.path, "file");
     require("node:fs").writeFileSync(blocker, "x");
-    assert.throws(() => CollectorDb.open(path.join(blocker, "collector.db")), (err: Error & { errorClass?: string }) => {
-      assert.strictEqual(err.errorClass, "history_unavailable");
-      assert.ok(err.message.includes(path.join(blocker, "collector.db")), err.message);
-      return true;
-    });
+    assert.throws(
+      () => CollectorDb.open(path.join(blocker, "collector.db")),
+      (err: Error & { errorClass?: string }) => {
+        assert.strictEqual(err.errorClass, "history_unavailable");
+        assert.ok(err.message.includes(path.join(blocker, "collector.db")), err.message);
+        return true;
+      },
+    );
   });
 });

@@ -2,9 +2,15 @@ import * as assert from "node:assert";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CaptureStore, CollectorDb, runCollection, type CollectRequest, type RunSummary } from "../../../lib/core/collect";
+import {
+  CaptureStore,
+  CollectorDb,
+  runCollection,
+  type CollectRequest,
+  type RunSummary,
+} from "../../../lib/core/collect";
 import { Inventory } from "../../../lib/core/inventory";
-import { startLab, type Lab } from "../../../lib/core/lab";
+import { startLab, type Lab } from "../../../lib/lab";
 import { KnownHostsStore, parseKnownHosts } from "../../../lib/core/ssh";
 import type { DeviceResult } from "../../../lib/core/types";
 import type { Vault } from "../../../lib/core/vault";
@@ -17,7 +23,9 @@ const LAB_PASSWORD = "Lab-Pass-7d41e9";
 const PLATFORMS = ["cisco_ios", "arista_eos", "juniper_junos", "cisco_nxos"];
 
 /** Runs a collection and returns its summary with every device result, keyed by device name. */
-async function collectAll(req: Omit<CollectRequest, "onDeviceResult">): Promise<{ summary: RunSummary; results: Map<string, DeviceResult>; order: DeviceResult[] }> {
+async function collectAll(
+  req: Omit<CollectRequest, "onDeviceResult">,
+): Promise<{ summary: RunSummary; results: Map<string, DeviceResult>; order: DeviceResult[] }> {
   const order: DeviceResult[] = [];
   const summary = await runCollection({ jitterMs: 0, ...req, onDeviceResult: (r) => order.push(r) });
   return { summary, results: new Map(order.map((r) => [r.device.name, r])), order };
@@ -31,7 +39,13 @@ describe("collect: runner against the lab", function () {
 
   before(async () => {
     dir = makeTmpDir("vc-runner-");
-    lab = await startLab({ count: 4, platforms: PLATFORMS, password: LAB_PASSWORD, latencyMs: 5, responsesDirs: [writeProbeResponses(dir, PLATFORMS)] });
+    lab = await startLab({
+      count: 4,
+      platforms: PLATFORMS,
+      password: LAB_PASSWORD,
+      latencyMs: 5,
+      responsesDirs: [writeProbeResponses(dir, PLATFORMS)],
+    });
     vault = makeVault(dir, [
       { name: "wrong", username: "admin", password: "Wrong-Pass-118c" },
       { name: "lab", username: "admin", password: LAB_PASSWORD, isDefault: true },
@@ -64,18 +78,37 @@ describe("collect: runner against the lab", function () {
       const devices = inventory.listDevices();
       const progress: number[] = [];
       const { summary, results } = await collectAll({
-        devices, commands: PROBE_COMMANDS, captureType: "probe", credentials: vault, store: h.store, history,
-        recorder: inventory, hostKeys: { policy: "tofu", store: h.knownHosts }, concurrency: 2, onProgress: (p) => progress.push(p.done),
+        devices,
+        commands: PROBE_COMMANDS,
+        captureType: "probe",
+        credentials: vault,
+        store: h.store,
+        history,
+        recorder: inventory,
+        hostKeys: { policy: "tofu", store: h.knownHosts },
+        concurrency: 2,
+        onProgress: (p) => progress.push(p.done),
       });
       assert.deepStrictEqual(progress, [1, 2, 3, 4]);
-      assert.deepStrictEqual({ status: summary.status, total: summary.total, ok: summary.ok, failed: summary.failed, errorCounts: summary.errorCounts },
-        { status: "success", total: 4, ok: 4, failed: 0, errorCounts: {} });
+      assert.deepStrictEqual(
+        {
+          status: summary.status,
+          total: summary.total,
+          ok: summary.ok,
+          failed: summary.failed,
+          errorCounts: summary.errorCounts,
+        },
+        { status: "success", total: 4, ok: 4, failed: 0, errorCounts: {} },
+      );
       for (const info of lab.devices) {
         const r = results.get(info.name)!;
         assert.strictEqual(r.status, "ok", `${info.name}: ${r.error}`);
         assert.strictEqual(r.credentialName, "lab");
         assert.strictEqual(r.runId, summary.runId);
-        assert.deepStrictEqual(r.commands.map((c) => [c.command, c.status, c.output.trim()]), PROBE_COMMANDS.map((c) => [c, "ok", probeOutput(c, info.hostname)]));
+        assert.deepStrictEqual(
+          r.commands.map((c) => [c.command, c.status, c.output.trim()]),
+          PROBE_COMMANDS.map((c) => [c, "ok", probeOutput(c, info.hostname)]),
+        );
         const file = path.join(h.home, "collections", "probe", `${info.name}.txt`);
         assert.deepStrictEqual(r.capturePaths, [file]);
         const text = fs.readFileSync(file, "utf8");
@@ -94,12 +127,24 @@ describe("collect: runner against the lab", function () {
       // Pins are saved in coalesced writes, but all of them are on disk when the run returns.
       const onDisk = parseKnownHosts(fs.readFileSync(path.join(h.home, "known_hosts"), "utf8"));
       for (const info of lab.devices) {
-        assert.ok(onDisk.some((e) => e.hosts === `[${info.host}]:${info.port}` && e.fingerprint === info.hostKeyFingerprint), `${info.name}'s key is in the known_hosts file`);
+        assert.ok(
+          onDisk.some((e) => e.hosts === `[${info.host}]:${info.port}` && e.fingerprint === info.hostKeyFingerprint),
+          `${info.name}'s key is in the known_hosts file`,
+        );
       }
       assert.strictEqual(h.knownHosts.hasUnsavedPins, false);
       const run = history.getRun(summary.runId)!;
-      assert.deepStrictEqual({ status: run.status, total: run.total, ok: run.ok, failed: run.failed, errorCounts: run.errorCounts, jobName: run.jobName },
-        { status: "success", total: 4, ok: 4, failed: 0, errorCounts: {}, jobName: "probe" });
+      assert.deepStrictEqual(
+        {
+          status: run.status,
+          total: run.total,
+          ok: run.ok,
+          failed: run.failed,
+          errorCounts: run.errorCounts,
+          jobName: run.jobName,
+        },
+        { status: "success", total: 4, ok: 4, failed: 0, errorCounts: {}, jobName: "probe" },
+      );
     } finally {
       history.close();
       inventory.close();
@@ -110,16 +155,29 @@ describe("collect: runner against the lab", function () {
     const h = freshHome("partial");
     const device = labDevices(lab).find((d) => d.platform === "cisco_ios")!;
     const { summary, results } = await collectAll({
-      devices: [device], commands: ["show vcprobe alpha", "show no-such-thing"], captureType: "mixed", credentials: vault, store: h.store,
+      devices: [device],
+      commands: ["show vcprobe alpha", "show no-such-thing"],
+      captureType: "mixed",
+      credentials: vault,
+      store: h.store,
       hostKeys: { policy: "tofu", store: h.knownHosts },
     });
     const r = results.get(device.name)!;
     assert.strictEqual(r.status, "partial");
     assert.strictEqual(r.errorClass, "command_error");
-    assert.deepStrictEqual(r.commands.map((c) => [c.status, c.errorClass]), [["ok", undefined], ["error", "command_error"]]);
+    assert.deepStrictEqual(
+      r.commands.map((c) => [c.status, c.errorClass]),
+      [
+        ["ok", undefined],
+        ["error", "command_error"],
+      ],
+    );
     assert.match(r.commands[1].output, /Invalid input/);
     assert.strictEqual(r.capturePaths.length, 1);
-    assert.deepStrictEqual({ status: summary.status, ok: summary.ok, partial: summary.partial, errorCounts: summary.errorCounts }, { status: "partial", ok: 0, partial: 1, errorCounts: { command_error: 1 } });
+    assert.deepStrictEqual(
+      { status: summary.status, ok: summary.ok, partial: summary.partial, errorCounts: summary.errorCounts },
+      { status: "partial", ok: 0, partial: 1, errorCounts: { command_error: 1 } },
+    );
   });
 
   it("counts a failed save as a failed device (save_failed), never a success", async () => {
@@ -130,7 +188,13 @@ describe("collect: runner against the lab", function () {
     try {
       const devices = labDevices(lab).slice(0, 2);
       const { summary, results } = await collectAll({
-        devices, commands: PROBE_COMMANDS, captureType: "probe", credentials: vault, store: h.store, history, hostKeys: { policy: "tofu", store: h.knownHosts },
+        devices,
+        commands: PROBE_COMMANDS,
+        captureType: "probe",
+        credentials: vault,
+        store: h.store,
+        history,
+        hostKeys: { policy: "tofu", store: h.knownHosts },
       });
       for (const d of devices) {
         const r = results.get(d.name)!;
@@ -140,7 +204,10 @@ describe("collect: runner against the lab", function () {
         assert.strictEqual(r.commands.length, 2, "the outputs are still reported");
         assert.deepStrictEqual(r.capturePaths, []);
       }
-      assert.deepStrictEqual({ status: summary.status, ok: summary.ok, failed: summary.failed, errorCounts: summary.errorCounts }, { status: "failed", ok: 0, failed: 2, errorCounts: { save_failed: 2 } });
+      assert.deepStrictEqual(
+        { status: summary.status, ok: summary.ok, failed: summary.failed, errorCounts: summary.errorCounts },
+        { status: "failed", ok: 0, failed: 2, errorCounts: { save_failed: 2 } },
+      );
       assert.strictEqual(history.getRun(summary.runId)!.status, "failed");
       assert.strictEqual(history.listCaptures({ runId: summary.runId }).length, 0);
     } finally {
@@ -150,9 +217,15 @@ describe("collect: runner against the lab", function () {
 
   it("moves to the next credential only after an auth failure, and names the credential that worked", async () => {
     const h = freshHome("chain");
-    const devices = labDevices(lab).slice(0, 2).map((d) => ({ ...d, credentialName: "wrong" }));
+    const devices = labDevices(lab)
+      .slice(0, 2)
+      .map((d) => ({ ...d, credentialName: "wrong" }));
     const { summary, results } = await collectAll({
-      devices, commands: [PROBE_COMMANDS[0]], captureType: "probe", credentials: vault, hostKeys: { policy: "tofu", store: h.knownHosts },
+      devices,
+      commands: [PROBE_COMMANDS[0]],
+      captureType: "probe",
+      credentials: vault,
+      hostKeys: { policy: "tofu", store: h.knownHosts },
     });
     assert.strictEqual(summary.ok, 2);
     for (const d of devices) assert.strictEqual(results.get(d.name)!.credentialName, "lab");
@@ -162,9 +235,17 @@ describe("collect: runner against the lab", function () {
     const h = freshHome("dupes");
     const [first] = labDevices(lab);
     const { summary, order } = await collectAll({
-      devices: [first, { ...first }], commands: [PROBE_COMMANDS[0]], captureType: "probe", credentials: vault, store: h.store, hostKeys: { policy: "tofu", store: h.knownHosts },
+      devices: [first, { ...first }],
+      commands: [PROBE_COMMANDS[0]],
+      captureType: "probe",
+      credentials: vault,
+      store: h.store,
+      hostKeys: { policy: "tofu", store: h.knownHosts },
     });
-    assert.deepStrictEqual(order.map((r) => [r.status, r.errorClass ?? null]).sort(), [["failed", "save_failed"], ["ok", null]]);
+    assert.deepStrictEqual(order.map((r) => [r.status, r.errorClass ?? null]).sort(), [
+      ["failed", "save_failed"],
+      ["ok", null],
+    ]);
     assert.match(order.find((r) => r.status === "failed")!.error!, /same capture file/);
     assert.strictEqual(summary.total, 2);
   });
@@ -174,8 +255,12 @@ describe("collect: runner against the lab", function () {
     const slowLab = await startLab({ count: 1, platforms: ["cisco_ios"], password: LAB_PASSWORD, faults: ["slow"] });
     try {
       const { results } = await collectAll({
-        devices: labDevices(slowLab), commands: ["show version"], captureType: "slow", credentials: vault,
-        hostKeys: { policy: "tofu", store: h.knownHosts }, timeouts: { commandMs: 20_000, deviceMs: 1_500 },
+        devices: labDevices(slowLab),
+        commands: ["show version"],
+        captureType: "slow",
+        credentials: vault,
+        hostKeys: { policy: "tofu", store: h.knownHosts },
+        timeouts: { commandMs: 20_000, deviceMs: 1_500 },
       });
       const r = [...results.values()][0];
       assert.strictEqual(r.status, "failed");
@@ -190,29 +275,60 @@ describe("collect: runner against the lab", function () {
     const h = freshHome("jitter");
     let draws = 0;
     const { summary } = await collectAll({
-      devices: labDevices(lab), commands: [PROBE_COMMANDS[0]], captureType: "probe", credentials: vault, hostKeys: { policy: "tofu", store: h.knownHosts },
-      concurrency: 2, jitterMs: 20, retry: { retries: 0 }, random: () => { draws++; return 0.5; },
+      devices: labDevices(lab),
+      commands: [PROBE_COMMANDS[0]],
+      captureType: "probe",
+      credentials: vault,
+      hostKeys: { policy: "tofu", store: h.knownHosts },
+      concurrency: 2,
+      jitterMs: 20,
+      retry: { retries: 0 },
+      random: () => {
+        draws++;
+        return 0.5;
+      },
     });
     assert.strictEqual(summary.ok, 4);
-    assert.strictEqual(draws, 2, "one jitter draw per device of the first wave (concurrency 2), none for the other two");
+    assert.strictEqual(
+      draws,
+      2,
+      "one jitter draw per device of the first wave (concurrency 2), none for the other two",
+    );
   });
 
   it("refuses a bad request before connecting anything, naming the field", async () => {
     const base = { devices: labDevices(lab), commands: PROBE_COMMANDS, captureType: "probe", credentials: vault };
     await assert.rejects(runCollection({ ...base, commands: [" "] }), /collect\.commands: no command to run/);
-    await assert.rejects(runCollection({ ...base, captureType: "" }), /collect\.captureType: a capture type is required/);
-    await assert.rejects(runCollection({ ...base, concurrency: 0 }), /collect\.concurrency: must be a whole number from 1 to 5000, got 0/);
-    await assert.rejects(runCollection({ ...base, credential: "nope" }), /collect\.credential: credential 'nope' is not in the vault \(known: lab, wrong\)/);
-    await assert.rejects(runCollection({ ...base, timeouts: { commandMs: -1 } }), /collect\.commandMs: must be a number of at least 0/);
+    await assert.rejects(
+      runCollection({ ...base, captureType: "" }),
+      /collect\.captureType: a capture type is required/,
+    );
+    await assert.rejects(
+      runCollection({ ...base, concurrency: 0 }),
+      /collect\.concurrency: must be a whole number from 1 to 5000, got 0/,
+    );
+    await assert.rejects(
+      runCollection({ ...base, credential: "nope" }),
+      /collect\.credential: credential 'nope' is not in the vault \(known: lab, wrong\)/,
+    );
+    await assert.rejects(
+      runCollection({ ...base, timeouts: { commandMs: -1 } }),
+      /collect\.commandMs: must be a number of at least 0/,
+    );
   });
 
   it("a device without a usable credential is no_credential; a device missing its host is reported, others go on", async () => {
     const h = freshHome("nocred");
-    const empty = makeVault(path.join(h.home), [{ name: "only", username: "x", password: "Only-Pass-55aa" }], { file: "empty.db" }).open();
+    const empty = makeVault(path.join(h.home), [{ name: "only", username: "x", password: "Only-Pass-55aa" }], {
+      file: "empty.db",
+    }).open();
     try {
       const [good] = labDevices(lab);
       const { results, summary } = await collectAll({
-        devices: [good, { ...good, name: "nohost", host: "" }], commands: [PROBE_COMMANDS[0]], captureType: "probe", credentials: empty,
+        devices: [good, { ...good, name: "nohost", host: "" }],
+        commands: [PROBE_COMMANDS[0]],
+        captureType: "probe",
+        credentials: empty,
         hostKeys: { policy: "tofu", store: h.knownHosts },
       });
       assert.strictEqual(results.get(good.name)!.errorClass, "no_credential");
@@ -233,8 +349,14 @@ describe("collect: runner against the lab", function () {
       inventory.importCsv(lab.inventoryCsv(), { createMissing: true });
       const devices = inventory.listDevices().map((d, i) => (i === 0 ? { ...d, credentialName: "wrong" } : d));
       const { order, summary } = await collectAll({
-        devices, commands: [...PROBE_COMMANDS, "show bogus"], captureType: "probe", credentials: vault, store: new CaptureStore({ collections: path.join(h.home, "collections"), keepHistory: true }),
-        history, recorder: inventory, hostKeys: { policy: "tofu", store: h.knownHosts },
+        devices,
+        commands: [...PROBE_COMMANDS, "show bogus"],
+        captureType: "probe",
+        credentials: vault,
+        store: new CaptureStore({ collections: path.join(h.home, "collections"), keepHistory: true }),
+        history,
+        recorder: inventory,
+        hostKeys: { policy: "tofu", store: h.knownHosts },
       });
       assert.strictEqual(summary.partial, 4);
       const secrets = [LAB_PASSWORD, "Wrong-Pass-118c"];

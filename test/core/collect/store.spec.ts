@@ -69,10 +69,13 @@ describe("collect: capture store", () => {
   it("stores one command's output as is and several as a transcript", () => {
     const one = captureContent([{ command: "show clock", output: "12:00", status: "ok", durationMs: 1 }], "r1#");
     assert.strictEqual(one, "12:00\n");
-    const two = captureContent([
-      { command: "show clock", output: "12:00\n", status: "ok", durationMs: 1 },
-      { command: "show users", output: "none", status: "ok", durationMs: 1 },
-    ], "r1#");
+    const two = captureContent(
+      [
+        { command: "show clock", output: "12:00\n", status: "ok", durationMs: 1 },
+        { command: "show users", output: "none", status: "ok", durationMs: 1 },
+      ],
+      "r1#",
+    );
     assert.strictEqual(two, "r1#show clock\n12:00\nr1#show users\nnone\n");
   });
 });

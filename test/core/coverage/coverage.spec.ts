@@ -1,14 +1,25 @@
 import * as assert from "node:assert";
 import * as path from "node:path";
 import { VcError } from "../../../lib/core/errors";
-import { buildCoverage, coverageHtml, escapeHtml, formatAge, formatBytes, parseDeviceList, type CoverageReport } from "../../../lib/core/coverage";
+import {
+  buildCoverage,
+  coverageHtml,
+  escapeHtml,
+  formatAge,
+  formatBytes,
+  parseDeviceList,
+  type CoverageReport,
+} from "../../../lib/core/coverage";
 import { hoursAgo, writeCapture, writeHistoryCapture } from "../../support/capture-fixtures";
 import { useTmpDir } from "../../support/tmp";
 
 const NOW = new Date("2026-05-01T12:00:00.000Z");
 
 function matrix(report: CoverageReport): string[] {
-  return report.rows.map((r) => `${r.device}${r.listed ? "" : "*"}: ${report.captureTypes.map((t) => (r.cells[t].present ? (r.cells[t] as { stale: boolean }).stale ? "S" : "P" : "-")).join("")}`);
+  return report.rows.map(
+    (r) =>
+      `${r.device}${r.listed ? "" : "*"}: ${report.captureTypes.map((t) => (r.cells[t].present ? ((r.cells[t] as { stale: boolean }).stale ? "S" : "P") : "-")).join("")}`,
+  );
 }
 
 describe("coverage: devices x capture types", () => {
@@ -28,15 +39,29 @@ describe("coverage: devices x capture types", () => {
     const report = await buildCoverage({ collections, now: NOW });
     assert.deepStrictEqual(report.captureTypes, ["arp", "config", "version"]);
     assert.deepStrictEqual(matrix(report), ["r1: PP-", "r2: -S-", "rogue-9: P--"]);
-    assert.deepStrictEqual(report.rows[0].cells.config, { present: true, capturedAt: hoursAgo(2, NOW).toISOString(), ageSeconds: 7200, size: 100, path: path.join(collections, "config", "r1.txt"), stale: false });
+    assert.deepStrictEqual(report.rows[0].cells.config, {
+      present: true,
+      capturedAt: hoursAgo(2, NOW).toISOString(),
+      ageSeconds: 7200,
+      size: 100,
+      path: path.join(collections, "config", "r1.txt"),
+      stale: false,
+    });
     assert.deepStrictEqual(report.rows[0].cells.version, { present: false });
     assert.deepStrictEqual([report.rows[1].present, report.rows[1].missing], [1, 2]);
   });
 
   it("adds the expected devices (listed, with site and platform) and marks devices seen only in captures", async () => {
-    const report = await buildCoverage({ collections, now: NOW, devices: [{ name: "R1", site: "hq", platform: "cisco_ios" }, "r2", "r3"] });
+    const report = await buildCoverage({
+      collections,
+      now: NOW,
+      devices: [{ name: "R1", site: "hq", platform: "cisco_ios" }, "r2", "r3"],
+    });
     assert.deepStrictEqual(matrix(report), ["R1: PP-", "r2: -S-", "r3: ---", "rogue-9*: P--"]);
-    assert.deepStrictEqual([report.rows[0].site, report.rows[0].platform, report.rows[2].site], ["hq", "cisco_ios", null]);
+    assert.deepStrictEqual(
+      [report.rows[0].site, report.rows[0].platform, report.rows[2].site],
+      ["hq", "cisco_ios", null],
+    );
     assert.deepStrictEqual(report.summary, {
       devices: 4,
       listedDevices: 3,
@@ -54,15 +79,36 @@ describe("coverage: devices x capture types", () => {
   it("summarises each capture type; coverage never exceeds 100 %", async () => {
     const report = await buildCoverage({ collections, now: NOW, devices: ["r1"] });
     assert.deepStrictEqual(report.perType, [
-      { captureType: "arp", present: 2, missing: 1, coveragePct: 66.7, totalBytes: 60, latestAt: hoursAgo(1, NOW).toISOString(), oldestAt: hoursAgo(3, NOW).toISOString() },
-      { captureType: "config", present: 2, missing: 1, coveragePct: 66.7, totalBytes: 400, latestAt: hoursAgo(2, NOW).toISOString(), oldestAt: hoursAgo(200, NOW).toISOString() },
+      {
+        captureType: "arp",
+        present: 2,
+        missing: 1,
+        coveragePct: 66.7,
+        totalBytes: 60,
+        latestAt: hoursAgo(1, NOW).toISOString(),
+        oldestAt: hoursAgo(3, NOW).toISOString(),
+      },
+      {
+        captureType: "config",
+        present: 2,
+        missing: 1,
+        coveragePct: 66.7,
+        totalBytes: 400,
+        latestAt: hoursAgo(2, NOW).toISOString(),
+        oldestAt: hoursAgo(200, NOW).toISOString(),
+      },
       { captureType: "version", present: 0, missing: 3, coveragePct: 0, totalBytes: 0, latestAt: null, oldestAt: null },
     ]);
     for (const t of report.perType) assert.ok(t.coveragePct <= 100);
   });
 
   it("takes chosen capture type columns (a type without captures is an empty column; every device seen keeps its row) and a stale age", async () => {
-    const report = await buildCoverage({ collections, now: NOW, captureTypes: ["config", "routes"], staleAfterMs: 3_600_000 });
+    const report = await buildCoverage({
+      collections,
+      now: NOW,
+      captureTypes: ["config", "routes"],
+      staleAfterMs: 3_600_000,
+    });
     assert.deepStrictEqual(report.captureTypes, ["config", "routes"]);
     assert.deepStrictEqual(matrix(report), ["r1: S-", "r2: S-", "rogue-9: --"]);
     assert.strictEqual(report.staleAfterSeconds, 3600);
@@ -77,12 +123,18 @@ describe("coverage: devices x capture types", () => {
   });
 
   it("refuses a device without a name, by position", async () => {
-    await assert.rejects(buildCoverage({ collections, devices: ["ok", { name: " " }] }), (err: unknown) => err instanceof VcError && err.message === "devices[1]: expected a device name");
+    await assert.rejects(
+      buildCoverage({ collections, devices: ["ok", { name: " " }] }),
+      (err: unknown) => err instanceof VcError && err.message === "devices[1]: expected a device name",
+    );
   });
 
   it("sorts devices naturally (r2 before r10)", async () => {
     const report = await buildCoverage({ collections, devices: ["r10", "r2", "r1"], captureTypes: ["config"] });
-    assert.deepStrictEqual(report.rows.map((r) => r.device), ["r1", "r2", "r10", "rogue-9"]);
+    assert.deepStrictEqual(
+      report.rows.map((r) => r.device),
+      ["r1", "r2", "r10", "rogue-9"],
+    );
   });
 });
 
@@ -92,7 +144,13 @@ describe("coverage: HTML", () => {
   it("is self-contained: inline style and script, no external URL, escaped values", async () => {
     const collections = path.join(tmp.path, "c");
     writeCapture(collections, "config", "r1", "x", hoursAgo(1, NOW));
-    const html = coverageHtml(await buildCoverage({ collections, now: NOW, devices: [{ name: "<script>alert(1)</script>", site: "<b>hq</b>" }, 'r&d "lab"'] }));
+    const html = coverageHtml(
+      await buildCoverage({
+        collections,
+        now: NOW,
+        devices: [{ name: "<script>alert(1)</script>", site: "<b>hq</b>" }, 'r&d "lab"'],
+      }),
+    );
     assert.ok(html.startsWith("<!DOCTYPE html>"));
     assert.ok(!/\b(?:src|href)\s*=/i.test(html), "no src/href attributes");
     assert.ok(!/https?:\/\//i.test(html), "no URL");
@@ -105,7 +163,15 @@ describe("coverage: HTML", () => {
   });
 
   it("formats sizes, ages and escapes", () => {
-    assert.deepStrictEqual([0, 999, 1024, 1536, 10 * 1024, 5 * 1024 * 1024, 3 * 1024 ** 3].map(formatBytes), ["0 B", "999 B", "1.0 KB", "1.5 KB", "10 KB", "5.0 MB", "3.0 GB"]);
+    assert.deepStrictEqual([0, 999, 1024, 1536, 10 * 1024, 5 * 1024 * 1024, 3 * 1024 ** 3].map(formatBytes), [
+      "0 B",
+      "999 B",
+      "1.0 KB",
+      "1.5 KB",
+      "10 KB",
+      "5.0 MB",
+      "3.0 GB",
+    ]);
     assert.deepStrictEqual([5, 120, 7200, 172800, 864000].map(formatAge), ["5 s", "2 min", "2 h", "2 d", "10 d"]);
     assert.strictEqual(escapeHtml(`<a href='x'>&"</a>`), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
   });
@@ -113,14 +179,17 @@ describe("coverage: HTML", () => {
 
 describe("coverage: device lists", () => {
   it("reads plain text, one name per line with comments", () => {
-    assert.deepStrictEqual(parseDeviceList("r1\n# spare\n\n  r2  # core\r\n", "devices.txt"), [{ name: "r1" }, { name: "r2" }]);
+    assert.deepStrictEqual(parseDeviceList("r1\n# spare\n\n  r2  # core\r\n", "devices.txt"), [
+      { name: "r1" },
+      { name: "r2" },
+    ]);
   });
 
   it("reads JSON lists of names or objects", () => {
-    assert.deepStrictEqual(parseDeviceList('["r1", {"name": "r2", "site": "hq", "platform": "cisco_ios", "host": "10.0.0.2"}]', "inv.json"), [
-      { name: "r1" },
-      { name: "r2", site: "hq", platform: "cisco_ios" },
-    ]);
+    assert.deepStrictEqual(
+      parseDeviceList('["r1", {"name": "r2", "site": "hq", "platform": "cisco_ios", "host": "10.0.0.2"}]', "inv.json"),
+      [{ name: "r1" }, { name: "r2", site: "hq", platform: "cisco_ios" }],
+    );
   });
 
   it("reads CSV with a name column (site and platform when present)", () => {
@@ -133,9 +202,18 @@ describe("coverage: device lists", () => {
   it("names the file and place of every problem", () => {
     assert.throws(() => parseDeviceList("{oops", "inv.json"), /^VcError: inv\.json: invalid JSON: /);
     assert.throws(() => parseDeviceList('{"name": "r1"}', "inv.json"), /inv\.json: expected a JSON list of devices/);
-    assert.throws(() => parseDeviceList('["r1", 5]', "inv.json"), /inv\.json: \[1\]: expected a device name or an object with a name/);
-    assert.throws(() => parseDeviceList('[{"name": "r1", "site": 3}]', "inv.json"), /inv\.json: \[0\]\.site: expected a string/);
-    assert.throws(() => parseDeviceList("host,site\nr1,hq\n", "inv.csv"), /inv\.csv: the header row has no 'name' column/);
+    assert.throws(
+      () => parseDeviceList('["r1", 5]', "inv.json"),
+      /inv\.json: \[1\]: expected a device name or an object with a name/,
+    );
+    assert.throws(
+      () => parseDeviceList('[{"name": "r1", "site": 3}]', "inv.json"),
+      /inv\.json: \[0\]\.site: expected a string/,
+    );
+    assert.throws(
+      () => parseDeviceList("host,site\nr1,hq\n", "inv.csv"),
+      /inv\.csv: the header row has no 'name' column/,
+    );
     assert.throws(() => parseDeviceList("name,site\nr1,hq\n,dc\n", "inv.csv"), /inv\.csv: row 3: the name is empty/);
     assert.throws(() => parseDeviceList('name,site\n"r1,hq\n', "inv.csv"), /inv\.csv: invalid CSV: /);
   });

@@ -48,7 +48,10 @@ describe("ssh/known-hosts: trust-on-first-use store", () => {
     const key = publicBlob();
     const salt = randomBytes(20);
     const hash = createHmac("sha1", salt).update("[10.9.9.9]:830").digest("base64");
-    fs.writeFileSync(file, `# comment\n@revoked * ssh-ed25519 AAAA\n|1|${salt.toString("base64")}|${hash} ssh-ed25519 ${key.toString("base64")}\ngarbage line\n`);
+    fs.writeFileSync(
+      file,
+      `# comment\n@revoked * ssh-ed25519 AAAA\n|1|${salt.toString("base64")}|${hash} ssh-ed25519 ${key.toString("base64")}\ngarbage line\n`,
+    );
     const a = new KnownHostsStore(file);
     assert.equal(a.check("10.9.9.9", 830, fingerprintOf(key)), "match");
     const b = new KnownHostsStore(file);
@@ -72,7 +75,9 @@ describe("ssh/known-hosts: trust-on-first-use store", () => {
     const pair = utils.generateKeyPairSync("ed25519");
     const pubFile = path.join(tmp.path, "k.pub");
     fs.writeFileSync(pubFile, pair.public);
-    const printed = execFileSync("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", pubFile], { encoding: "utf8" }).split(/\s+/)[1];
+    const printed = execFileSync("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", pubFile], {
+      encoding: "utf8",
+    }).split(/\s+/)[1];
     const blob = Buffer.from(pair.public.trim().split(/\s+/)[1], "base64");
     assert.equal(fingerprintOf(blob), printed);
     assert.equal(keyTypeOf(blob), "ssh-ed25519");
@@ -89,7 +94,11 @@ describe("ssh/known-hosts: trust-on-first-use store", () => {
   });
 
   describe("batched saves (a collection run)", () => {
-    const keyLines = (file: string) => fs.readFileSync(file, "utf8").split("\n").filter((l) => /^\[/.test(l));
+    const keyLines = (file: string) =>
+      fs
+        .readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => /^\[/.test(l));
 
     it("writes the first pin at once, coalesces the next ones, and has every pin on disk when the batch ends", () => {
       const file = path.join(tmp.path, "known_hosts");
@@ -99,12 +108,22 @@ describe("ssh/known-hosts: trust-on-first-use store", () => {
       keys.forEach((k, i) => store.pin("127.0.1.1", 20000 + i, k));
       assert.equal(keyLines(file).length, 1, "the first pin is saved at once, the others wait for the coalesced save");
       assert.equal(store.hasUnsavedPins, true);
-      keys.forEach((k, i) => assert.equal(store.check("127.0.1.1", 20000 + i, fingerprintOf(k)), "match", "pending pins are trusted in memory"));
+      keys.forEach((k, i) =>
+        assert.equal(
+          store.check("127.0.1.1", 20000 + i, fingerprintOf(k)),
+          "match",
+          "pending pins are trusted in memory",
+        ),
+      );
       end();
       assert.equal(store.hasUnsavedPins, false);
       const lines = keyLines(file);
       assert.equal(lines.length, 300);
-      assert.deepEqual(lines, keys.map((k, i) => `[127.0.1.1]:${20000 + i} ssh-ed25519 ${k.toString("base64")}`), "OpenSSH lines, in pin order");
+      assert.deepEqual(
+        lines,
+        keys.map((k, i) => `[127.0.1.1]:${20000 + i} ssh-ed25519 ${k.toString("base64")}`),
+        "OpenSSH lines, in pin order",
+      );
       assert.deepEqual(fs.readdirSync(tmp.path), ["known_hosts"], "no temporary file is left behind");
       const found = execFileSync("/usr/bin/ssh-keygen", ["-F", "[127.0.1.1]:20299", "-f", file], { encoding: "utf8" });
       assert.ok(found.includes(keys[299].toString("base64")));
@@ -119,7 +138,11 @@ describe("ssh/known-hosts: trust-on-first-use store", () => {
         store.pin("10.0.0.2", 22, publicBlob());
         assert.equal(fs.readFileSync(file, "utf8").trim().split("\n").length, 1);
         await new Promise((r) => setTimeout(r, SAVE_COALESCE_MS + 250));
-        assert.equal(fs.readFileSync(file, "utf8").trim().split("\n").length, 2, "saved without waiting for the batch's end");
+        assert.equal(
+          fs.readFileSync(file, "utf8").trim().split("\n").length,
+          2,
+          "saved without waiting for the batch's end",
+        );
         assert.equal(store.hasUnsavedPins, false);
       } finally {
         end();
@@ -135,7 +158,11 @@ describe("ssh/known-hosts: trust-on-first-use store", () => {
       const pending = publicBlob();
       a.pin("10.1.0.1", 22, first);
       a.pin("10.1.0.2", 22, pending);
-      assert.equal(b.check("10.1.0.2", 22, fingerprintOf(pending)), "match", "another store on the file sees the pending pin");
+      assert.equal(
+        b.check("10.1.0.2", 22, fingerprintOf(pending)),
+        "match",
+        "another store on the file sees the pending pin",
+      );
       // Another process adds a host (ssh-keygen, an OpenSSH client): kept, and our pending pin too.
       const external = publicBlob();
       fs.appendFileSync(file, `10.9.0.9 ssh-ed25519 ${external.toString("base64")}\n`);
@@ -149,7 +176,12 @@ describe("ssh/known-hosts: trust-on-first-use store", () => {
 
     it("keeps comments, markers, hashed entries and unreadable lines when it rewrites the file", () => {
       const file = path.join(tmp.path, "known_hosts");
-      const kept = ["# managed by hand", `@cert-authority *.example.com ssh-ed25519 ${publicBlob().toString("base64")}`, `10.2.0.1 ssh-ed25519 ${publicBlob().toString("base64")} a comment`, "not a key line"];
+      const kept = [
+        "# managed by hand",
+        `@cert-authority *.example.com ssh-ed25519 ${publicBlob().toString("base64")}`,
+        `10.2.0.1 ssh-ed25519 ${publicBlob().toString("base64")} a comment`,
+        "not a key line",
+      ];
       fs.writeFileSync(file, kept.join("\n") + "\n");
       new KnownHostsStore(file).pin("10.2.0.2", 22, publicBlob());
       const lines = fs.readFileSync(file, "utf8").trim().split("\n");
@@ -175,13 +207,27 @@ describe("ssh/known-hosts: trust-on-first-use store", () => {
       const key = publicBlob();
       const salt = randomBytes(20);
       const hashed = `|1|${salt.toString("base64")}|${createHmac("sha1", salt).update("[10.4.0.7]:830").digest("base64")}`;
-      const lines = Array.from({ length: 5000 }, (_, i) => `[10.5.${i >> 8}.${i & 255}]:22022 ssh-ed25519 ${key.toString("base64")}`);
-      fs.writeFileSync(file, [...lines, `${hashed} ssh-ed25519 ${key.toString("base64")}`, `Alias.Example,10.4.0.8 ssh-ed25519 ${key.toString("base64")}`].join("\n") + "\n");
+      const lines = Array.from(
+        { length: 5000 },
+        (_, i) => `[10.5.${i >> 8}.${i & 255}]:22022 ssh-ed25519 ${key.toString("base64")}`,
+      );
+      fs.writeFileSync(
+        file,
+        [
+          ...lines,
+          `${hashed} ssh-ed25519 ${key.toString("base64")}`,
+          `Alias.Example,10.4.0.8 ssh-ed25519 ${key.toString("base64")}`,
+        ].join("\n") + "\n",
+      );
       const store = new KnownHostsStore(file);
       assert.equal(store.get("10.5.19.135", 22022).length, 1);
       assert.equal(store.get("10.5.19.135", 22).length, 0);
       assert.equal(store.check("10.4.0.7", 830, fingerprintOf(key)), "match");
-      assert.equal(store.check("alias.example", 22, fingerprintOf(key)), "match", "host names compare case-insensitively");
+      assert.equal(
+        store.check("alias.example", 22, fingerprintOf(key)),
+        "match",
+        "host names compare case-insensitively",
+      );
       assert.equal(store.check("10.4.0.8", 22, fingerprintOf(key)), "match");
       assert.equal(store.list().length, 5002);
     });

@@ -4,8 +4,15 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { utils } from "ssh2";
-import { startLab, type LabDeviceInfo, type LabDeviceSpec } from "../../../lib/core/lab";
-import { KnownHostsStore, SessionError, openSession, testLogin, type DeviceSession, type SessionOptions } from "../../../lib/core/ssh";
+import { startLab, type LabDeviceInfo, type LabDeviceSpec } from "../../../lib/lab";
+import {
+  KnownHostsStore,
+  SessionError,
+  openSession,
+  testLogin,
+  type DeviceSession,
+  type SessionOptions,
+} from "../../../lib/core/ssh";
 import { BUILTIN_PROFILE_DIR } from "../../../lib/core/ssh/profile";
 import { useLab } from "../../support/lab";
 import { freePort } from "../../support/net";
@@ -48,7 +55,11 @@ describe("ssh against the device lab: faults, each to its error class within its
     { name: "f-drop", platform: "cisco_xr", fault: "drop_mid_output", faultAfterBytes: 700 },
     { name: "f-huge", platform: "paloalto_panos", fault: "huge_output" },
   ];
-  const env = useLab({ devices: faultSpecs.map((s) => ({ ...s, password: PASSWORD })), responsesDirs: [FIXTURE_RESPONSES], seed: "ssh-fault-tests" });
+  const env = useLab({
+    devices: faultSpecs.map((s) => ({ ...s, password: PASSWORD })),
+    responsesDirs: [FIXTURE_RESPONSES],
+    seed: "ssh-fault-tests",
+  });
   const sessions: DeviceSession[] = [];
   const logs: string[] = [];
   afterEach(async () => {
@@ -84,9 +95,13 @@ describe("ssh against the device lab: faults, each to its error class within its
     this.timeout(5000);
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 300);
-    const cancelled = await rejection(openSession(options(dev("f-banner"), { signal: ac.signal, timeouts: { bannerMs: 10000 } })));
+    const cancelled = await rejection(
+      openSession(options(dev("f-banner"), { signal: ac.signal, timeouts: { bannerMs: 10000 } })),
+    );
     assert.equal(cancelled.errorClass, "cancelled");
-    const limited = await rejection(openSession(options(dev("f-banner"), { timeouts: { bannerMs: 10000, deviceMs: 500 } })));
+    const limited = await rejection(
+      openSession(options(dev("f-banner"), { timeouts: { bannerMs: 10000, deviceMs: 500 } })),
+    );
     assert.equal(limited.errorClass, "device_timeout");
   });
 
@@ -129,7 +144,10 @@ describe("ssh against the device lab: faults, each to its error class within its
     const err = await rejection(s.run(linesCommand("cisco_xr")));
     assert.equal(err.errorClass, "disconnected");
     assert.ok(err.partialOutput && err.partialOutput.length > 100, `partial: ${JSON.stringify(err.partialOutput)}`);
-    assert.ok(FIXTURE_TEXT.startsWith(err.partialOutput.split("\n").slice(0, -1).join("\n")), "the partial output is the start of the real output");
+    assert.ok(
+      FIXTURE_TEXT.startsWith(err.partialOutput.split("\n").slice(0, -1).join("\n")),
+      "the partial output is the start of the real output",
+    );
   });
 
   it("huge_output → output_too_large at the configured cap", async () => {
@@ -143,7 +161,9 @@ describe("ssh against the device lab: faults, each to its error class within its
   it("a device whose prompt the profile does not know (wrong platform) → prompt_not_found with what was seen", async function () {
     this.timeout(6000);
     // f-slow is an NX-OS device that logs in normally; only its show outputs are slow.
-    const err = await rejection(openSession(options(dev("f-slow"), { platform: "hp_comware", timeouts: { commandMs: 1000 } })));
+    const err = await rejection(
+      openSession(options(dev("f-slow"), { platform: "hp_comware", timeouts: { commandMs: 1000 } })),
+    );
     assert.equal(err.errorClass, "prompt_not_found");
     assert.match(err.message, /no hp_comware prompt within 1000 ms \(last line: ".*f-slow# ?"\)/);
   });
@@ -152,7 +172,14 @@ describe("ssh against the device lab: faults, each to its error class within its
     this.timeout(10000);
     // A socket that listens but never accepts: once its queue is full, further SYNs go unanswered.
     const port = await freePort();
-    const holder: ChildProcess = spawn("/usr/bin/python3", ["-c", `import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",${port}))\ns.listen(0)\nprint("ready",flush=True)\ntime.sleep(60)`], { stdio: ["ignore", "pipe", "ignore"] });
+    const holder: ChildProcess = spawn(
+      "/usr/bin/python3",
+      [
+        "-c",
+        `import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",${port}))\ns.listen(0)\nprint("ready",flush=True)\ntime.sleep(60)`,
+      ],
+      { stdio: ["ignore", "pipe", "ignore"] },
+    );
     const fillers: net.Socket[] = [];
     try {
       await new Promise<void>((resolve) => holder.stdout!.once("data", () => resolve()));
@@ -162,7 +189,17 @@ describe("ssh against the device lab: faults, each to its error class within its
         fillers.push(s);
       }
       await new Promise((r) => setTimeout(r, 200));
-      const err = await rejection(openSession({ host: "127.0.0.1", port, username: "u", password: "p", platform: "cisco_ios", timeouts: { connectMs: 800 }, hostKeys: { policy: "accept-any", store: KnownHostsStore.inMemory() } }));
+      const err = await rejection(
+        openSession({
+          host: "127.0.0.1",
+          port,
+          username: "u",
+          password: "p",
+          platform: "cisco_ios",
+          timeouts: { connectMs: 800 },
+          hostKeys: { policy: "accept-any", store: KnownHostsStore.inMemory() },
+        }),
+      );
       assert.equal(err.errorClass, "connect_timeout");
     } finally {
       for (const s of fillers) s.destroy();
@@ -188,7 +225,10 @@ describe("ssh against the device lab: host keys, algorithms, authentication, jum
     const host = "127.0.0.61";
     const port = await freePort(host);
     const file = path.join(tmp.path, "known_hosts");
-    const first = await startLab({ devices: [{ name: "rekeyed", platform: "cisco_ios", host, port, password: PASSWORD }], seed: "before" });
+    const first = await startLab({
+      devices: [{ name: "rekeyed", platform: "cisco_ios", host, port, password: PASSWORD }],
+      seed: "before",
+    });
     let oldFingerprint: string;
     try {
       const d = first.devices[0];
@@ -202,11 +242,16 @@ describe("ssh against the device lab: host keys, algorithms, authentication, jum
     } finally {
       await first.stop();
     }
-    const second = await startLab({ devices: [{ name: "rekeyed", platform: "cisco_ios", host, port, password: PASSWORD }], seed: "after" });
+    const second = await startLab({
+      devices: [{ name: "rekeyed", platform: "cisco_ios", host, port, password: PASSWORD }],
+      seed: "after",
+    });
     try {
       const d = second.devices[0];
       assert.notEqual(d.hostKeyFingerprint, oldFingerprint);
-      const err = await rejection(openSession(options(d, { hostKeys: { policy: "tofu", store: new KnownHostsStore(file) } })));
+      const err = await rejection(
+        openSession(options(d, { hostKeys: { policy: "tofu", store: new KnownHostsStore(file) } })),
+      );
       assert.equal(err.errorClass, "hostkey_mismatch");
       assert.ok(err.message.includes(`${host}:${port}`));
       assert.ok(err.message.includes(oldFingerprint) && err.message.includes(d.hostKeyFingerprint), err.message);
@@ -218,22 +263,38 @@ describe("ssh against the device lab: host keys, algorithms, authentication, jum
   });
 
   describe("a legacy device (group14-sha1, aes128-cbc, ssh-rsa, hmac-sha1 only)", () => {
-    const legacy = { kex: ["diffie-hellman-group14-sha1"], cipher: ["aes128-cbc"], serverHostKey: ["ssh-rsa"], hmac: ["hmac-sha1"] };
-    const env = useLab({ devices: [{ name: "legacy-rtr", platform: "cisco_ios", password: PASSWORD, algorithms: legacy }], responsesDirs: [FIXTURE_RESPONSES], seed: "legacy" });
+    const legacy = {
+      kex: ["diffie-hellman-group14-sha1"],
+      cipher: ["aes128-cbc"],
+      serverHostKey: ["ssh-rsa"],
+      hmac: ["hmac-sha1"],
+    };
+    const env = useLab({
+      devices: [{ name: "legacy-rtr", platform: "cisco_ios", password: PASSWORD, algorithms: legacy }],
+      responsesDirs: [FIXTURE_RESPONSES],
+      seed: "legacy",
+    });
 
     it("fails with algorithm_mismatch listing what the server offered", async () => {
       const d = env.lab.devices[0];
       const kex = await rejection(openSession(options(d)));
       assert.equal(kex.errorClass, "algorithm_mismatch");
-      assert.match(kex.message, /no matching key exchange algorithm; server offered kex: diffie-hellman-group14-sha1; we offered: ecdh-sha2-nistp256, [^;]*curve25519/);
-      const cipher = await rejection(openSession(options(d, { algorithms: { kex: ["+diffie-hellman-group14-sha1"] } })));
+      assert.match(
+        kex.message,
+        /no matching key exchange algorithm; server offered kex: diffie-hellman-group14-sha1; we offered: ecdh-sha2-nistp256, [^;]*curve25519/,
+      );
+      const cipher = await rejection(
+        openSession(options(d, { algorithms: { kex: ["+diffie-hellman-group14-sha1"] } })),
+      );
       assert.equal(cipher.errorClass, "algorithm_mismatch");
       assert.match(cipher.message, /no matching cipher algorithm; server offered cipher: aes128-cbc/);
     });
 
     it("connects with per-device algorithm lists", async () => {
       const d = env.lab.devices[0];
-      const s = await open(options(d, { algorithms: { kex: ["+diffie-hellman-group14-sha1"], cipher: ["+aes128-cbc"] } }));
+      const s = await open(
+        options(d, { algorithms: { kex: ["+diffie-hellman-group14-sha1"], cipher: ["+aes128-cbc"] } }),
+      );
       assert.equal(s.hostKeyFingerprint, d.hostKeyFingerprint);
       assert.equal((await s.run("show vc-lines")).output, FIXTURE_TEXT);
     });
@@ -242,7 +303,10 @@ describe("ssh against the device lab: host keys, algorithms, authentication, jum
       const dir = path.join(tmp.path, "profiles");
       fs.mkdirSync(dir);
       const base = fs.readFileSync(path.join(BUILTIN_PROFILE_DIR, "cisco_ios.yaml"), "utf8");
-      fs.writeFileSync(path.join(dir, "cisco_ios.yaml"), `${base}\nalgorithms:\n  kex: ["+diffie-hellman-group14-sha1"]\n  cipher: ["+aes128-cbc"]\n`);
+      fs.writeFileSync(
+        path.join(dir, "cisco_ios.yaml"),
+        `${base}\nalgorithms:\n  kex: ["+diffie-hellman-group14-sha1"]\n  cipher: ["+aes128-cbc"]\n`,
+      );
       const s = await open(options(env.lab.devices[0], { profileDirs: [dir] }));
       assert.deepEqual(s.profile.algorithms?.kex, ["+diffie-hellman-group14-sha1"]);
       assert.equal((await s.run("show vc-lines")).output, FIXTURE_TEXT);
@@ -292,14 +356,39 @@ describe("ssh against the device lab: host keys, algorithms, authentication, jum
       const jump = dev("bastion");
       const target = dev("behind");
       const store = new KnownHostsStore(path.join(tmp.path, "known_hosts"));
-      const s = await open(options(target, { hostKeys: { policy: "tofu", store }, jumpHost: { host: jump.host, port: jump.port, username: jump.username, password: jump.password } }));
+      const s = await open(
+        options(target, {
+          hostKeys: { policy: "tofu", store },
+          jumpHost: { host: jump.host, port: jump.port, username: jump.username, password: jump.password },
+        }),
+      );
       assert.equal(s.hostKeyFingerprint, target.hostKeyFingerprint);
       assert.equal((await s.run(linesCommand("cisco_nxos"))).output, FIXTURE_TEXT);
-      assert.equal(store.check(jump.host, jump.port, jump.hostKeyFingerprint), "match", "the jump host's key is pinned too");
-      const bad = await rejection(openSession(options(target, { jumpHost: { host: jump.host, port: jump.port, username: jump.username, password: "Wrong-Jump-Pass" } })));
+      assert.equal(
+        store.check(jump.host, jump.port, jump.hostKeyFingerprint),
+        "match",
+        "the jump host's key is pinned too",
+      );
+      const bad = await rejection(
+        openSession(
+          options(target, {
+            jumpHost: { host: jump.host, port: jump.port, username: jump.username, password: "Wrong-Jump-Pass" },
+          }),
+        ),
+      );
       assert.equal(bad.errorClass, "auth_failed");
-      assert.match(bad.message, new RegExp(`^${target.host}:${target.port}: jump host ${jump.host}:${jump.port}: authentication failed`));
-      const refused = await rejection(openSession(options(target, { port: 1, jumpHost: { host: jump.host, port: jump.port, username: jump.username, password: jump.password } })));
+      assert.match(
+        bad.message,
+        new RegExp(`^${target.host}:${target.port}: jump host ${jump.host}:${jump.port}: authentication failed`),
+      );
+      const refused = await rejection(
+        openSession(
+          options(target, {
+            port: 1,
+            jumpHost: { host: jump.host, port: jump.port, username: jump.username, password: jump.password },
+          }),
+        ),
+      );
       assert.equal(refused.errorClass, "connect_refused");
       assert.match(refused.message, /jump host .* could not open a connection to/);
     });

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { labPlatforms, type LabDeviceInfo } from "../../../lib/core/lab";
+import { labPlatforms, type LabDeviceInfo } from "../../../lib/lab";
 import { KnownHostsStore, openSession } from "../../../lib/core/ssh";
 import { useLab } from "../../support/lab";
 import { NTC_TESTS } from "../../support/templates-fixtures";
@@ -27,9 +27,24 @@ function casesFor(platform: string): Case[] {
   for (const entry of fs.readdirSync(dir).sort()) {
     const raws = fs.readdirSync(path.join(dir, entry)).filter((f) => f.endsWith(".raw"));
     if (raws.length !== 1) continue;
-    const lines = fs.readFileSync(path.join(dir, entry, raws[0]), "utf8").replace(/\r\n?/g, "\n").split("\n");
-    while (lines.length > 0 && (lines[lines.length - 1].trim() === "" || (platform === "juniper_junos" && JUNOS_CONTEXT.test(lines[lines.length - 1])))) lines.pop();
-    cases.push({ command: entry.split("_").filter((w) => w !== "").join(" "), expected: lines.join("\n"), lines: lines.length });
+    const lines = fs
+      .readFileSync(path.join(dir, entry, raws[0]), "utf8")
+      .replace(/\r\n?/g, "\n")
+      .split("\n");
+    while (
+      lines.length > 0 &&
+      (lines[lines.length - 1].trim() === "" ||
+        (platform === "juniper_junos" && JUNOS_CONTEXT.test(lines[lines.length - 1])))
+    )
+      lines.pop();
+    cases.push({
+      command: entry
+        .split("_")
+        .filter((w) => w !== "")
+        .join(" "),
+      expected: lines.join("\n"),
+      lines: lines.length,
+    });
   }
   return cases;
 }
@@ -60,7 +75,8 @@ describe("ssh against the device lab serving the ntc-templates corpus: exact out
       for (const c of cases) {
         const r = await s.run(c.command);
         // IOS-XR prints a timestamp line above outputs until the on-open command turns it off.
-        const output = paging && d.platform === "cisco_xr" ? r.output.replace(/^\w{3} \w{3} +\d+ [\d:.]+ \w+\n/, "") : r.output;
+        const output =
+          paging && d.platform === "cisco_xr" ? r.output.replace(/^\w{3} \w{3} +\d+ [\d:.]+ \w+\n/, "") : r.output;
         assert.equal(output, c.expected, `${d.platform} "${c.command}"${paging ? " with paging on" : ""}`);
         pages += r.pagerAnswers;
       }

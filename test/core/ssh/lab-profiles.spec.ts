@@ -1,6 +1,13 @@
 import * as assert from "node:assert/strict";
-import { getPlatform, labPlatforms, type LabDeviceInfo, type LabDeviceSpec } from "../../../lib/core/lab";
-import { KnownHostsStore, SessionError, loadProfile, openSession, type DeviceSession, type SessionOptions } from "../../../lib/core/ssh";
+import { getPlatform, labPlatforms, type LabDeviceInfo, type LabDeviceSpec } from "../../../lib/lab";
+import {
+  KnownHostsStore,
+  SessionError,
+  loadProfile,
+  openSession,
+  type DeviceSession,
+  type SessionOptions,
+} from "../../../lib/core/ssh";
 import { useLab } from "../../support/lab";
 import { findSecretsInText } from "../../support/secrets";
 
@@ -17,7 +24,11 @@ const USERNAME = "netops";
 const PASSWORD = "Lab-Pass-2931";
 const SECRET = "Enable-Secret-7731";
 
-const ABBREVIATED: Record<string, string> = { hp_comware: "dis vc-l", fortinet: "get vc-l", paloalto_panos: "show vc-lines" };
+const ABBREVIATED: Record<string, string> = {
+  hp_comware: "dis vc-l",
+  fortinet: "get vc-l",
+  paloalto_panos: "show vc-lines",
+};
 
 function hasEnable(platform: string): boolean {
   return getPlatform(platform)?.enable !== undefined;
@@ -37,7 +48,17 @@ describe("ssh against the device lab: every platform profile", function () {
   const platforms = labPlatforms();
   const specs: LabDeviceSpec[] = platforms.flatMap((platform) => [
     { name: `${platform.replace(/_/g, "-")}-plain`, platform, username: USERNAME, password: PASSWORD },
-    ...(hasEnable(platform) ? [{ name: `${platform.replace(/_/g, "-")}-enable`, platform, username: USERNAME, password: PASSWORD, enableSecret: SECRET }] : []),
+    ...(hasEnable(platform)
+      ? [
+          {
+            name: `${platform.replace(/_/g, "-")}-enable`,
+            platform,
+            username: USERNAME,
+            password: PASSWORD,
+            enableSecret: SECRET,
+          },
+        ]
+      : []),
   ]);
   const env = useLab({ devices: specs, responsesDirs: [FIXTURE_RESPONSES], seed: "ssh-profile-tests" });
   const sessions: DeviceSession[] = [];
@@ -49,7 +70,11 @@ describe("ssh against the device lab: every platform profile", function () {
   });
 
   after(() => {
-    assert.deepEqual(findSecretsInText([...logs, ...errors].join("\n"), [PASSWORD, SECRET]), [], "a secret reached a log line or an error message");
+    assert.deepEqual(
+      findSecretsInText([...logs, ...errors].join("\n"), [PASSWORD, SECRET]),
+      [],
+      "a secret reached a log line or an error message",
+    );
     assert.ok(logs.length > 0);
   });
 
@@ -117,7 +142,8 @@ describe("ssh against the device lab: every platform profile", function () {
         assert.equal(output, FIXTURE_TEXT);
         assert.equal(r.pagerAnswers, 2, "60 lines at 24 lines per page");
         if (platform === "fortinet") {
-          for (const c of ["config system console", "set output standard", "end"]) assert.equal((await s.run(c)).error, undefined);
+          for (const c of ["config system console", "set output standard", "end"])
+            assert.equal((await s.run(c)).error, undefined);
           assert.match(s.prompt, / # ?$/);
           const unpaged = await s.run(linesCommand(platform));
           assert.equal(unpaged.output, FIXTURE_TEXT);
@@ -143,7 +169,10 @@ describe("ssh against the device lab: every platform profile", function () {
           const d = device(platform, "enable");
           const profile = loadProfile(platform);
           const s = await open(d, { enableSecret: SECRET });
-          assert.ok(profile.privilegedPrompt.test(s.prompt), `privileged prompt expected, got ${JSON.stringify(s.prompt)}`);
+          assert.ok(
+            profile.privilegedPrompt.test(s.prompt),
+            `privileged prompt expected, got ${JSON.stringify(s.prompt)}`,
+          );
           assert.equal((await s.run(linesCommand(platform))).output, FIXTURE_TEXT);
 
           const wrong = await rejection(openSession(options(d, { enableSecret: "Wrong-Secret-5521" })));

@@ -1,7 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { KnownHostsStore, SessionError, openSession, testLogin, type DeviceSession, type SessionOptions } from "../../../lib/core/ssh";
+import {
+  KnownHostsStore,
+  SessionError,
+  openSession,
+  testLogin,
+  type DeviceSession,
+  type SessionOptions,
+} from "../../../lib/core/ssh";
 import { BUILTIN_PROFILE_DIR } from "../../../lib/core/ssh/profile";
 import { startOpenSsh, type OpenSshServer } from "../../support/openssh";
 import { findSecretsInText } from "../../support/secrets";
@@ -82,7 +89,9 @@ describe("ssh against a real OpenSSH server (linux profile)", function () {
   it("stays robust when the terminal type makes bash send bracketed-paste and colour escapes", async () => {
     const dir = path.join(tmp.path, "profiles");
     fs.mkdirSync(dir);
-    const linux = fs.readFileSync(path.join(BUILTIN_PROFILE_DIR, "linux.yaml"), "utf8").replace("type: dumb", "type: xterm-256color");
+    const linux = fs
+      .readFileSync(path.join(BUILTIN_PROFILE_DIR, "linux.yaml"), "utf8")
+      .replace("type: dumb", "type: xterm-256color");
     fs.writeFileSync(path.join(dir, "linux.yaml"), linux);
     const s = await open({ profileDirs: [dir] });
     assert.equal(s.profile.terminal.type, "xterm-256color");
@@ -98,7 +107,9 @@ describe("ssh against a real OpenSSH server (linux profile)", function () {
 
   it("rejects a wrong passphrase and an unknown key with auth_failed, without leaking the secret", async () => {
     logs.length = 0;
-    const wrong = await sessionError(openSession(options({ privateKey: sshd.encryptedClientKey, passphrase: "not-the-passphrase-91" })));
+    const wrong = await sessionError(
+      openSession(options({ privateKey: sshd.encryptedClientKey, passphrase: "not-the-passphrase-91" })),
+    );
     assert.equal(wrong.errorClass, "auth_failed");
     assert.match(wrong.message, /passphrase does not decrypt/);
     const missing = await sessionError(openSession(options({ privateKey: sshd.encryptedClientKey })));
@@ -106,7 +117,10 @@ describe("ssh against a real OpenSSH server (linux profile)", function () {
     assert.match(missing.message, /encrypted and no passphrase/);
     const stranger = await sessionError(openSession(options({ privateKey: sshd.strangerKey })));
     assert.equal(stranger.errorClass, "auth_failed");
-    assert.match(stranger.message, new RegExp(`^${sshd.host}:${sshd.port}: authentication failed for user "${sshd.username}" \\(tried: publickey`));
+    assert.match(
+      stranger.message,
+      new RegExp(`^${sshd.host}:${sshd.port}: authentication failed for user "${sshd.username}" \\(tried: publickey`),
+    );
     const texts = [wrong.message, missing.message, stranger.message, ...logs].join("\n");
     const keyBody = sshd.strangerKey.split("\n")[1];
     assert.deepEqual(findSecretsInText(texts, ["not-the-passphrase-91", sshd.clientKeyPassphrase, keyBody]), []);
@@ -122,13 +136,20 @@ describe("ssh against a real OpenSSH server (linux profile)", function () {
 
     // Another server's key pinned for this address: the real key must be refused.
     const forged = new KnownHostsStore(path.join(tmp.path, "forged_known_hosts"));
-    const otherKey = Buffer.from(fs.readFileSync(path.join(sshd.dir, "stranger_key.pub"), "utf8").split(/\s+/)[1], "base64");
+    const otherKey = Buffer.from(
+      fs.readFileSync(path.join(sshd.dir, "stranger_key.pub"), "utf8").split(/\s+/)[1],
+      "base64",
+    );
     const pinned = forged.pin(sshd.host, sshd.port, otherKey);
     const err = await sessionError(openSession(options({ hostKeys: { policy: "tofu", store: forged } })));
     assert.equal(err.errorClass, "hostkey_mismatch");
     assert.ok(err.message.includes(`${sshd.host}:${sshd.port}`));
     assert.ok(err.message.includes(pinned.fingerprint) && err.message.includes(sshd.hostKeyFingerprint), err.message);
-    assert.equal(forged.check(sshd.host, sshd.port, sshd.hostKeyFingerprint), "mismatch", "a refused key is never pinned");
+    assert.equal(
+      forged.check(sshd.host, sshd.port, sshd.hostKeyFingerprint),
+      "mismatch",
+      "a refused key is never pinned",
+    );
 
     const accepted = await open({ hostKeys: { policy: "accept-any", store: forged } });
     assert.equal(accepted.hostKeyFingerprint, sshd.hostKeyFingerprint);

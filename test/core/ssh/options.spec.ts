@@ -27,9 +27,18 @@ describe("ssh/openSession: bad options are refused before connecting, naming the
     assert.match(port.message, /port must be an integer from 1 to 65535, got 70000/);
     assert.match((await rejection(openSession({ ...base, host: " " }))).message, /host is required/);
     assert.match((await rejection(openSession({ ...base, username: "" }))).message, /username is required/);
-    assert.match((await rejection(openSession({ ...base, timeouts: { commandMs: -5 } }))).message, /timeouts\.commandMs must be a non-negative number/);
-    assert.match((await rejection(openSession({ ...base, maxOutputBytes: 0 }))).message, /maxOutputBytes must be a positive integer/);
-    assert.match((await rejection(openSession({ ...base, hostKeys: { policy: "yolo" as "tofu" } }))).message, /hostKeys\.policy must be tofu, strict or accept-any/);
+    assert.match(
+      (await rejection(openSession({ ...base, timeouts: { commandMs: -5 } }))).message,
+      /timeouts\.commandMs must be a non-negative number/,
+    );
+    assert.match(
+      (await rejection(openSession({ ...base, maxOutputBytes: 0 }))).message,
+      /maxOutputBytes must be a positive integer/,
+    );
+    assert.match(
+      (await rejection(openSession({ ...base, hostKeys: { policy: "yolo" as "tofu" } }))).message,
+      /hostKeys\.policy must be tofu, strict or accept-any/,
+    );
   });
 
   it("refuses an unknown platform with the list of known ones", async () => {
@@ -49,7 +58,9 @@ describe("ssh/openSession: bad options are refused before connecting, naming the
     const none = await rejection(openSession({ ...base, password: undefined }));
     assert.ok(none instanceof SessionError && none.errorClass === "auth_failed");
     assert.match(none.message, /no password or private key given for user "u"/);
-    const garbage = await rejection(openSession({ ...base, password: undefined, privateKey: "-----BEGIN NOTHING-----\nxx\n-----END NOTHING-----\n" }));
+    const garbage = await rejection(
+      openSession({ ...base, password: undefined, privateKey: "-----BEGIN NOTHING-----\nxx\n-----END NOTHING-----\n" }),
+    );
     assert.ok(garbage instanceof SessionError && garbage.errorClass === "auth_failed");
     assert.match(garbage.message, /could not be read/);
     assert.ok(!garbage.message.includes("BEGIN NOTHING"));

@@ -1,10 +1,28 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BUILTIN_PROFILE_DIR, ProfileError, listProfiles, loadProfile, loadProfileFile } from "../../../lib/core/ssh/profile";
+import {
+  BUILTIN_PROFILE_DIR,
+  ProfileError,
+  listProfiles,
+  loadProfile,
+  loadProfileFile,
+} from "../../../lib/core/ssh/profile";
 import { useTmpDir } from "../../support/tmp";
 
-const REQUIRED = ["cisco_ios", "cisco_nxos", "cisco_xr", "arista_eos", "juniper_junos", "hp_procurve", "hp_comware", "aruba_aoscx", "paloalto_panos", "fortinet", "linux"];
+const REQUIRED = [
+  "cisco_ios",
+  "cisco_nxos",
+  "cisco_xr",
+  "arista_eos",
+  "juniper_junos",
+  "hp_procurve",
+  "hp_comware",
+  "aruba_aoscx",
+  "paloalto_panos",
+  "fortinet",
+  "linux",
+];
 
 function anyPrompt(platform: string, line: string): boolean {
   return loadProfile(platform).prompts.some((re) => re.test(line));
@@ -38,7 +56,9 @@ describe("ssh/profiles: platform profiles as data", () => {
       ["fortinet", ["FGT1 # ", "FGT1 (console) # ", "fgt-fw-1 $ "]],
       ["linux", ["root@vm:~# ", "user@host:/tmp$ ", "(venv) user@host:~/src$ "]],
     ];
-    for (const [platform, prompts] of cases) for (const prompt of prompts) assert.ok(anyPrompt(platform, prompt), `${platform} should match ${JSON.stringify(prompt)}`);
+    for (const [platform, prompts] of cases)
+      for (const prompt of prompts)
+        assert.ok(anyPrompt(platform, prompt), `${platform} should match ${JSON.stringify(prompt)}`);
   });
 
   it("does not take banner lines with # or > for prompts", () => {
@@ -50,7 +70,8 @@ describe("ssh/profiles: platform profiles as data", () => {
       "### maintenance window: Sundays 02:00-04:00 ###",
     ];
     for (const platform of ["cisco_ios", "cisco_nxos", "cisco_xr", "arista_eos", "hp_procurve", "aruba_aoscx"]) {
-      for (const line of banners) assert.ok(!anyPrompt(platform, line), `${platform} must not match ${JSON.stringify(line)}`);
+      for (const line of banners)
+        assert.ok(!anyPrompt(platform, line), `${platform} must not match ${JSON.stringify(line)}`);
     }
   });
 
@@ -60,15 +81,26 @@ describe("ssh/profiles: platform profiles as data", () => {
   });
 
   it("names the known platforms when asked for an unknown one", () => {
-    assert.throws(() => loadProfile("acme_os"), (err: unknown) => err instanceof ProfileError && /unknown platform "acme_os".*cisco_ios/.test(err.message));
+    assert.throws(
+      () => loadProfile("acme_os"),
+      (err: unknown) => err instanceof ProfileError && /unknown platform "acme_os".*cisco_ios/.test(err.message),
+    );
   });
 
   it("rejects a bad profile with the file and the field in the message", () => {
     const file = path.join(tmp.path, "bad_os.yaml");
-    fs.writeFileSync(file, "name: bad_os\ndescription: x\nntcPlatform: bad_os\nprompts: { privileged: '^x#$' }\npager: { patterns: ['--More--'] }\nlineEnding: 'CR'\nbogus: 1\n");
+    fs.writeFileSync(
+      file,
+      "name: bad_os\ndescription: x\nntcPlatform: bad_os\nprompts: { privileged: '^x#$' }\npager: { patterns: ['--More--'] }\nlineEnding: 'CR'\nbogus: 1\n",
+    );
     assert.throws(
       () => loadProfileFile(file),
-      (err: unknown) => err instanceof ProfileError && err.message.includes(file) && /pager\.response: required/.test(err.message) && /lineEnding: must be one of/.test(err.message) && /bogus: unknown field/.test(err.message),
+      (err: unknown) =>
+        err instanceof ProfileError &&
+        err.message.includes(file) &&
+        /pager\.response: required/.test(err.message) &&
+        /lineEnding: must be one of/.test(err.message) &&
+        /bogus: unknown field/.test(err.message),
     );
     fs.writeFileSync(file, "name: bad_os\ndescription: x\nntcPlatform: bad_os\nprompts: { privileged: '^x(#$' }\n");
     assert.throws(() => loadProfileFile(file), /bad_os\.yaml: prompts\.privileged: invalid regular expression/);
@@ -81,7 +113,10 @@ describe("ssh/profiles: platform profiles as data", () => {
   it("lets a user directory add profiles and override built-ins", () => {
     const base = fs.readFileSync(path.join(BUILTIN_PROFILE_DIR, "cisco_ios.yaml"), "utf8");
     fs.writeFileSync(path.join(tmp.path, "cisco_ios.yaml"), base.replace("terminal width 511", "terminal width 200"));
-    fs.writeFileSync(path.join(tmp.path, "acme_os.yaml"), "name: acme_os\ndescription: Acme\nntcPlatform: acme_os\nprompts: { privileged: '^acme\\$ ?$' }\n");
+    fs.writeFileSync(
+      path.join(tmp.path, "acme_os.yaml"),
+      "name: acme_os\ndescription: Acme\nntcPlatform: acme_os\nprompts: { privileged: '^acme\\$ ?$' }\n",
+    );
     const opts = { extraDirs: [tmp.path] };
     assert.ok(loadProfile("cisco_ios", opts).onOpen.includes("terminal width 200"));
     assert.ok(loadProfile("cisco_ios").onOpen.includes("terminal width 511"));

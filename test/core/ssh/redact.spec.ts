@@ -10,7 +10,10 @@ describe("ssh/errors: redaction of secrets in logs and messages", () => {
 
   it("does not print a username equal to the password, but leaves longer words that contain it alone", () => {
     const line = "127.0.0.2:22 authenticated as admin (password); prompt admin-sw1# by administrator";
-    assert.equal(redact(line, ["admin"]), "127.0.0.2:22 authenticated as *** (password); prompt admin-sw1# by administrator");
+    assert.equal(
+      redact(line, ["admin"]),
+      "127.0.0.2:22 authenticated as *** (password); prompt admin-sw1# by administrator",
+    );
   });
 
   it("matches a secret that starts or ends with punctuation anywhere, and handles repeats and overlaps", () => {

@@ -55,7 +55,13 @@ describe("ssh/terminal: rendering device output as a terminal shows it", () => {
   });
 
   it("after a cleared pager keeps the next line's own trailing blanks, whatever the erase style", () => {
-    const erases = ["\b".repeat(10) + " ".repeat(10) + "\b".repeat(10), "\r" + " ".repeat(10) + "\r", "\r\x1b[K", "\x1b[10D" + " ".repeat(10) + "\x1b[10D", ""];
+    const erases = [
+      "\b".repeat(10) + " ".repeat(10) + "\b".repeat(10),
+      "\r" + " ".repeat(10) + "\r",
+      "\r\x1b[K",
+      "\x1b[10D" + " ".repeat(10) + "\x1b[10D",
+      "",
+    ];
     for (const erase of erases) {
       const screen = new TerminalScreen();
       screen.feed("first\r\n --More-- ");

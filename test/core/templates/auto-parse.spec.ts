@@ -13,11 +13,21 @@ const vlans = ntcCase("arista_eos", "show_vlan", "arista_eos_show_vlan");
 const version = ntcCase("cisco_ios", "show_version", "cisco_ios_show_version");
 
 function deviceResult(): DeviceResult {
-  const command = (cmd: string, output: string, status: "ok" | "error" = "ok") => ({ command: cmd, output, status, durationMs: 5, ...(status === "error" ? { errorClass: "command_timeout" as const, error: "no prompt within 30 s" } : {}) });
+  const command = (cmd: string, output: string, status: "ok" | "error" = "ok") => ({
+    command: cmd,
+    output,
+    status,
+    durationMs: 5,
+    ...(status === "error" ? { errorClass: "command_timeout" as const, error: "no prompt within 30 s" } : {}),
+  });
   return {
     device: { name: "spine1", host: "127.0.0.1", port: 22, platform: "arista_eos" },
     status: "partial",
-    commands: [command("show vlan", vlans.raw), command("show banner", UNFIT_OUTPUTS.prose), command("show version", "", "error")],
+    commands: [
+      command("show vlan", vlans.raw),
+      command("show banner", UNFIT_OUTPUTS.prose),
+      command("show version", "", "error"),
+    ],
     capturePaths: [],
     startedAt: "2026-11-25T20:00:00.000Z",
     finishedAt: "2026-11-25T20:00:01.000Z",
@@ -31,7 +41,12 @@ describe("auto parse (vc-textfsm mode auto, in core)", function () {
   let ntcDir: string;
 
   beforeEach(() => {
-    ntcDir = makeMiniNtcDir(path.join(tmp.path, "ntc"), ["arista_eos_show_vlan", "cisco_ios_show_version", "cisco_nxos_show_vlan", "cisco_ios_show_arp"]);
+    ntcDir = makeMiniNtcDir(path.join(tmp.path, "ntc"), [
+      "arista_eos_show_vlan",
+      "cisco_ios_show_version",
+      "cisco_nxos_show_vlan",
+      "cisco_ios_show_arp",
+    ]);
   });
 
   it("parses each command of a device result with the detected template; what fits nothing or failed says so", () => {
@@ -42,7 +57,10 @@ describe("auto parse (vc-textfsm mode auto, in core)", function () {
     assert.deepStrictEqual(compareWithReference(ok.records, vlans.expected), []);
     assert.strictEqual(ok.recordCount, vlans.expected.length);
     assert.ok(ok.score! > 0);
-    assert.deepStrictEqual([ok.device, ok.platform, ok.command, ok.collectedAt], ["spine1", "arista_eos", "show vlan", "2026-11-25T20:00:01.000Z"]);
+    assert.deepStrictEqual(
+      [ok.device, ok.platform, ok.command, ok.collectedAt],
+      ["spine1", "arista_eos", "show vlan", "2026-11-25T20:00:01.000Z"],
+    );
     assert.strictEqual(ok.detection!.ranking[0].template, "arista_eos_show_vlan");
 
     assert.strictEqual(unfit.status, "no_template");
@@ -58,14 +76,21 @@ describe("auto parse (vc-textfsm mode auto, in core)", function () {
     const [strict] = autoParse({ output: vlans.raw, device: "spine1" }, { detector, minScore: 0.99 });
     assert.strictEqual(strict.status, "no_template");
     assert.match(strict.error!, /below the minimum 0\.99/);
-    const [hinted] = autoParse({ output: version.raw, platform: "arista_eos", command: "show version" }, { detector, hints: { platform: "cisco_ios" } });
+    const [hinted] = autoParse(
+      { output: version.raw, platform: "arista_eos", command: "show version" },
+      { detector, hints: { platform: "cisco_ios" } },
+    );
     assert.strictEqual(hinted.status, "ok");
     assert.deepStrictEqual(hinted.templates, ["cisco_ios_show_version.textfsm"]);
     assert.deepStrictEqual(hinted.detection!.hintsIgnored, []);
   });
 
   it("is the engine's parse mode 'auto': templates from the data home's library, else the templates directory", () => {
-    const settings: AutoModeSettings = { mode: "auto", templatesDir: ntcDir, homeDir: path.join(tmp.path, "empty-home") };
+    const settings: AutoModeSettings = {
+      mode: "auto",
+      templatesDir: ntcDir,
+      homeDir: path.join(tmp.path, "empty-home"),
+    };
     const fromDir = parsePayload(deviceResult(), {}, settings);
     assert.deepStrictEqual(
       fromDir.parsed.map((p) => p.status),
@@ -75,10 +100,17 @@ describe("auto parse (vc-textfsm mode auto, in core)", function () {
     const home = path.join(tmp.path, "home");
     const library = TemplateLibrary.open(path.join(home, "templates.db"));
     library.importNtc(ntcDir);
-    library.addUserTemplate({ name: "arista_eos_show_vlan", text: "Value VLAN (\\d+)\n\nStart\n  ^VLAN\\s+Name -> Table\n\nTable\n  ^${VLAN}\\s+\\S+\\s+active -> Record\n" });
+    library.addUserTemplate({
+      name: "arista_eos_show_vlan",
+      text: "Value VLAN (\\d+)\n\nStart\n  ^VLAN\\s+Name -> Table\n\nTable\n  ^${VLAN}\\s+\\S+\\s+active -> Record\n",
+    });
     library.close();
     const withLibrary: AutoModeSettings = { ...settings, homeDir: home };
-    const fromLibrary = parsePayload({ platform: "arista_eos", command: "show vlan", output: vlans.raw }, {}, withLibrary);
+    const fromLibrary = parsePayload(
+      { platform: "arista_eos", command: "show vlan", output: vlans.raw },
+      {},
+      withLibrary,
+    );
     assert.strictEqual(fromLibrary.parsed[0].status, "ok");
     assert.deepStrictEqual(Object.keys(fromLibrary.parsed[0].records[0]), ["vlan"], "the user's override was used");
 

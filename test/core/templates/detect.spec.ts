@@ -8,7 +8,14 @@ import { TemplateLibrary } from "../../../lib/core/templates/library";
 import { resolveHome } from "../../../lib/core/home";
 import { VcError } from "../../../lib/core/errors";
 import { useTmpDir } from "../../support/tmp";
-import { NTC_TEMPLATES, NTC_TESTS, UNFIT_OUTPUTS, makeMiniNtcDir, ntcCase, ntcTemplateText } from "../../support/templates-fixtures";
+import {
+  NTC_TEMPLATES,
+  NTC_TESTS,
+  UNFIT_OUTPUTS,
+  makeMiniNtcDir,
+  ntcCase,
+  ntcTemplateText,
+} from "../../support/templates-fixtures";
 
 function read(id: string): string {
   return fs.readFileSync(path.join(NTC_TESTS, id), "utf8").replace(/\r\n?/g, "\n");
@@ -16,7 +23,10 @@ function read(id: string): string {
 
 function hit(result: DetectResult, own: string[], expected: unknown): boolean {
   const top = result.ranking[0]?.template;
-  return (top !== undefined && own.includes(top + ".textfsm")) || compareWithReference(result.best ? result.best.records : [], expected, 1).length === 0;
+  return (
+    (top !== undefined && own.includes(top + ".textfsm")) ||
+    compareWithReference(result.best ? result.best.records : [], expected, 1).length === 0
+  );
 }
 
 describe("auto-detect over the ntc-templates corpus", function () {
@@ -46,7 +56,10 @@ describe("auto-detect over the ntc-templates corpus", function () {
         assert.deepStrictEqual(compareWithReference(result.best!.records, expected), [], JSON.stringify(hints));
         assert.ok(result.best!.score > 0 && result.best!.score <= 1);
         assert.strictEqual(result.ranking[0].template, result.best!.template);
-        assert.ok(result.stats.parsed < result.stats.candidates / 10, `parsed ${result.stats.parsed} of ${result.stats.candidates}`);
+        assert.ok(
+          result.stats.parsed < result.stats.candidates / 10,
+          `parsed ${result.stats.parsed} of ${result.stats.candidates}`,
+        );
       }
     });
   }
@@ -86,11 +99,17 @@ describe("auto-detect over the ntc-templates corpus", function () {
   }
 
   it("an output whose expected parse is empty does not get an accidental one", () => {
-    const expectedEmpty = findConformanceCases(NTC_TESTS).filter((c) => (loadParsedSample(c.yml) as unknown[]).length === 0);
+    const expectedEmpty = findConformanceCases(NTC_TESTS).filter(
+      (c) => (loadParsedSample(c.yml) as unknown[]).length === 0,
+    );
     assert.ok(expectedEmpty.length >= 5);
     let accidental = 0;
-    for (const c of expectedEmpty) if (detector.detect(read(c.id), { platform: c.platform }, { clean: false }).fits) accidental++;
-    assert.ok(accidental <= expectedEmpty.length / 4, `${accidental} of ${expectedEmpty.length} empty outputs got a fitting parse`);
+    for (const c of expectedEmpty)
+      if (detector.detect(read(c.id), { platform: c.platform }, { clean: false }).fits) accidental++;
+    assert.ok(
+      accidental <= expectedEmpty.length / 4,
+      `${accidental} of ${expectedEmpty.length} empty outputs got a fitting parse`,
+    );
   });
 
   describe("hints", () => {
@@ -125,7 +144,10 @@ describe("auto-detect over the ntc-templates corpus", function () {
     it("hints that match nothing are dropped and reported, not turned into an empty ranking", () => {
       const { raw } = ntcCase("arista_eos", "show_vlan", "arista_eos_show_vlan");
       const result = detector.detect(raw, { platform: "no_such_os", captureType: "teleport" });
-      assert.deepStrictEqual(result.hintsIgnored, ["platform 'no_such_os' matches no template", "capture type 'teleport' matches no template"]);
+      assert.deepStrictEqual(result.hintsIgnored, [
+        "platform 'no_such_os' matches no template",
+        "capture type 'teleport' matches no template",
+      ]);
       assert.strictEqual(result.best!.template, "arista_eos_show_vlan");
     });
   });
@@ -171,14 +193,27 @@ describe("auto-detect bounds pathological templates", function () {
 
   it("templates that backtrack catastrophically on an output neither hang the detection nor win it", () => {
     const ntc = (name: string) => ({ name, source: "ntc", platform: null, command: null, text: ntcTemplateText(name) });
-    const detector = new TemplateDetector([ntc("cisco_ios_show_capability_feature_routing"), ntc("cisco_ios_show_aliases"), ntc("brocade_fastiron_show_running-config_vlan"), catastrophic]);
+    const detector = new TemplateDetector([
+      ntc("cisco_ios_show_capability_feature_routing"),
+      ntc("cisco_ios_show_aliases"),
+      ntc("brocade_fastiron_show_running-config_vlan"),
+      catastrophic,
+    ]);
     // The brocade case took Python textfsm 292 s with the capability template (regex-census.md §4).
-    const brocade = ntcCase("brocade_fastiron", "show_running-config_vlan", "brocade_fastiron_show_running-config_vlan");
+    const brocade = ntcCase(
+      "brocade_fastiron",
+      "show_running-config_vlan",
+      "brocade_fastiron_show_running-config_vlan",
+    );
     const result = detector.detect(brocade.raw, {}, { clean: false });
     assert.strictEqual(result.best!.template, "brocade_fastiron_show_running-config_vlan");
     assert.deepStrictEqual(compareWithReference(result.best!.records, brocade.expected), []);
 
-    const bait = Array.from({ length: 40 }, (_, i) => `${"x".repeat(30)}-${"y".repeat(30)} word${i} end:`).join("\n") + "\n" + "a".repeat(32) + "!\n";
+    const bait =
+      Array.from({ length: 40 }, (_, i) => `${"x".repeat(30)}-${"y".repeat(30)} word${i} end:`).join("\n") +
+      "\n" +
+      "a".repeat(32) +
+      "!\n";
     const baited = detector.detect(bait, {}, { clean: false, budgetMs: 100 });
     assert.strictEqual(baited.fits, false);
     assert.ok(baited.stats.timedOut.includes("user_catastrophic"), JSON.stringify(baited.stats));
@@ -195,7 +230,8 @@ describe("detector sources", function () {
       library.importNtc(makeMiniNtcDir(path.join(tmp.path, "ntc"), ["arista_eos_show_vlan", "cisco_ios_show_version"]));
       const { raw } = ntcCase("arista_eos", "show_vlan", "arista_eos_show_vlan");
       assert.strictEqual(TemplateDetector.fromLibrary(library).detect(raw).best!.source, "ntc");
-      const custom = "Value VLAN (\\d+)\nValue NAME (\\S+)\n\nStart\n  ^VLAN\\s+Name -> Table\n\nTable\n  ^${VLAN}\\s+${NAME}\\s+active -> Record\n";
+      const custom =
+        "Value VLAN (\\d+)\nValue NAME (\\S+)\n\nStart\n  ^VLAN\\s+Name -> Table\n\nTable\n  ^${VLAN}\\s+${NAME}\\s+active -> Record\n";
       library.addUserTemplate({ name: "arista_eos_show_vlan", text: custom });
       const result = TemplateDetector.fromLibrary(library).detect(raw);
       assert.strictEqual(result.best!.template, "arista_eos_show_vlan");
@@ -224,8 +260,14 @@ describe("detector sources", function () {
 
   it("the data home's library comes first, then NET_TEXTFSM; with neither it explains what to do", () => {
     const home = resolveHome(path.join(tmp.path, "home"));
-    assert.throws(() => detectorForHome(home, {}), (e: VcError) => e.errorClass === "no_template" && /vcollector templates import/.test(e.message));
-    assert.strictEqual(detectorForHome(home, { NET_TEXTFSM: NTC_TEMPLATES }).size, fs.readdirSync(NTC_TEMPLATES).filter((f) => f.endsWith(".textfsm")).length);
+    assert.throws(
+      () => detectorForHome(home, {}),
+      (e: VcError) => e.errorClass === "no_template" && /vcollector templates import/.test(e.message),
+    );
+    assert.strictEqual(
+      detectorForHome(home, { NET_TEXTFSM: NTC_TEMPLATES }).size,
+      fs.readdirSync(NTC_TEMPLATES).filter((f) => f.endsWith(".textfsm")).length,
+    );
     fs.mkdirSync(home.root, { recursive: true });
     const library = TemplateLibrary.open(home.templatesDb);
     library.importNtc(makeMiniNtcDir(path.join(tmp.path, "ntc"), ["arista_eos_show_vlan"]));
@@ -235,10 +277,25 @@ describe("detector sources", function () {
 
   it("a template that does not compile is counted as failed, never thrown", () => {
     const detector = new TemplateDetector([
-      { name: "broken", source: "user", platform: null, command: null, text: "Value X (\\d+)\n\nStart\n  ^${Y} -> Record\n" },
-      { name: "arista_eos_show_vlan", source: "ntc", platform: null, command: null, text: ntcTemplateText("arista_eos_show_vlan") },
+      {
+        name: "broken",
+        source: "user",
+        platform: null,
+        command: null,
+        text: "Value X (\\d+)\n\nStart\n  ^${Y} -> Record\n",
+      },
+      {
+        name: "arista_eos_show_vlan",
+        source: "ntc",
+        platform: null,
+        command: null,
+        text: ntcTemplateText("arista_eos_show_vlan"),
+      },
     ]);
-    assert.deepStrictEqual(detector.prepare().failed.map((f) => f.template), ["broken"]);
+    assert.deepStrictEqual(
+      detector.prepare().failed.map((f) => f.template),
+      ["broken"],
+    );
     const { raw } = ntcCase("arista_eos", "show_vlan", "arista_eos_show_vlan");
     const result = detector.detect(raw, {}, { clean: false });
     assert.strictEqual(result.best!.template, "arista_eos_show_vlan");

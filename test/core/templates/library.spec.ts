@@ -10,7 +10,9 @@ import { NTC_TEMPLATES, makeMiniNtcDir, ntcTemplateText } from "../../support/te
 const USER_TEXT = "Value NAME (\\S+)\n\nStart\n  ^name ${NAME} -> Record\n";
 
 function indexRowFor(file: string) {
-  return readNtcIndex(fs.readFileSync(path.join(NTC_TEMPLATES, "index"), "utf8")).find((r) => r.templates.includes(file))!;
+  return readNtcIndex(fs.readFileSync(path.join(NTC_TEMPLATES, "index"), "utf8")).find((r) =>
+    r.templates.includes(file),
+  )!;
 }
 
 describe("template library (SQLite)", function () {
@@ -39,14 +41,20 @@ describe("template library (SQLite)", function () {
         assert.strictEqual(stored.command, row.command);
         assert.strictEqual(stored.text, ntcTemplateText(file));
       }
-      const indexed = new Set(readNtcIndex(fs.readFileSync(path.join(NTC_TEMPLATES, "index"), "utf8")).flatMap((r) => r.templates));
+      const indexed = new Set(
+        readNtcIndex(fs.readFileSync(path.join(NTC_TEMPLATES, "index"), "utf8")).flatMap((r) => r.templates),
+      );
       const notIndexed = files.filter((f) => !indexed.has(f));
       assert.deepStrictEqual(report.notInIndex.sort(), notIndexed.map((f) => f.replace(/\.textfsm$/, "")).sort());
       for (const name of report.notInIndex) assert.strictEqual(library.require(name).platform, null);
     });
 
     it("re-import leaves unchanged templates alone, updates changed ones and --prune removes vanished ones", () => {
-      const dir = makeMiniNtcDir(path.join(tmp.path, "ntc"), ["cisco_ios_show_ip_arp", "cisco_ios_show_version", "arista_eos_show_vlan"]);
+      const dir = makeMiniNtcDir(path.join(tmp.path, "ntc"), [
+        "cisco_ios_show_ip_arp",
+        "cisco_ios_show_version",
+        "arista_eos_show_vlan",
+      ]);
       assert.strictEqual(library.importNtc(dir).added, 3);
       const before = library.require("cisco_ios_show_version");
       const again = library.importNtc(dir);
@@ -73,20 +81,43 @@ describe("template library (SQLite)", function () {
 
     it("names the directory when there is nothing to import", () => {
       fs.mkdirSync(path.join(tmp.path, "empty"));
-      assert.throws(() => library.importNtc(path.join(tmp.path, "empty")), (e: VcError) => e.errorClass === "invalid_input" && e.message.includes(path.join(tmp.path, "empty")));
-      assert.throws(() => library.importNtc(path.join(tmp.path, "missing")), (e: VcError) => e.errorClass === "not_found" && e.message.includes("missing"));
+      assert.throws(
+        () => library.importNtc(path.join(tmp.path, "empty")),
+        (e: VcError) => e.errorClass === "invalid_input" && e.message.includes(path.join(tmp.path, "empty")),
+      );
+      assert.throws(
+        () => library.importNtc(path.join(tmp.path, "missing")),
+        (e: VcError) => e.errorClass === "not_found" && e.message.includes("missing"),
+      );
     });
   });
 
   describe("user templates", () => {
     beforeEach(() => {
-      library.importNtc(makeMiniNtcDir(path.join(tmp.path, "ntc"), ["cisco_ios_show_ip_arp", "cisco_asa_show_arp", "cisco_ios_show_version"]));
+      library.importNtc(
+        makeMiniNtcDir(path.join(tmp.path, "ntc"), [
+          "cisco_ios_show_ip_arp",
+          "cisco_asa_show_arp",
+          "cisco_ios_show_version",
+        ]),
+      );
     });
 
     it("adds a user template and refuses a second one with the same name", () => {
-      const added = library.addUserTemplate({ name: "acme_os_show_names.textfsm", text: USER_TEXT, platform: "acme_os", command: "sh[[ow]] names" });
-      assert.deepStrictEqual([added.name, added.source, added.platform, added.command, added.shadowed], ["acme_os_show_names", "user", "acme_os", "sh[[ow]] names", false]);
-      assert.throws(() => library.addUserTemplate({ name: "acme_os_show_names", text: USER_TEXT }), (e: VcError) => e.errorClass === "conflict");
+      const added = library.addUserTemplate({
+        name: "acme_os_show_names.textfsm",
+        text: USER_TEXT,
+        platform: "acme_os",
+        command: "sh[[ow]] names",
+      });
+      assert.deepStrictEqual(
+        [added.name, added.source, added.platform, added.command, added.shadowed],
+        ["acme_os_show_names", "user", "acme_os", "sh[[ow]] names", false],
+      );
+      assert.throws(
+        () => library.addUserTemplate({ name: "acme_os_show_names", text: USER_TEXT }),
+        (e: VcError) => e.errorClass === "conflict",
+      );
       assert.strictEqual(library.count("user"), 1);
     });
 
@@ -95,15 +126,32 @@ describe("template library (SQLite)", function () {
       const served = library.require("cisco_ios_show_ip_arp");
       assert.strictEqual(served.source, "user");
       assert.strictEqual(served.text, USER_TEXT);
-      assert.strictEqual(served.command, indexRowFor("cisco_ios_show_ip_arp.textfsm").command, "inherits the ntc command pattern");
+      assert.strictEqual(
+        served.command,
+        indexRowFor("cisco_ios_show_ip_arp.textfsm").command,
+        "inherits the ntc command pattern",
+      );
       const listed = library.list().filter((t) => t.name === "cisco_ios_show_ip_arp");
-      assert.deepStrictEqual(listed.map((t) => t.source), ["user"]);
+      assert.deepStrictEqual(
+        listed.map((t) => t.source),
+        ["user"],
+      );
       const all = library.list({ includeShadowed: true }).filter((t) => t.name === "cisco_ios_show_ip_arp");
-      assert.deepStrictEqual(all.map((t) => [t.source, t.shadowed]), [["user", false], ["ntc", true]]);
+      assert.deepStrictEqual(
+        all.map((t) => [t.source, t.shadowed]),
+        [
+          ["user", false],
+          ["ntc", true],
+        ],
+      );
       assert.strictEqual(library.effectiveTemplates().find((t) => t.name === "cisco_ios_show_ip_arp")!.text, USER_TEXT);
 
       library.importNtc(path.join(tmp.path, "ntc"));
-      assert.strictEqual(library.require("cisco_ios_show_ip_arp").source, "user", "re-importing ntc keeps user templates");
+      assert.strictEqual(
+        library.require("cisco_ios_show_ip_arp").source,
+        "user",
+        "re-importing ntc keeps user templates",
+      );
 
       assert.strictEqual(library.remove("cisco_ios_show_ip_arp").source, "user");
       assert.strictEqual(library.require("cisco_ios_show_ip_arp").source, "ntc");
@@ -118,15 +166,25 @@ describe("template library (SQLite)", function () {
       assert.strictEqual(renamed.text, USER_TEXT);
       assert.strictEqual(renamed.command, "sh[[ow]] ver[[sion]] brief");
       assert.ok(renamed.updatedAt >= edited.updatedAt);
-      assert.throws(() => library.updateUserTemplate("nope_nothing", { text: USER_TEXT }), (e: VcError) => e.errorClass === "not_found");
+      assert.throws(
+        () => library.updateUserTemplate("nope_nothing", { text: USER_TEXT }),
+        (e: VcError) => e.errorClass === "not_found",
+      );
     });
 
     it("rejects bad names, empty text and index cells that would break an index row", () => {
       for (const bad of ["../evil", "a/b", "", "x".repeat(121), "white space"]) {
-        assert.throws(() => library.addUserTemplate({ name: bad, text: USER_TEXT }), (e: VcError) => e.errorClass === "invalid_input", bad);
+        assert.throws(
+          () => library.addUserTemplate({ name: bad, text: USER_TEXT }),
+          (e: VcError) => e.errorClass === "invalid_input",
+          bad,
+        );
       }
       assert.throws(() => library.addUserTemplate({ name: "empty", text: "  \n" }), /template text is empty/);
-      assert.throws(() => library.addUserTemplate({ name: "comma", text: USER_TEXT, command: "show a, b" }), (e: VcError) => /template comma: command/.test(e.message));
+      assert.throws(
+        () => library.addUserTemplate({ name: "comma", text: USER_TEXT, command: "show a, b" }),
+        (e: VcError) => /template comma: command/.test(e.message),
+      );
       assert.strictEqual(library.count("user"), 0);
     });
 
@@ -145,15 +203,30 @@ describe("template library (SQLite)", function () {
       library.addUserTemplate({ name: "cisco_ios_show_version", text: USER_TEXT });
       assert.strictEqual(library.remove("cisco_ios_show_version", "ntc").source, "ntc");
       assert.strictEqual(library.require("cisco_ios_show_version").source, "user");
-      assert.throws(() => library.remove("cisco_ios_show_version", "ntc"), (e: VcError) => e.errorClass === "not_found");
+      assert.throws(
+        () => library.remove("cisco_ios_show_version", "ntc"),
+        (e: VcError) => e.errorClass === "not_found",
+      );
     });
 
     it("filters by platform through the index platform regex and by name", () => {
-      assert.deepStrictEqual(library.list({ platform: "cisco_ftd" }).map((t) => t.name), ["cisco_asa_show_arp"]);
-      assert.deepStrictEqual(library.list({ platform: "cisco_ios" }).map((t) => t.name), ["cisco_ios_show_ip_arp", "cisco_ios_show_version"]);
-      assert.deepStrictEqual(library.list({ search: "VERSION" }).map((t) => t.name), ["cisco_ios_show_version"]);
+      assert.deepStrictEqual(
+        library.list({ platform: "cisco_ftd" }).map((t) => t.name),
+        ["cisco_asa_show_arp"],
+      );
+      assert.deepStrictEqual(
+        library.list({ platform: "cisco_ios" }).map((t) => t.name),
+        ["cisco_ios_show_ip_arp", "cisco_ios_show_version"],
+      );
+      assert.deepStrictEqual(
+        library.list({ search: "VERSION" }).map((t) => t.name),
+        ["cisco_ios_show_version"],
+      );
       assert.ok(templateMatchesPlatform({ name: "x", platform: "(hp|aruba)_procurve" }, "aruba_procurve"));
-      assert.ok(!templateMatchesPlatform({ name: "x", platform: "cisco_(" }, "cisco_ios"), "a broken platform regex matches nothing");
+      assert.ok(
+        !templateMatchesPlatform({ name: "x", platform: "cisco_(" }, "cisco_ios"),
+        "a broken platform regex matches nothing",
+      );
     });
 
     it("changes its revision on every write", () => {
@@ -167,20 +240,50 @@ describe("template library (SQLite)", function () {
 
   describe("export", () => {
     it("writes the served templates and an index that a fresh library imports back identically", () => {
-      library.importNtc(makeMiniNtcDir(path.join(tmp.path, "ntc"), ["cisco_ios_show_ip_arp", "cisco_asa_show_arp", "huawei_vrp_display_vlan", "huawei_vrp_display_vlan_brief"]));
+      library.importNtc(
+        makeMiniNtcDir(path.join(tmp.path, "ntc"), [
+          "cisco_ios_show_ip_arp",
+          "cisco_asa_show_arp",
+          "huawei_vrp_display_vlan",
+          "huawei_vrp_display_vlan_brief",
+        ]),
+      );
       library.addUserTemplate({ name: "cisco_ios_show_ip_arp", text: USER_TEXT });
-      library.addUserTemplate({ name: "acme_os_show_names", text: USER_TEXT, platform: "acme_os", command: "sh[[ow]] names" });
+      library.addUserTemplate({
+        name: "acme_os_show_names",
+        text: USER_TEXT,
+        platform: "acme_os",
+        command: "sh[[ow]] names",
+      });
       library.addUserTemplate({ name: "scratch", text: USER_TEXT });
       const out = path.join(tmp.path, "export");
       const report = library.exportTemplates(out);
       assert.strictEqual(report.files.length, 6);
-      assert.strictEqual(fs.readFileSync(path.join(out, "cisco_ios_show_ip_arp.textfsm"), "utf8"), USER_TEXT, "the override is exported");
-      assert.strictEqual(fs.readFileSync(path.join(out, "cisco_asa_show_arp.textfsm"), "utf8"), ntcTemplateText("cisco_asa_show_arp"));
+      assert.strictEqual(
+        fs.readFileSync(path.join(out, "cisco_ios_show_ip_arp.textfsm"), "utf8"),
+        USER_TEXT,
+        "the override is exported",
+      );
+      assert.strictEqual(
+        fs.readFileSync(path.join(out, "cisco_asa_show_arp.textfsm"), "utf8"),
+        ntcTemplateText("cisco_asa_show_arp"),
+      );
       const rows = readNtcIndex(fs.readFileSync(report.index!, "utf8"));
       assert.deepStrictEqual(rows[0].templates, ["acme_os_show_names.textfsm"], "user rows come first");
-      assert.ok(rows.some((r) => r.templates.join(":") === "huawei_vrp_display_vlan.textfsm:huawei_vrp_display_vlan_brief.textfsm"), "multi-template rows survive");
-      assert.ok(!rows.some((r) => r.templates.includes("scratch.textfsm")), "a template without platform/command gets no row");
-      assert.deepStrictEqual(fs.readdirSync(out).filter((f) => f.endsWith(".tmp")), []);
+      assert.ok(
+        rows.some(
+          (r) => r.templates.join(":") === "huawei_vrp_display_vlan.textfsm:huawei_vrp_display_vlan_brief.textfsm",
+        ),
+        "multi-template rows survive",
+      );
+      assert.ok(
+        !rows.some((r) => r.templates.includes("scratch.textfsm")),
+        "a template without platform/command gets no row",
+      );
+      assert.deepStrictEqual(
+        fs.readdirSync(out).filter((f) => f.endsWith(".tmp")),
+        [],
+      );
 
       const copy = TemplateLibrary.open(path.join(tmp.path, "copy.db"));
       try {
@@ -197,8 +300,14 @@ describe("template library (SQLite)", function () {
       const out = path.join(tmp.path, "one");
       const report = library.exportTemplates(out, { names: ["cisco_asa_show_arp.textfsm"] });
       assert.deepStrictEqual(fs.readdirSync(out).sort(), ["cisco_asa_show_arp.textfsm", "index"]);
-      assert.deepStrictEqual(readNtcIndex(fs.readFileSync(report.index!, "utf8")).map((r) => r.platform), ["cisco_(asa|ftd)"]);
-      assert.throws(() => library.exportTemplates(out, { names: ["nope"] }), (e: VcError) => e.errorClass === "not_found" && /nope/.test(e.message));
+      assert.deepStrictEqual(
+        readNtcIndex(fs.readFileSync(report.index!, "utf8")).map((r) => r.platform),
+        ["cisco_(asa|ftd)"],
+      );
+      assert.throws(
+        () => library.exportTemplates(out, { names: ["nope"] }),
+        (e: VcError) => e.errorClass === "not_found" && /nope/.test(e.message),
+      );
     });
   });
 
@@ -206,7 +315,10 @@ describe("template library (SQLite)", function () {
     library.close();
     const bogus = path.join(tmp.path, "bogus.db");
     fs.writeFileSync(bogus, "this is not sqlite at all, just text".repeat(40));
-    assert.throws(() => TemplateLibrary.open(bogus), (e: VcError) => e.errorClass === "library_error" && e.message.startsWith(bogus));
+    assert.throws(
+      () => TemplateLibrary.open(bogus),
+      (e: VcError) => e.errorClass === "library_error" && e.message.startsWith(bogus),
+    );
     library = TemplateLibrary.open(dbFile());
   });
 

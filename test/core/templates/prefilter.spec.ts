@@ -32,7 +32,10 @@ describe("auto-detect pre-filters", function () {
     }
 
     it("lower-cases literals of a case-insensitive regex and says so", () => {
-      assert.deepStrictEqual(requiredLiterals("(?i)^Total Entries"), { clauses: [["total entries"]], ignoreCase: true });
+      assert.deepStrictEqual(requiredLiterals("(?i)^Total Entries"), {
+        clauses: [["total entries"]],
+        ignoreCase: true,
+      });
     });
 
     it("keeps single characters only when asked (line-level guards)", () => {
@@ -55,7 +58,11 @@ describe("auto-detect pre-filters", function () {
                 if (!rule.regex.test(line)) continue;
                 checked++;
                 const text = requirement.ignoreCase ? line.toLowerCase() : line;
-                for (const clause of requirement.clauses) assert.ok(clause.some((l) => text.includes(l)), `${file}:${rule.line} requires ${JSON.stringify(clause)}, yet matches ${JSON.stringify(line)}`);
+                for (const clause of requirement.clauses)
+                  assert.ok(
+                    clause.some((l) => text.includes(l)),
+                    `${file}:${rule.line} requires ${JSON.stringify(clause)}, yet matches ${JSON.stringify(line)}`,
+                  );
               }
             }
           }
@@ -67,7 +74,9 @@ describe("auto-detect pre-filters", function () {
 
   describe("template outline", () => {
     it("reads Values, states, transitions and line actions", () => {
-      const outline = outlineTemplate("Value A (\\d+)\nValue Required B (up|down)\n\nStart\n  ^Head -> Table\n  ^. -> Error\n\nTable\n  ^${A} is ${B}$$ -> Record\n  ^x -> Continue\n")!;
+      const outline = outlineTemplate(
+        "Value A (\\d+)\nValue Required B (up|down)\n\nStart\n  ^Head -> Table\n  ^. -> Error\n\nTable\n  ^${A} is ${B}$$ -> Record\n  ^x -> Continue\n",
+      )!;
       assert.deepStrictEqual([...outline.values.keys()], ["A", "B"]);
       const table = outline.states.get("Table")!;
       assert.deepStrictEqual(
@@ -77,10 +86,13 @@ describe("auto-detect pre-filters", function () {
           ["^x", false, "Continue"],
         ],
       );
-      assert.deepStrictEqual(outline.states.get("Start")!.map((r) => [r.newState, r.lineOp]), [
-        ["Table", "Next"],
-        [undefined, "Error"],
-      ]);
+      assert.deepStrictEqual(
+        outline.states.get("Start")!.map((r) => [r.newState, r.lineOp]),
+        [
+          ["Table", "Next"],
+          [undefined, "Error"],
+        ],
+      );
     });
 
     it("gives up (so the template is never rejected) on text it does not understand", () => {
@@ -92,13 +104,20 @@ describe("auto-detect pre-filters", function () {
   });
 
   describe("record pre-filter and strict start", () => {
-    const template = "Value NAME (\\S+)\n\nStart\n  ^Header line\\s*$$ -> Body\n  ^\\s*$$\n  ^. -> Error\n\nBody\n  ^Name: ${NAME} -> Record\n";
+    const template =
+      "Value NAME (\\S+)\n\nStart\n  ^Header line\\s*$$ -> Body\n  ^\\s*$$\n  ^. -> Error\n\nBody\n  ^Name: ${NAME} -> Record\n";
 
     it("needs the literals of a capturing rule in a reachable state", () => {
       const filter = buildPrefilter(template);
       assert.ok(mayProduceRecords(filter, new OutputProbe("Header line\nName: a\n")));
-      assert.ok(!mayProduceRecords(filter, new OutputProbe("Header line\nnothing to capture\n")), "no 'Name: ' anywhere");
-      assert.ok(!mayProduceRecords(filter, new OutputProbe("Name: a\nHeadr line\n")), "Body is unreachable without 'Header line'");
+      assert.ok(
+        !mayProduceRecords(filter, new OutputProbe("Header line\nnothing to capture\n")),
+        "no 'Name: ' anywhere",
+      );
+      assert.ok(
+        !mayProduceRecords(filter, new OutputProbe("Name: a\nHeadr line\n")),
+        "Body is unreachable without 'Header line'",
+      );
     });
 
     it("needs the first non-blank line to be taken by a Start rule when Start ends in ^. -> Error", () => {
@@ -118,7 +137,10 @@ describe("auto-detect pre-filters", function () {
         if (expected.length === 0 || files.length !== 1) continue;
         const text = fs.readFileSync(c.raw, "utf8").replace(/\r\n?/g, "\n");
         const templateText = fs.readFileSync(path.join(NTC_TEMPLATES, files[0]), "utf8");
-        assert.ok(mayProduceRecords(buildPrefilter(templateText), new OutputProbe(text)), `pre-filter rejects ${files[0]} for ${c.id}`);
+        assert.ok(
+          mayProduceRecords(buildPrefilter(templateText), new OutputProbe(text)),
+          `pre-filter rejects ${files[0]} for ${c.id}`,
+        );
         let profile = profiles.get(files[0]);
         if (!profile) profiles.set(files[0], (profile = profileTemplate(compileTemplate(templateText, files[0]))));
         const lines = text.split("\n");
@@ -146,7 +168,8 @@ describe("auto-detect pre-filters", function () {
       ["\\d+|a\\S", 0.5],
     ];
     for (const [regex, expected] of cases) {
-      it(`(${regex}) → ${expected.toFixed(2)}`, () => assert.ok(Math.abs(valueSpecificity(regex) - expected) < 1e-9, String(valueSpecificity(regex))));
+      it(`(${regex}) → ${expected.toFixed(2)}`, () =>
+        assert.ok(Math.abs(valueSpecificity(regex) - expected) < 1e-9, String(valueSpecificity(regex))));
     }
   });
 });

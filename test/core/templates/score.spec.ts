@@ -1,5 +1,12 @@
 import * as assert from "node:assert";
-import { FIT_EXPLAINED, WEIGHTS, measureOutput, scoreBound, scoreParse, type ParseEvidence } from "../../../lib/core/templates/score";
+import {
+  FIT_EXPLAINED,
+  WEIGHTS,
+  measureOutput,
+  scoreBound,
+  scoreParse,
+  type ParseEvidence,
+} from "../../../lib/core/templates/score";
 
 const OUTPUT = ["Port   Status  Vlan", "Gi1    up      10", "Gi2    down    20", ""];
 const measure = measureOutput(OUTPUT);
@@ -44,7 +51,8 @@ describe("auto-detect score", () => {
     assert.strictEqual(s.components.captured, Math.round(captured * 1e4) / 1e4);
     assert.strictEqual(s.components.granularity, 1);
     assert.strictEqual(s.components.lines, 1);
-    const expected = WEIGHTS.literal * (literalChars / content) + WEIGHTS.typed * typed + WEIGHTS.capturedGranularity * captured;
+    const expected =
+      WEIGHTS.literal * (literalChars / content) + WEIGHTS.typed * typed + WEIGHTS.capturedGranularity * captured;
     assert.strictEqual(s.score, Math.round(expected * 1e4) / 1e4);
     assert.ok(s.fits);
     assert.ok(s.score <= scoreBound(literalChars / content, 1));
@@ -69,12 +77,30 @@ describe("auto-detect score", () => {
   });
 
   it("fits from 1 % of words or specific values; lone punctuation literals do not count", () => {
-    const free = new Map([["port", 0], ["status", 0], ["vlan", 0]]);
+    const free = new Map([
+      ["port", 0],
+      ["status", 0],
+      ["vlan", 0],
+    ]);
     const big = measureOutput([OUTPUT.join(" ").repeat(10)]);
     const atThreshold = Math.ceil(FIT_EXPLAINED * big.contentChars);
-    assert.strictEqual(scoreParse(evidence({ literalChars: 3, wordLiteralChars: 0, valueSpecificity: free }), big).fits, false, "punctuation only");
-    assert.strictEqual(scoreParse(evidence({ literalChars: atThreshold, wordLiteralChars: atThreshold - 1, valueSpecificity: free }), big).fits, false);
-    assert.strictEqual(scoreParse(evidence({ literalChars: atThreshold, wordLiteralChars: atThreshold, valueSpecificity: free }), big).fits, true);
+    assert.strictEqual(
+      scoreParse(evidence({ literalChars: 3, wordLiteralChars: 0, valueSpecificity: free }), big).fits,
+      false,
+      "punctuation only",
+    );
+    assert.strictEqual(
+      scoreParse(
+        evidence({ literalChars: atThreshold, wordLiteralChars: atThreshold - 1, valueSpecificity: free }),
+        big,
+      ).fits,
+      false,
+    );
+    assert.strictEqual(
+      scoreParse(evidence({ literalChars: atThreshold, wordLiteralChars: atThreshold, valueSpecificity: free }), big)
+        .fits,
+      true,
+    );
   });
 
   it("counts list values and nested list items, and fields filled in only some records", () => {

@@ -16,13 +16,32 @@ describe("Smart Export", function () {
   const exportedAt = new Date("2026-11-25T20:15:00.000Z");
 
   beforeEach(() => {
-    detector = TemplateDetector.fromDirectory(makeMiniNtcDir(path.join(tmp.path, "ntc"), ["arista_eos_show_vlan", "cisco_ios_show_version", "cisco_ios_show_arp", "cisco_nxos_show_vlan"]));
+    detector = TemplateDetector.fromDirectory(
+      makeMiniNtcDir(path.join(tmp.path, "ntc"), [
+        "arista_eos_show_vlan",
+        "cisco_ios_show_version",
+        "cisco_ios_show_arp",
+        "cisco_nxos_show_vlan",
+      ]),
+    );
   });
 
   it("exports JSON as {source, template, score, exported_at, record_count, fields, data}", () => {
-    const result = smartExport(vlans.raw, {}, { format: "json", detector, source: "/captures/vlans/spine1.txt", exportedAt });
+    const result = smartExport(
+      vlans.raw,
+      {},
+      { format: "json", detector, source: "/captures/vlans/spine1.txt", exportedAt },
+    );
     const doc = JSON.parse(result.content);
-    assert.deepStrictEqual(Object.keys(doc), ["source", "template", "score", "exported_at", "record_count", "fields", "data"]);
+    assert.deepStrictEqual(Object.keys(doc), [
+      "source",
+      "template",
+      "score",
+      "exported_at",
+      "record_count",
+      "fields",
+      "data",
+    ]);
     assert.deepStrictEqual(doc, result.document);
     assert.strictEqual(doc.source, "/captures/vlans/spine1.txt");
     assert.strictEqual(doc.template, "arista_eos_show_vlan");
@@ -30,7 +49,15 @@ describe("Smart Export", function () {
     assert.strictEqual(doc.exported_at, exportedAt.toISOString());
     assert.strictEqual(doc.record_count, vlans.expected.length);
     assert.deepStrictEqual(doc.fields, ["vlan_id", "vlan_name", "status", "interfaces"]);
-    assert.deepStrictEqual(doc.data, vlans.expected.map((r) => ({ vlan_id: r.vlan_id, vlan_name: r.vlan_name, status: r.status, interfaces: r.interfaces })));
+    assert.deepStrictEqual(
+      doc.data,
+      vlans.expected.map((r) => ({
+        vlan_id: r.vlan_id,
+        vlan_name: r.vlan_name,
+        status: r.status,
+        interfaces: r.interfaces,
+      })),
+    );
     assert.strictEqual(result.fileName, "spine1_parsed.json");
     assert.strictEqual(result.detection.fits, true);
   });
@@ -41,7 +68,12 @@ describe("Smart Export", function () {
     assert.deepStrictEqual(rows[0], ["vlan_id", "vlan_name", "status", "interfaces"]);
     assert.strictEqual(rows.length, vlans.expected.length + 1);
     const second = vlans.expected[1];
-    assert.deepStrictEqual(rows[2], [second.vlan_id, second.vlan_name, second.status, (second.interfaces as string[]).join(";")]);
+    assert.deepStrictEqual(rows[2], [
+      second.vlan_id,
+      second.vlan_name,
+      second.status,
+      (second.interfaces as string[]).join(";"),
+    ]);
     assert.ok(!result.content.includes("['"), "no Python list repr");
     assert.strictEqual(result.fileName, "arista_eos_show_vlan_parsed.csv");
     const semicolons = smartExport(vlans.raw, {}, { format: "csv", detector, listSeparator: " " });
@@ -56,7 +88,10 @@ describe("Smart Export", function () {
   });
 
   it("rejects an unknown format", () => {
-    assert.throws(() => smartExport(vlans.raw, {}, { format: "xml" as "json", detector }), (e: VcError) => e.errorClass === "invalid_input" && /json or csv/.test(e.message));
+    assert.throws(
+      () => smartExport(vlans.raw, {}, { format: "xml" as "json", detector }),
+      (e: VcError) => e.errorClass === "invalid_input" && /json or csv/.test(e.message),
+    );
   });
 
   it("exports a capture file, taking the capture type from its folder as a hint", () => {
@@ -68,6 +103,9 @@ describe("Smart Export", function () {
     assert.strictEqual(result.document.source, file);
     assert.strictEqual(result.fileName, "router1_parsed.json");
     assert.strictEqual(result.detection.stats.candidates, 1, "only the arp templates were candidates");
-    assert.throws(() => smartExportFile(path.join(tmp.path, "missing.txt"), {}, { format: "json", detector }), (e: VcError) => e.errorClass === "not_found");
+    assert.throws(
+      () => smartExportFile(path.join(tmp.path, "missing.txt"), {}, { format: "json", detector }),
+      (e: VcError) => e.errorClass === "not_found",
+    );
   });
 });

@@ -17,7 +17,13 @@ describe("textfsm time budget: parsing never hangs", function () {
 
   it("cisco_ios_show_capability_feature_routing on long words without ':' finishes with the reference's result", () => {
     const { text, template } = ntc("cisco_ios_show_capability_feature_routing.textfsm");
-    const input = (n: number) => ["Displaying capability information for all available features: ", "x".repeat(n), "Routing: enabled", "y".repeat(n) + " " + "z".repeat(n)].join("\n");
+    const input = (n: number) =>
+      [
+        "Displaying capability information for all available features: ",
+        "x".repeat(n),
+        "Routing: enabled",
+        "y".repeat(n) + " " + "z".repeat(n),
+      ].join("\n");
     // Small enough for Python to finish (n = 12 already takes it seconds): the reference result.
     const [reference] = pythonTextfsm([{ template: text, input: input(6) }]);
     assert.deepStrictEqual(template.parse(input(6)).rows, reference.rows);
@@ -28,7 +34,10 @@ describe("textfsm time budget: parsing never hangs", function () {
 
   it("cisco_ios_show_aliases on long unmatched words finishes with the reference's result", () => {
     const { text, template } = ntc("cisco_ios_show_aliases.textfsm");
-    const input = (n: number) => ["Exec mode aliases:", "  h                     help", "  " + "w".repeat(n) + "!", "word ".repeat(n) + "!"].join("\n");
+    const input = (n: number) =>
+      ["Exec mode aliases:", "  h                     help", "  " + "w".repeat(n) + "!", "word ".repeat(n) + "!"].join(
+        "\n",
+      );
     // Python needs 17 s for n = 8; n = 3 is instant.
     const [reference] = pythonTextfsm([{ template: text, input: input(3) }]);
     assert.deepStrictEqual(template.parse(input(3)).rows, reference.rows);
@@ -43,10 +52,19 @@ describe("textfsm time budget: parsing never hangs", function () {
   it("a regex the linear engine cannot run is stopped at the budget with a located parse_timeout", () => {
     // The lookahead keeps V8's linear engine out; (\w+\s?)+ not followed by ':' backtracks 2^n.
     // The line holds the rule's literal text (">" then ":x"), so the prefilter lets it through.
-    const template = compileTemplate(tpl("Value A ((\\w+\\s?)+)", "", "Start", "  ^(?=>)>${A}:x -> Record"), "slow.textfsm");
+    const template = compileTemplate(
+      tpl("Value A ((\\w+\\s?)+)", "", "Start", "  ^(?=>)>${A}:x -> Record"),
+      "slow.textfsm",
+    );
     assert.strictEqual(template.needsSandbox, true);
     assert.deepStrictEqual(template.parse(">ab cd:x\n").rows, [["ab cd"]]);
-    const err = assertVcError(() => template.parse(`first\n>${"a".repeat(45)}-:x\nlast\n`, { budgetMs: 400 }), "parse_timeout", /^slow\.textfsm: /, /400 ms budget/, /input line 2/) as ParseTimeoutError;
+    const err = assertVcError(
+      () => template.parse(`first\n>${"a".repeat(45)}-:x\nlast\n`, { budgetMs: 400 }),
+      "parse_timeout",
+      /^slow\.textfsm: /,
+      /400 ms budget/,
+      /input line 2/,
+    ) as ParseTimeoutError;
     assert.strictEqual(err.inputLine, 2);
     // The template is still usable afterwards.
     assert.deepStrictEqual(template.parse(">ef:x\n").rows, [["ef"]]);
@@ -55,13 +73,20 @@ describe("textfsm time budget: parsing never hangs", function () {
   it("a parse of a huge input past its budget stops between lines, naming the line", () => {
     const template = compileTemplate(tpl("Value A (\\d+)", "", "Start", "  ^a=${A} -> Record"), "big.textfsm");
     const input = "a=1\n".repeat(300000);
-    const err = assertVcError(() => template.parse(input, { budgetMs: 1 }), "parse_timeout", /big\.textfsm: parse exceeded its 1 ms budget at input line \d+/) as ParseTimeoutError;
+    const err = assertVcError(
+      () => template.parse(input, { budgetMs: 1 }),
+      "parse_timeout",
+      /big\.textfsm: parse exceeded its 1 ms budget at input line \d+/,
+    ) as ParseTimeoutError;
     assert.ok(err.inputLine > 1 && err.inputLine <= 300000);
     assert.strictEqual(template.parse("a=7\n").rows.length, 1);
   });
 
   it("none of the ntc templates needs the worker sandbox (all risky regexes run on the linear engine)", () => {
-    const slow = fs.readdirSync(NTC_TEMPLATES).filter((f) => f.endsWith(".textfsm")).filter((f) => ntc(f).template.needsSandbox);
+    const slow = fs
+      .readdirSync(NTC_TEMPLATES)
+      .filter((f) => f.endsWith(".textfsm"))
+      .filter((f) => ntc(f).template.needsSandbox);
     assert.deepStrictEqual(slow, []);
   });
 });

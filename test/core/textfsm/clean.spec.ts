@@ -3,14 +3,20 @@ import { cleanOutput } from "../../../lib/core/textfsm";
 
 describe("textfsm cleanOutput", () => {
   it("removes the echoed command line (with or without its prompt) and a trailing prompt", () => {
-    assert.strictEqual(cleanOutput("router#show version\nCisco IOS\nrouter#", { command: "show version" }), "Cisco IOS");
+    assert.strictEqual(
+      cleanOutput("router#show version\nCisco IOS\nrouter#", { command: "show version" }),
+      "Cisco IOS",
+    );
     assert.strictEqual(cleanOutput("show version\nCisco IOS\n", { command: "show version" }), "Cisco IOS\n");
     assert.strictEqual(cleanOutput("user@srx> show route\nline\nuser@srx> ", { command: "show route" }), "line");
     assert.strictEqual(cleanOutput("<HUAWEI>display version\nVRP\n<HUAWEI>", { command: "display version" }), "VRP");
   });
 
   it("keeps a first line that only ends like the command but is data", () => {
-    assert.strictEqual(cleanOutput("Last change: show version\nx", { command: "show version" }), "Last change: show version\nx");
+    assert.strictEqual(
+      cleanOutput("Last change: show version\nx", { command: "show version" }),
+      "Last change: show version\nx",
+    );
   });
 
   it("uses the given prompt when there is one", () => {

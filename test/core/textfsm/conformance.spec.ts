@@ -32,12 +32,32 @@ describe("textfsm conformance with the ntc-templates test suite", function () {
     const tests = path.join(tmp.path, "tests", "acme_os", "show_thing");
     fs.mkdirSync(templates, { recursive: true });
     fs.mkdirSync(tests, { recursive: true });
-    fs.writeFileSync(path.join(templates, "index"), "Template, Hostname, Platform, Command\nacme_os_show_thing.textfsm, .*, acme_os, sh[[ow]] thing\n");
-    fs.writeFileSync(path.join(templates, "acme_os_show_thing.textfsm"), tpl("Value NAME (\\w+)", "Value List TAGS (\\w+)", "", "Start", "  ^name ${NAME}", "  ^tag ${TAGS}", "  ^end -> Record"));
+    fs.writeFileSync(
+      path.join(templates, "index"),
+      "Template, Hostname, Platform, Command\nacme_os_show_thing.textfsm, .*, acme_os, sh[[ow]] thing\n",
+    );
+    fs.writeFileSync(
+      path.join(templates, "acme_os_show_thing.textfsm"),
+      tpl(
+        "Value NAME (\\w+)",
+        "Value List TAGS (\\w+)",
+        "",
+        "Start",
+        "  ^name ${NAME}",
+        "  ^tag ${TAGS}",
+        "  ^end -> Record",
+      ),
+    );
     fs.writeFileSync(path.join(tests, "good.raw"), "name a\ntag x\ntag y\nend\n");
-    fs.writeFileSync(path.join(tests, "good.yml"), "---\nparsed_sample:\n  - name: \"a\"\n    tags:\n      - \"x\"\n      - \"y\"\n");
+    fs.writeFileSync(
+      path.join(tests, "good.yml"),
+      '---\nparsed_sample:\n  - name: "a"\n    tags:\n      - "x"\n      - "y"\n',
+    );
     fs.writeFileSync(path.join(tests, "bad.raw"), "name a\ntag x\nend\nname b\nend\n");
-    fs.writeFileSync(path.join(tests, "bad.yml"), "---\nparsed_sample:\n  - name: \"A\"\n    tags: [\"x\", \"z\"]\n    extra: \"\"\n");
+    fs.writeFileSync(
+      path.join(tests, "bad.yml"),
+      '---\nparsed_sample:\n  - name: "A"\n    tags: ["x", "z"]\n    extra: ""\n',
+    );
     const summary = runConformance(path.join(tmp.path, "tests"), templates);
     assert.deepStrictEqual([summary.passed, summary.failed], [1, 1]);
     const bad = summary.results.find((r) => !r.passed)!;

@@ -7,7 +7,10 @@ function js(pattern: string): string {
 }
 
 function refused(pattern: string, kind: "invalid" | "unsupported", detail: RegExp): void {
-  assert.throws(() => translatePythonRegex(pattern), (err: unknown) => err instanceof RegexError && err.kind === kind && detail.test(err.message));
+  assert.throws(
+    () => translatePythonRegex(pattern),
+    (err: unknown) => err instanceof RegexError && err.kind === kind && detail.test(err.message),
+  );
 }
 
 describe("textfsm Python regex translation", () => {

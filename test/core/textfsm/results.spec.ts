@@ -2,10 +2,20 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DeviceResult } from "../../../lib/core/types";
-import { compileInline, parsePayload, parseOne, countStatuses, registerParseMode, type ParseSettings } from "../../../lib/core/textfsm/results";
+import {
+  compileInline,
+  parsePayload,
+  parseOne,
+  countStatuses,
+  registerParseMode,
+  type ParseSettings,
+} from "../../../lib/core/textfsm/results";
 import { NTC_TEMPLATES, NTC_TESTS, tpl } from "../../support/textfsm-fixtures";
 
-const VERSION_OUTPUT = fs.readFileSync(path.join(NTC_TESTS, "cisco_ios", "show_version", "cisco_ios_show_version.raw"), "utf8");
+const VERSION_OUTPUT = fs.readFileSync(
+  path.join(NTC_TESTS, "cisco_ios", "show_version", "cisco_ios_show_version.raw"),
+  "utf8",
+);
 
 function deviceResult(commands: DeviceResult["commands"], platform = "cisco_ios"): DeviceResult {
   return {
@@ -27,9 +37,26 @@ describe("textfsm results (what vc-textfsm emits)", () => {
       { command: "show version", output: `r1#show version\n${VERSION_OUTPUT}\nr1#`, status: "ok", durationMs: 5 },
       { command: "show clock", output: "*10:00:00.000 UTC Mon Jan 1 2026\n", status: "ok", durationMs: 5 },
       { command: "show nothing", output: "x\n", status: "ok", durationMs: 5 },
-      { command: "show ip arp", output: "", status: "error", errorClass: "command_timeout", error: "no prompt within 30 s", durationMs: 30000 },
-      { command: "show interfaces status", output: "Port Name Status Vlan Duplex Speed Type\n", status: "ok", durationMs: 5 },
-      { command: "show interfaces status", output: "nothing that looks like a port table\n", status: "ok", durationMs: 5 },
+      {
+        command: "show ip arp",
+        output: "",
+        status: "error",
+        errorClass: "command_timeout",
+        error: "no prompt within 30 s",
+        durationMs: 30000,
+      },
+      {
+        command: "show interfaces status",
+        output: "Port Name Status Vlan Duplex Speed Type\n",
+        status: "ok",
+        durationMs: 5,
+      },
+      {
+        command: "show interfaces status",
+        output: "nothing that looks like a port table\n",
+        status: "ok",
+        durationMs: 5,
+      },
     ]);
     const { payload, parsed } = parsePayload(dr, {}, index);
     assert.deepStrictEqual(
@@ -43,7 +70,10 @@ describe("textfsm results (what vc-textfsm emits)", () => {
         ["show interfaces status", "parse_error", ["cisco_ios_show_interfaces_status.textfsm"], 0],
       ],
     );
-    assert.match(parsed[5].error!, /^cisco_ios_show_interfaces_status\.textfsm: Error action \(rule line \d+\) raised on input line 1: "nothing that looks like a port table"/);
+    assert.match(
+      parsed[5].error!,
+      /^cisco_ios_show_interfaces_status\.textfsm: Error action \(rule line \d+\) raised on input line 1: "nothing that looks like a port table"/,
+    );
     assert.strictEqual(parsed[0].device, "r1");
     assert.strictEqual(parsed[0].platform, "cisco_ios");
     assert.strictEqual(parsed[0].collectedAt, dr.finishedAt);
@@ -55,17 +85,39 @@ describe("textfsm results (what vc-textfsm emits)", () => {
   });
 
   it("an array of device results gets one parsed list per device", () => {
-    const a = deviceResult([{ command: "show clock", output: "*10:00:00.000 UTC Mon Jan 1 2026\n", status: "ok", durationMs: 1 }]);
-    const b = { ...deviceResult([{ command: "show clock", output: "", status: "ok", durationMs: 1 }]), device: { name: "r2", host: "127.0.0.2", port: 22, platform: "cisco_ios" } };
+    const a = deviceResult([
+      { command: "show clock", output: "*10:00:00.000 UTC Mon Jan 1 2026\n", status: "ok", durationMs: 1 },
+    ]);
+    const b = {
+      ...deviceResult([{ command: "show clock", output: "", status: "ok", durationMs: 1 }]),
+      device: { name: "r2", host: "127.0.0.2", port: 22, platform: "cisco_ios" },
+    };
     const { payload, parsed } = parsePayload([a, b], {}, index);
-    assert.deepStrictEqual(parsed.map((p) => [p.device, p.status]), [["r1", "ok"], ["r2", "zero_records"]]);
-    assert.deepStrictEqual((payload as Array<{ parsed: unknown[] }>).map((p) => p.parsed.length), [1, 1]);
+    assert.deepStrictEqual(
+      parsed.map((p) => [p.device, p.status]),
+      [
+        ["r1", "ok"],
+        ["r2", "zero_records"],
+      ],
+    );
+    assert.deepStrictEqual(
+      (payload as Array<{ parsed: unknown[] }>).map((p) => p.parsed.length),
+      [1, 1],
+    );
   });
 
   it("a plain {platform, command, output} and a string with hints", () => {
-    const plain = parsePayload({ platform: "cisco_ios", command: "show clock", output: "*10:00:00.000 UTC Mon Jan 1 2026" }, {}, index);
+    const plain = parsePayload(
+      { platform: "cisco_ios", command: "show clock", output: "*10:00:00.000 UTC Mon Jan 1 2026" },
+      {},
+      index,
+    );
     assert.strictEqual(plain.parsed[0].status, "ok");
-    const text = parsePayload("*10:00:00.000 UTC Mon Jan 1 2026", { platform: "cisco_ios", command: "show clock" }, index);
+    const text = parsePayload(
+      "*10:00:00.000 UTC Mon Jan 1 2026",
+      { platform: "cisco_ios", command: "show clock" },
+      index,
+    );
     assert.deepStrictEqual((text.payload as { command: string }).command, "show clock");
     assert.strictEqual(text.parsed[0].status, "ok");
     assert.throws(() => parsePayload("text", {}, index), /set msg\.command/);
@@ -84,7 +136,10 @@ describe("textfsm results (what vc-textfsm emits)", () => {
   });
 
   it("inline mode, and the located errors of an Error rule and of a bad inline template", () => {
-    const inline = compileInline(tpl("Value A (\\d+)", "", "Start", "  ^a=${A} -> Record", "  ^bad -> Error"), "my inline");
+    const inline = compileInline(
+      tpl("Value A (\\d+)", "", "Start", "  ^a=${A} -> Record", "  ^bad -> Error"),
+      "my inline",
+    );
     const ok = parseOne({ device: "d", command: "c", output: "a=1\n" }, { mode: "inline", inline });
     assert.deepStrictEqual([ok.status, ok.records], ["ok", [{ a: "1" }]]);
     const failed = parseOne({ device: "d", command: "c", output: "a=1\nbad\n" }, { mode: "inline", inline });
@@ -98,7 +153,10 @@ describe("textfsm results (what vc-textfsm emits)", () => {
       error = (err as Error).message;
     }
     const bad = parseOne({ device: "d", command: "c", output: "x" }, { mode: "inline", inlineError: error });
-    assert.deepStrictEqual([bad.status, bad.error], ["parse_error", "my inline:4: State 'Nowhere' not found, referenced in state 'Start'"]);
+    assert.deepStrictEqual(
+      [bad.status, bad.error],
+      ["parse_error", "my inline:4: State 'Nowhere' not found, referenced in state 'Start'"],
+    );
   });
 
   it("no template directory is reported as no_template", () => {
@@ -112,7 +170,17 @@ describe("textfsm results (what vc-textfsm emits)", () => {
     // unregistered mode is checked under a name nobody registers.
     const r = parseOne({ device: "d", command: "c", output: "x" }, { mode: "never-registered" as "auto" });
     assert.deepStrictEqual([r.status, r.error], ["parse_error", "parse mode 'never-registered' is not available"]);
-    registerParseMode("test-mode", (input) => ({ device: input.device, command: input.command, templates: ["t"], status: "ok", records: [{ x: 1 }], recordCount: 1 }));
-    assert.strictEqual(parseOne({ device: "d", command: "c", output: "x" }, { mode: "test-mode" as "auto" }).status, "ok");
+    registerParseMode("test-mode", (input) => ({
+      device: input.device,
+      command: input.command,
+      templates: ["t"],
+      status: "ok",
+      records: [{ x: 1 }],
+      recordCount: 1,
+    }));
+    assert.strictEqual(
+      parseOne({ device: "d", command: "c", output: "x" }, { mode: "test-mode" as "auto" }).status,
+      "ok",
+    );
   });
 });

@@ -39,7 +39,11 @@ describe("textfsm template errors (one per kind, each located)", () => {
   });
 
   it("a Value regex Python rejects names what is wrong and where", () => {
-    fails(tpl("Value A (a)", "Value B (x{3,1})", "", "Start", "  ^x"), 2, /Invalid regular expression '\(x\{3,1\}\)': min repeat greater than max repeat at position 3/);
+    fails(
+      tpl("Value A (a)", "Value B (x{3,1})", "", "Start", "  ^x"),
+      2,
+      /Invalid regular expression '\(x\{3,1\}\)': min repeat greater than max repeat at position 3/,
+    );
   });
 
   it("a duplicate option", () => {
@@ -47,7 +51,11 @@ describe("textfsm template errors (one per kind, each located)", () => {
   });
 
   it("an unknown option lists the valid ones", () => {
-    fails(tpl("Value Fildown A (a)", "", "Start", "  ^x"), 1, /Unknown option "Fildown" \(valid: Filldown, Key, Required, List, Fillup\)/);
+    fails(
+      tpl("Value Fildown A (a)", "", "Start", "  ^x"),
+      1,
+      /Unknown option "Fildown" \(valid: Filldown, Key, Required, List, Fillup\)/,
+    );
   });
 
   it("two Values with one name", () => {
@@ -70,12 +78,24 @@ describe("textfsm template errors (one per kind, each located)", () => {
   });
 
   it("an unknown ${Value} or a bare $ in a rule", () => {
-    fails(tpl("Value A (a)", "", "Start", "  ^${B} -> Record"), 4, /Duplicate or invalid variable substitution: '\^\$\{B\}' \(no Value named 'B'\)/);
-    fails(tpl("Value A (a)", "", "Start", "  ^${A}$"), 4, /Duplicate or invalid variable substitution.*a '\$' must be '\$\$'/);
+    fails(
+      tpl("Value A (a)", "", "Start", "  ^${B} -> Record"),
+      4,
+      /Duplicate or invalid variable substitution: '\^\$\{B\}' \(no Value named 'B'\)/,
+    );
+    fails(
+      tpl("Value A (a)", "", "Start", "  ^${A}$"),
+      4,
+      /Duplicate or invalid variable substitution.*a '\$' must be '\$\$'/,
+    );
   });
 
   it("a rule regex Python rejects", () => {
-    fails(tpl("Value A (a)", "", "Start", "  ^(x${A} -> Record"), 4, /Invalid regular expression '\^\(x\(\?P<A>a\)': missing \), unterminated subpattern at position 1/);
+    fails(
+      tpl("Value A (a)", "", "Start", "  ^(x${A} -> Record"),
+      4,
+      /Invalid regular expression '\^\(x\(\?P<A>a\)': missing \), unterminated subpattern at position 1/,
+    );
   });
 
   it("a Value used twice in one rule (duplicate group name)", () => {
@@ -83,23 +103,39 @@ describe("textfsm template errors (one per kind, each located)", () => {
   });
 
   it("a regex construct JavaScript cannot express is named", () => {
-    fails(tpl("Value A (a)", "", "Start", "  ^(?>x)${A}"), 4, /atomic group \(\?>\.\.\.\).*cannot be translated to JavaScript/);
+    fails(
+      tpl("Value A (a)", "", "Start", "  ^(?>x)${A}"),
+      4,
+      /atomic group \(\?>\.\.\.\).*cannot be translated to JavaScript/,
+    );
     fails(tpl("Value A (a*+)", "", "Start", "  ^${A}"), 1, /possessive quantifier/);
     fails(tpl("Value A (a)", "", "Start", "  ^(?i:x)${A}"), 4, /scoped inline flags/);
     fails(tpl("Value A (\\N{DIGIT ONE})", "", "Start", "  ^${A}"), 1, /named character escape/);
   });
 
   it("a badly formatted action", () => {
-    fails(tpl("Value A (a)", "", "Start", "  ^${A} -> Next Next Next"), 4, /Badly formatted rule '\^\$\{A\} -> Next Next Next'/);
+    fails(
+      tpl("Value A (a)", "", "Start", "  ^${A} -> Next Next Next"),
+      4,
+      /Badly formatted rule '\^\$\{A\} -> Next Next Next'/,
+    );
     fails(tpl("Value A (a)", "", "Start", "  ^${A} -> Record.Next"), 4, /Badly formatted rule/);
   });
 
   it("Continue with a new state", () => {
-    fails(tpl("Value A (a)", "", "Start", "  ^${A} -> Continue Other", "", "Other", "  ^x"), 4, /Action 'Continue' with new state Other specified/);
+    fails(
+      tpl("Value A (a)", "", "Start", "  ^${A} -> Continue Other", "", "Other", "  ^x"),
+      4,
+      /Action 'Continue' with new state Other specified/,
+    );
   });
 
   it("a quoted new state on a non-Error rule", () => {
-    fails(tpl("Value A (a)", "", "Start", '  ^${A} -> Next "Hello World"'), 4, /Alphanumeric characters only in state names/);
+    fails(
+      tpl("Value A (a)", "", "Start", '  ^${A} -> Next "Hello World"'),
+      4,
+      /Alphanumeric characters only in state names/,
+    );
   });
 
   it("no Start state", () => {
@@ -112,11 +148,21 @@ describe("textfsm template errors (one per kind, each located)", () => {
   });
 
   it("a transition to a state that does not exist", () => {
-    fails(tpl("Value A (a)", "", "Start", "  ^x", "  ^${A} -> Nowhere"), 5, /State 'Nowhere' not found, referenced in state 'Start'/);
+    fails(
+      tpl("Value A (a)", "", "Start", "  ^x", "  ^${A} -> Nowhere"),
+      5,
+      /State 'Nowhere' not found, referenced in state 'Start'/,
+    );
   });
 
   it("line numbers count comments and blank lines, CRLF templates too", () => {
-    fails(["# header comment", "Value A (a)", "", "# states", "Start", "  # a comment", "  ^${A} -> Nowhere", ""].join("\r\n"), 7, /State 'Nowhere'/);
+    fails(
+      ["# header comment", "Value A (a)", "", "# states", "Start", "  # a comment", "  ^${A} -> Nowhere", ""].join(
+        "\r\n",
+      ),
+      7,
+      /State 'Nowhere'/,
+    );
   });
 
   it("a template object still works after a compile error elsewhere", () => {

@@ -64,13 +64,20 @@ describe("vault: encrypted backups (export / import)", () => {
   it("uses the default iteration count when not told otherwise", () => {
     const real = path.join(tmp.path, "real-backup.json");
     source.exportBackup(real, BACKUP_PASS);
-    assert.strictEqual((JSON.parse(fs.readFileSync(real, "utf8")) as { kdf: { iterations: number } }).kdf.iterations, 600_000);
+    assert.strictEqual(
+      (JSON.parse(fs.readFileSync(real, "utf8")) as { kdf: { iterations: number } }).kdf.iterations,
+      600_000,
+    );
   });
 
   it("a wrong backup password is its own error and imports nothing", () => {
     const target = newVault("target.db");
     const before = fileState(target.file);
-    const msg = expectVcError(() => target.importBackup(backup, "PLANTED-wrong-backup-1"), "backup_wrong_password", /wrong backup password/);
+    const msg = expectVcError(
+      () => target.importBackup(backup, "PLANTED-wrong-backup-1"),
+      "backup_wrong_password",
+      /wrong backup password/,
+    );
     assert.ok(!msg.includes("PLANTED-wrong-backup-1"));
     assert.strictEqual(fileState(target.file), before);
     assert.strictEqual(target.list().length, 0);
@@ -96,14 +103,20 @@ describe("vault: encrypted backups (export / import)", () => {
     const target = newVault("target.db");
     const mine = target.add({ name: "lab", username: "mine", password: "my-own-pw-1", isDefault: true });
     const skipped = target.importBackup(backup, BACKUP_PASS);
-    assert.deepStrictEqual(skipped.skipped.map((s) => s.name), ["lab"]);
+    assert.deepStrictEqual(
+      skipped.skipped.map((s) => s.name),
+      ["lab"],
+    );
     assert.match(skipped.skipped[0].reason, /already exists/);
     assert.strictEqual(skipped.defaultApplied, false, "the lab default was not imported");
     assert.strictEqual(target.get("lab").password, "my-own-pw-1");
     const replaced = target.importBackup(backup, BACKUP_PASS, { replace: true });
     assert.deepStrictEqual(replaced.replaced.sort(), ["keyed", "lab", "legacy"]);
     const lab = target.get("lab");
-    assert.deepStrictEqual([lab.id, lab.username, lab.password, lab.enableSecret], [mine.id, "admin", PLANTED.password, PLANTED.enable]);
+    assert.deepStrictEqual(
+      [lab.id, lab.username, lab.password, lab.enableSecret],
+      [mine.id, "admin", PLANTED.password, PLANTED.enable],
+    );
   });
 
   it("keeps this vault's default when it has one (without replace)", () => {
@@ -120,7 +133,11 @@ describe("vault: encrypted backups (export / import)", () => {
     assert.strictEqual(fs.readFileSync(backup, "utf8"), before);
     source.exportBackup(backup, "another-backup-pw", { ...FAST, overwrite: true });
     assert.notStrictEqual(fs.readFileSync(backup, "utf8"), before);
-    assert.deepStrictEqual(fs.readdirSync(tmp.path).filter((f) => f.endsWith(".tmp")), [], "no temp file left behind");
+    assert.deepStrictEqual(
+      fs.readdirSync(tmp.path).filter((f) => f.endsWith(".tmp")),
+      [],
+      "no temp file left behind",
+    );
   });
 
   it("export refuses a short backup password and needs the vault unlocked", () => {

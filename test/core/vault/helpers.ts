@@ -14,7 +14,8 @@ export const PLANTED = {
 
 /** An ed25519 OpenSSH key encrypted with PLANTED.passphrase (few bcrypt rounds: fast). */
 export function encryptedKey(): string {
-  return sshUtils.generateKeyPairSync("ed25519", { passphrase: PLANTED.passphrase, cipher: "aes256-ctr", rounds: 4 }).private;
+  return sshUtils.generateKeyPairSync("ed25519", { passphrase: PLANTED.passphrase, cipher: "aes256-ctr", rounds: 4 })
+    .private;
 }
 
 export function plainKey(): string {
@@ -23,7 +24,10 @@ export function plainKey(): string {
 
 /** The distinctive body of a private key (what a leak scan looks for). */
 export function keyBody(key: string): string {
-  return key.split("\n").filter((l) => l && !l.startsWith("-----")).join("");
+  return key
+    .split("\n")
+    .filter((l) => l && !l.startsWith("-----"))
+    .join("");
 }
 
 export function sampleCredentials(key: string): CredentialInput[] {
@@ -36,7 +40,11 @@ export function sampleCredentials(key: string): CredentialInput[] {
 
 /** Every secret a test planted, for scanning (key bodies split in lines too, as files hold them). */
 export function allSecrets(key: string): string[] {
-  return [...Object.values(PLANTED), keyBody(key), ...key.split("\n").filter((l) => l.length > 20 && !l.startsWith("-----"))];
+  return [
+    ...Object.values(PLANTED),
+    keyBody(key),
+    ...key.split("\n").filter((l) => l.length > 20 && !l.startsWith("-----")),
+  ];
 }
 
 /** Hash of a SQLite file together with its WAL, to prove a failed operation changed nothing. */
@@ -52,8 +60,10 @@ export function expectVcError(fn: () => unknown, errorClass: string, pattern?: R
     fn();
   } catch (err) {
     const e = err as { errorClass?: string; message: string };
-    if (e.errorClass !== errorClass) throw new Error(`expected ${errorClass}, got ${e.errorClass ?? "non-VcError"}: ${e.message}`, { cause: err });
-    if (pattern && !pattern.test(e.message)) throw new Error(`message '${e.message}' does not match ${pattern}`, { cause: err });
+    if (e.errorClass !== errorClass)
+      throw new Error(`expected ${errorClass}, got ${e.errorClass ?? "non-VcError"}: ${e.message}`, { cause: err });
+    if (pattern && !pattern.test(e.message))
+      throw new Error(`message '${e.message}' does not match ${pattern}`, { cause: err });
     return e.message;
   }
   throw new Error(`expected a ${errorClass} error, but nothing was thrown`);
@@ -64,7 +74,8 @@ export async function expectVcErrorAsync(fn: () => Promise<unknown>, errorClass:
     await fn();
   } catch (err) {
     const e = err as { errorClass?: string; message: string };
-    if (e.errorClass !== errorClass) throw new Error(`expected ${errorClass}, got ${e.errorClass ?? "non-VcError"}: ${e.message}`, { cause: err });
+    if (e.errorClass !== errorClass)
+      throw new Error(`expected ${errorClass}, got ${e.errorClass ?? "non-VcError"}: ${e.message}`, { cause: err });
     return e.message;
   }
   throw new Error(`expected a ${errorClass} error, but nothing was thrown`);

@@ -25,7 +25,8 @@ describe("vault: changing the master password (atomic re-encryption)", () => {
   beforeEach(() => {
     file = path.join(tmp.path, "vault.db");
     const v = Vault.create(file, PLANTED.master, FAST);
-    for (let i = 0; i < COUNT; i++) v.add({ name: `cred-${i}`, username: `user-${i}`, password: secretOf(i), isDefault: i === 3 });
+    for (let i = 0; i < COUNT; i++)
+      v.add({ name: `cred-${i}`, username: `user-${i}`, password: secretOf(i), isDefault: i === 3 });
     v.setFallbackOrder(["cred-7", "cred-1"]);
     v.close();
   });
@@ -62,22 +63,35 @@ describe("vault: changing the master password (atomic re-encryption)", () => {
     v.unlock(PLANTED.master);
     const db = new Database(file, { readonly: true });
     const before = readMeta(db, file);
-    const tokensBefore = (db.prepare("SELECT secret_token FROM credentials ORDER BY id").all() as Array<{ secret_token: string }>).map((r) => r.secret_token);
+    const tokensBefore = (
+      db.prepare("SELECT secret_token FROM credentials ORDER BY id").all() as Array<{ secret_token: string }>
+    ).map((r) => r.secret_token);
     v.changePassword(NEW_MASTER, { iterations: 2000 });
     assert.strictEqual(v.unlocked, true, "stays unlocked, under the new key");
     assert.strictEqual(v.get("cred-5").password, secretOf(5));
     v.close();
     const after = readMeta(db, file);
-    const tokensAfter = (db.prepare("SELECT secret_token FROM credentials ORDER BY id").all() as Array<{ secret_token: string }>).map((r) => r.secret_token);
+    const tokensAfter = (
+      db.prepare("SELECT secret_token FROM credentials ORDER BY id").all() as Array<{ secret_token: string }>
+    ).map((r) => r.secret_token);
     db.close();
     assert.strictEqual(after.kdf.iterations, 2000);
     assert.notDeepStrictEqual(after.kdf.salt, before.kdf.salt);
     assert.notStrictEqual(after.checkToken, before.checkToken);
-    assert.ok(tokensAfter.every((t, i) => t !== tokensBefore[i]), "every token was re-encrypted");
+    assert.ok(
+      tokensAfter.every((t, i) => t !== tokensBefore[i]),
+      "every token was re-encrypted",
+    );
     unlockFails(PLANTED.master);
     assertIntactWith(NEW_MASTER);
-    const bytes = [file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f).toString("latin1")).join("");
-    assert.deepStrictEqual(findSecretsInText(bytes, [PLANTED.master, NEW_MASTER, secretOf(0), secretOf(COUNT - 1)]), []);
+    const bytes = [file, `${file}-wal`]
+      .filter((f) => fs.existsSync(f))
+      .map((f) => fs.readFileSync(f).toString("latin1"))
+      .join("");
+    assert.deepStrictEqual(
+      findSecretsInText(bytes, [PLANTED.master, NEW_MASTER, secretOf(0), secretOf(COUNT - 1)]),
+      [],
+    );
   });
 
   it("by default raises the stored iteration count to at least the default", function () {
@@ -106,7 +120,16 @@ describe("vault: changing the master password (atomic re-encryption)", () => {
   it("an error midway rolls everything back: the old password still opens the old vault", () => {
     const v = Vault.open(file);
     v.unlock(PLANTED.master);
-    assert.throws(() => v.changePassword(NEW_MASTER, { ...FAST, onProgress: (done) => { if (done === COUNT / 2) throw new Error("disk full (simulated)"); } }), /disk full/);
+    assert.throws(
+      () =>
+        v.changePassword(NEW_MASTER, {
+          ...FAST,
+          onProgress: (done) => {
+            if (done === COUNT / 2) throw new Error("disk full (simulated)");
+          },
+        }),
+      /disk full/,
+    );
     assert.strictEqual(v.get("cred-9").password, secretOf(9), "the handle keeps working with the old key");
     v.close();
     assertIntactWith(PLANTED.master);
@@ -116,14 +139,19 @@ describe("vault: changing the master password (atomic re-encryption)", () => {
   it("a crash midway (the process SIGKILLed inside the transaction) leaves the old vault intact", function () {
     this.timeout(60000);
     for (const crashAfter of [1, COUNT / 2, COUNT]) {
-      const r = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), CHILD, file, String(crashAfter)], {
-        env: { ...process.env, VAULT_OLD_PASS: PLANTED.master, VAULT_NEW_PASS: NEW_MASTER },
-        encoding: "utf8",
-        timeout: 30000,
-      });
+      const r = spawnSync(
+        process.execPath,
+        ["--require", require.resolve("tsx/cjs"), CHILD, file, String(crashAfter)],
+        {
+          env: { ...process.env, VAULT_OLD_PASS: PLANTED.master, VAULT_NEW_PASS: NEW_MASTER },
+          encoding: "utf8",
+          timeout: 30000,
+        },
+      );
       assert.strictEqual(r.signal, "SIGKILL", `child should have crashed: ${r.stdout} ${r.stderr}`);
       assert.match(r.stdout, new RegExp(`crashing after ${crashAfter}`));
-      if (crashAfter > 1) assert.ok(fs.statSync(`${file}-wal`).size > 0, "the crashed transaction had written to the WAL");
+      if (crashAfter > 1)
+        assert.ok(fs.statSync(`${file}-wal`).size > 0, "the crashed transaction had written to the WAL");
       assertIntactWith(PLANTED.master);
       unlockFails(NEW_MASTER);
     }

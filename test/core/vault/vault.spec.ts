@@ -11,7 +11,17 @@ import { readMeta, readRows } from "../../../lib/core/vault/storage";
 import { findSecretsInText } from "../../support/secrets";
 import { useTmpDir } from "../../support/tmp";
 import { TEST_VAULT_ITERATIONS } from "../../support/vault";
-import { PLANTED, allSecrets, encryptedKey, expectVcError, expectVcErrorAsync, fileState, keyBody, plainKey, sampleCredentials } from "./helpers";
+import {
+  PLANTED,
+  allSecrets,
+  encryptedKey,
+  expectVcError,
+  expectVcErrorAsync,
+  fileState,
+  keyBody,
+  plainKey,
+  sampleCredentials,
+} from "./helpers";
 
 const FAST = { iterations: TEST_VAULT_ITERATIONS };
 
@@ -82,7 +92,10 @@ describe("vault: the encrypted credential store", () => {
       const v = openVault();
       v.edit("legacy", { password: "PLANTED-rotated-77aa10" });
       v.close();
-      const bytes = [file, `${file}-wal`, `${file}-shm`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f).toString("latin1")).join("");
+      const bytes = [file, `${file}-wal`, `${file}-shm`]
+        .filter((f) => fs.existsSync(f))
+        .map((f) => fs.readFileSync(f).toString("latin1"))
+        .join("");
       assert.deepStrictEqual(findSecretsInText(bytes, [...allSecrets(key), "PLANTED-rotated-77aa10"]), []);
       assert.ok(bytes.includes("admin"), "usernames are plain (documented), so the scan can see the file's text");
     });
@@ -127,7 +140,9 @@ describe("vault: the encrypted credential store", () => {
     it("a VelocityCollector collector.db is recognised and pointed to import-vc", () => {
       const vc = path.join(tmp.path, "collector.db");
       const db = new Database(vc);
-      db.exec("CREATE TABLE vault_metadata (id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, value TEXT); CREATE TABLE credentials (id INTEGER PRIMARY KEY, name TEXT)");
+      db.exec(
+        "CREATE TABLE vault_metadata (id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, value TEXT); CREATE TABLE credentials (id INTEGER PRIMARY KEY, name TEXT)",
+      );
       db.close();
       failing(() => Vault.open(vc), "vault_foreign", /import-vc/);
     });
@@ -203,9 +218,21 @@ describe("vault: the encrypted credential store", () => {
 
     it("keeps no separate password hash: the metadata holds only KDF parameters and tokens", () => {
       const db = new Database(file, { readonly: true });
-      const keys = (db.prepare("SELECT key FROM vault_meta ORDER BY key").all() as Array<{ key: string }>).map((r) => r.key);
+      const keys = (db.prepare("SELECT key FROM vault_meta ORDER BY key").all() as Array<{ key: string }>).map(
+        (r) => r.key,
+      );
       db.close();
-      assert.deepStrictEqual(keys, ["check_token", "created_at", "format", "format_version", "kdf", "kdf_iterations", "kdf_salt", "manifest_token", "vault_id"]);
+      assert.deepStrictEqual(keys, [
+        "check_token",
+        "created_at",
+        "format",
+        "format_version",
+        "kdf",
+        "kdf_iterations",
+        "kdf_salt",
+        "manifest_token",
+        "vault_id",
+      ]);
     });
   });
 
@@ -213,11 +240,14 @@ describe("vault: the encrypted credential store", () => {
     it("list shows names, usernames, kinds, default and fallback position, never secrets", () => {
       const v = openVault(false);
       const list = v.list();
-      assert.deepStrictEqual(list.map((s) => [s.name, s.username, s.kind, s.hasEnableSecret, s.isDefault, s.fallbackPosition]), [
-        ["keyed", "netops", "key", false, false, 1],
-        ["lab", "admin", "password", true, true, null],
-        ["legacy", "cisco", "password", false, false, 0],
-      ]);
+      assert.deepStrictEqual(
+        list.map((s) => [s.name, s.username, s.kind, s.hasEnableSecret, s.isDefault, s.fallbackPosition]),
+        [
+          ["keyed", "netops", "key", false, false, 1],
+          ["lab", "admin", "password", true, true, null],
+          ["legacy", "cisco", "password", false, false, 0],
+        ],
+      );
       assert.deepStrictEqual(findSecretsInText(JSON.stringify(list) + inspect(list), allSecrets(key)), []);
       v.unlock(PLANTED.master);
       assert.deepStrictEqual(v.list(), list, "the verified listing equals the plain one");
@@ -235,11 +265,20 @@ describe("vault: the encrypted credential store", () => {
 
     it("fallbackChain: default first, then the fallback list in order, without duplicates", () => {
       const v = openVault();
-      assert.deepStrictEqual(v.fallbackChain().map((c) => c.name), ["lab", "legacy", "keyed"]);
+      assert.deepStrictEqual(
+        v.fallbackChain().map((c) => c.name),
+        ["lab", "legacy", "keyed"],
+      );
       v.setFallbackOrder(["keyed", "lab"]);
-      assert.deepStrictEqual(v.fallbackChain().map((c) => c.name), ["lab", "keyed"]);
+      assert.deepStrictEqual(
+        v.fallbackChain().map((c) => c.name),
+        ["lab", "keyed"],
+      );
       v.clearDefault();
-      assert.deepStrictEqual(v.fallbackChain().map((c) => c.name), ["keyed", "lab"]);
+      assert.deepStrictEqual(
+        v.fallbackChain().map((c) => c.name),
+        ["keyed", "lab"],
+      );
       assert.strictEqual(v.getDefault(), undefined);
       assert.strictEqual(v.fallbackChain()[0].privateKey, key);
     });
@@ -257,17 +296,54 @@ describe("vault: the encrypted credential store", () => {
       const v = openVault();
       const before = fileState(file);
       failing(() => v.add({ name: "lab", username: "x", password: "p" }), "vault_duplicate", /'lab' already exists/);
-      failing(() => v.add({ name: "nosecret", username: "x" }), "vault_invalid", /'nosecret'.*needs a password or a private key/);
+      failing(
+        () => v.add({ name: "nosecret", username: "x" }),
+        "vault_invalid",
+        /'nosecret'.*needs a password or a private key/,
+      );
       failing(() => v.add({ name: "", username: "x", password: "p" }), "vault_invalid", /credential name is required/);
       failing(() => v.add({ name: "-opt", username: "x", password: "p" }), "vault_invalid", /must not start with '-'/);
       failing(() => v.add({ name: "a\nb", username: "x", password: "p" }), "vault_invalid", /control characters/);
-      failing(() => v.add({ name: "nouser", username: "", password: "p" }), "vault_invalid", /'nouser'.*username is required/);
-      failing(() => v.add({ name: "ml", username: "u", password: `${PLANTED.password}\nsecond` }), "vault_invalid", /'ml'.*password must be a single line/);
-      failing(() => v.add({ name: "badkey", username: "u", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\ngarbage\n-----END OPENSSH PRIVATE KEY-----\n" }), "vault_invalid", /'badkey'.*private key cannot be read/);
-      failing(() => v.add({ name: "notkey", username: "u", privateKey: PLANTED.password }), "vault_invalid", /not a PEM or OpenSSH private key/);
-      failing(() => v.add({ name: "needspp", username: "u", privateKey: key }), "vault_invalid", /encrypted: a passphrase is needed/);
-      failing(() => v.add({ name: "wrongpp", username: "u", privateKey: key, privateKeyPassphrase: "not-the-passphrase" }), "vault_invalid", /cannot be decrypted with the given passphrase/);
-      failing(() => v.add({ name: "pponly", username: "u", password: "p", privateKeyPassphrase: PLANTED.passphrase }), "vault_invalid", /passphrase but no private key/);
+      failing(
+        () => v.add({ name: "nouser", username: "", password: "p" }),
+        "vault_invalid",
+        /'nouser'.*username is required/,
+      );
+      failing(
+        () => v.add({ name: "ml", username: "u", password: `${PLANTED.password}\nsecond` }),
+        "vault_invalid",
+        /'ml'.*password must be a single line/,
+      );
+      failing(
+        () =>
+          v.add({
+            name: "badkey",
+            username: "u",
+            privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\ngarbage\n-----END OPENSSH PRIVATE KEY-----\n",
+          }),
+        "vault_invalid",
+        /'badkey'.*private key cannot be read/,
+      );
+      failing(
+        () => v.add({ name: "notkey", username: "u", privateKey: PLANTED.password }),
+        "vault_invalid",
+        /not a PEM or OpenSSH private key/,
+      );
+      failing(
+        () => v.add({ name: "needspp", username: "u", privateKey: key }),
+        "vault_invalid",
+        /encrypted: a passphrase is needed/,
+      );
+      failing(
+        () => v.add({ name: "wrongpp", username: "u", privateKey: key, privateKeyPassphrase: "not-the-passphrase" }),
+        "vault_invalid",
+        /cannot be decrypted with the given passphrase/,
+      );
+      failing(
+        () => v.add({ name: "pponly", username: "u", password: "p", privateKeyPassphrase: PLANTED.passphrase }),
+        "vault_invalid",
+        /passphrase but no private key/,
+      );
       assert.strictEqual(fileState(file), before, "no failed add changed the file");
       assert.strictEqual(v.list().length, 3);
     });
@@ -282,13 +358,21 @@ describe("vault: the encrypted credential store", () => {
     it("edit keeps the credential's id, through renames and secret changes", () => {
       const v = openVault();
       const id = v.list().find((s) => s.name === "legacy")!.id;
-      const renamed = v.edit("legacy", { newName: "legacy-2", username: "cisco2", password: "new-password-1", enableSecret: "new-enable-1" });
+      const renamed = v.edit("legacy", {
+        newName: "legacy-2",
+        username: "cisco2",
+        password: "new-password-1",
+        enableSecret: "new-enable-1",
+      });
       assert.strictEqual(renamed.id, id);
       assert.strictEqual(renamed.name, "legacy-2");
       assert.strictEqual(renamed.hasEnableSecret, true);
       assert.strictEqual(renamed.fallbackPosition, 0, "keeps its place in the fallback list");
       const c = v.get("legacy-2");
-      assert.deepStrictEqual([c.id, c.username, c.password, c.enableSecret], [id, "cisco2", "new-password-1", "new-enable-1"]);
+      assert.deepStrictEqual(
+        [c.id, c.username, c.password, c.enableSecret],
+        [id, "cisco2", "new-password-1", "new-enable-1"],
+      );
       failing(() => v.get("legacy"), "vault_unknown_credential");
       v.close();
       const again = openVault();
@@ -304,7 +388,7 @@ describe("vault: the encrypted credential store", () => {
       v.edit("keyed", { password: "added-pw-2" });
       assert.strictEqual(v.get("keyed").privateKeyPassphrase, PLANTED.passphrase);
       assert.strictEqual(v.list().find((s) => s.name === "keyed")!.kind, "key+password");
-      v.edit("keyed", { privateKey: "" , privateKeyPassphrase: "" });
+      v.edit("keyed", { privateKey: "", privateKeyPassphrase: "" });
       assert.strictEqual(v.list().find((s) => s.name === "keyed")!.kind, "password");
     });
 
@@ -330,7 +414,13 @@ describe("vault: the encrypted credential store", () => {
     it("isDefault on add or edit moves the default; isDefault false clears it", () => {
       const v = openVault();
       v.add({ name: "newdef", username: "u", password: "p-1", isDefault: true });
-      assert.deepStrictEqual(v.list().filter((s) => s.isDefault).map((s) => s.name), ["newdef"]);
+      assert.deepStrictEqual(
+        v
+          .list()
+          .filter((s) => s.isDefault)
+          .map((s) => s.name),
+        ["newdef"],
+      );
       v.edit("legacy", { isDefault: true });
       assert.strictEqual(v.getDefault()?.name, "legacy");
       v.edit("lab", { isDefault: false });
@@ -352,7 +442,13 @@ describe("vault: the encrypted credential store", () => {
     it("remove deletes a credential and closes the gap in the fallback order", () => {
       const v = openVault();
       v.remove("legacy");
-      assert.deepStrictEqual(v.list().map((s) => [s.name, s.fallbackPosition]), [["keyed", 0], ["lab", null]]);
+      assert.deepStrictEqual(
+        v.list().map((s) => [s.name, s.fallbackPosition]),
+        [
+          ["keyed", 0],
+          ["lab", null],
+        ],
+      );
       failing(() => v.remove("legacy"), "vault_unknown_credential");
       v.remove("lab");
       assert.strictEqual(v.getDefault(), undefined);
@@ -361,13 +457,29 @@ describe("vault: the encrypted credential store", () => {
     it("an import that fails midway adds nothing, and the handle does not believe otherwise", () => {
       const v = openVault();
       const before = fileState(file);
-      assert.throws(() => v.importCredentials([{ name: "first", username: "u", password: "p-first-1" }, null as unknown as CredentialInput]), TypeError);
-      assert.deepStrictEqual(v.list().map((s) => s.name), ["keyed", "lab", "legacy"]);
+      assert.throws(
+        () =>
+          v.importCredentials([
+            { name: "first", username: "u", password: "p-first-1" },
+            null as unknown as CredentialInput,
+          ]),
+        TypeError,
+      );
+      assert.deepStrictEqual(
+        v.list().map((s) => s.name),
+        ["keyed", "lab", "legacy"],
+      );
       failing(() => v.get("first"), "vault_unknown_credential");
       assert.strictEqual(fileState(file), before);
-      const report = v.importCredentials([{ name: "first", username: "u", password: "p-first-1" }, { name: "bad name\u0001", username: "u", password: "p" }]);
+      const report = v.importCredentials([
+        { name: "first", username: "u", password: "p-first-1" },
+        { name: "bad name\u0001", username: "u", password: "p" },
+      ]);
       assert.deepStrictEqual(report.imported, ["first"]);
-      assert.deepStrictEqual(report.skipped.map((x) => x.reason), ["credential name must not contain control characters"]);
+      assert.deepStrictEqual(
+        report.skipped.map((x) => x.reason),
+        ["credential name must not contain control characters"],
+      );
       assert.strictEqual(v.get("first").password, "p-first-1");
     });
 
@@ -398,9 +510,13 @@ describe("vault: the encrypted credential store", () => {
   describe("tampering (an attacker with write access but no password)", () => {
     it("a modified token fails verification with its own message", () => {
       const db = new Database(file);
-      const token = (db.prepare("SELECT secret_token FROM credentials WHERE name = 'lab'").get() as { secret_token: string }).secret_token;
+      const token = (
+        db.prepare("SELECT secret_token FROM credentials WHERE name = 'lab'").get() as { secret_token: string }
+      ).secret_token;
       const i = 60;
-      db.prepare("UPDATE credentials SET secret_token = ? WHERE name = 'lab'").run(token.slice(0, i) + (token[i] === "A" ? "B" : "A") + token.slice(i + 1));
+      db.prepare("UPDATE credentials SET secret_token = ? WHERE name = 'lab'").run(
+        token.slice(0, i) + (token[i] === "A" ? "B" : "A") + token.slice(i + 1),
+      );
       db.close();
       const v = openVault();
       failing(() => v.get("lab"), "vault_tampered", /'lab'.*modified outside vcollector.*secret token/);
@@ -409,7 +525,9 @@ describe("vault: the encrypted credential store", () => {
 
     it("tokens swapped between two rows fail verification", () => {
       const db = new Database(file);
-      const get = (n: string) => (db.prepare("SELECT secret_token FROM credentials WHERE name = ?").get(n) as { secret_token: string }).secret_token;
+      const get = (n: string) =>
+        (db.prepare("SELECT secret_token FROM credentials WHERE name = ?").get(n) as { secret_token: string })
+          .secret_token;
       const [a, b] = [get("lab"), get("legacy")];
       db.prepare("UPDATE credentials SET secret_token = ? WHERE name = 'lab'").run(b);
       db.prepare("UPDATE credentials SET secret_token = ? WHERE name = 'legacy'").run(a);
@@ -421,9 +539,15 @@ describe("vault: the encrypted credential store", () => {
 
     it("a row renamed, a username changed or the default flipped in the plain columns is detected", () => {
       for (const [sql, pattern] of [
-        ["UPDATE credentials SET name = 'lab-renamed' WHERE name = 'lab'", /modified outside vcollector \(name changed\)/],
+        [
+          "UPDATE credentials SET name = 'lab-renamed' WHERE name = 'lab'",
+          /modified outside vcollector \(name changed\)/,
+        ],
         ["UPDATE credentials SET username = 'root' WHERE name = 'legacy'", /'legacy'.*username changed/],
-        ["UPDATE credentials SET is_default = CASE name WHEN 'lab' THEN 0 WHEN 'legacy' THEN 1 ELSE 0 END", /isDefault changed/],
+        [
+          "UPDATE credentials SET is_default = CASE name WHEN 'lab' THEN 0 WHEN 'legacy' THEN 1 ELSE 0 END",
+          /isDefault changed/,
+        ],
         ["UPDATE credentials SET fallback_position = NULL WHERE name = 'keyed'", /fallbackPosition changed/],
       ] as const) {
         fs.rmSync(file);
@@ -445,9 +569,14 @@ describe("vault: the encrypted credential store", () => {
       failing(() => v.list(), "vault_tampered", /'legacy'.*removed outside vcollector/);
       v.close();
       const db = new Database(file);
-      const token = (db.prepare("SELECT secret_token FROM credentials WHERE name = 'lab'").get() as { secret_token: string }).secret_token;
+      const token = (
+        db.prepare("SELECT secret_token FROM credentials WHERE name = 'lab'").get() as { secret_token: string }
+      ).secret_token;
       db.close();
-      tamper("INSERT INTO credentials (name, username, kind, secret_token, created_at, updated_at) VALUES ('evil', 'x', 'password', ?, 'now', 'now')", token);
+      tamper(
+        "INSERT INTO credentials (name, username, kind, secret_token, created_at, updated_at) VALUES ('evil', 'x', 'password', ?, 'now', 'now')",
+        token,
+      );
       const w = openVault();
       failing(() => w.get("lab"), "vault_tampered");
     });
@@ -457,10 +586,14 @@ describe("vault: the encrypted credential store", () => {
       const db = new Database(file);
       const meta = readMeta(db, file);
       const k = fernetKey(deriveKey(PLANTED.master, meta.kdf));
-      const get = (n: string) => (db.prepare("SELECT secret_token FROM credentials WHERE name = ?").get(n) as { secret_token: string }).secret_token;
+      const get = (n: string) =>
+        (db.prepare("SELECT secret_token FROM credentials WHERE name = ?").get(n) as { secret_token: string })
+          .secret_token;
       db.prepare("UPDATE credentials SET secret_token = ? WHERE name = 'legacy'").run(get("lab"));
       db.prepare("UPDATE credentials SET has_enable = 1 WHERE name = 'legacy'").run();
-      db.prepare("UPDATE vault_meta SET value = ? WHERE key = 'manifest_token'").run(sealManifest(k, meta.vaultId, readRows(db)));
+      db.prepare("UPDATE vault_meta SET value = ? WHERE key = 'manifest_token'").run(
+        sealManifest(k, meta.vaultId, readRows(db)),
+      );
       db.close();
       const v = openVault();
       assert.strictEqual(v.get("lab").password, PLANTED.password, "the untouched row still works");
@@ -472,7 +605,9 @@ describe("vault: the encrypted credential store", () => {
       const meta = readMeta(db, file);
       const k = fernetKey(deriveKey(PLANTED.master, meta.kdf));
       db.prepare("UPDATE credentials SET name = 'lab-x' WHERE name = 'lab'").run();
-      db.prepare("UPDATE vault_meta SET value = ? WHERE key = 'manifest_token'").run(sealManifest(k, meta.vaultId, readRows(db)));
+      db.prepare("UPDATE vault_meta SET value = ? WHERE key = 'manifest_token'").run(
+        sealManifest(k, meta.vaultId, readRows(db)),
+      );
       db.close();
       const v = openVault();
       failing(() => v.get("lab-x"), "vault_tampered", /belongs to another row/);
@@ -483,7 +618,9 @@ describe("vault: the encrypted credential store", () => {
       const other = Vault.create(otherFile, PLANTED.master, FAST);
       other.close();
       const odb = new Database(otherFile);
-      const foreign = (odb.prepare("SELECT value FROM vault_meta WHERE key = 'manifest_token'").get() as { value: string }).value;
+      const foreign = (
+        odb.prepare("SELECT value FROM vault_meta WHERE key = 'manifest_token'").get() as { value: string }
+      ).value;
       odb.close();
       tamper("UPDATE vault_meta SET value = ? WHERE key = 'manifest_token'", foreign);
       const v = openVault();

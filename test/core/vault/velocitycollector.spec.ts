@@ -28,7 +28,13 @@ describe("vault: importing a VelocityCollector vault (collector.db)", function (
     fixture = path.join(fixtureDir, "collector.db");
     makeVelocityCollectorVault(fixture, OLD_MASTER, [
       { name: "lab", username: "admin", password: PLANTED.password },
-      { name: "keyed", username: "netops", sshKey: key, sshKeyPassphrase: PLANTED.passphrase, password: PLANTED.password2 },
+      {
+        name: "keyed",
+        username: "netops",
+        sshKey: key,
+        sshKeyPassphrase: PLANTED.passphrase,
+        password: PLANTED.password2,
+      },
       { name: "core-default", username: "cisco", password: PLANTED.enable, isDefault: true },
       { name: "keyonly", username: "svc", sshKey: keyOnly },
     ]);
@@ -65,7 +71,10 @@ describe("vault: importing a VelocityCollector vault (collector.db)", function (
     const lab = target.get("lab");
     assert.deepStrictEqual([lab.username, lab.password, lab.privateKey], ["admin", PLANTED.password, undefined]);
     const keyed = target.get("keyed");
-    assert.deepStrictEqual([keyed.username, keyed.password, keyed.privateKey, keyed.privateKeyPassphrase], ["netops", PLANTED.password2, key, PLANTED.passphrase]);
+    assert.deepStrictEqual(
+      [keyed.username, keyed.password, keyed.privateKey, keyed.privateKeyPassphrase],
+      ["netops", PLANTED.password2, key, PLANTED.passphrase],
+    );
     const ko = target.get("keyonly");
     assert.deepStrictEqual([ko.username, ko.password, ko.privateKey], ["svc", undefined, keyOnly]);
     assert.strictEqual(target.getDefault()?.name, "core-default");
@@ -79,7 +88,11 @@ describe("vault: importing a VelocityCollector vault (collector.db)", function (
 
   it("a wrong old master password is its own error and imports nothing", () => {
     const before = fileState(target.file);
-    const msg = expectVcError(() => importVelocityCollectorVault(collectorDb, "PLANTED-not-it-99", target), "vault_wrong_password", /VelocityCollector/);
+    const msg = expectVcError(
+      () => importVelocityCollectorVault(collectorDb, "PLANTED-not-it-99", target),
+      "vault_wrong_password",
+      /VelocityCollector/,
+    );
     assert.ok(!msg.includes("PLANTED-not-it-99"));
     assert.strictEqual(fileState(target.file), before);
     assert.strictEqual(target.list().length, 0);
@@ -87,12 +100,18 @@ describe("vault: importing a VelocityCollector vault (collector.db)", function (
 
   it("a credential whose token was altered is skipped with a reason; the others are imported", () => {
     const db = new Database(collectorDb);
-    const t = (db.prepare("SELECT password_encrypted AS t FROM credentials WHERE name = 'lab'").get() as { t: string }).t;
-    db.prepare("UPDATE credentials SET password_encrypted = ? WHERE name = 'lab'").run(t.slice(0, 40) + (t[40] === "A" ? "B" : "A") + t.slice(41));
+    const t = (db.prepare("SELECT password_encrypted AS t FROM credentials WHERE name = 'lab'").get() as { t: string })
+      .t;
+    db.prepare("UPDATE credentials SET password_encrypted = ? WHERE name = 'lab'").run(
+      t.slice(0, 40) + (t[40] === "A" ? "B" : "A") + t.slice(41),
+    );
     db.close();
     const report = importVelocityCollectorVault(collectorDb, OLD_MASTER, target);
     assert.deepStrictEqual(report.imported, ["keyed", "core-default", "keyonly"]);
-    assert.deepStrictEqual(report.skipped.map((s) => s.name), ["lab"]);
+    assert.deepStrictEqual(
+      report.skipped.map((s) => s.name),
+      ["lab"],
+    );
     assert.match(report.skipped[0].reason, /'lab'.*password token does not verify/);
     assert.deepStrictEqual(findSecretsInText(JSON.stringify(report), allSecrets(key)), []);
   });
@@ -100,7 +119,10 @@ describe("vault: importing a VelocityCollector vault (collector.db)", function (
   it("a name already in the vault is skipped, or replaced in place with replace", () => {
     const mine = target.add({ name: "lab", username: "mine", password: "mine-pw-123" });
     const first = importVelocityCollectorVault(collectorDb, OLD_MASTER, target);
-    assert.deepStrictEqual(first.skipped.map((s) => s.name), ["lab"]);
+    assert.deepStrictEqual(
+      first.skipped.map((s) => s.name),
+      ["lab"],
+    );
     assert.strictEqual(target.get("lab").username, "mine");
     const second = importVelocityCollectorVault(collectorDb, OLD_MASTER, target, { replace: true });
     assert.deepStrictEqual(second.replaced.sort(), ["core-default", "keyed", "keyonly", "lab"]);
@@ -109,16 +131,29 @@ describe("vault: importing a VelocityCollector vault (collector.db)", function (
   });
 
   it("refuses a file that is not a VelocityCollector collector.db, and needs an unlocked target", () => {
-    expectVcError(() => importVelocityCollectorVault(target.file, OLD_MASTER, target), "vc_import_invalid", /not a VelocityCollector collector\.db/);
-    expectVcError(() => importVelocityCollectorVault(path.join(tmp.path, "missing.db"), OLD_MASTER, target), "vc_import_missing");
+    expectVcError(
+      () => importVelocityCollectorVault(target.file, OLD_MASTER, target),
+      "vc_import_invalid",
+      /not a VelocityCollector collector\.db/,
+    );
+    expectVcError(
+      () => importVelocityCollectorVault(path.join(tmp.path, "missing.db"), OLD_MASTER, target),
+      "vc_import_missing",
+    );
     const junk = path.join(tmp.path, "junk.db");
     fs.writeFileSync(junk, "definitely not sqlite, just text that is long enough ".repeat(100));
     expectVcError(() => importVelocityCollectorVault(junk, OLD_MASTER, target), "vc_import_invalid");
     const uninit = path.join(tmp.path, "uninit.db");
     const db = new Database(uninit);
-    db.exec("CREATE TABLE vault_metadata (id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, value TEXT); CREATE TABLE credentials (id INTEGER PRIMARY KEY, name TEXT)");
+    db.exec(
+      "CREATE TABLE vault_metadata (id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, value TEXT); CREATE TABLE credentials (id INTEGER PRIMARY KEY, name TEXT)",
+    );
     db.close();
-    expectVcError(() => importVelocityCollectorVault(uninit, OLD_MASTER, target), "vc_import_invalid", /never initialised/);
+    expectVcError(
+      () => importVelocityCollectorVault(uninit, OLD_MASTER, target),
+      "vc_import_invalid",
+      /never initialised/,
+    );
     target.lock();
     expectVcError(() => importVelocityCollectorVault(collectorDb, OLD_MASTER, target), "vault_locked");
   });

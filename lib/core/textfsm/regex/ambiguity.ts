@@ -391,7 +391,11 @@ function stronglyConnected(edges: number[][]): number[][] {
 export function hasExponentialBacktracking(root: PyNode, flags: { ignoreCase: boolean; dotAll: boolean }): boolean {
   const loops: PyNode[] = [];
   const collect = (node: PyNode): void => {
-    if (node.t === "repeat" && node.max === Infinity && !(node.body.t === "group" && node.body.kind !== "capture" && node.body.kind !== "noncapture")) {
+    if (
+      node.t === "repeat" &&
+      node.max === Infinity &&
+      !(node.body.t === "group" && node.body.kind !== "capture" && node.body.kind !== "noncapture")
+    ) {
       loops.push(node);
       return;
     }

@@ -3,9 +3,7 @@
 export type Category = "d" | "D" | "w" | "W" | "s" | "S";
 
 export type ClassItem =
-  | { t: "char"; cp: number }
-  | { t: "range"; lo: number; hi: number }
-  | { t: "cat"; cat: Category };
+  { t: "char"; cp: number } | { t: "range"; lo: number; hi: number } | { t: "cat"; cat: Category };
 
 export type GroupKind = "capture" | "noncapture" | "ahead" | "nahead" | "behind" | "nbehind";
 
@@ -40,7 +38,10 @@ export interface ParsedPattern {
 }
 
 export function isLookaround(node: PyNode): boolean {
-  return node.t === "group" && (node.kind === "ahead" || node.kind === "nahead" || node.kind === "behind" || node.kind === "nbehind");
+  return (
+    node.t === "group" &&
+    (node.kind === "ahead" || node.kind === "nahead" || node.kind === "behind" || node.kind === "nbehind")
+  );
 }
 
 /** Visits every node, parents before children. */

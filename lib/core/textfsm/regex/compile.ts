@@ -62,7 +62,8 @@ export class PyRegex {
 
   /** True when this regex may backtrack exponentially and no linear engine can stop it. */
   get unbounded(): boolean {
-    this.unboundedCache ??= this.parsed.repeatRisk && !this.linear && hasExponentialBacktracking(this.parsed.root, this.parsed.flags);
+    this.unboundedCache ??=
+      this.parsed.repeatRisk && !this.linear && hasExponentialBacktracking(this.parsed.root, this.parsed.flags);
     return this.unboundedCache;
   }
 
@@ -116,7 +117,8 @@ class Rescan {
     const key = `${min},${max}`;
     let re = this.iterations.get(key);
     if (!re) {
-      const rest = max === 0 ? "" : `(?:${this.spec.bodyAnonymous})${max === Infinity ? `{${min},}` : `{${min},${max}}`}`;
+      const rest =
+        max === 0 ? "" : `(?:${this.spec.bodyAnonymous})${max === Infinity ? `{${min},}` : `{${min},${max}}`}`;
       re = new RegExp(`(?:${this.spec.body})(?=${rest}$)`, this.flags + "y");
       this.iterations.set(key, re);
     }

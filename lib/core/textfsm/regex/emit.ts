@@ -1,5 +1,15 @@
 import { RegexError } from "../errors";
-import { type ClassItem, type ParsedPattern, type PyNode, canSkipGroup, containsCapture, isLookaround, namedGroupsIn, walk, widthOf } from "./ast";
+import {
+  type ClassItem,
+  type ParsedPattern,
+  type PyNode,
+  canSkipGroup,
+  containsCapture,
+  isLookaround,
+  namedGroupsIn,
+  walk,
+  widthOf,
+} from "./ast";
 
 /**
  * Turns a parsed Python pattern into JavaScript RegExp source (no `u`/`v` flag: legacy syntax
@@ -62,7 +72,15 @@ interface EmitContext {
  * V8 compiles and runs faster. Not for patterns with backreferences.
  */
 export function emitJavaScript(parsed: ParsedPattern, pattern: string, anonymous = false): EmittedPattern {
-  const ctx: EmitContext = { pyToJs: new Map(), jsGroups: 0, rescans: [], inRescan: false, anonymous, pattern, multiline: parsed.flags.multiline };
+  const ctx: EmitContext = {
+    pyToJs: new Map(),
+    jsGroups: 0,
+    rescans: [],
+    inRescan: false,
+    anonymous,
+    pattern,
+    multiline: parsed.flags.multiline,
+  };
   const body = emit(parsed.root, ctx);
   let flags = "";
   if (parsed.flags.ignoreCase) flags += "i";
@@ -96,7 +114,13 @@ function emit(node: PyNode, ctx: EmitContext): string {
       return anchor(node.at, ctx.multiline);
     case "backref": {
       const js = ctx.pyToJs.get(node.index);
-      if (ctx.anonymous || js === undefined) throw new RegexError("unsupported", "a backreference inside a repeated group whose captures need re-scanning", ctx.pattern, 0);
+      if (ctx.anonymous || js === undefined)
+        throw new RegexError(
+          "unsupported",
+          "a backreference inside a repeated group whose captures need re-scanning",
+          ctx.pattern,
+          0,
+        );
       return `(?:\\${js})`;
     }
     case "group":
@@ -148,14 +172,23 @@ function repeat(node: Extract<PyNode, { t: "repeat" }>, ctx: EmitContext): strin
     return node.lazy ? `(?:|${assertion})` : `(?:${assertion}|)`;
   }
   const compound = body.t === "group";
-  if (compound && !ctx.anonymous && node.min === 0 && node.max === 1 && widthOf(body)[0] === 0 && containsCapture(body)) {
+  if (
+    compound &&
+    !ctx.anonymous &&
+    node.min === 0 &&
+    node.max === 1 &&
+    widthOf(body)[0] === 0 &&
+    containsCapture(body)
+  ) {
     const inner = emit(body, ctx);
     return node.lazy ? `(?:|${inner})` : `(?:${inner}|)`;
   }
   if (compound && !ctx.inRescan && !ctx.anonymous && node.max > 1 && needsRescan(body)) return rescanned(node, ctx);
   const bigCount = node.min > MAX_REPLICATION || (node.max !== Infinity && node.max > MAX_REPLICATION);
   if ((compound || bigCount) && replication(node) > MAX_REPLICATION && !hasNamedGroupOrBackref(body)) {
-    return isSingleCharacter(body) ? chunkedCharRepeat(atom(body, ctx), node.min, node.max, node.lazy) : chunkedRepeat(node, ctx);
+    return isSingleCharacter(body)
+      ? chunkedCharRepeat(atom(body, ctx), node.min, node.max, node.lazy)
+      : chunkedRepeat(node, ctx);
   }
   return atom(body, ctx) + quantifier(node.min, node.max, node.lazy);
 }
@@ -202,9 +235,12 @@ function isSingleCharacter(node: PyNode): boolean {
 function chunkedCharRepeat(atomSource: string, min: number, max: number, lazy: boolean): string {
   const chunks: string[] = [];
   const lz = lazy ? "?" : "";
-  for (let left = min; left > 0; left -= MAX_REPLICATION) chunks.push(`${atomSource}{${Math.min(left, MAX_REPLICATION)}}`);
+  for (let left = min; left > 0; left -= MAX_REPLICATION)
+    chunks.push(`${atomSource}{${Math.min(left, MAX_REPLICATION)}}`);
   if (max === Infinity) chunks.push(`${atomSource}*${lz}`);
-  else for (let left = max - min; left > 0; left -= MAX_REPLICATION) chunks.push(`${atomSource}{0,${Math.min(left, MAX_REPLICATION)}}${lz}`);
+  else
+    for (let left = max - min; left > 0; left -= MAX_REPLICATION)
+      chunks.push(`${atomSource}{0,${Math.min(left, MAX_REPLICATION)}}${lz}`);
   return chunks.join("");
 }
 
@@ -221,7 +257,8 @@ function chunkedRepeat(node: Extract<PyNode, { t: "repeat" }>, ctx: EmitContext)
   const k = Math.max(1, Math.floor(MAX_REPLICATION / replication(node.body)));
   const lz = node.lazy ? "?" : "";
   let out = "";
-  for (let left = node.min; left > 0; left -= k) out += left === 1 || k === 1 ? copy().repeat(Math.min(left, k)) : `${copy()}{${Math.min(left, k)}}`;
+  for (let left = node.min; left > 0; left -= k)
+    out += left === 1 || k === 1 ? copy().repeat(Math.min(left, k)) : `${copy()}{${Math.min(left, k)}}`;
   if (node.max === Infinity) return out + copy() + "*" + lz;
   let optional = "";
   for (let i = node.max - node.min; i > 0; i--) optional = `(?:${copy()}${optional})?${lz}`;
@@ -246,7 +283,14 @@ function needsRescan(body: PyNode): boolean {
 
 function rescanned(node: Extract<PyNode, { t: "repeat" }>, ctx: EmitContext): string {
   const wrapper = `${INTERNAL_GROUP_PREFIX}r${ctx.rescans.length}`;
-  const spec: RescanSpec = { wrapper, body: "", bodyAnonymous: "", min: node.min, max: node.max, names: namedGroupsIn(node.body) };
+  const spec: RescanSpec = {
+    wrapper,
+    body: "",
+    bodyAnonymous: "",
+    min: node.min,
+    max: node.max,
+    names: namedGroupsIn(node.body),
+  };
   ctx.rescans.push(spec);
   ctx.jsGroups++;
   ctx.inRescan = true;
@@ -295,7 +339,11 @@ for (let cp = 0; cp < 128; cp++) {
 
 function literal(cp: number): string {
   if (cp < 128) return ASCII_LITERAL[cp];
-  if (cp > 0xffff) return String.fromCodePoint(cp).split("").map((u) => hex4(u.charCodeAt(0))).join("");
+  if (cp > 0xffff)
+    return String.fromCodePoint(cp)
+      .split("")
+      .map((u) => hex4(u.charCodeAt(0)))
+      .join("");
   return hex4(cp);
 }
 

@@ -45,7 +45,13 @@ class PyRegexParser {
       // Only an unbalanced ')' can stop the top-level alternation early.
       throw this.invalid("unbalanced parenthesis", this.pos);
     }
-    return { root, flags: this.flags, groups: this.groupCount, groupNames: [...this.groupNames.keys()], repeatRisk: this.repeatRisk };
+    return {
+      root,
+      flags: this.flags,
+      groups: this.groupCount,
+      groupNames: [...this.groupNames.keys()],
+      repeatRisk: this.repeatRisk,
+    };
   }
 
   private invalid(detail: string, at = this.pos): RegexError {
@@ -173,7 +179,8 @@ class PyRegexParser {
       const name = this.src.slice(this.pos, end);
       if (!name) throw this.invalid("missing group name", this.pos);
       if (!IDENTIFIER.test(name)) throw this.invalid(`bad character in group name '${name}'`, this.pos);
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !validJsGroupName(name)) throw this.unsupported(`group name '${name}' (not a JavaScript identifier)`, this.pos);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !validJsGroupName(name))
+        throw this.unsupported(`group name '${name}' (not a JavaScript identifier)`, this.pos);
       this.pos = end + 1;
       if (this.groupNames.has(name)) throw this.invalid(`redefinition of group name '${name}'`, start);
       return this.groupBody(start, "capture", this.openGroup(name, start), name);
@@ -205,7 +212,8 @@ class PyRegexParser {
   private inlineFlags(start: number): PyNode | null {
     let letters = "";
     while (this.peek() !== undefined && "aiLmsux".includes(this.peek()!)) letters += this.src[this.pos++];
-    if (this.peek() === "-" || this.peek() === ":") throw this.unsupported(`scoped inline flags (?${letters}${this.peek()}...)`, start);
+    if (this.peek() === "-" || this.peek() === ":")
+      throw this.unsupported(`scoped inline flags (?${letters}${this.peek()}...)`, start);
     if (!this.eat(")")) throw this.invalid("missing -, : or )", this.pos);
     if (start !== 0) throw this.invalid("global flags not at the start of the expression", start);
     for (const f of letters) {
@@ -226,7 +234,12 @@ class PyRegexParser {
     return index;
   }
 
-  private groupBody(start: number, kind: "capture" | "noncapture" | "ahead" | "nahead" | "behind" | "nbehind", index?: number, name?: string): PyNode {
+  private groupBody(
+    start: number,
+    kind: "capture" | "noncapture" | "ahead" | "nahead" | "behind" | "nbehind",
+    index?: number,
+    name?: string,
+  ): PyNode {
     const body = this.parseAlternation();
     if (!this.eat(")")) throw this.invalid("missing ), unterminated subpattern", start);
     if (index !== undefined) this.openGroups.delete(index);
@@ -260,7 +273,12 @@ class PyRegexParser {
       let escape = c;
       if (this.peek() !== undefined && DIGITS.includes(this.peek()!)) {
         escape += this.src[this.pos++];
-        if (OCT_DIGITS.includes(escape[0]) && OCT_DIGITS.includes(escape[1]) && this.peek() !== undefined && OCT_DIGITS.includes(this.peek()!)) {
+        if (
+          OCT_DIGITS.includes(escape[0]) &&
+          OCT_DIGITS.includes(escape[1]) &&
+          this.peek() !== undefined &&
+          OCT_DIGITS.includes(this.peek()!)
+        ) {
           escape += this.src[this.pos++];
           const value = parseInt(escape, 8);
           if (value > 0o377) throw this.invalid(`octal escape value \\${escape} outside of range 0-0o377`, start);
@@ -302,7 +320,10 @@ class PyRegexParser {
   private hexEscape(len: number, start: number, letter: string): number {
     const digits = this.src.slice(this.pos, this.pos + len);
     if (digits.length < len || [...digits].some((d) => !HEX_DIGITS.includes(d))) {
-      throw this.invalid(`incomplete escape \\${letter}${[...digits].filter((d) => HEX_DIGITS.includes(d)).join("")}`, start);
+      throw this.invalid(
+        `incomplete escape \\${letter}${[...digits].filter((d) => HEX_DIGITS.includes(d)).join("")}`,
+        start,
+      );
     }
     this.pos += len;
     return parseInt(digits, 16);
@@ -310,7 +331,8 @@ class PyRegexParser {
 
   private octal(first: string, start: number): number {
     let digits = first;
-    while (digits.length < 3 && this.peek() !== undefined && OCT_DIGITS.includes(this.peek()!)) digits += this.src[this.pos++];
+    while (digits.length < 3 && this.peek() !== undefined && OCT_DIGITS.includes(this.peek()!))
+      digits += this.src[this.pos++];
     const value = parseInt(digits, 8);
     if (value > 0o377) throw this.invalid(`octal escape value \\${digits} outside of range 0-0o377`, start);
     return value;
@@ -346,7 +368,8 @@ class PyRegexParser {
 
   private classAtom(): ClassItem {
     const item = this.classAtomUnchecked();
-    if (item.t === "char" && item.cp > 0xffff) throw this.unsupported("a character outside the Basic Multilingual Plane inside [...]", this.pos);
+    if (item.t === "char" && item.cp > 0xffff)
+      throw this.unsupported("a character outside the Basic Multilingual Plane inside [...]", this.pos);
     return item;
   }
 

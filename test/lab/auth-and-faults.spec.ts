@@ -1,14 +1,17 @@
 import * as assert from "node:assert/strict";
 import * as net from "node:net";
-import { derivedEd25519 } from "../../../lib/core/lab/hostkeys";
-import { openShell, useLab } from "../../support/lab";
-import { login } from "../../support/lab-shell";
+import { derivedEd25519 } from "../../lib/lab/hostkeys";
+import { openShell, useLab } from "../support/lab";
+import { login } from "../support/lab-shell";
 
 const clientKey = derivedEd25519("test-client-key");
 const otherKey = derivedEd25519("some-other-key");
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function loginFails(device: Parameters<typeof openShell>[0], opts: Parameters<typeof openShell>[1] = {}): Promise<Error & { level?: string }> {
+async function loginFails(
+  device: Parameters<typeof openShell>[0],
+  opts: Parameters<typeof openShell>[1] = {},
+): Promise<Error & { level?: string }> {
   try {
     const s = await openShell(device, opts);
     s.close();
@@ -40,15 +43,30 @@ describe("lab authentication", function () {
   it("accepts an authorized public key and no other", async () => {
     const s = await login(dev("key"), { password: undefined, privateKey: clientKey.privateKey });
     s.shell.close();
-    assert.equal((await loginFails({ ...dev("key"), password: undefined }, { password: undefined, privateKey: otherKey.privateKey })).level, "client-authentication");
+    assert.equal(
+      (
+        await loginFails(
+          { ...dev("key"), password: undefined },
+          { password: undefined, privateKey: otherKey.privateKey },
+        )
+      ).level,
+      "client-authentication",
+    );
   });
 
   it("offers keyboard-interactive only (no password method) when asked to, with the password as the answer", async () => {
     const d = dev("kbd");
-    assert.equal((await loginFails(d, { tryKeyboard: false })).level, "client-authentication", "the password method is not offered");
+    assert.equal(
+      (await loginFails(d, { tryKeyboard: false })).level,
+      "client-authentication",
+      "the password method is not offered",
+    );
     const s = await login(d, { tryKeyboard: true });
     s.shell.close();
-    assert.equal((await loginFails(d, { tryKeyboard: true, keyboardPassword: "wrong" })).level, "client-authentication");
+    assert.equal(
+      (await loginFails(d, { tryKeyboard: true, keyboardPassword: "wrong" })).level,
+      "client-authentication",
+    );
   });
 
   it("rejects every credential on an auth_fail device", async () => {
@@ -78,7 +96,10 @@ describe("lab faults", function () {
     const err = await new Promise<NodeJS.ErrnoException>((resolve) => {
       const sock = net.connect(d.port, d.host);
       sock.on("error", resolve);
-      sock.on("connect", () => { sock.destroy(); resolve(Object.assign(new Error("connected"), { code: "CONNECTED" })); });
+      sock.on("connect", () => {
+        sock.destroy();
+        resolve(Object.assign(new Error("connected"), { code: "CONNECTED" }));
+      });
     });
     assert.equal(err.code, "ECONNREFUSED");
   });
@@ -90,7 +111,12 @@ describe("lab faults", function () {
       let data = "";
       sock.on("data", (b) => (data += b.toString()));
       sock.on("error", reject);
-      sock.on("connect", () => setTimeout(() => { sock.destroy(); resolve(data); }, 500));
+      sock.on("connect", () =>
+        setTimeout(() => {
+          sock.destroy();
+          resolve(data);
+        }, 500),
+      );
     });
     assert.equal(received, "");
     const err = await loginFails(d, { readyTimeout: 800 });
@@ -134,7 +160,11 @@ describe("lab faults", function () {
     await s.run("terminal length 0");
     const from = s.shell.output.length;
     let bytes = 0;
-    const enough = new Promise<void>((resolve) => s.shell.channel.on("data", (d: Buffer) => { if ((bytes += d.length) > 4_000_000) resolve(); }));
+    const enough = new Promise<void>((resolve) =>
+      s.shell.channel.on("data", (d: Buffer) => {
+        if ((bytes += d.length) > 4_000_000) resolve();
+      }),
+    );
     s.shell.write("show version\n");
     await enough;
     assert.match(s.shell.output.slice(from, from + 400), /^show version\r\nEthernet1\/1 /);

@@ -12,13 +12,17 @@ export type CatalogEntry = { type: "terminal"; def: TerminalCommand } | { type: 
 export class CommandCatalog {
   private readonly trees = new Map<string, CommandTree<CatalogEntry>>();
 
-  constructor(readonly platform: PlatformDef, private readonly library: ResponseLibrary) {}
+  constructor(
+    readonly platform: PlatformDef,
+    private readonly library: ResponseLibrary,
+  ) {}
 
   tree(mode: string): CommandTree<CatalogEntry> {
     let tree = this.trees.get(mode);
     if (tree) return tree;
     tree = new CommandTree<CatalogEntry>();
-    for (const def of this.platform.commands) if (def.modes.includes(mode)) tree.add(def.command, { type: "terminal", def });
+    for (const def of this.platform.commands)
+      if (def.modes.includes(mode)) tree.add(def.command, { type: "terminal", def });
     if (this.platform.responseModes.includes(mode)) {
       const hidden = this.platform.enable?.from === mode ? this.platform.privilegedOnly : [];
       for (const set of this.library.forPlatform(this.platform.name).values()) {

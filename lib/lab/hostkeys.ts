@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { utils, type ParsedKey } from "ssh2";
-import { VcError } from "../errors";
+import { VcError } from "../core/errors";
 
 /**
  * Host keys for lab devices. By default each device gets its own ed25519 key derived from the lab
@@ -37,7 +37,10 @@ export function fingerprintOf(publicBlob: Buffer): string {
  */
 function ed25519PublicFromSeed(seed: Buffer): Buffer {
   try {
-    const priv = createPrivateKey({ key: { kty: "OKP", crv: "Ed25519", d: seed.toString("base64url"), x: Buffer.alloc(32).toString("base64url") }, format: "jwk" });
+    const priv = createPrivateKey({
+      key: { kty: "OKP", crv: "Ed25519", d: seed.toString("base64url"), x: Buffer.alloc(32).toString("base64url") },
+      format: "jwk",
+    });
     return Buffer.from(createPublicKey(priv).export({ format: "jwk" }).x as string, "base64url");
   } catch {
     const priv = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
@@ -47,19 +50,35 @@ function ed25519PublicFromSeed(seed: Buffer): Buffer {
 
 /** An ed25519 key whose 32-byte seed is derived from the given parts. */
 export function derivedEd25519(...parts: string[]): HostKey {
-  const seed = createHash("sha256").update(["vc-lab-hostkey", ...parts].join("\u0000")).digest();
+  const seed = createHash("sha256")
+    .update(["vc-lab-hostkey", ...parts].join("\u0000"))
+    .digest();
   const pub = ed25519PublicFromSeed(seed);
   const publicBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
   const check = seed.readUInt32BE(0);
   const checkBuf = Buffer.alloc(8);
   checkBuf.writeUInt32BE(check, 0);
   checkBuf.writeUInt32BE(check, 4);
-  let privBlock = Buffer.concat([checkBuf, sshString("ssh-ed25519"), sshString(pub), sshString(Buffer.concat([seed, pub])), sshString("")]);
+  let privBlock = Buffer.concat([
+    checkBuf,
+    sshString("ssh-ed25519"),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString(""),
+  ]);
   const pad = (8 - (privBlock.length % 8)) % 8;
   privBlock = Buffer.concat([privBlock, Buffer.from(Array.from({ length: pad }, (_, i) => i + 1))]);
   const nkeys = Buffer.alloc(4);
   nkeys.writeUInt32BE(1);
-  const body = Buffer.concat([Buffer.from("openssh-key-v1\0"), sshString("none"), sshString("none"), sshString(""), nkeys, sshString(publicBlob), sshString(privBlock)]);
+  const body = Buffer.concat([
+    Buffer.from("openssh-key-v1\0"),
+    sshString("none"),
+    sshString("none"),
+    sshString(""),
+    nkeys,
+    sshString(publicBlob),
+    sshString(privBlock),
+  ]);
   const b64 = body.toString("base64").replace(/.{1,70}/g, "$&\n");
   return {
     privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\n${b64}-----END OPENSSH PRIVATE KEY-----\n`,
@@ -73,18 +92,33 @@ export function hostKeyFor(serverHostKeyAlgorithms: string[] | undefined, ...par
   const algos = serverHostKeyAlgorithms ?? [];
   if (algos.length === 0 || algos.includes("ssh-ed25519")) return derivedEd25519(...parts);
   if (algos.some((a) => a === "ssh-rsa" || a.startsWith("rsa-sha2-"))) {
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const { privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs1", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
     return fromPrivateKey(privateKey, "generated RSA host key");
   }
   const curve = algos.find((a) => a.startsWith("ecdsa-sha2-nistp"));
   if (curve) {
-    const namedCurve = { "ecdsa-sha2-nistp256": "prime256v1", "ecdsa-sha2-nistp384": "secp384r1", "ecdsa-sha2-nistp521": "secp521r1" }[curve];
+    const namedCurve = {
+      "ecdsa-sha2-nistp256": "prime256v1",
+      "ecdsa-sha2-nistp384": "secp384r1",
+      "ecdsa-sha2-nistp521": "secp521r1",
+    }[curve];
     if (namedCurve) {
-      const { privateKey } = generateKeyPairSync("ec", { namedCurve, privateKeyEncoding: { type: "sec1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+      const { privateKey } = generateKeyPairSync("ec", {
+        namedCurve,
+        privateKeyEncoding: { type: "sec1", format: "pem" },
+        publicKeyEncoding: { type: "spki", format: "pem" },
+      });
       return fromPrivateKey(privateKey, "generated ECDSA host key");
     }
   }
-  throw new VcError("usage", `no host key type for the offered algorithms ${algos.join(", ")} (use ssh-ed25519, ssh-rsa, rsa-sha2-*, ecdsa-sha2-nistp*)`);
+  throw new VcError(
+    "usage",
+    `no host key type for the offered algorithms ${algos.join(", ")} (use ssh-ed25519, ssh-rsa, rsa-sha2-*, ecdsa-sha2-nistp*)`,
+  );
 }
 
 /**
@@ -113,9 +147,17 @@ export function fastSigningKey(privateKey: string): { key: ParsedKey } | string 
 function ed25519KeyObject(parsed: ParsedKey): KeyObject {
   const der = Buffer.from(parsed.getPrivatePEM().replace(/-----[^-]+-----|\s/g, ""), "base64");
   const publicBlob = parsed.getPublicSSH();
-  if (der.length === PKCS8_ED25519_PREFIX.length + 32 && der.subarray(0, PKCS8_ED25519_PREFIX.length).equals(PKCS8_ED25519_PREFIX)) {
+  if (
+    der.length === PKCS8_ED25519_PREFIX.length + 32 &&
+    der.subarray(0, PKCS8_ED25519_PREFIX.length).equals(PKCS8_ED25519_PREFIX)
+  ) {
     try {
-      const jwk = { kty: "OKP", crv: "Ed25519", d: der.subarray(-32).toString("base64url"), x: publicBlob.subarray(-32).toString("base64url") };
+      const jwk = {
+        kty: "OKP",
+        crv: "Ed25519",
+        d: der.subarray(-32).toString("base64url"),
+        x: publicBlob.subarray(-32).toString("base64url"),
+      };
       return createPrivateKey({ key: jwk, format: "jwk" });
     } catch {
       // fall through to the PEM import
@@ -128,7 +170,12 @@ function ed25519KeyObject(parsed: ParsedKey): KeyObject {
 export function fromPrivateKey(key: string, where: string): HostKey {
   let parsed = utils.parseKey(key);
   if (Array.isArray(parsed)) parsed = parsed[0];
-  if (parsed instanceof Error || !parsed.isPrivateKey()) throw new VcError("usage", `not a usable private host key${parsed instanceof Error ? `: ${parsed.message}` : ""}`, where);
+  if (parsed instanceof Error || !parsed.isPrivateKey())
+    throw new VcError(
+      "usage",
+      `not a usable private host key${parsed instanceof Error ? `: ${parsed.message}` : ""}`,
+      where,
+    );
   const blob = parsed.getPublicSSH();
   return { privateKey: key, fingerprint: fingerprintOf(blob), publicKey: `${parsed.type} ${blob.toString("base64")}` };
 }

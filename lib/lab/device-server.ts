@@ -1,6 +1,6 @@
 import * as net from "node:net";
 import { Server, utils, type Algorithms, type AuthContext, type Connection, type ParsedKey } from "ssh2";
-import { VcError } from "../errors";
+import { VcError } from "../core/errors";
 import { isLoopback } from "./addresses";
 import type { ConnectionControl, DeviceBehaviour } from "./behaviour";
 import { CliSession } from "./cli-session";
@@ -31,7 +31,8 @@ export function parseAuthorizedKeys(lines: string[], where: string): ParsedKey[]
   return lines.map((line, i) => {
     let parsed = utils.parseKey(line.trim());
     if (Array.isArray(parsed)) parsed = parsed[0];
-    if (parsed instanceof Error) throw new VcError("usage", `authorizedKeys[${i}] is not an OpenSSH public key: ${parsed.message}`, where);
+    if (parsed instanceof Error)
+      throw new VcError("usage", `authorizedKeys[${i}] is not an OpenSSH public key: ${parsed.message}`, where);
     return parsed;
   });
 }
@@ -66,7 +67,9 @@ export class DeviceServer {
     // custom algorithms must be checked now so that a typo fails startLab().
     if (behaviour.fault !== "banner_hang" && this.opts.algorithms) this.ssh = this.createSshServer();
     const listener = net.createServer((socket) => this.accept(socket));
-    listener.on("error", () => { /* per-socket errors are handled on the sockets */ });
+    listener.on("error", () => {
+      /* per-socket errors are handled on the sockets */
+    });
     this.listener = listener;
     info.port = await listen(listener, info.host, info.port, info.name);
   }
@@ -91,8 +94,12 @@ export class DeviceServer {
     const key = `${socket.remoteAddress}:${socket.remotePort}`;
     this.sockets.set(key, socket);
     socket.setNoDelay(true);
-    socket.on("error", () => { /* a client vanishing is normal */ });
-    socket.on("close", () => { this.sockets.delete(key); });
+    socket.on("error", () => {
+      /* a client vanishing is normal */
+    });
+    socket.on("close", () => {
+      this.sockets.delete(key);
+    });
     // banner_hang: TCP is accepted but the SSH identification never comes.
     if (this.opts.behaviour.fault === "banner_hang") return;
     try {
@@ -116,16 +123,24 @@ export class DeviceServer {
         algorithms: opts.algorithms as Algorithms | undefined,
       });
     } catch (err) {
-      throw new VcError("usage", `cannot create the SSH server: ${(err as Error).message}`, `lab device ${opts.info.name}`);
+      throw new VcError(
+        "usage",
+        `cannot create the SSH server: ${(err as Error).message}`,
+        `lab device ${opts.info.name}`,
+      );
     }
-    server.on("error", () => { /* listener errors surface through start() */ });
+    server.on("error", () => {
+      /* listener errors surface through start() */
+    });
     server.on("connection", (conn, info) => this.onConnection(conn, this.sockets.get(`${info.ip}:${info.port}`)));
     return server;
   }
 
   private onConnection(conn: Connection, socket: net.Socket | undefined): void {
     const { behaviour } = this.opts;
-    conn.on("error", () => { /* protocol errors end the connection; nothing to report */ });
+    conn.on("error", () => {
+      /* protocol errors end the connection; nothing to report */
+    });
     const control: ConnectionControl = {
       drop: () => socket?.destroy(),
       close: () => setImmediate(() => conn.end()),
@@ -157,7 +172,9 @@ export class DeviceServer {
         const upstream = net.connect(info.destPort, info.destIP);
         const key = `forward:${upstream.localPort ?? Math.random()}:${Date.now()}`;
         this.sockets.set(key, upstream);
-        upstream.on("close", () => { this.sockets.delete(key); });
+        upstream.on("close", () => {
+          this.sockets.delete(key);
+        });
         upstream.once("error", () => reject());
         upstream.once("connect", () => {
           const channel = accept();
@@ -195,7 +212,13 @@ export class DeviceServer {
           else ctx.reject(methods);
         });
       case "publickey": {
-        const match = userOk ? auth.authorizedKeys.find((k) => k.type === ctx.key.algo.replace(/^rsa-sha2-(256|512)$/, "ssh-rsa") && k.getPublicSSH().equals(ctx.key.data)) : undefined;
+        const match = userOk
+          ? auth.authorizedKeys.find(
+              (k) =>
+                k.type === ctx.key.algo.replace(/^rsa-sha2-(256|512)$/, "ssh-rsa") &&
+                k.getPublicSSH().equals(ctx.key.data),
+            )
+          : undefined;
         if (!match) return ctx.reject(methods);
         if (!ctx.signature) return ctx.accept();
         return match.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true ? ctx.accept() : ctx.reject(methods);
@@ -208,7 +231,8 @@ export class DeviceServer {
 
 function listen(server: net.Server, host: string, port: number, name: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (err: Error) => reject(new VcError("lab_listen", `cannot listen on ${host}:${port}: ${err.message}`, `lab device ${name}`));
+    const onError = (err: Error) =>
+      reject(new VcError("lab_listen", `cannot listen on ${host}:${port}: ${err.message}`, `lab device ${name}`));
     server.once("error", onError);
     server.listen(port, host, () => {
       server.removeListener("error", onError);

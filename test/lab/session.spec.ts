@@ -2,9 +2,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "../../support/cli";
-import { openShell, useLab } from "../../support/lab";
-import { login } from "../../support/lab-shell";
+import { REPO_ROOT } from "../support/cli";
+import { openShell, useLab } from "../support/lab";
+import { login } from "../support/lab-shell";
 
 const NTC_TESTS = path.resolve(REPO_ROOT, "..", "shared", "ntc-templates", "tests");
 
@@ -24,10 +24,18 @@ describe("lab sessions", function () {
   it("starts unprivileged with an enable secret and reaches privileged mode with it (IOS: 3 tries)", async () => {
     const s = await login(dev("R1"));
     try {
-      assert.match(await s.run("show running-config"), /% Invalid input detected/, "privileged-only command hidden at the user prompt");
+      assert.match(
+        await s.run("show running-config"),
+        /% Invalid input detected/,
+        "privileged-only command hidden at the user prompt",
+      );
       assert.match(await s.run("show privilege"), /Current privilege level is 1\r\n/);
       await s.run("enable", /Password: $/);
-      assert.equal(await s.run("wrong", /Password: $/), "\r\nPassword: ", "the secret is not echoed; a wrong one asks again");
+      assert.equal(
+        await s.run("wrong", /Password: $/),
+        "\r\nPassword: ",
+        "the secret is not echoed; a wrong one asks again",
+      );
       await s.run("en-s3cret", /\r\nR1#$/);
       assert.match(await s.run("show privilege", /R1#$/), /Current privilege level is 15\r\n/);
       assert.match(await s.run("terminal length 0", /R1#$/), /R1#$/);
@@ -79,7 +87,14 @@ describe("lab sessions", function () {
     const s = await login(dev("R2"));
     try {
       const out = await s.run("show running-config | include ^interface");
-      assert.deepEqual(out.split("\r\n").slice(1, -1), ["interface Loopback0", "interface Tunnel100", "interface GigabitEthernet0/0/0", "interface GigabitEthernet0/0/1", "interface GigabitEthernet0/0/2", "interface GigabitEthernet0"]);
+      assert.deepEqual(out.split("\r\n").slice(1, -1), [
+        "interface Loopback0",
+        "interface Tunnel100",
+        "interface GigabitEthernet0/0/0",
+        "interface GigabitEthernet0/0/1",
+        "interface GigabitEthernet0/0/2",
+        "interface GigabitEthernet0",
+      ]);
       assert.match(await s.run("show version | foo"), /% Invalid input detected/);
       await s.run("show running-config", / --More-- $/);
       const from = s.shell.output.length;
@@ -96,7 +111,10 @@ describe("lab sessions", function () {
       const from = s.shell.output.length;
       s.shell.write("terminal length 0\nshow clock\nshow privilege\n");
       const out = await s.shell.expect(/Current privilege level is 15\r\nR2#$/, { from });
-      assert.match(out, /^terminal length 0\r\nR2#show clock\r\n\*\d\d:\d\d:\d\d\.\d{3} UTC .*\r\nR2#show privilege\r\n/);
+      assert.match(
+        out,
+        /^terminal length 0\r\nR2#show clock\r\n\*\d\d:\d\d:\d\d\.\d{3} UTC .*\r\nR2#show privilege\r\n/,
+      );
     } finally {
       s.shell.close();
     }
@@ -108,10 +126,21 @@ describe("lab sessions", function () {
       await s.run("terminal length 0");
       const out = await s.run("show version");
       const body = out.split("\r\n").slice(1, -1).join("\n");
-      const raws = fs.readdirSync(path.join(NTC_TESTS, "cisco_ios", "show_version")).filter((f) => f.endsWith(".raw"))
-        .map((f) => fs.readFileSync(path.join(NTC_TESTS, "cisco_ios", "show_version", f), "utf8").replace(/\r\n?/g, "\n").replace(/\n+$/, ""));
+      const raws = fs
+        .readdirSync(path.join(NTC_TESTS, "cisco_ios", "show_version"))
+        .filter((f) => f.endsWith(".raw"))
+        .map((f) =>
+          fs
+            .readFileSync(path.join(NTC_TESTS, "cisco_ios", "show_version", f), "utf8")
+            .replace(/\r\n?/g, "\n")
+            .replace(/\n+$/, ""),
+        );
       assert.ok(raws.includes(body), "the output is one of the ntc .raw files, verbatim");
-      assert.match(await s.run("sh cdp nei det"), /Device ID/, "commands known only from the ntc directory resolve by abbreviation");
+      assert.match(
+        await s.run("sh cdp nei det"),
+        /Device ID/,
+        "commands known only from the ntc directory resolve by abbreviation",
+      );
     } finally {
       s.shell.close();
     }

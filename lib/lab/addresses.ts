@@ -1,4 +1,4 @@
-import { VcError } from "../errors";
+import { VcError } from "../core/errors";
 
 /** Loopback only: the lab never listens anywhere else. */
 export function isLoopback(host: string): boolean {
@@ -25,7 +25,8 @@ export class AddressAllocator {
 
   constructor(base = "127.0.0.2") {
     const n = parseIPv4(base);
-    if (n === undefined || n >>> 24 !== 127) throw new VcError("usage", `base address '${base}' is not an IPv4 loopback address (127.0.0.0/8)`);
+    if (n === undefined || n >>> 24 !== 127)
+      throw new VcError("usage", `base address '${base}' is not an IPv4 loopback address (127.0.0.0/8)`);
     this.next = n;
   }
 

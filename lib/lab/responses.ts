@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { VcError } from "../errors";
+import { VcError } from "../core/errors";
 
 /**
  * Command outputs in the ntc-templates tests layout: `<dir>/<platform>/<command_with_underscores>/<file>`.
  * `.raw` files are served verbatim; `.txt` files are templates ({{hostname}}, …). Directories
- * given by the user come first; the built-in set (lib/core/lab/responses) is the fallback.
+ * given by the user come first; the built-in set (lib/lab/responses) is the fallback.
  */
 export interface ResponseSet {
   command: string;
@@ -24,7 +24,8 @@ export class ResponseLibrary {
 
   constructor(userDirs: string[] = []) {
     for (const dir of userDirs) {
-      if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new VcError("usage", "responses directory not found", dir);
+      if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+        throw new VcError("usage", "responses directory not found", dir);
     }
     this.dirs = [...userDirs.map((d) => path.resolve(d)), BUILTIN_RESPONSES_DIR];
   }
@@ -42,7 +43,11 @@ export class ResponseLibrary {
         const command = commandFromDirName(entry.name);
         if (command === "" || sets.has(command)) continue;
         const commandDir = path.join(platformDir, entry.name);
-        const files = fs.readdirSync(commandDir).filter((f) => f.endsWith(".raw") || f.endsWith(".txt")).sort().map((f) => path.join(commandDir, f));
+        const files = fs
+          .readdirSync(commandDir)
+          .filter((f) => f.endsWith(".raw") || f.endsWith(".txt"))
+          .sort()
+          .map((f) => path.join(commandDir, f));
         if (files.length) sets.set(command, { command, files });
       }
     }
@@ -54,7 +59,8 @@ export class ResponseLibrary {
     let text = this.contents.get(file);
     if (text === undefined) {
       const size = fs.statSync(file).size;
-      if (size > MAX_RESPONSE_BYTES) throw new VcError("lab_response", `response file is larger than ${MAX_RESPONSE_BYTES} bytes`, file);
+      if (size > MAX_RESPONSE_BYTES)
+        throw new VcError("lab_response", `response file is larger than ${MAX_RESPONSE_BYTES} bytes`, file);
       text = fs.readFileSync(file, "utf8");
       this.contents.set(file, text);
     }
@@ -64,5 +70,8 @@ export class ResponseLibrary {
 
 /** `show_ip_interface_brief` → `show ip interface brief`. */
 export function commandFromDirName(name: string): string {
-  return name.split("_").filter((w) => w !== "").join(" ");
+  return name
+    .split("_")
+    .filter((w) => w !== "")
+    .join(" ");
 }

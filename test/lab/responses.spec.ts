@@ -2,27 +2,66 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { labPlatforms } from "../../../lib/core/lab";
-import { makeFacts } from "../../../lib/core/lab/facts";
-import { loadPlatformFile } from "../../../lib/core/lab/platform";
-import { deviceLookup, renderText } from "../../../lib/core/lab/render";
-import { ResponseLibrary } from "../../../lib/core/lab/responses";
-import { rngFrom } from "../../../lib/core/lab/rng";
-import { REPO_ROOT } from "../../support/cli";
-import { useTmpDir } from "../../support/tmp";
+import { labPlatforms } from "../../lib/lab";
+import { makeFacts } from "../../lib/lab/facts";
+import { loadPlatformFile } from "../../lib/lab/platform";
+import { deviceLookup, renderText } from "../../lib/lab/render";
+import { ResponseLibrary } from "../../lib/lab/responses";
+import { rngFrom } from "../../lib/lab/rng";
+import { REPO_ROOT } from "../support/cli";
+import { useTmpDir } from "../support/tmp";
 
 const NTC_TEMPLATES = path.resolve(REPO_ROOT, "..", "shared", "ntc-templates", "templates");
 const PARSER = path.join(__dirname, "ntc_parse.py");
 
 /** The commands the demo needs on its four platforms (show version, interfaces, ARP, MAC, config, inventory, LLDP). */
 const DEMO_COMMANDS: Record<string, string[]> = {
-  cisco_ios: ["show version", "show ip interface brief", "show ip arp", "show mac address-table", "show running-config", "show interfaces", "show inventory", "show lldp neighbors"],
-  arista_eos: ["show version", "show ip interface brief", "show ip arp", "show mac address-table", "show running-config", "show interfaces", "show inventory", "show lldp neighbors"],
-  cisco_nxos: ["show version", "show ip interface brief", "show ip arp", "show mac address-table", "show running-config", "show interface", "show inventory", "show lldp neighbors"],
-  juniper_junos: ["show version", "show interfaces", "show arp no-resolve", "show ethernet-switching table", "show configuration", "show chassis hardware", "show lldp neighbors"],
+  cisco_ios: [
+    "show version",
+    "show ip interface brief",
+    "show ip arp",
+    "show mac address-table",
+    "show running-config",
+    "show interfaces",
+    "show inventory",
+    "show lldp neighbors",
+  ],
+  arista_eos: [
+    "show version",
+    "show ip interface brief",
+    "show ip arp",
+    "show mac address-table",
+    "show running-config",
+    "show interfaces",
+    "show inventory",
+    "show lldp neighbors",
+  ],
+  cisco_nxos: [
+    "show version",
+    "show ip interface brief",
+    "show ip arp",
+    "show mac address-table",
+    "show running-config",
+    "show interface",
+    "show inventory",
+    "show lldp neighbors",
+  ],
+  juniper_junos: [
+    "show version",
+    "show interfaces",
+    "show arp no-resolve",
+    "show ethernet-switching table",
+    "show configuration",
+    "show chassis hardware",
+    "show lldp neighbors",
+  ],
 };
 
-interface Rendered { platform: string; command: string; text: string }
+interface Rendered {
+  platform: string;
+  command: string;
+  text: string;
+}
 
 function renderAll(): Rendered[] {
   const library = new ResponseLibrary([]);
@@ -31,7 +70,12 @@ function renderAll(): Rendered[] {
     const rng = rngFrom("responses-test", platform);
     const facts = makeFacts(`${platform.replace(/_/g, "-")}-01`, "admin", "127.0.0.2", rng, new Date());
     for (const set of library.forPlatform(platform).values()) {
-      for (const file of set.files) out.push({ platform, command: set.command, text: renderText(fs.readFileSync(file, "utf8"), deviceLookup(facts, rng, { privilege: "15" })) });
+      for (const file of set.files)
+        out.push({
+          platform,
+          command: set.command,
+          text: renderText(fs.readFileSync(file, "utf8"), deviceLookup(facts, rng, { privilege: "15" })),
+        });
     }
   }
   return out;
@@ -46,12 +90,16 @@ describe("lab built-in responses", function () {
       const known = library.forPlatform(platform);
       for (const c of commands) assert.ok(known.has(c), `${platform}: '${c}' missing`);
     }
-    for (const platform of labPlatforms()) assert.ok(library.forPlatform(platform).size >= 3, `${platform} has too few responses`);
+    for (const platform of labPlatforms())
+      assert.ok(library.forPlatform(platform).size >= 3, `${platform} has too few responses`);
   });
 
   it("parse with the ntc-templates for their platform and command (Python TextFSM as the reference)", () => {
     const rendered = renderAll();
-    const r = spawnSync("/usr/bin/python3", [PARSER, NTC_TEMPLATES], { input: JSON.stringify(rendered), encoding: "utf8" });
+    const r = spawnSync("/usr/bin/python3", [PARSER, NTC_TEMPLATES], {
+      input: JSON.stringify(rendered),
+      encoding: "utf8",
+    });
     assert.equal(r.status, 0, r.stderr);
     const results = JSON.parse(r.stdout) as { template?: string | null; records?: unknown[]; error?: string }[];
     let parsed = 0;
@@ -77,7 +125,10 @@ describe("lab built-in responses", function () {
     assert.doesNotMatch(a, /\{\{/);
     const differing = a.split("\n").filter((line, i) => line !== b.split("\n")[i]);
     assert.ok(differing.some((l) => l.startsWith("! Last configuration change at")));
-    assert.ok(differing.every((l) => /^(! Last configuration change|ntp clock-period)/.test(l)), `unexpected changes: ${differing.join(" | ")}`);
+    assert.ok(
+      differing.every((l) => /^(! Last configuration change|ntp clock-period)/.test(l)),
+      `unexpected changes: ${differing.join(" | ")}`,
+    );
   });
 });
 
@@ -88,16 +139,25 @@ describe("lab platform files", () => {
     fs.writeFileSync(file, text);
     return file;
   };
-  const valid = fs.readFileSync(path.join(REPO_ROOT, "lib", "core", "lab", "platforms", "cisco_ios.yaml"), "utf8");
+  const valid = fs.readFileSync(path.join(REPO_ROOT, "lib", "lab", "platforms", "cisco_ios.yaml"), "utf8");
 
   it("load every built-in platform", () => {
     assert.equal(labPlatforms().length, 10);
   });
 
   it("name the file and the field when a definition is wrong", () => {
-    assert.throws(() => loadPlatformFile(write("cisco_ios", valid.replace("loginMode: privileged", "loginMode: nirvana"))), /cisco_ios\.yaml: field 'loginMode' unknown mode 'nirvana'/);
-    assert.throws(() => loadPlatformFile(write("cisco_ios", valid.replace("erase: backspace", "erase: sideways"))), /field 'pager\.erase' must be one of/);
-    assert.throws(() => loadPlatformFile(write("cisco_ios", valid.replace("action: page_length", "action: teleport"))), /field 'commands\[0\]\.action' unknown action 'teleport'/);
+    assert.throws(
+      () => loadPlatformFile(write("cisco_ios", valid.replace("loginMode: privileged", "loginMode: nirvana"))),
+      /cisco_ios\.yaml: field 'loginMode' unknown mode 'nirvana'/,
+    );
+    assert.throws(
+      () => loadPlatformFile(write("cisco_ios", valid.replace("erase: backspace", "erase: sideways"))),
+      /field 'pager\.erase' must be one of/,
+    );
+    assert.throws(
+      () => loadPlatformFile(write("cisco_ios", valid.replace("action: page_length", "action: teleport"))),
+      /field 'commands\[0\]\.action' unknown action 'teleport'/,
+    );
     assert.throws(() => loadPlatformFile(write("other", valid)), /field 'name' must match the file name/);
     assert.throws(() => loadPlatformFile(write("cisco_ios", "name: [")), /cannot read platform definition/);
   });

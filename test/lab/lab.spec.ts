@@ -3,9 +3,9 @@ import { createHash } from "node:crypto";
 import * as net from "node:net";
 import { parse } from "csv-parse/sync";
 import { Client } from "ssh2";
-import { LAB_FAULTS, labPlatforms, startLab, type Lab } from "../../../lib/core/lab";
-import { openShell, useLab } from "../../support/lab";
-import { login } from "../../support/lab-shell";
+import { LAB_FAULTS, labPlatforms, startLab, type Lab } from "../../lib/lab";
+import { openShell, useLab } from "../support/lab";
+import { login } from "../support/lab-shell";
 
 const fingerprintOf = (key: Buffer) => "SHA256:" + createHash("sha256").update(key).digest("base64").replace(/=+$/, "");
 
@@ -14,17 +14,35 @@ function seenFingerprint(host: string, port: number, extra: Record<string, unkno
   return new Promise((resolve, reject) => {
     const client = new Client();
     let seen = "";
-    client.on("ready", () => { client.end(); resolve(seen); });
+    client.on("ready", () => {
+      client.end();
+      resolve(seen);
+    });
     client.on("error", reject);
-    client.connect({ host, port, username: "admin", password: "admin", readyTimeout: 10_000, hostVerifier: (key: Buffer) => { seen = fingerprintOf(key); return true; }, ...extra });
+    client.connect({
+      host,
+      port,
+      username: "admin",
+      password: "admin",
+      readyTimeout: 10_000,
+      hostVerifier: (key: Buffer) => {
+        seen = fingerprintOf(key);
+        return true;
+      },
+      ...extra,
+    });
   });
 }
 
-const connectOutcome = (host: string, port: number) => new Promise<string>((resolve) => {
-  const sock = net.connect(port, host);
-  sock.on("connect", () => { sock.destroy(); resolve("connected"); });
-  sock.on("error", (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
-});
+const connectOutcome = (host: string, port: number) =>
+  new Promise<string>((resolve) => {
+    const sock = net.connect(port, host);
+    sock.on("connect", () => {
+      sock.destroy();
+      resolve("connected");
+    });
+    sock.on("error", (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+  });
 
 describe("startLab", function () {
   this.timeout(60_000);
@@ -44,12 +62,18 @@ describe("startLab", function () {
         assert.equal(d.password, "admin");
         assert.ok(d.port > 0);
       });
-      assert.deepEqual(devices.map((d) => d.host), Array.from({ length: 12 }, (_, i) => `127.0.0.${i + 2}`));
+      assert.deepEqual(
+        devices.map((d) => d.host),
+        Array.from({ length: 12 }, (_, i) => `127.0.0.${i + 2}`),
+      );
       assert.equal(new Set(devices.map((d) => d.hostKeyFingerprint)).size, 12, "every device has its own host key");
     });
 
     it("gives the faults to the last devices", () => {
-      assert.deepEqual(ctx.lab.devices.map((d) => d.fault ?? "-"), [...Array(10).fill("-"), "slow", "auth_fail"]);
+      assert.deepEqual(
+        ctx.lab.devices.map((d) => d.fault ?? "-"),
+        [...Array(10).fill("-"), "slow", "auth_fail"],
+      );
     });
 
     it("writes the inventory CSV with the agreed columns", () => {
@@ -57,7 +81,15 @@ describe("startLab", function () {
       assert.deepEqual(Object.keys(rows[0]), ["name", "primary_ip4", "platform", "site", "role", "status", "port"]);
       assert.equal(rows.length, 12);
       const first = ctx.lab.devices[0];
-      assert.deepEqual(rows[0], { name: first.name, primary_ip4: first.host, platform: first.platform, site: "lab", role: "switch", status: "active", port: String(first.port) });
+      assert.deepEqual(rows[0], {
+        name: first.name,
+        primary_ip4: first.host,
+        platform: first.platform,
+        site: "lab",
+        role: "switch",
+        status: "active",
+        port: String(first.port),
+      });
       assert.ok(!ctx.lab.inventoryCsv().includes("admin"), "no credentials in the inventory");
     });
 
@@ -71,8 +103,14 @@ describe("startLab", function () {
       const again = await startLab({ count: 2, seed: "fixed-seed", baseAddress: "127.0.9.2" });
       const other = await startLab({ count: 2, seed: "other-seed", baseAddress: "127.0.9.10" });
       try {
-        assert.deepEqual(again.devices.map((d) => d.hostKeyFingerprint), ctx.lab.devices.slice(0, 2).map((d) => d.hostKeyFingerprint));
-        assert.notDeepEqual(other.devices.map((d) => d.hostKeyFingerprint), again.devices.map((d) => d.hostKeyFingerprint));
+        assert.deepEqual(
+          again.devices.map((d) => d.hostKeyFingerprint),
+          ctx.lab.devices.slice(0, 2).map((d) => d.hostKeyFingerprint),
+        );
+        assert.notDeepEqual(
+          other.devices.map((d) => d.hostKeyFingerprint),
+          again.devices.map((d) => d.hostKeyFingerprint),
+        );
       } finally {
         await again.stop();
         await other.stop();
@@ -92,15 +130,46 @@ describe("startLab", function () {
   });
 
   it("rejects bad specs with an error naming the device", async () => {
-    await assert.rejects(startLab({ devices: [{ platform: "cisco_ios" }, { platform: "nope" }] }), /lab device 2: unknown platform 'nope'/);
-    await assert.rejects(startLab({ devices: [{ platform: "cisco_ios", host: "10.0.0.1" }] }), /lab device 1: host '10\.0\.0\.1' is not a loopback address/);
-    await assert.rejects(startLab({ devices: [{ platform: "cisco_ios", name: "a" }, { platform: "cisco_ios", name: "a" }] }), /lab device 2 \(a\): name 'a' is used by another device/);
+    await assert.rejects(
+      startLab({ devices: [{ platform: "cisco_ios" }, { platform: "nope" }] }),
+      /lab device 2: unknown platform 'nope'/,
+    );
+    await assert.rejects(
+      startLab({ devices: [{ platform: "cisco_ios", host: "10.0.0.1" }] }),
+      /lab device 1: host '10\.0\.0\.1' is not a loopback address/,
+    );
+    await assert.rejects(
+      startLab({
+        devices: [
+          { platform: "cisco_ios", name: "a" },
+          { platform: "cisco_ios", name: "a" },
+        ],
+      }),
+      /lab device 2 \(a\): name 'a' is used by another device/,
+    );
     await assert.rejects(startLab({ devices: [{ platform: "cisco_ios", name: "bad name" }] }), /not a valid hostname/);
-    await assert.rejects(startLab({ devices: [{ platform: "cisco_ios", latencyMs: -1 }] }), /latencyMs must be a non-negative integer/);
+    await assert.rejects(
+      startLab({ devices: [{ platform: "cisco_ios", latencyMs: -1 }] }),
+      /latencyMs must be a non-negative integer/,
+    );
     await assert.rejects(startLab({ count: 1, faults: ["slow", "refuse"] }), /2 faults need at least as many devices/);
-    await assert.rejects(startLab({ devices: [{ platform: "cisco_ios", responsesDirs: ["/nonexistent-dir"] }] }), /responses directory not found/);
-    await assert.rejects(startLab({ devices: [{ platform: "cisco_ios", algorithms: { kex: ["no-such-kex"] } }] }), /lab device ios-rtr-01: cannot create the SSH server: Unsupported algorithm: no-such-kex/);
-    assert.deepEqual([...LAB_FAULTS].sort(), ["auth_fail", "banner_hang", "drop_mid_output", "huge_output", "no_prompt", "refuse", "slow"]);
+    await assert.rejects(
+      startLab({ devices: [{ platform: "cisco_ios", responsesDirs: ["/nonexistent-dir"] }] }),
+      /responses directory not found/,
+    );
+    await assert.rejects(
+      startLab({ devices: [{ platform: "cisco_ios", algorithms: { kex: ["no-such-kex"] } }] }),
+      /lab device ios-rtr-01: cannot create the SSH server: Unsupported algorithm: no-such-kex/,
+    );
+    assert.deepEqual([...LAB_FAULTS].sort(), [
+      "auth_fail",
+      "banner_hang",
+      "drop_mid_output",
+      "huge_output",
+      "no_prompt",
+      "refuse",
+      "slow",
+    ]);
   });
 
   it("stops what already started when a later device cannot listen", async () => {
@@ -108,7 +177,15 @@ describe("startLab", function () {
     await new Promise<void>((r) => blocker.listen(0, "127.0.7.3", r));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      await assert.rejects(startLab({ devices: [{ platform: "cisco_ios", host: "127.0.7.2", port }, { platform: "cisco_ios", host: "127.0.7.3", port }] }), /cannot listen on 127\.0\.7\.3/);
+      await assert.rejects(
+        startLab({
+          devices: [
+            { platform: "cisco_ios", host: "127.0.7.2", port },
+            { platform: "cisco_ios", host: "127.0.7.3", port },
+          ],
+        }),
+        /cannot listen on 127\.0\.7\.3/,
+      );
       assert.equal(await connectOutcome("127.0.7.2", port), "ECONNREFUSED");
     } finally {
       await new Promise<void>((r) => blocker.close(() => r()));
@@ -120,20 +197,41 @@ describe("startLab", function () {
     before(async () => {
       lab = await startLab({
         devices: [
-          { name: "old", platform: "cisco_ios", algorithms: { kex: ["diffie-hellman-group14-sha1"], serverHostKey: ["ssh-rsa"], cipher: ["aes128-ctr"], hmac: ["hmac-sha1"] } },
+          {
+            name: "old",
+            platform: "cisco_ios",
+            algorithms: {
+              kex: ["diffie-hellman-group14-sha1"],
+              serverHostKey: ["ssh-rsa"],
+              cipher: ["aes128-ctr"],
+              hmac: ["hmac-sha1"],
+            },
+          },
           { name: "jump", platform: "cisco_ios", allowForwarding: true },
           { name: "inner", platform: "arista_eos" },
           { name: "noforward", platform: "cisco_ios" },
         ],
       });
     });
-    after(async () => { await lab?.stop(); });
+    after(async () => {
+      await lab?.stop();
+    });
     const dev = (name: string) => lab.devices.find((d) => d.name === name)!;
 
     it("offers only the configured algorithms (with an RSA host key)", async () => {
       const d = dev("old");
-      await assert.rejects(seenFingerprint(d.host, d.port, { algorithms: { kex: ["curve25519-sha256"] } }), /kex|key exchange|handshake|no matching/i);
-      const fp = await seenFingerprint(d.host, d.port, { algorithms: { kex: ["diffie-hellman-group14-sha1"], serverHostKey: ["ssh-rsa"], cipher: ["aes128-ctr"], hmac: ["hmac-sha1"] } });
+      await assert.rejects(
+        seenFingerprint(d.host, d.port, { algorithms: { kex: ["curve25519-sha256"] } }),
+        /kex|key exchange|handshake|no matching/i,
+      );
+      const fp = await seenFingerprint(d.host, d.port, {
+        algorithms: {
+          kex: ["diffie-hellman-group14-sha1"],
+          serverHostKey: ["ssh-rsa"],
+          cipher: ["aes128-ctr"],
+          hmac: ["hmac-sha1"],
+        },
+      });
       assert.equal(fp, d.hostKeyFingerprint);
     });
 
@@ -141,13 +239,21 @@ describe("startLab", function () {
       const jump = dev("jump");
       const inner = dev("inner");
       const hop = await openShell(jump);
-      const stream = await new Promise<import("ssh2").ClientChannel>((resolve, reject) => hop.client.forwardOut("127.0.0.1", 0, inner.host, inner.port, (err, ch) => (err ? reject(err) : resolve(ch))));
+      const stream = await new Promise<import("ssh2").ClientChannel>((resolve, reject) =>
+        hop.client.forwardOut("127.0.0.1", 0, inner.host, inner.port, (err, ch) => (err ? reject(err) : resolve(ch))),
+      );
       const s = await login(inner, { sock: stream as never, host: undefined, port: undefined });
       assert.match(await s.run("show version"), /Arista DCS-7050SX3/);
       s.shell.close();
       hop.close();
       const closed = await openShell(dev("noforward"));
-      await assert.rejects(new Promise((resolve, reject) => closed.client.forwardOut("127.0.0.1", 0, inner.host, inner.port, (err, ch) => (err ? reject(err) : resolve(ch)))));
+      await assert.rejects(
+        new Promise((resolve, reject) =>
+          closed.client.forwardOut("127.0.0.1", 0, inner.host, inner.port, (err, ch) =>
+            err ? reject(err) : resolve(ch),
+          ),
+        ),
+      );
       closed.close();
     });
 
@@ -158,7 +264,10 @@ describe("startLab", function () {
       await new Promise<void>((r) => probe.close(() => r()));
       const one = await startLab({ count: 3, oneAddress: true, baseAddress: "127.0.6.1", port: base });
       try {
-        assert.deepEqual(one.devices.map((d) => `${d.host}:${d.port}`), [0, 1, 2].map((i) => `127.0.6.1:${base + i}`));
+        assert.deepEqual(
+          one.devices.map((d) => `${d.host}:${d.port}`),
+          [0, 1, 2].map((i) => `127.0.6.1:${base + i}`),
+        );
       } finally {
         await one.stop();
       }

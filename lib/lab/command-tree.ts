@@ -61,11 +61,17 @@ export class CommandTree<T> {
       const text = tokens[i].text;
       const lower = text.toLowerCase();
       const exact = node.keywords.get(lower);
-      if (exact) { node = exact; continue; }
+      if (exact) {
+        node = exact;
+        continue;
+      }
       if (abbreviations) {
         const candidates: Node<T>[] = [];
         for (const [word, child] of node.keywords) if (word.startsWith(lower)) candidates.push(child);
-        if (candidates.length === 1) { node = candidates[0]; continue; }
+        if (candidates.length === 1) {
+          node = candidates[0];
+          continue;
+        }
         if (candidates.length > 1) return { kind: "ambiguous", tokenIndex: i };
       }
       if (node.param && (node.param.kind === "word" || /^\d+$/.test(text))) {

@@ -28,7 +28,11 @@ export function responseText(device: DeviceBehaviour, set: ResponseSet, extra: R
 export function* hugeLines(bytes: number, newlineBytes: number): Generator<string> {
   let sent = 0;
   for (let n = 0; sent < bytes; n++) {
-    const line = `Ethernet${Math.floor(n / 48) + 1}/${(n % 48) + 1}`.padEnd(24) + `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`.padEnd(18) + "YES manual up                    up      " + String(n).padStart(10, "0");
+    const line =
+      `Ethernet${Math.floor(n / 48) + 1}/${(n % 48) + 1}`.padEnd(24) +
+      `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`.padEnd(18) +
+      "YES manual up                    up      " +
+      String(n).padStart(10, "0");
     sent += line.length + newlineBytes;
     yield line;
   }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { VcError } from "../errors";
+import { VcError } from "../core/errors";
 import type { FlowNode } from "./flows";
 
 export const PACKAGE_NAME = "node-red-contrib-velocitycollector";
@@ -37,7 +37,11 @@ export function prepareUserDir(opts: UserDirOptions): PreparedUserDir {
   linkPackage(opts.userDir, opts.packageRoot);
   fs.writeFileSync(
     path.join(opts.userDir, "package.json"),
-    JSON.stringify({ name: "vc-demo-userdir", private: true, dependencies: { [PACKAGE_NAME]: `file:${opts.packageRoot}` } }, null, 2) + "\n",
+    JSON.stringify(
+      { name: "vc-demo-userdir", private: true, dependencies: { [PACKAGE_NAME]: `file:${opts.packageRoot}` } },
+      null,
+      2,
+    ) + "\n",
   );
   const settingsFile = path.join(opts.userDir, "settings.js");
   fs.writeFileSync(settingsFile, settingsJs(opts.port, opts.templatesDir));
@@ -77,7 +81,11 @@ function linkPackage(userDir: string, packageRoot: string): void {
     if (path.resolve(path.dirname(link), fs.readlinkSync(link)) === path.resolve(packageRoot)) return;
     fs.unlinkSync(link);
   } else if (stat) {
-    throw new VcError("demo_userdir", `exists and is not the demo's link to this package: remove it or use another --dir`, link);
+    throw new VcError(
+      "demo_userdir",
+      `exists and is not the demo's link to this package: remove it or use another --dir`,
+      link,
+    );
   }
   fs.symlinkSync(packageRoot, link, "dir");
 }

@@ -1,8 +1,8 @@
 /* eslint-disable no-control-regex -- terminal output is full of ANSI escape sequences */
 import * as assert from "node:assert/strict";
-import { labPlatforms, type LabDeviceInfo } from "../../../lib/core/lab";
-import { useLab } from "../../support/lab";
-import { login, stripAnsi } from "../../support/lab-shell";
+import { labPlatforms, type LabDeviceInfo } from "../../lib/lab";
+import { useLab } from "../support/lab";
+import { login, stripAnsi } from "../support/lab-shell";
 
 /** What each simulated platform must look like, per docs/reference/peers-and-platform-behaviour.md §2.3. */
 interface PlatformCase {
@@ -16,55 +16,85 @@ interface PlatformCase {
 
 const CASES: Record<string, PlatformCase> = {
   cisco_ios: {
-    pagingOff: ["terminal length 0"], long: "show running-config", pager: / --More-- $/,
+    pagingOff: ["terminal length 0"],
+    long: "show running-config",
+    pager: / --More-- $/,
     invalid: { line: "show foo", error: /\r\n +\^\r\n% Invalid input detected at '\^' marker\.\r\n/ },
-    abbreviation: { line: "sh ip int br", contains: "GigabitEthernet0/0/1" }, exit: ["exit"],
+    abbreviation: { line: "sh ip int br", contains: "GigabitEthernet0/0/1" },
+    exit: ["exit"],
   },
   cisco_xr: {
-    pagingOff: ["terminal length 0"], long: "show running-config", pager: / --More-- $/,
+    pagingOff: ["terminal length 0"],
+    long: "show running-config",
+    pager: / --More-- $/,
     invalid: { line: "show foo", error: /\^\r\n% Invalid input detected at '\^' marker\./ },
-    abbreviation: { line: "sh ip int br", contains: "TenGigE0/0/0/0" }, exit: ["exit"],
+    abbreviation: { line: "sh ip int br", contains: "TenGigE0/0/0/0" },
+    exit: ["exit"],
   },
   cisco_nxos: {
-    pagingOff: ["terminal length 0"], long: "show running-config", pager: /\x1b\[7m--More--\x1b\[27m$/,
+    pagingOff: ["terminal length 0"],
+    long: "show running-config",
+    pager: /\x1b\[7m--More--\x1b\[27m$/,
     invalid: { line: "show foo", error: /\^\r\r\n% Invalid command at '\^' marker\./ },
-    abbreviation: { line: "sh ip int br", contains: "Vlan10" }, exit: ["exit"],
+    abbreviation: { line: "sh ip int br", contains: "Vlan10" },
+    exit: ["exit"],
   },
   arista_eos: {
-    pagingOff: ["terminal length 0"], long: "show running-config", pager: / --More-- $/,
+    pagingOff: ["terminal length 0"],
+    long: "show running-config",
+    pager: / --More-- $/,
     invalid: { line: "show foo", error: /\r\n% Invalid input\r\n/ },
-    abbreviation: { line: "sh ip int br", contains: "Ethernet49/1" }, exit: ["exit"],
+    abbreviation: { line: "sh ip int br", contains: "Ethernet49/1" },
+    exit: ["exit"],
   },
   juniper_junos: {
-    pagingOff: ["set cli screen-length 0"], long: "show configuration", pager: /---\(more \d+%\)---$/,
+    pagingOff: ["set cli screen-length 0"],
+    long: "show configuration",
+    pager: /---\(more \d+%\)---$/,
     invalid: { line: "show foo", error: /\^\r\nsyntax error, expecting <command>\.\r\n/ },
-    abbreviation: { line: "sh ver", contains: "Model: ex4300-48t" }, exit: ["exit"],
+    abbreviation: { line: "sh ver", contains: "Model: ex4300-48t" },
+    exit: ["exit"],
   },
   hp_procurve: {
-    pagingOff: ["no page"], long: "show running-config", pager: /-- MORE --, next page: Space, next line: Enter, quit: Control-C$/,
+    pagingOff: ["no page"],
+    long: "show running-config",
+    pager: /-- MORE --, next page: Space, next line: Enter, quit: Control-C$/,
     invalid: { line: "show foo", error: /\r\nInvalid input: foo\r\n/ },
-    abbreviation: { line: "sh sys", contains: "Status and Counters - General System Information" }, exit: ["logout", "y"],
+    abbreviation: { line: "sh sys", contains: "Status and Counters - General System Information" },
+    exit: ["logout", "y"],
   },
   hp_comware: {
-    pagingOff: ["screen-length disable"], long: "display current-configuration", pager: / {2}---- More ----$/,
+    pagingOff: ["screen-length disable"],
+    long: "display current-configuration",
+    pager: / {2}---- More ----$/,
     invalid: { line: "display foo", error: /\^\r\n% Unrecognized command found at '\^' position\.\r\n/ },
-    abbreviation: { line: "dis int br", contains: "XGE1/0/1" }, exit: ["quit"],
+    abbreviation: { line: "dis int br", contains: "XGE1/0/1" },
+    exit: ["quit"],
   },
   aruba_aoscx: {
-    pagingOff: ["no page"], long: "show running-config", pager: /-- MORE --, next page: Space, next line: Enter, quit: Control-C$/,
+    pagingOff: ["no page"],
+    long: "show running-config",
+    pager: /-- MORE --, next page: Space, next line: Enter, quit: Control-C$/,
     invalid: { line: "show foo", error: /\r\nInvalid input: foo\r\n/ },
-    abbreviation: { line: "sh sys", contains: "Chassis Serial Nbr" }, exit: ["exit"],
+    abbreviation: { line: "sh sys", contains: "Chassis Serial Nbr" },
+    exit: ["exit"],
   },
   paloalto_panos: {
-    pagingOff: ["set cli pager off"], long: "show system info", pager: /lines \d+-\d+ $/,
+    pagingOff: ["set cli pager off"],
+    long: "show system info",
+    pager: /lines \d+-\d+ $/,
     invalid: { line: "show foo", error: /\r\nInvalid syntax\.\r\n/ },
     // PAN-OS takes no abbreviations: `sh` is an unknown command.
-    abbreviation: { line: "show system info", contains: "operational-mode: normal" }, exit: ["exit"],
+    abbreviation: { line: "show system info", contains: "operational-mode: normal" },
+    exit: ["exit"],
   },
   fortinet: {
-    pagingOff: ["config system console", "set output standard", "end"], long: "show full-configuration", pager: /--More-- $/,
+    pagingOff: ["config system console", "set output standard", "end"],
+    long: "show full-configuration",
+    pager: /--More-- $/,
     invalid: { line: "get foo", error: /\r\ncommand parse error before 'foo'\r\nCommand fail\. Return code -61\r\n/ },
-    abbreviation: { line: "get sys stat", contains: "Version: FortiGate-60F" }, exit: ["exit"],
+    abbreviation: { line: "get sys stat", contains: "Version: FortiGate-60F" },
+    exit: ["exit"],
   },
 };
 
@@ -85,7 +115,10 @@ describe("lab platforms (raw ssh2 shell against each simulated platform)", funct
           for (const cmd of c.pagingOff) await s.run(cmd, /[#>\]] ?(?:\x1b\[[0-9;?]*[A-Za-z])*$/);
           const out = await s.run(c.abbreviation.line);
           assert.ok(out.startsWith(c.abbreviation.line + "\r"), `echo missing: ${JSON.stringify(out.slice(0, 80))}`);
-          assert.ok(out.includes(c.abbreviation.contains), `expected '${c.abbreviation.contains}' in ${JSON.stringify(out.slice(0, 300))}`);
+          assert.ok(
+            out.includes(c.abbreviation.contains),
+            `expected '${c.abbreviation.contains}' in ${JSON.stringify(out.slice(0, 300))}`,
+          );
         } finally {
           s.shell.close();
         }
@@ -147,7 +180,10 @@ describe("lab platforms (raw ssh2 shell against each simulated platform)", funct
     const s = await login(device("cisco_xr"));
     try {
       await s.run("terminal length 0");
-      assert.match(await s.run("show version"), /^show version\r\n\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3} UTC\r\nCisco IOS XR Software/);
+      assert.match(
+        await s.run("show version"),
+        /^show version\r\n\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3} UTC\r\nCisco IOS XR Software/,
+      );
       await s.run("terminal exec prompt no-timestamp");
       assert.match(await s.run("show version"), /^show version\r\nCisco IOS XR Software/);
     } finally {
@@ -172,7 +208,10 @@ describe("lab platforms (raw ssh2 shell against each simulated platform)", funct
     try {
       const out = await s.run("terminal length 0");
       assert.ok(out.startsWith("terminal length 0\r\r\n"));
-      assert.match(await s.run("show clock"), /\d\d:\d\d:\d\d\.\d{3} UTC \w{3} \w{3} \d\d \d{4}\r\r\nTime source is NTP\r\r\n/);
+      assert.match(
+        await s.run("show clock"),
+        /\d\d:\d\d:\d\d\.\d{3} UTC \w{3} \w{3} \d\d \d{4}\r\r\nTime source is NTP\r\r\n/,
+      );
     } finally {
       s.shell.close();
     }

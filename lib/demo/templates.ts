@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { TEMPLATES_DIR_ENV } from "../textfsm";
+import { TEMPLATES_DIR_ENV } from "../core/textfsm";
 
 /** Where the demo's TextFSM templates come from, in the order they are looked for. */
-export type TemplatesSource = "NET_TEXTFSM" | "ntc-templates beside the project" | "python ntc_templates" | "demo templates";
+export type TemplatesSource =
+  "NET_TEXTFSM" | "ntc-templates beside the project" | "python ntc_templates" | "demo templates";
 
 export interface FoundTemplates {
   dir: string;
@@ -15,7 +16,7 @@ export interface FindTemplatesOptions {
   env?: NodeJS.ProcessEnv;
   /** The project folder: ntc-templates checked out beside it (../ntc-templates or ../shared/ntc-templates) is used. */
   projectRoot: string;
-  /** The demo's own small template set (lib/core/demo/templates), the last resort. */
+  /** The demo's own small template set (lib/demo/templates), the last resort. */
   demoTemplatesDir: string;
   /** Ask `python3` where the ntc_templates package is (netmiko installs it). Default true. */
   askPython?: boolean;
@@ -49,7 +50,12 @@ export function findTemplatesDir(opts: FindTemplatesOptions): FoundTemplates {
 function pythonNtcTemplates(env: NodeJS.ProcessEnv): string | undefined {
   const script = "import os, ntc_templates; print(os.path.join(os.path.dirname(ntc_templates.__file__), 'templates'))";
   for (const python of ["python3", "/usr/bin/python3"]) {
-    const r = spawnSync(python, ["-c", script], { env, encoding: "utf8", timeout: 5000, stdio: ["ignore", "pipe", "ignore"] });
+    const r = spawnSync(python, ["-c", script], {
+      env,
+      encoding: "utf8",
+      timeout: 5000,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     if (r.status === 0 && r.stdout.trim() !== "") return r.stdout.trim();
   }
   return undefined;

@@ -1,9 +1,19 @@
 import * as assert from "node:assert/strict";
-import { CommandTree, tokenize } from "../../../lib/core/lab/command-tree";
+import { CommandTree, tokenize } from "../../lib/lab/command-tree";
 
 describe("lab command tree", () => {
   const tree = new CommandTree<string>();
-  for (const c of ["show version", "show ip interface brief", "show ip arp", "show ipv6 interface brief", "show interfaces", "show inventory", "terminal length <number>", "set cli pager <word>"]) tree.add(c, c);
+  for (const c of [
+    "show version",
+    "show ip interface brief",
+    "show ip arp",
+    "show ipv6 interface brief",
+    "show interfaces",
+    "show inventory",
+    "terminal length <number>",
+    "set cli pager <word>",
+  ])
+    tree.add(c, c);
   const resolve = (line: string, abbreviations = true) => tree.resolve(tokenize(line), abbreviations);
 
   it("resolves full commands and unique abbreviations word by word", () => {
@@ -37,7 +47,10 @@ describe("lab command tree", () => {
   });
 
   it("keeps token columns for the caret marker", () => {
-    assert.deepEqual(tokenize("  sh  ip"), [{ text: "sh", column: 2 }, { text: "ip", column: 6 }]);
+    assert.deepEqual(tokenize("  sh  ip"), [
+      { text: "sh", column: 2 },
+      { text: "ip", column: 6 },
+    ]);
     assert.ok(tree.commands().includes("terminal length <number>"));
   });
 });

@@ -1,8 +1,17 @@
 /** Public shapes of the device lab (the contract with lib/core/ssh and lib/core/collect). */
 
-export type LabFault = "refuse" | "banner_hang" | "drop_mid_output" | "slow" | "no_prompt" | "huge_output" | "auth_fail";
+export type LabFault =
+  "refuse" | "banner_hang" | "drop_mid_output" | "slow" | "no_prompt" | "huge_output" | "auth_fail";
 
-export const LAB_FAULTS: readonly LabFault[] = ["refuse", "banner_hang", "drop_mid_output", "slow", "no_prompt", "huge_output", "auth_fail"];
+export const LAB_FAULTS: readonly LabFault[] = [
+  "refuse",
+  "banner_hang",
+  "drop_mid_output",
+  "slow",
+  "no_prompt",
+  "huge_output",
+  "auth_fail",
+];
 
 export interface LabAlgorithms {
   kex?: string[];
@@ -104,4 +113,5 @@ export interface LabCommonOptions {
   seed?: string;
 }
 
-export type StartLabOptions = ({ devices: LabDeviceSpec[]; responsesDirs?: string[] } | LabCountOptions) & LabCommonOptions;
+export type StartLabOptions = ({ devices: LabDeviceSpec[]; responsesDirs?: string[] } | LabCountOptions) &
+  LabCommonOptions;

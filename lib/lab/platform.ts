@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { VcError } from "../errors";
+import { VcError } from "../core/errors";
 
 /**
- * A simulated platform's behaviour, loaded from lib/core/lab/platforms/<name>.yaml: prompts per
+ * A simulated platform's behaviour, loaded from lib/lab/platforms/<name>.yaml: prompts per
  * mode, enable flow, pager, terminal commands, error texts, banners. See docs/lab.md.
  */
 export interface PlatformDef {
@@ -108,7 +108,10 @@ export function getPlatform(name: string): PlatformDef | undefined {
 function loadAll(): Map<string, PlatformDef> {
   if (cache) return cache;
   const found = new Map<string, PlatformDef>();
-  for (const file of fs.readdirSync(PLATFORM_DIR).filter((f) => f.endsWith(".yaml")).sort()) {
+  for (const file of fs
+    .readdirSync(PLATFORM_DIR)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()) {
     const def = loadPlatformFile(path.join(PLATFORM_DIR, file));
     found.set(def.name, def);
   }
@@ -130,7 +133,8 @@ export function loadPlatformFile(file: string): PlatformDef {
 function validatePlatform(raw: unknown, file: string): PlatformDef {
   const r = new FieldReader(raw, file);
   const name = r.str("name");
-  if (path.basename(file, ".yaml") !== name) r.fail("name", `must match the file name (${path.basename(file, ".yaml")})`);
+  if (path.basename(file, ".yaml") !== name)
+    r.fail("name", `must match the file name (${path.basename(file, ".yaml")})`);
   const prompts = r.strMap("prompts");
   const knownMode = (field: string, mode: string) => {
     if (!(mode in prompts)) r.fail(field, `unknown mode '${mode}' (modes: ${Object.keys(prompts).join(", ")})`);
@@ -140,7 +144,12 @@ function validatePlatform(raw: unknown, file: string): PlatformDef {
   const pagerReader = r.sub("pager");
   const erase = pagerReader.str("erase") as PagerErase;
   if (!ERASES.includes(erase)) pagerReader.fail("erase", `must be one of ${ERASES.join(", ")}`);
-  const pager: PagerDef = { text: pagerReader.str("text"), erase, pageLines: pagerReader.int("pageLines", 2), quitKeys: pagerReader.str("quitKeys") };
+  const pager: PagerDef = {
+    text: pagerReader.str("text"),
+    erase,
+    pageLines: pagerReader.int("pageLines", 2),
+    quitKeys: pagerReader.str("quitKeys"),
+  };
   const pipes: Record<string, PipeFunction> = {};
   for (const [word, fn] of Object.entries(r.strMap("pipes", true))) {
     if (!PIPES.includes(fn as PipeFunction)) r.fail(`pipes.${word}`, `must be one of ${PIPES.join(", ")}`);
@@ -194,7 +203,11 @@ function readEnable(r: FieldReader, knownMode: (field: string, mode: string) => 
   };
 }
 
-function readCommand(c: FieldReader, index: number, knownMode: (field: string, mode: string) => string): TerminalCommand {
+function readCommand(
+  c: FieldReader,
+  index: number,
+  knownMode: (field: string, mode: string) => string,
+): TerminalCommand {
   const where = `commands[${index}]`;
   const command = c.str("command").trim();
   if (command === "") c.fail("command", "must not be empty");
@@ -207,21 +220,33 @@ function readCommand(c: FieldReader, index: number, knownMode: (field: string, m
       if (!arg) c.fail("action", "`mode` needs a mode name");
       action = { kind: "mode", mode: knownMode(`${where}.action`, arg) };
       break;
-    case "none": case "page_length": case "paging_off": case "paging_on": case "enable": case "disable": case "logout":
-    case "timestamp_off": case "timestamp_on":
+    case "none":
+    case "page_length":
+    case "paging_off":
+    case "paging_on":
+    case "enable":
+    case "disable":
+    case "logout":
+    case "timestamp_off":
+    case "timestamp_on":
       action = { kind } as TerminalAction;
       break;
     default:
       c.fail("action", `unknown action '${actionText}'`);
   }
-  if (action.kind === "page_length" && !command.includes("<number>")) c.fail("command", "a page_length command needs a <number> parameter");
+  if (action.kind === "page_length" && !command.includes("<number>"))
+    c.fail("command", "a page_length command needs a <number> parameter");
   return { command, modes, action, output: c.optStr("output"), confirm: c.optStr("confirm") };
 }
 
 /** Typed access to a YAML object; every failure names the file and the dotted field. */
 class FieldReader {
   private readonly obj: Record<string, unknown>;
-  constructor(value: unknown, private readonly file: string, private readonly prefix = "") {
+  constructor(
+    value: unknown,
+    private readonly file: string,
+    private readonly prefix = "",
+  ) {
     if (typeof value !== "object" || value === null || Array.isArray(value)) this.fail("", "must be a mapping");
     this.obj = value as Record<string, unknown>;
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { stringify } from "csv-stringify/sync";
-import { VcError } from "../errors";
+import { VcError } from "../core/errors";
 import { AddressAllocator, isLoopback } from "./addresses";
 import { DEFAULTS, type DeviceBehaviour } from "./behaviour";
 import { CatalogCache } from "./catalog";
@@ -10,7 +10,14 @@ import { fromPrivateKey, hostKeyFor } from "./hostkeys";
 import { getPlatform, labPlatforms } from "./platform";
 import { ResponseLibrary } from "./responses";
 import { rngFrom } from "./rng";
-import { LAB_FAULTS, type Lab, type LabCountOptions, type LabDeviceInfo, type LabDeviceSpec, type StartLabOptions } from "./types";
+import {
+  LAB_FAULTS,
+  type Lab,
+  type LabCountOptions,
+  type LabDeviceInfo,
+  type LabDeviceSpec,
+  type StartLabOptions,
+} from "./types";
 
 /** Devices started at once; bounds the burst of listen() calls and key derivations. */
 const START_BATCH = 64;
@@ -18,10 +25,12 @@ const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** Turns count options into one spec per device: platforms round-robin, faults on the last devices. */
 export function specsFromCount(opts: LabCountOptions): LabDeviceSpec[] {
-  if (!Number.isInteger(opts.count) || opts.count < 1) throw new VcError("usage", `device count must be a positive integer (got ${opts.count})`);
+  if (!Number.isInteger(opts.count) || opts.count < 1)
+    throw new VcError("usage", `device count must be a positive integer (got ${opts.count})`);
   const platforms = opts.platforms && opts.platforms.length ? opts.platforms : labPlatforms();
   const faults = opts.faults ?? [];
-  if (faults.length > opts.count) throw new VcError("usage", `${faults.length} faults need at least as many devices (count is ${opts.count})`);
+  if (faults.length > opts.count)
+    throw new VcError("usage", `${faults.length} faults need at least as many devices (count is ${opts.count})`);
   const width = Math.max(2, String(opts.count).length);
   return Array.from({ length: opts.count }, (_, i): LabDeviceSpec => {
     const platform = platforms[i % platforms.length];
@@ -59,7 +68,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     allocator: new AddressAllocator(countMode ? count.baseAddress : undefined),
     port: countMode ? count.port : undefined,
     oneAddress: countMode ? Boolean(count.oneAddress) : false,
-    baseAddress: countMode ? count.baseAddress ?? "127.0.0.1" : undefined,
+    baseAddress: countMode ? (count.baseAddress ?? "127.0.0.1") : undefined,
   };
   const libraries = new Map<string, { library: ResponseLibrary; catalogs: CatalogCache }>();
   const libraryFor = (dirs: string[]) => {
@@ -73,16 +82,20 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
   };
   const sharedDirs = opts.responsesDirs ?? [];
   const names = new Set<string>();
-  const servers = specs.map((spec, i) => buildDevice(spec, i, { seed, placement, names, libraryFor: (dirs) => libraryFor(dirs ?? sharedDirs) }));
+  const servers = specs.map((spec, i) =>
+    buildDevice(spec, i, { seed, placement, names, libraryFor: (dirs) => libraryFor(dirs ?? sharedDirs) }),
+  );
 
   const started: DeviceServer[] = [];
   try {
     for (let i = 0; i < servers.length; i += START_BATCH) {
       const batch = servers.slice(i, i + START_BATCH);
-      await Promise.all(batch.map(async (s) => {
-        await s.start();
-        started.push(s);
-      }));
+      await Promise.all(
+        batch.map(async (s) => {
+          await s.start();
+          started.push(s);
+        }),
+      );
     }
   } catch (err) {
     await Promise.all(started.map((s) => s.stop()));
@@ -93,7 +106,11 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
   return {
     devices: servers.map((s) => s.info),
     stop: () => (stopping ??= Promise.all(servers.map((s) => s.stop())).then(() => undefined)),
-    inventoryCsv: () => inventoryCsv(servers.map((s) => s.info), (platform) => getPlatform(platform)?.role ?? ""),
+    inventoryCsv: () =>
+      inventoryCsv(
+        servers.map((s) => s.info),
+        (platform) => getPlatform(platform)?.role ?? "",
+      ),
   };
 }
 
@@ -107,22 +124,38 @@ interface BuildContext {
 function buildDevice(spec: LabDeviceSpec, index: number, ctx: BuildContext): DeviceServer {
   const where = `lab device ${index + 1}${spec.name ? ` (${spec.name})` : ""}`;
   const platform = getPlatform(spec.platform);
-  if (!platform) throw new VcError("usage", `unknown platform '${spec.platform}' (known: ${labPlatforms().join(", ")})`, where);
+  if (!platform)
+    throw new VcError("usage", `unknown platform '${spec.platform}' (known: ${labPlatforms().join(", ")})`, where);
   const name = spec.name ?? `${platform.namePrefix}-${String(index + 1).padStart(2, "0")}`;
-  if (!HOSTNAME.test(name)) throw new VcError("usage", `name '${name}' is not a valid hostname (letters, digits, '.', '_', '-')`, where);
+  if (!HOSTNAME.test(name))
+    throw new VcError("usage", `name '${name}' is not a valid hostname (letters, digits, '.', '_', '-')`, where);
   if (ctx.names.has(name)) throw new VcError("usage", `name '${name}' is used by another device`, where);
   ctx.names.add(name);
-  if (spec.fault !== undefined && !LAB_FAULTS.includes(spec.fault)) throw new VcError("usage", `unknown fault '${spec.fault}' (known: ${LAB_FAULTS.join(", ")})`, where);
-  for (const field of ["latencyMs", "jitterMs", "chunkBytes", "faultAfterBytes", "slowMs", "hugeOutputBytes", "pageLines", "port"] as const) {
+  if (spec.fault !== undefined && !LAB_FAULTS.includes(spec.fault))
+    throw new VcError("usage", `unknown fault '${spec.fault}' (known: ${LAB_FAULTS.join(", ")})`, where);
+  for (const field of [
+    "latencyMs",
+    "jitterMs",
+    "chunkBytes",
+    "faultAfterBytes",
+    "slowMs",
+    "hugeOutputBytes",
+    "pageLines",
+    "port",
+  ] as const) {
     const v = spec[field];
-    if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new VcError("usage", `${field} must be a non-negative integer (got ${v})`, where);
+    if (v !== undefined && (!Number.isInteger(v) || v < 0))
+      throw new VcError("usage", `${field} must be a non-negative integer (got ${v})`, where);
   }
   if (spec.chunkBytes === 0) throw new VcError("usage", "chunkBytes must be at least 1", where);
 
   const { host, port } = place(spec, ctx.placement, where);
   const username = spec.username ?? DEFAULTS.username;
   const password = spec.password ?? DEFAULTS.password;
-  const hostKey = spec.hostKey !== undefined ? fromPrivateKey(spec.hostKey, where) : hostKeyFor(spec.algorithms?.serverHostKey, ctx.seed, name);
+  const hostKey =
+    spec.hostKey !== undefined
+      ? fromPrivateKey(spec.hostKey, where)
+      : hostKeyFor(spec.algorithms?.serverHostKey, ctx.seed, name);
   const rng = rngFrom(ctx.seed, name);
   const { library, catalogs } = ctx.libraryFor(spec.responsesDirs);
   const behaviour: DeviceBehaviour = {
@@ -178,7 +211,12 @@ function renderBanner(text: string, hostname: string): string {
 
 function place(spec: LabDeviceSpec, p: Placement, where: string): { host: string; port: number } {
   if (spec.host !== undefined) {
-    if (!isLoopback(spec.host)) throw new VcError("usage", `host '${spec.host}' is not a loopback address (the lab listens on 127.0.0.0/8 or ::1 only)`, where);
+    if (!isLoopback(spec.host))
+      throw new VcError(
+        "usage",
+        `host '${spec.host}' is not a loopback address (the lab listens on 127.0.0.0/8 or ::1 only)`,
+        where,
+      );
     return { host: spec.host, port: spec.port ?? 0 };
   }
   if (p.oneAddress) {

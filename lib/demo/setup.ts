@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { VcError } from "../errors";
-import { ensureHome, type HomePaths } from "../home";
-import { Inventory } from "../inventory";
+import { VcError } from "../core/errors";
+import { ensureHome, type HomePaths } from "../core/home";
+import { Inventory } from "../core/inventory";
 import { startLab, type Lab } from "../lab";
-import { Vault } from "../vault";
+import { Vault } from "../core/vault";
 
 /**
  * The demo environment behind `npm start`: a lab of simulated devices, a vault holding the lab's
@@ -81,7 +81,11 @@ export function prepareVault(file: string, masterPassword: string): void {
       }
       throw err;
     }
-    const input = { username: DEMO_LAB_ACCOUNT.username, password: DEMO_LAB_ACCOUNT.password, enableSecret: DEMO_LAB_ACCOUNT.enableSecret };
+    const input = {
+      username: DEMO_LAB_ACCOUNT.username,
+      password: DEMO_LAB_ACCOUNT.password,
+      enableSecret: DEMO_LAB_ACCOUNT.enableSecret,
+    };
     if (vault.list().some((c) => c.name === DEMO_CREDENTIAL)) vault.edit(DEMO_CREDENTIAL, input);
     else vault.add({ name: DEMO_CREDENTIAL, ...input });
     vault.setDefault(DEMO_CREDENTIAL);
@@ -98,7 +102,8 @@ export function prepareInventory(file: string, lab: Lab): number {
     inv.init();
     for (const d of inv.listDevices()) inv.removeDevice(d.name);
     const report = inv.importCsv(lab.inventoryCsv(), { createMissing: true, source: "lab" });
-    if (report.errors.length > 0) throw new VcError("demo_inventory", report.errors.map((e) => e.message).join("; "), file);
+    if (report.errors.length > 0)
+      throw new VcError("demo_inventory", report.errors.map((e) => e.message).join("; "), file);
     for (const d of lab.devices) inv.updateDevice(d.name, { credentialName: DEMO_CREDENTIAL });
     return inv.listDevices().length;
   } finally {

@@ -3,7 +3,15 @@ import type { ServerChannel } from "ssh2";
 import type { CatalogEntry } from "./catalog";
 import { tokenize } from "./command-tree";
 import type { ConnectionControl, DeviceBehaviour } from "./behaviour";
-import { applyPipes, hugeLines, pipePattern, responseText, textLines, type OutputLines, type PipeStage } from "./output";
+import {
+  applyPipes,
+  hugeLines,
+  pipePattern,
+  responseText,
+  textLines,
+  type OutputLines,
+  type PipeStage,
+} from "./output";
 import type { ErrorText, PagerErase, PipeFunction, TerminalCommand } from "./platform";
 import { deviceLookup, renderText, renderVars } from "./render";
 import type { ResponseSet } from "./responses";
@@ -21,11 +29,16 @@ const visibleLength = (text: string) => text.replace(ANSI, "").length;
 
 function eraseSequence(kind: PagerErase, width: number): string {
   switch (kind) {
-    case "backspace": return "\b".repeat(width) + " ".repeat(width) + "\b".repeat(width);
-    case "cr": return "\r" + " ".repeat(width) + "\r";
-    case "ansi": return "\r\x1b[K";
-    case "left": return `\x1b[${width}D` + " ".repeat(width) + `\x1b[${width}D`;
-    case "none": return "\r\n";
+    case "backspace":
+      return "\b".repeat(width) + " ".repeat(width) + "\b".repeat(width);
+    case "cr":
+      return "\r" + " ".repeat(width) + "\r";
+    case "ansi":
+      return "\r\x1b[K";
+    case "left":
+      return `\x1b[${width}D` + " ".repeat(width) + `\x1b[${width}D`;
+    case "none":
+      return "\r\n";
   }
 }
 
@@ -48,7 +61,11 @@ export class CliSession {
   private readonly abort = new AbortController();
   private readonly decoder = new StringDecoder("utf8");
 
-  constructor(private readonly channel: ServerChannel, private readonly device: DeviceBehaviour, private readonly conn: ConnectionControl) {
+  constructor(
+    private readonly channel: ServerChannel,
+    private readonly device: DeviceBehaviour,
+    private readonly conn: ConnectionControl,
+  ) {
     const p = device.platform;
     this.mode = device.enableSecret !== undefined && p.enable ? p.enable.from : p.loginMode;
     this.pageLines = device.pageLines;
@@ -145,7 +162,9 @@ export class CliSession {
       this.pos = 0;
       await this.wait((done) => {
         this.wakeInput = done;
-        return () => { this.wakeInput = undefined; };
+        return () => {
+          this.wakeInput = undefined;
+        };
       });
     }
   }
@@ -156,13 +175,22 @@ export class CliSession {
     let escape = 0;
     for (;;) {
       const ch = await this.key();
-      if (escape === 1) { escape = ch === "[" ? 2 : 0; continue; }
-      if (escape === 2) { if (ch >= "@" && ch <= "~") escape = 0; continue; }
+      if (escape === 1) {
+        escape = ch === "[" ? 2 : 0;
+        continue;
+      }
+      if (escape === 2) {
+        if (ch >= "@" && ch <= "~") escape = 0;
+        continue;
+      }
       if (ch === "\r" || ch === "\n") {
         this.out += this.device.platform.newline;
         return line;
       }
-      if (ch === "\x1b") { escape = 1; continue; }
+      if (ch === "\x1b") {
+        escape = 1;
+        continue;
+      }
       if (ch === "\x7f" || ch === "\b") {
         if (line.length) {
           line = line.slice(0, -1);
@@ -218,7 +246,9 @@ export class CliSession {
   private drain(): Promise<void> {
     return this.wait((done) => {
       this.channel.once("drain", done);
-      return () => { this.channel.removeListener("drain", done); };
+      return () => {
+        this.channel.removeListener("drain", done);
+      };
     });
   }
 
@@ -351,7 +381,12 @@ export class CliSession {
     const res = this.device.catalog.tree(this.mode).resolve(tokens, p.abbreviations);
     if (res.kind === "invalid" || res.kind === "ambiguous") {
       const t = tokens[res.tokenIndex];
-      const err = res.kind === "ambiguous" ? p.errors.ambiguous : res.tokenIndex === 0 && p.errors.invalidFirst ? p.errors.invalidFirst : p.errors.invalid;
+      const err =
+        res.kind === "ambiguous"
+          ? p.errors.ambiguous
+          : res.tokenIndex === 0 && p.errors.invalidFirst
+            ? p.errors.invalidFirst
+            : p.errors.invalid;
       this.writeError(err, t.column, t.text, line, exec);
       return false;
     }
@@ -405,15 +440,30 @@ export class CliSession {
         if (n > 0) this.pageLines = n;
         break;
       }
-      case "paging_off": this.paging = false; break;
-      case "paging_on": this.paging = true; break;
-      case "timestamp_off": this.timestamps = false; break;
-      case "timestamp_on": this.timestamps = p.timestamp !== undefined; break;
-      case "mode": this.mode = action.mode; break;
-      case "disable": if (p.enable) this.mode = p.enable.from; break;
-      case "enable": return this.enable();
-      case "logout": return this.logout();
-      case "none": break;
+      case "paging_off":
+        this.paging = false;
+        break;
+      case "paging_on":
+        this.paging = true;
+        break;
+      case "timestamp_off":
+        this.timestamps = false;
+        break;
+      case "timestamp_on":
+        this.timestamps = p.timestamp !== undefined;
+        break;
+      case "mode":
+        this.mode = action.mode;
+        break;
+      case "disable":
+        if (p.enable) this.mode = p.enable.from;
+        break;
+      case "enable":
+        return this.enable();
+      case "logout":
+        return this.logout();
+      case "none":
+        break;
     }
     if (def.output) this.writeText(this.render(def.output, { arg: args[0] ?? "" }));
     return true;
@@ -453,7 +503,8 @@ export class CliSession {
     const d = this.device;
     const p = d.platform;
     if (this.timestamps && p.timestamp) this.writeText(this.render(p.timestamp));
-    const delay = d.fault === "slow" ? d.slowMs : d.latencyMs + (d.jitterMs > 0 ? Math.floor(d.rng() * (d.jitterMs + 1)) : 0);
+    const delay =
+      d.fault === "slow" ? d.slowMs : d.latencyMs + (d.jitterMs > 0 ? Math.floor(d.rng() * (d.jitterMs + 1)) : 0);
     if (delay > 0) await this.sleep(delay);
     let output: OutputLines;
     if (d.fault === "huge_output") {
@@ -487,11 +538,14 @@ function splitPipes(line: string, enabled: boolean): { command: string; pipes: P
   return { command: pieces[0], pipes };
 }
 
-function resolvePipeWord(pipes: Record<string, PipeFunction>, typed: string, abbreviations: boolean): PipeFunction | undefined {
+function resolvePipeWord(
+  pipes: Record<string, PipeFunction>,
+  typed: string,
+  abbreviations: boolean,
+): PipeFunction | undefined {
   const lower = typed.toLowerCase();
   if (pipes[lower]) return pipes[lower];
   if (!abbreviations) return undefined;
   const matches = Object.keys(pipes).filter((w) => w.startsWith(lower));
   return matches.length === 1 ? pipes[matches[0]] : undefined;
 }
-

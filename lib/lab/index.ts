@@ -5,4 +5,12 @@
 export { startLab, specsFromCount, inventoryCsv } from "./lab";
 export { labPlatforms, getPlatform, type PlatformDef } from "./platform";
 export { LAB_FAULTS } from "./types";
-export type { Lab, LabAlgorithms, LabCountOptions, LabDeviceInfo, LabDeviceSpec, LabFault, StartLabOptions } from "./types";
+export type {
+  Lab,
+  LabAlgorithms,
+  LabCountOptions,
+  LabDeviceInfo,
+  LabDeviceSpec,
+  LabFault,
+  StartLabOptions,
+} from "./types";

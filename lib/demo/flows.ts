@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { VcError, errorMessage } from "../errors";
+import { VcError, errorMessage } from "../core/errors";
 
 /** One node of a Node-RED flow export (only the fields the demo looks at are typed). */
 export interface FlowNode {
@@ -30,7 +30,10 @@ export interface ExampleFlow {
  */
 export function readExampleFlows(dir: string): ExampleFlow[] {
   if (!fs.existsSync(dir)) return [];
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort();
   const seen = new Map<string, string>();
   return files.map((file) => {
     const example = parseExample(path.join(dir, file));
@@ -59,7 +62,13 @@ function parseExample(file: string): ExampleFlow {
   if (!Array.isArray(data)) throw new VcError("example_invalid", "must be a JSON array of nodes", name);
   const nodes = data.map((n, i) => {
     const node = n as Partial<FlowNode> | null;
-    if (!node || typeof node !== "object" || typeof node.id !== "string" || node.id === "" || typeof node.type !== "string") {
+    if (
+      !node ||
+      typeof node !== "object" ||
+      typeof node.id !== "string" ||
+      node.id === "" ||
+      typeof node.type !== "string"
+    ) {
       throw new VcError("example_invalid", "every node needs a string id and type", `${name} [${i}]`);
     }
     return node as FlowNode;
@@ -74,11 +83,18 @@ function parseExample(file: string): ExampleFlow {
   }
   for (const n of nodes) {
     if (n === tab) continue;
-    if (n.z !== undefined && n.z !== tab.id) throw new VcError("example_invalid", `node ${n.id} (${n.type}) is not on the tab '${tab.id}'`, name);
+    if (n.z !== undefined && n.z !== tab.id)
+      throw new VcError("example_invalid", `node ${n.id} (${n.type}) is not on the tab '${tab.id}'`, name);
     for (const target of (n.wires ?? []).flat()) {
-      if (!ids.has(target)) throw new VcError("example_invalid", `node ${n.id} (${n.type}) is wired to '${target}', which is not in the file`, name);
+      if (!ids.has(target))
+        throw new VcError(
+          "example_invalid",
+          `node ${n.id} (${n.type}) is wired to '${target}', which is not in the file`,
+          name,
+        );
     }
   }
-  if (!nodes.some((n) => n.type === "comment" && n.z === tab.id)) throw new VcError("example_invalid", "needs a comment node saying what the example shows", name);
+  if (!nodes.some((n) => n.type === "comment" && n.z === tab.id))
+    throw new VcError("example_invalid", "needs a comment node saying what the example shows", name);
   return { file, title: name.replace(/\.json$/, ""), tab, nodes };
 }
