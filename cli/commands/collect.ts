@@ -14,7 +14,7 @@ finishes, then a summary. The vault password comes from VCOLLECTOR_VAULT_PASS.
 Devices:
   --inventory <file>        a .csv (name,primary_ip4,platform,site,role,status[,port,…]) or a
                             dcim.db (default: the data home's dcim.db)
-  --site, --role, --platform, --vendor, --status, --tag <value>
+  --site, --role, --platform, --vendor, --status, --tag <value[,value…]>  (a comma list: any of them)
   --name <regex>            device name regular expression (case-insensitive)
   --credential-status <ok|failed|untested>
   --limit <n>               at most n devices (after sorting by name)
