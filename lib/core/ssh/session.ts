@@ -528,6 +528,17 @@ class Session implements DeviceSession {
   }
 }
 
+/** The device's profile; an inventory-only platform fails this device, naming it (unsupported_platform). */
+function profileFor(opts: SessionOptions, label: string): PlatformProfile {
+  try {
+    return loadProfile(opts.platform, { extraDirs: opts.profileDirs });
+  } catch (err) {
+    if (err instanceof VcError && err.errorClass === "unsupported_platform")
+      throw new SessionError("unsupported_platform", label, err.message);
+    throw err;
+  }
+}
+
 /** Connects, authenticates, finds the prompt, enters enable mode and runs the profile's on-open commands. */
 export async function openSession(opts: SessionOptions): Promise<DeviceSession> {
   const { host, port } = validateTarget(opts, "device");
@@ -536,7 +547,7 @@ export async function openSession(opts: SessionOptions): Promise<DeviceSession> 
   const log = (line: string): void => {
     if (opts.log) opts.log(redact(`${label} ${line}`, secrets));
   };
-  const profile = loadProfile(opts.platform, { extraDirs: opts.profileDirs });
+  const profile = profileFor(opts, label);
   const timeouts = resolveTimeouts(opts, profile, label);
   const maxOutputBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   if (!Number.isInteger(maxOutputBytes) || maxOutputBytes < 1)
