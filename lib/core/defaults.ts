@@ -23,5 +23,7 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 
 /** "10/15/20" style text of the connect, banner and authentication defaults in seconds, for help texts. */
 export function loginTimeoutsText(): string {
-  return [DEFAULT_TIMEOUTS.connectMs, DEFAULT_TIMEOUTS.bannerMs, DEFAULT_TIMEOUTS.authMs].map((ms) => ms / 1000).join("/");
+  return [DEFAULT_TIMEOUTS.connectMs, DEFAULT_TIMEOUTS.bannerMs, DEFAULT_TIMEOUTS.authMs]
+    .map((ms) => ms / 1000)
+    .join("/");
 }

@@ -70,7 +70,9 @@ export function settingsFrom(def: VcCollectDef, maxConcurrency: number): NodeRun
   return {
     concurrency: number(def.concurrency, "concurrency", 20, 1, maxConcurrency, true),
     timeouts: {
-      ...(connectS !== undefined ? { connectMs: connectS * 1000, bannerMs: connectS * 1000, authMs: connectS * 1000 } : {}),
+      ...(connectS !== undefined
+        ? { connectMs: connectS * 1000, bannerMs: connectS * 1000, authMs: connectS * 1000 }
+        : {}),
       ...(commandS !== undefined ? { commandMs: commandS * 1000 } : {}),
       ...(deviceS !== undefined ? { deviceMs: deviceS * 1000 } : {}),
     },

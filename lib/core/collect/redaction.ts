@@ -25,7 +25,11 @@ export function vaultSecretsOf(source: CredentialSource): string[] {
   return [...new Set(discoveryOrder(source).flatMap(secretsOf))];
 }
 
-export function deviceRedactor(platform: string, run: RunRedaction, deviceSecrets: readonly string[] = []): DeviceRedactor {
+export function deviceRedactor(
+  platform: string,
+  run: RunRedaction,
+  deviceSecrets: readonly string[] = [],
+): DeviceRedactor {
   const rules = redactionRules(platform, run.platforms);
   const secrets = [...new Set([...deviceSecrets, ...run.vaultSecrets])];
   return {

@@ -83,7 +83,10 @@ function readYaml(file: string): unknown {
     return yaml.load(text);
   } catch (err) {
     const e = err as { mark?: { line: number }; reason?: string; message: string };
-    throw new PlatformCatalogueError(`invalid YAML: ${e.reason ?? e.message}`, e.mark ? `${file}:${e.mark.line + 1}` : file);
+    throw new PlatformCatalogueError(
+      `invalid YAML: ${e.reason ?? e.message}`,
+      e.mark ? `${file}:${e.mark.line + 1}` : file,
+    );
   }
 }
 
@@ -120,16 +123,14 @@ export function compileRecord(doc: unknown, file: string): PlatformRecord {
     }
   });
   (src.volatile ?? []).forEach((r, i) => checkRegex(r.match, `volatile[${i}].match`, file, r.ignoreCase ? "i" : ""));
-  const inventory = (src.inventory ?? []).map(
-    (row: InventorySource): InventoryPlatform => ({
-      name: row.name,
-      slug: row.slug,
-      deviceType: row.deviceType ?? src.name,
-      netbox: row.netbox ?? [],
-      pagingCommand: row.pagingCommand ?? src.paging,
-      vendor: src.vendor,
-    }),
-  );
+  const inventory = (src.inventory ?? []).map((row: InventorySource): InventoryPlatform => ({
+    name: row.name,
+    slug: row.slug,
+    deviceType: row.deviceType ?? src.name,
+    netbox: row.netbox ?? [],
+    pagingCommand: row.pagingCommand ?? src.paging,
+    vendor: src.vendor,
+  }));
   return {
     name: src.name,
     description: src.description,

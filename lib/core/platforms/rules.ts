@@ -83,7 +83,10 @@ function loadRulesFile(file: string): UserRulesSource {
     doc = yaml.load(fs.readFileSync(file, "utf8")) ?? {};
   } catch (err) {
     const e = err as { mark?: { line: number }; reason?: string; message: string };
-    throw new PlatformCatalogueError(`invalid YAML: ${e.reason ?? e.message}`, e.mark ? `${file}:${e.mark.line + 1}` : file);
+    throw new PlatformCatalogueError(
+      `invalid YAML: ${e.reason ?? e.message}`,
+      e.mark ? `${file}:${e.mark.line + 1}` : file,
+    );
   }
   if (!validateUserRules(doc)) throw new PlatformCatalogueError(describeAjvErrors(validateUserRules.errors), file);
   rulesFileCache.set(file, { mtimeMs, rules: doc });
@@ -110,7 +113,12 @@ function compileRedact(rule: RedactRuleSource, index: number, origin: string): R
         `redact[${index}].match: needs a group named secret, (?<secret>…), around the value to hide`,
         at,
       );
-    return { kind: "line", id: rule.id, pattern: compile(rule.match, "gmd" + i, `redact[${index}].match`, at), origin: at };
+    return {
+      kind: "line",
+      id: rule.id,
+      pattern: compile(rule.match, "gmd" + i, `redact[${index}].match`, at),
+      origin: at,
+    };
   }
   return {
     kind: "block",

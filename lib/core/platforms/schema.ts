@@ -309,7 +309,8 @@ export function describeAjvError(e: ErrorObject): string {
   const at = (name: string) => (field === "" ? name : `${field}.${name}`);
   if (e.keyword === "additionalProperties") return `${at(String(e.params.additionalProperty))}: unknown field`;
   if (e.keyword === "required") return `${at(String(e.params.missingProperty))}: required field missing`;
-  if (e.keyword === "enum") return `${field || "(top level)"}: must be one of ${JSON.stringify(e.params.allowedValues)}`;
+  if (e.keyword === "enum")
+    return `${field || "(top level)"}: must be one of ${JSON.stringify(e.params.allowedValues)}`;
   return `${field || "(top level)"}: ${e.message ?? "invalid"}`;
 }
 

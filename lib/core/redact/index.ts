@@ -41,7 +41,10 @@ function lineSpans(text: string, rule: RedactionRule & { kind: "line" }, out: Sp
 
 /** The lines between each begin and end (or the end of the text: fail closed) become one marker line. */
 function blockSpans(text: string, rule: RedactionRule & { kind: "block" }, out: Span[]): void {
-  const begin = new RegExp(rule.begin.source, rule.begin.flags.includes("g") ? rule.begin.flags : rule.begin.flags + "g");
+  const begin = new RegExp(
+    rule.begin.source,
+    rule.begin.flags.includes("g") ? rule.begin.flags : rule.begin.flags + "g",
+  );
   const end = new RegExp(rule.end.source, rule.end.flags.includes("g") ? rule.end.flags : rule.end.flags + "g");
   for (let b = begin.exec(text); b !== null; b = begin.exec(text)) {
     const from = b.index + b[0].length;
@@ -51,7 +54,9 @@ function blockSpans(text: string, rule: RedactionRule & { kind: "block" }, out: 
     const to = e ? e.index : text.length;
     if (to > from) {
       const body = text.slice(from, to);
-      const replacement = body.includes("\n") ? `${body.startsWith("\n") ? "\n" : ""}${REDACTED}${e ? "\n" : ""}` : REDACTED;
+      const replacement = body.includes("\n")
+        ? `${body.startsWith("\n") ? "\n" : ""}${REDACTED}${e ? "\n" : ""}`
+        : REDACTED;
       out.push({ start: from, end: to, replacement });
     }
     if (!e) break;

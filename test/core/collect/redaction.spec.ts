@@ -109,7 +109,10 @@ describe("collect: redaction of what devices print (lab)", function () {
     const asa = results.get("asa-1")!;
     assert.strictEqual(asa.status, "failed");
     assert.strictEqual(asa.errorClass, "unsupported_platform", asa.error);
-    assert.match(asa.error ?? "", new RegExp(`^${lab.devices[0].host}:${lab.devices[0].port}: .*cisco_asa.*inventory-only`));
+    assert.match(
+      asa.error ?? "",
+      new RegExp(`^${lab.devices[0].host}:${lab.devices[0].port}: .*cisco_asa.*inventory-only`),
+    );
     assert.strictEqual(results.get("cfg-ios")!.status, "ok");
   });
 });

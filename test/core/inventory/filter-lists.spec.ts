@@ -64,7 +64,11 @@ describe("device filters: comma lists and vendor names (issue 14)", () => {
       try {
         inv.init();
         DEFAULT_PLATFORMS.forEach((p, i) =>
-          inv.addDevice({ name: `dev-${p.slug}`, host: `10.1.${Math.floor(i / 200)}.${(i % 200) + 1}`, platform: p.slug }),
+          inv.addDevice({
+            name: `dev-${p.slug}`,
+            host: `10.1.${Math.floor(i / 200)}.${(i % 200) + 1}`,
+            platform: p.slug,
+          }),
         );
         const all = inv.listDevices();
         assert.strictEqual(all.length, DEFAULT_PLATFORMS.length);

@@ -69,8 +69,13 @@ describe("platforms: one catalogue record per platform", () => {
     assert.strictEqual(ntcPlatformFor("vyos"), "vyos", "unknown platforms pass through");
     // Every platform that can be collected has templates under its ntc name in the ntc index.
     const index = fs.readFileSync(NTC_INDEX, "utf8");
-    for (const r of loadCatalogue().list().filter((x) => x.session))
-      assert.ok(new RegExp(`, *(\\(?[a-z_|()]*\\)?)?${r.ntcPlatform.replace(/^(hp|aruba)_/, "")}\\b`).test(index), r.name);
+    for (const r of loadCatalogue()
+      .list()
+      .filter((x) => x.session))
+      assert.ok(
+        new RegExp(`, *(\\(?[a-z_|()]*\\)?)?${r.ntcPlatform.replace(/^(hp|aruba)_/, "")}\\b`).test(index),
+        r.name,
+      );
   });
 
   it("the NetBox slug map and the lab both refer to catalogue platforms", () => {
@@ -95,7 +100,10 @@ describe("platforms: one catalogue record per platform", () => {
       );
     write("acme_os", "name: acme_os\ndescription: Acme\nsession: { prompts: { privileged: 'x' } }\nbogus: 1\n");
     fails(/acme_os\.yaml: bogus: unknown field/);
-    write("acme_os", "name: acme_os\ndescription: Acme\ninventoryOnly: true\nredact:\n  - { id: pw, match: 'password \\S+' }\n");
+    write(
+      "acme_os",
+      "name: acme_os\ndescription: Acme\ninventoryOnly: true\nredact:\n  - { id: pw, match: 'password \\S+' }\n",
+    );
     fails(/acme_os\.yaml: redact\[0\]\.match: needs a group named secret/);
     write("acme_os", "name: acme_os\ndescription: Acme\ninventoryOnly: true\nvolatile:\n  - { id: t, match: '(' }\n");
     fails(/acme_os\.yaml: volatile\[0\]\.match: invalid regular expression/);
@@ -128,7 +136,10 @@ describe("platforms: one catalogue record per platform", () => {
     assert.ok(hit(volatilePatterns("paloalto_panos"), "uptime: 12 days, 3:04:05"));
     assert.strictEqual(volatileRules("cisco_ios").find((r) => r.id === "ntp-drift")?.action, "drop");
     assert.strictEqual(volatileRules("cisco_ios").find((r) => r.id === "nvram-stamp")?.action, "ignore");
-    assert.ok(volatilePatterns("cisco_ios").every((re) => !re.global), "safe to keep and reuse");
+    assert.ok(
+      volatilePatterns("cisco_ios").every((re) => !re.global),
+      "safe to keep and reuse",
+    );
   });
 
   it("a data home's platforms.yaml (or an option) extends the rules; a bad one names the file", () => {
@@ -158,8 +169,14 @@ describe("platforms: one catalogue record per platform", () => {
       ),
     );
     fs.writeFileSync(path.join(home, "platforms.yaml"), "cisco_ios:\n  volatile:\n    - { id: x, match: '(' }\n");
-    assert.throws(() => volatilePatterns("cisco_ios", platformOptionsForHome(home)), /platforms\.yaml: cisco_ios#x: volatile\[0\]\.match: invalid regular expression/);
+    assert.throws(
+      () => volatilePatterns("cisco_ios", platformOptionsForHome(home)),
+      /platforms\.yaml: cisco_ios#x: volatile\[0\]\.match: invalid regular expression/,
+    );
     fs.writeFileSync(path.join(home, "platforms.yaml"), "cisco_ios:\n  secrets: []\n");
-    assert.throws(() => volatilePatterns("cisco_ios", platformOptionsForHome(home)), /platforms\.yaml: cisco_ios\.secrets: unknown field/);
+    assert.throws(
+      () => volatilePatterns("cisco_ios", platformOptionsForHome(home)),
+      /platforms\.yaml: cisco_ios\.secrets: unknown field/,
+    );
   });
 });

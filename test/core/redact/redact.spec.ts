@@ -55,10 +55,16 @@ const FIXTURES: Record<string, { config: string; secrets: string[]; kept: string
     config: [
       "snmp-server user admin network-admin auth md5 0x5d4f0fe8a3a0c4f3 priv 0x77c3ba1a9f2e6a55 localizedkey",
       "username admin password 5 $5$JKLMN$abcdefghijklmnopqrstuvwxyz0123456789  role network-admin",
-      "tacacs-server host 10.1.1.1 key 7 \"Pl4ntedNx\"",
+      'tacacs-server host 10.1.1.1 key 7 "Pl4ntedNx"',
       "snmp-server community Pl4nted-Nx group network-operator",
     ].join("\n"),
-    secrets: ["0x5d4f0fe8a3a0c4f3", "0x77c3ba1a9f2e6a55", "$5$JKLMN$abcdefghijklmnopqrstuvwxyz0123456789", "Pl4ntedNx", "Pl4nted-Nx"],
+    secrets: [
+      "0x5d4f0fe8a3a0c4f3",
+      "0x77c3ba1a9f2e6a55",
+      "$5$JKLMN$abcdefghijklmnopqrstuvwxyz0123456789",
+      "Pl4ntedNx",
+      "Pl4nted-Nx",
+    ],
     kept: [],
     readable: [`snmp-server community ${REDACTED} group network-operator`],
   },
@@ -91,26 +97,36 @@ const FIXTURES: Record<string, { config: string; secrets: string[]; kept: string
       "        authorization read-only;",
       "    }",
       "}",
-      "set system login user ops authentication encrypted-password \"$6$Pl4ntedSet$hash\"",
+      'set system login user ops authentication encrypted-password "$6$Pl4ntedSet$hash"',
     ].join("\n"),
     secrets: ["$6$Pl4nted$junosHash", "Pl4nted-Junos", "$6$Pl4ntedSet$hash"],
     kept: ["        authorization read-only;"],
     readable: [`        encrypted-password "${REDACTED}"; ## SECRET-DATA`],
   },
   hp_procurve: {
-    config: ['snmp-server community "Pl4nted-Pc" operator', 'password manager user-name admin sha1 "Pl4ntedSha1Hash"'].join("\n"),
+    config: [
+      'snmp-server community "Pl4nted-Pc" operator',
+      'password manager user-name admin sha1 "Pl4ntedSha1Hash"',
+    ].join("\n"),
     secrets: ["Pl4nted-Pc", "Pl4ntedSha1Hash"],
     kept: [],
     readable: [],
   },
   hp_comware: {
-    config: [" snmp-agent community read cipher $c$3$Pl4ntedCw==", " local-user admin", "  password hash $h$6$Pl4ntedHash=="].join("\n"),
+    config: [
+      " snmp-agent community read cipher $c$3$Pl4ntedCw==",
+      " local-user admin",
+      "  password hash $h$6$Pl4ntedHash==",
+    ].join("\n"),
     secrets: ["$c$3$Pl4ntedCw==", "$h$6$Pl4ntedHash=="],
     kept: [" local-user admin"],
     readable: [`  password hash ${REDACTED}`],
   },
   aruba_aoscx: {
-    config: ["user admin group administrators password ciphertext AQBapPl4ntedCx", "snmp-server community Pl4nted-Cx"].join("\n"),
+    config: [
+      "user admin group administrators password ciphertext AQBapPl4ntedCx",
+      "snmp-server community Pl4nted-Cx",
+    ].join("\n"),
     secrets: ["AQBapPl4ntedCx", "Pl4nted-Cx"],
     kept: [],
     readable: [`user admin group administrators password ciphertext ${REDACTED}`],
@@ -150,7 +166,13 @@ const FIXTURES: Record<string, { config: string; secrets: string[]; kept: string
       "    next",
       "end",
     ].join("\n"),
-    secrets: ["Pl4ntedPrivKey", "SH2Pl4ntedFortiHash=", "Pl4ntedPskEnc==", "MIIFHDBOBgkqPl4ntedKeyLine1", "Pl4ntedKeyLine2abcdef"],
+    secrets: [
+      "Pl4ntedPrivKey",
+      "SH2Pl4ntedFortiHash=",
+      "Pl4ntedPskEnc==",
+      "MIIFHDBOBgkqPl4ntedKeyLine1",
+      "Pl4ntedKeyLine2abcdef",
+    ],
     kept: ["MIIpublicCertLine", '-----END ENCRYPTED PRIVATE KEY-----"', '    edit "srv"'],
     readable: [`        set password ENC ${REDACTED}`, `        set psksecret ENC ${REDACTED}`],
   },
@@ -163,7 +185,8 @@ describe("redact: secrets in device output, per platform, lines kept readable", 
       const out = redact(f.config, { platform });
       assert.deepStrictEqual(findSecretsInText(out, f.secrets), [], out);
       const lines = out.split("\n");
-      for (const line of [...f.kept, ...f.readable]) assert.ok(lines.includes(line), `missing line ${JSON.stringify(line)} in\n${out}`);
+      for (const line of [...f.kept, ...f.readable])
+        assert.ok(lines.includes(line), `missing line ${JSON.stringify(line)} in\n${out}`);
       assert.strictEqual(redact(out, { platform }), out, "idempotent");
     });
   }

@@ -102,10 +102,19 @@ describe("ssh/profiles: platform profiles as data", () => {
         /session\.lineEnding: must be one of/.test(err.message) &&
         /bogus: unknown field/.test(err.message),
     );
-    fs.writeFileSync(file, "name: bad_os\ndescription: x\nntcPlatform: bad_os\nsession: { prompts: { privileged: '^x(#$' } }\n");
-    assert.throws(() => loadProfileFile(file), /bad_os\.yaml: session\.prompts\.privileged: invalid regular expression/);
+    fs.writeFileSync(
+      file,
+      "name: bad_os\ndescription: x\nntcPlatform: bad_os\nsession: { prompts: { privileged: '^x(#$' } }\n",
+    );
+    assert.throws(
+      () => loadProfileFile(file),
+      /bad_os\.yaml: session\.prompts\.privileged: invalid regular expression/,
+    );
     fs.writeFileSync(file, "name: bad_os\ndescription: x\n");
-    assert.throws(() => loadProfileFile(file), /bad_os\.yaml: \(top level\): needs either a session or inventoryOnly: true/);
+    assert.throws(
+      () => loadProfileFile(file),
+      /bad_os\.yaml: \(top level\): needs either a session or inventoryOnly: true/,
+    );
     fs.writeFileSync(file, "name: other\ndescription: x\nntcPlatform: x\nsession: { prompts: { privileged: 'x' } }\n");
     assert.throws(() => loadProfileFile(file), /name: "other" does not match the file name "bad_os"/);
     fs.writeFileSync(file, "name: [unclosed\n");
