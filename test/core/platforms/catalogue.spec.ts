@@ -13,7 +13,7 @@ import {
   volatileRules,
 } from "../../../lib/core/platforms";
 import { loadProfile } from "../../../lib/core/ssh";
-import { labPlatforms } from "../../../lib/lab/platform";
+import { labPlatforms, loadPlatformFile } from "../../../lib/lab/platform";
 import { useTmpDir } from "../../support/tmp";
 
 const NTC_INDEX = path.resolve(__dirname, "../../../../shared/ntc-templates/templates/index");
@@ -87,6 +87,18 @@ describe("platforms: one catalogue record per platform", () => {
       const record = catalogue.find(name);
       assert.strictEqual(record?.name, name, `lab platform ${name}`);
       assert.ok(record.session, `lab platform ${name} has a session`);
+    }
+  });
+
+  it("refuses a lab platform file that names no catalogue platform with a session", () => {
+    const base = fs.readFileSync(path.resolve(__dirname, "../../../lib/lab/platforms/cisco_ios.yaml"), "utf8");
+    for (const name of ["acme_os", "cisco_asa"]) {
+      const file = path.join(tmp.path, `${name}.yaml`);
+      fs.writeFileSync(file, base.replace(/^name: cisco_ios$/m, `name: ${name}`));
+      assert.throws(
+        () => loadPlatformFile(file),
+        new RegExp(`'${name}' is not a platform of the catalogue with a session`),
+      );
     }
   });
 
