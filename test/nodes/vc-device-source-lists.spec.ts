@@ -23,10 +23,11 @@ describe("vc-device-source node: comma lists and vendor names", function () {
   async function names(props: Record<string, unknown>, filter?: Record<string, unknown>): Promise<string[]> {
     const file = path.join(tmp.path, "inv.csv");
     fs.writeFileSync(file, CSV);
-    await helper.load(deviceSource, [
+    const flow: Array<Record<string, unknown>> = [
       { id: "src", type: "vc-device-source", wires: [["out"]], source: "csv", path: file, output: "all", ...props },
       { id: "out", type: "helper" },
-    ]);
+    ];
+    await helper.load(deviceSource, flow as never);
     const got = nextMessage<{ payload: Device[] }>("out");
     helper.getNode("src").receive({ payload: 1, ...(filter ? { filter } : {}) } as never);
     const msg = await got;

@@ -226,7 +226,7 @@ class Session implements DeviceSession {
   private readonly pager: Responder[];
   private readonly offTrip: () => void;
   /** Device text that goes into an error (partial output, the last line seen) is always redacted. */
-  private readonly scrub: (text: string) => string;
+  private scrubber?: (text: string) => string;
 
   constructor(
     readonly profile: PlatformProfile,
@@ -251,7 +251,6 @@ class Session implements DeviceSession {
           max: 1_000_000,
         }))
       : [];
-    this.scrub = makeRedactor({ platform: profile.name, extraDirs: opts.profileDirs, vaultSecrets: secretsOf(opts) });
     this.offTrip = guard.onTrip((err) => {
       this.dead ??= err;
       this.shell.abort();
@@ -261,6 +260,16 @@ class Session implements DeviceSession {
       // After our own close() the session is already refusing work: no error object is needed.
       if (!this.closing) this.dead ??= new SessionError("disconnected", label, "the connection was closed");
     });
+  }
+
+  /** Built on first use: only failures need it. */
+  private scrub(text: string): string {
+    this.scrubber ??= makeRedactor({
+      platform: this.profile.name,
+      extraDirs: this.opts.profileDirs,
+      vaultSecrets: secretsOf(this.opts),
+    });
+    return this.scrubber(text);
   }
 
   get hostKeyFingerprint(): string {
