@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { DEFAULT_TIMEOUTS, loginTimeoutsText } from "../../lib/core/defaults";
-import { platformOptionsForHome } from "../../lib/core/platforms";
+import { hasSession, platformOptionsForHome } from "../../lib/core/platforms";
 import { UsageError, VcError } from "../../lib/core/errors";
 import type { Device, DeviceResult } from "../../lib/core/types";
 import type { RunSummary } from "../../lib/core/collect";
@@ -240,11 +240,14 @@ function dryRun(
   },
 ): number {
   const first = (d: Device) => d.credentialName ?? o.credential ?? "(vault default)";
+  const platforms = platformOptionsForHome(ctx.home.root);
   const rows = selected.devices.map((d) => ({
     name: d.name,
     host: d.host,
     port: d.port,
     platform: d.platform,
+    // An inventory-only platform (no session in the catalogue) fails with unsupported_platform.
+    supported: hasSession(d.platform, platforms),
     credential: first(d),
     capture: o.store?.pathFor(o.captureType, d.name) ?? null,
   }));
@@ -263,7 +266,7 @@ function dryRun(
   for (const r of rows)
     writeLine(
       ctx.stdout,
-      `  ${r.name}  ${r.host}:${r.port}  ${r.platform}  credential ${r.credential}${r.capture ? `  → ${r.capture}` : ""}`,
+      `  ${r.name}  ${r.host}:${r.port}  ${r.platform}${r.supported ? "" : " (inventory-only: unsupported_platform)"}  credential ${r.credential}${r.capture ? `  → ${r.capture}` : ""}`,
     );
   return 0;
 }

@@ -85,6 +85,12 @@ describe("collect: command timeout precedence (explicit → platform record → 
     assert.ok(Date.now() - t0 < SLOW_MS, "failed at the record's limit, before the device answered");
   });
 
+  it("reads the user's records from the run's platform options (a data home's platforms/ folder)", async () => {
+    const r = await collectOne({ open: undefined, platforms: { extraDirs: [platformsDir] } });
+    assert.strictEqual(r.errorClass, "command_timeout", r.error);
+    assert.match(r.commands[0].error ?? "", new RegExp(`within ${PROFILE_COMMAND_MS} ms`));
+  });
+
   it("an explicit run setting wins over the record", async () => {
     const r = await collectOne({ timeouts: { commandMs: 1_500 } });
     assert.strictEqual(r.errorClass, "command_timeout", r.error);
