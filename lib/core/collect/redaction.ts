@@ -1,5 +1,5 @@
 import { redactionRules, type RuleOptions } from "../platforms";
-import { applyRules, maskSecrets } from "../redact";
+import { OUTPUT_SECRET_MIN_LENGTH, applyRules, maskSecrets } from "../redact";
 import { discoveryOrder, secretsOf, type CredentialSource } from "./credentials";
 
 /** What a run decides about redaction (CollectRequest.redact / platforms, and the vault's secrets). */
@@ -14,7 +14,10 @@ export interface RunRedaction {
 
 /** How one device's texts are cleaned before they are saved, reported or sent on. */
 export interface DeviceRedactor {
-  /** A command's output: vault secrets always; the platform's rules when the run redacts or the output is partial. */
+  /**
+   * A command's output: vault secrets (of at least OUTPUT_SECRET_MIN_LENGTH characters) always;
+   * the platform's rules when the run redacts or the output is partial.
+   */
   output(text: string, partial?: boolean): string;
   /** An error message (may quote device output): the platform's rules and the vault secrets, always. */
   message(text: string): string;
@@ -32,8 +35,10 @@ export function deviceRedactor(
 ): DeviceRedactor {
   const rules = redactionRules(platform, run.platforms);
   const secrets = [...new Set([...deviceSecrets, ...run.vaultSecrets])];
+  const outputSecrets = secrets.filter((s) => s.length >= OUTPUT_SECRET_MIN_LENGTH);
   return {
-    output: (text, partial = false) => maskSecrets(run.redact || partial ? applyRules(text, rules) : text, secrets),
+    output: (text, partial = false) =>
+      maskSecrets(run.redact || partial ? applyRules(text, rules) : text, outputSecrets),
     message: (text) => maskSecrets(applyRules(text, rules), secrets),
   };
 }

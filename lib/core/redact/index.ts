@@ -9,6 +9,13 @@ import { redact as maskExact } from "../ssh/errors";
 
 export const REDACTED = "<redacted>";
 
+/**
+ * Vault secrets shorter than this are not masked in device output: a password such as `admin`
+ * is also an ordinary word there (`admin state is up`), and masking it would corrupt the data.
+ * Error texts and logs still mask them (lib/core/ssh's redact).
+ */
+export const OUTPUT_SECRET_MIN_LENGTH = 8;
+
 export interface RedactOptions extends RuleOptions {
   /** Platform name or alias whose rules apply (common rules apply to every platform). */
   platform?: string;
@@ -16,6 +23,8 @@ export interface RedactOptions extends RuleOptions {
   vaultSecrets?: readonly string[];
   /** false: mask only the vault secrets, not the platform's rules (default true). */
   rules?: boolean;
+  /** Vault secrets shorter than this are left alone (device output: OUTPUT_SECRET_MIN_LENGTH). */
+  minSecretLength?: number;
 }
 
 interface Span {
@@ -96,7 +105,8 @@ export function maskSecrets(text: string, secrets: readonly string[] | undefined
  */
 export function makeRedactor(opts: RedactOptions = {}): (text: string) => string {
   const rules = opts.rules === false ? [] : redactionRules(opts.platform ?? "", opts);
-  const secrets = (opts.vaultSecrets ?? []).filter((s) => typeof s === "string" && s.length > 0);
+  const min = Math.max(1, opts.minSecretLength ?? 1);
+  const secrets = (opts.vaultSecrets ?? []).filter((s) => typeof s === "string" && s.length >= min);
   return (text: string) => maskSecrets(applyRules(text, rules), secrets);
 }
 

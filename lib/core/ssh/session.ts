@@ -10,7 +10,7 @@ import { SessionError, redact } from "./errors";
 import { KnownHostsStore } from "./known-hosts";
 import { cleanOutputLines, findFailure } from "./output";
 import { loadProfile, type PlatformProfile } from "./profile";
-import { makeRedactor } from "../redact";
+import { OUTPUT_SECRET_MIN_LENGTH, makeRedactor } from "../redact";
 import { ShellChannel, WaitFailure, type Responder, type TailPattern, type WaitResult, type WaitSpec } from "./shell";
 
 export interface SessionTimeouts {
@@ -268,6 +268,7 @@ class Session implements DeviceSession {
       platform: this.profile.name,
       extraDirs: this.opts.profileDirs,
       vaultSecrets: secretsOf(this.opts),
+      minSecretLength: OUTPUT_SECRET_MIN_LENGTH,
     });
     return this.scrubber(text);
   }

@@ -116,3 +116,36 @@ describe("collect: redaction of what devices print (lab)", function () {
     assert.strictEqual(results.get("cfg-ios")!.status, "ok");
   });
 });
+
+describe("collect: a short vault password (admin) does not corrupt device output", function () {
+  this.timeout(60_000);
+  let dir: string;
+  let lab: Lab;
+  let vault: Vault;
+
+  before(async () => {
+    dir = makeTmpDir("vc-redact-short-");
+    lab = await startLab({ devices: [{ name: "nx-admin", platform: "cisco_nxos", password: "admin" }] });
+    vault = makeVault(dir, [{ name: "lab", username: "admin", password: "admin", isDefault: true }]).open();
+  });
+  after(async () => {
+    vault?.close();
+    await lab?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps 'admin state is up' in show interface (secrets under 8 characters are words in output)", async () => {
+    const results: DeviceResult[] = [];
+    await runCollection({
+      devices: labDevices(lab),
+      commands: ["show interface"],
+      captureType: "intf",
+      credentials: vault,
+      jitterMs: 0,
+      hostKeys: { policy: "accept-any", store: new KnownHostsStore(path.join(dir, "known_hosts")) },
+      onDeviceResult: (r) => results.push(r),
+    });
+    assert.strictEqual(results[0].status, "ok", results[0].error);
+    assert.match(results[0].commands[0].output, /^admin state is up, Dedicated Interface$/m);
+  });
+});

@@ -201,6 +201,11 @@ describe("redact: secrets in device output, per platform, lines kept readable", 
     assert.strictEqual(r("user admin on administrator"), `user ${REDACTED} on administrator`);
   });
 
+  it("device output keeps vault secrets shorter than 8 characters: they are ordinary words there", () => {
+    const r = makeRedactor({ platform: "cisco_nxos", vaultSecrets: ["admin", "Long-Vault-Pass"], minSecretLength: 8 });
+    assert.strictEqual(r("admin state is up\nkey Long-Vault-Pass"), `admin state is up\nkey ${REDACTED}`);
+  });
+
   it("with rules off only the vault secrets are masked (raw config backups)", () => {
     const text = "enable secret 5 $1$abc$def\nusername u password 0 Vault-Pass-123";
     assert.strictEqual(
