@@ -1,4 +1,6 @@
 import * as path from "node:path";
+import { DEFAULT_TIMEOUTS, loginTimeoutsText } from "../../lib/core/defaults";
+import { hasSession, platformOptionsForHome } from "../../lib/core/platforms";
 import { UsageError, VcError } from "../../lib/core/errors";
 import type { Device, DeviceResult } from "../../lib/core/types";
 import type { RunSummary } from "../../lib/core/collect";
@@ -14,7 +16,7 @@ finishes, then a summary. The vault password comes from VCOLLECTOR_VAULT_PASS.
 Devices:
   --inventory <file>        a .csv (name,primary_ip4,platform,site,role,status[,port,…]) or a
                             dcim.db (default: the data home's dcim.db)
-  --site, --role, --platform, --vendor, --status, --tag <value>
+  --site, --role, --platform, --vendor, --status, --tag <value[,value…]>  (a comma list: any of them)
   --name <regex>            device name regular expression (case-insensitive)
   --credential-status <ok|failed|untested>
   --limit <n>               at most n devices (after sorting by name)
@@ -29,9 +31,9 @@ Credentials:
   --host-keys <policy>      tofu (default), strict or accept-any
 How:
   --concurrency <n>         devices at once (default 20)
-  --timeout <s>             per command (default 60)
-  --connect-timeout <s>     TCP connect, banner and authentication, each (default 10/10/15)
-  --device-timeout <s>      whole device, all attempts included (default 300)
+  --timeout <s>             per command (default: the platform's timeouts.commandMs, else ${DEFAULT_TIMEOUTS.commandMs / 1000})
+  --connect-timeout <s>     TCP connect, banner and authentication, each (default ${loginTimeoutsText()})
+  --device-timeout <s>      whole device, all attempts included (default ${DEFAULT_TIMEOUTS.deviceMs / 1000})
   --delay <s>               pause between two commands on one device (default 0)
   --jitter <s>              random start delay of the first wave of devices, up to this (default 0.25)
   --retries <n>             retries after a connection failure, never after an auth failure (default 2)
@@ -40,6 +42,9 @@ Output:
   --keep-history            also keep <type>/history/<device>/<timestamp>.txt
   --no-save                 save nothing (outputs are still reported)
   --no-history              do not record the run in collector.db
+  --redact                  mask secrets in device output (enable secrets, hashes, SNMP communities,
+                            keys…) by the platform's rules before saving or printing; leave it off
+                            for raw config backups. Vault secrets are masked in any case.
   --dry-run                 list the devices, commands and files; connect to nothing
   --json                    one JSON line per device, then the summary as JSON
   --quiet                   only the summary
@@ -129,6 +134,7 @@ const OPTIONS = {
   "keep-history": { type: "boolean" },
   "no-save": { type: "boolean" },
   "no-history": { type: "boolean" },
+  redact: { type: "boolean" },
   "dry-run": { type: "boolean" },
   json: { type: "boolean" },
   quiet: { type: "boolean" },
@@ -205,6 +211,8 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
         store,
         history,
         recorder: selected.inventory,
+        redact: Boolean(v.redact),
+        platforms: platformOptionsForHome(ctx.home.root),
         signal: ctx.signal,
         onDeviceResult: (r) => report.device(r),
       });
@@ -232,11 +240,14 @@ function dryRun(
   },
 ): number {
   const first = (d: Device) => d.credentialName ?? o.credential ?? "(vault default)";
+  const platforms = platformOptionsForHome(ctx.home.root);
   const rows = selected.devices.map((d) => ({
     name: d.name,
     host: d.host,
     port: d.port,
     platform: d.platform,
+    // An inventory-only platform (no session in the catalogue) fails with unsupported_platform.
+    supported: hasSession(d.platform, platforms),
     credential: first(d),
     capture: o.store?.pathFor(o.captureType, d.name) ?? null,
   }));
@@ -255,7 +266,7 @@ function dryRun(
   for (const r of rows)
     writeLine(
       ctx.stdout,
-      `  ${r.name}  ${r.host}:${r.port}  ${r.platform}  credential ${r.credential}${r.capture ? `  → ${r.capture}` : ""}`,
+      `  ${r.name}  ${r.host}:${r.port}  ${r.platform}${r.supported ? "" : " (inventory-only: unsupported_platform)"}  credential ${r.credential}${r.capture ? `  → ${r.capture}` : ""}`,
     );
   return 0;
 }

@@ -1,3 +1,4 @@
+import { loginTimeoutsText } from "../../lib/core/defaults";
 import type { CredentialSource, DiscoveryDeviceResult, DiscoveryReport } from "../../lib/core/collect";
 import { UsageError } from "../../lib/core/errors";
 import type { Credential, Device } from "../../lib/core/types";
@@ -21,7 +22,7 @@ VCOLLECTOR_VAULT_PASS.
       --dry-run               show what would be tested; connect to nothing (no vault password needed)
       --no-update             do not write results to the inventory
       --concurrency <n>       devices at once (default 8)
-      --timeout <s>           connect, banner and authentication timeouts, each (default 10)
+      --timeout <s>           connect, banner and authentication timeouts, each (default ${loginTimeoutsText()})
   vcollector creds test <device> [--credential <name>]… [--update] [--pin-new-hosts] [--timeout <s>]
       tests the given credentials (default: the device's own, then the vault default) on one device
   vcollector creds status [filters]

@@ -31,7 +31,7 @@ Subcommands:
                               read devices from NetBox (token from $NETBOX_TOKEN, never the command
                               line) and add or update them here
 
-Filters (list): --site, --role, --platform, --manufacturer (or --vendor), --status, --tag <value>
+Filters (list): --site, --role, --platform, --manufacturer (or --vendor), --status, --tag <value[,value…]>
   (case-insensitive exact match on slug or name), --name <regex> (case-insensitive),
   --credential-status <ok|failed|untested>, --limit <n> (after sorting by name).
 

@@ -72,6 +72,8 @@ export type SessionErrorClass =
   | "output_too_large"
   | "command_error"
   | "no_credential"
+  /** The device's platform has no session profile in the catalogue (inventory-only). */
+  | "unsupported_platform"
   | "save_failed"
   | "cancelled"
   | "internal_error";

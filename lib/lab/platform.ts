@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { VcError } from "../core/errors";
+import { findPlatform } from "../core/platforms";
 
 /**
  * A simulated platform's behaviour, loaded from lib/lab/platforms/<name>.yaml: prompts per
@@ -135,6 +136,9 @@ function validatePlatform(raw: unknown, file: string): PlatformDef {
   const name = r.str("name");
   if (path.basename(file, ".yaml") !== name)
     r.fail("name", `must match the file name (${path.basename(file, ".yaml")})`);
+  // The lab simulates platforms of the catalogue (lib/core/platforms): it names them, never redefines them.
+  if (findPlatform(name)?.name !== name || findPlatform(name)?.session === undefined)
+    r.fail("name", `'${name}' is not a platform of the catalogue with a session (lib/core/platforms/catalogue)`);
   const prompts = r.strMap("prompts");
   const knownMode = (field: string, mode: string) => {
     if (!(mode in prompts)) r.fail(field, `unknown mode '${mode}' (modes: ${Object.keys(prompts).join(", ")})`);

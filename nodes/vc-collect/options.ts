@@ -18,6 +18,8 @@ export interface VcCollectDef extends NodeDef {
   retries?: number | string;
   hostKeyPolicy?: HostKeyPolicy | "";
   save?: boolean;
+  /** Mask secrets in device output by the platform's rules (vault secrets are masked in any case). */
+  redact?: boolean;
   keepHistory?: boolean;
   history?: boolean;
   rememberCredentials?: boolean;
@@ -36,7 +38,12 @@ export interface NodeRunSettings {
 }
 
 function number(value: unknown, field: string, dflt: number, min: number, max: number, integer = false): number {
-  if (value === undefined || value === null || value === "") return dflt;
+  return optionalNumber(value, field, min, max, integer) ?? dflt;
+}
+
+/** An empty field is undefined: the core's default (lib/core/defaults) or the platform's applies. */
+function optionalNumber(value: unknown, field: string, min: number, max: number, integer = false): number | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
   const n = typeof value === "number" ? value : Number(String(value).trim());
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
     throw new VcError(
@@ -50,7 +57,9 @@ function number(value: unknown, field: string, dflt: number, min: number, max: n
 
 /** Seconds in the dialog, milliseconds in the core. */
 export function settingsFrom(def: VcCollectDef, maxConcurrency: number): NodeRunSettings {
-  const connectMs = number(def.connectTimeout, "connect timeout", 10, 0.1, 3600) * 1000;
+  const connectS = optionalNumber(def.connectTimeout, "connect timeout", 0.1, 3600);
+  const commandS = optionalNumber(def.commandTimeout, "command timeout", 0.1, 86_400);
+  const deviceS = optionalNumber(def.deviceTimeout, "device timeout", 0.1, 86_400);
   const policy = def.hostKeyPolicy || "tofu";
   if (!["tofu", "strict", "accept-any"].includes(policy))
     throw new VcError(
@@ -61,11 +70,11 @@ export function settingsFrom(def: VcCollectDef, maxConcurrency: number): NodeRun
   return {
     concurrency: number(def.concurrency, "concurrency", 20, 1, maxConcurrency, true),
     timeouts: {
-      connectMs,
-      bannerMs: connectMs,
-      authMs: connectMs,
-      commandMs: number(def.commandTimeout, "command timeout", 60, 0.1, 86_400) * 1000,
-      deviceMs: number(def.deviceTimeout, "device timeout", 300, 0.1, 86_400) * 1000,
+      ...(connectS !== undefined
+        ? { connectMs: connectS * 1000, bannerMs: connectS * 1000, authMs: connectS * 1000 }
+        : {}),
+      ...(commandS !== undefined ? { commandMs: commandS * 1000 } : {}),
+      ...(deviceS !== undefined ? { deviceMs: deviceS * 1000 } : {}),
     },
     commandDelayMs: number(def.delay, "delay between commands", 0, 0, 3600) * 1000,
     jitterMs: number(def.jitter, "start jitter", 0.25, 0, 3600) * 1000,

@@ -14,6 +14,7 @@ import {
 import { VcError } from "../../lib/core/errors";
 import { resolveHome, type HomePaths } from "../../lib/core/home";
 import { Inventory, normaliseDevicesReport } from "../../lib/core/inventory";
+import { platformOptionsForHome } from "../../lib/core/platforms";
 import { KnownHostsStore } from "../../lib/core/ssh/known-hosts";
 import type { DeviceResult } from "../../lib/core/types";
 import { getVaultConfigNode } from "../vc-vault-config/api";
@@ -131,6 +132,8 @@ function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
         store: resources.store,
         history: resources.history,
         recorder: resources.recorder,
+        redact: Boolean(def.redact),
+        platforms: platformOptionsForHome(home.root),
         signal: closing.signal,
         onDeviceResult: (r) => {
           finished++;

@@ -9,6 +9,7 @@ import {
   type CredentialSource,
 } from "./credentials";
 import { classifyError, type Classified } from "./errors";
+import { deviceRedactor, type DeviceRedactor, type RunRedaction } from "./redaction";
 import type { CollectorDb } from "./history";
 import {
   closeQuietly,
@@ -20,7 +21,7 @@ import {
 } from "./session";
 import { captureContent, type CaptureStore } from "./store";
 import { AbortedError, backoffDelay, deadlineController, jitterDelay, raceAbort, sleep } from "./timing";
-import { RETRYABLE_CLASSES, type CollectTimeouts, type RetryPolicy } from "./types";
+import { RETRYABLE_CLASSES, type RetryPolicy, type RunTimeouts } from "./types";
 
 /** Answers "was this host's key pinned before we touched it?" (lib/core/ssh's KnownHostsStore, adapted). */
 export interface HostKeyPins {
@@ -35,7 +36,7 @@ export interface DeviceRunContext {
   credentials: CredentialSource;
   explicitCredential?: string;
   discovery: boolean;
-  timeouts: CollectTimeouts;
+  timeouts: RunTimeouts;
   retry: RetryPolicy;
   jitterMs: number;
   commandDelayMs: number;
@@ -47,6 +48,8 @@ export interface DeviceRunContext {
   store?: CaptureStore;
   history?: { db: CollectorDb; historyId?: number };
   recorder?: CredentialRecorder;
+  /** Secret rules and the vault's secrets, applied to every output and error of the device. */
+  redaction: RunRedaction;
   /** The run's signal: aborting it cancels every device. */
   signal: AbortSignal;
   log?: (line: string) => void;
@@ -72,6 +75,7 @@ export async function collectDevice(device: Device, ctx: DeviceRunContext): Prom
   let session: CollectSession | undefined;
   let prompt = "";
   let secrets: string[] = [];
+  const clean = deviceRedactor(device.platform, ctx.redaction);
   const deadline = deadlineController(ctx.timeouts.deviceMs, [ctx.signal]);
   const deadlineAt = Date.now() + ctx.timeouts.deviceMs;
   try {
@@ -82,7 +86,7 @@ export async function collectDevice(device: Device, ctx: DeviceRunContext): Prom
     credentialName = login.step.credential.name;
     secrets = secretsOf(login.step.credential);
     rememberCredential(ctx, device, { credentialName, status: "ok" });
-    failure = await runCommands(session, ctx, deadline.signal, commands, secrets);
+    failure = await runCommands(session, ctx, deadline.signal, commands, secrets, clean);
   } catch (err) {
     failure = classifyError(err);
   } finally {
@@ -94,7 +98,7 @@ export async function collectDevice(device: Device, ctx: DeviceRunContext): Prom
     runId: ctx.runId,
     device,
     captureType: ctx.captureType,
-    ...outcome(commands, failure, secrets),
+    ...outcome(commands, failure, secrets, clean),
     credentialName,
     commands,
     capturePaths: [],
@@ -114,8 +118,10 @@ function outcome(
   commands: CommandResult[],
   failure: Classified | undefined,
   secrets: string[],
+  clean: DeviceRedactor,
 ): Pick<DeviceResult, "status" | "errorClass" | "error"> {
-  if (failure) return { status: "failed", errorClass: failure.errorClass, error: redact(failure.message, secrets) };
+  if (failure)
+    return { status: "failed", errorClass: failure.errorClass, error: clean.message(redact(failure.message, secrets)) };
   const rejected = commands.filter((c) => c.status === "error");
   if (rejected.length === 0) return { status: "ok" };
   return {
@@ -183,6 +189,7 @@ async function openWithRetry(
       policy,
       store: ctx.hostKeyStore,
       maxOutputBytes: ctx.maxOutputBytes,
+      profileDirs: ctx.redaction.platforms?.extraDirs,
       signal,
       log: ctx.log,
       deadlineAt,
@@ -217,6 +224,7 @@ async function runCommands(
   signal: AbortSignal,
   out: CommandResult[],
   secrets: string[],
+  clean: DeviceRedactor,
 ): Promise<Classified | undefined> {
   for (let i = 0; i < ctx.commands.length; i++) {
     const command = ctx.commands[i];
@@ -229,22 +237,22 @@ async function runCommands(
         r.error
           ? {
               command,
-              output: r.output,
+              output: clean.output(r.output),
               status: "error",
               errorClass: r.error.errorClass,
-              error: redact(r.error.message, secrets),
+              error: clean.message(redact(r.error.message, secrets)),
               durationMs: r.durationMs,
             }
-          : { command, output: r.output, status: "ok", durationMs: r.durationMs },
+          : { command, output: clean.output(r.output), status: "ok", durationMs: r.durationMs },
       );
     } catch (err) {
       const c = classifyError(err);
       out.push({
         command,
-        output: c.partialOutput ?? "",
+        output: clean.output(c.partialOutput ?? "", true),
         status: "error",
         errorClass: c.errorClass,
-        error: redact(c.message, secrets),
+        error: clean.message(redact(c.message, secrets)),
         durationMs: Date.now() - t0,
       });
       return c;

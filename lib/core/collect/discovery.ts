@@ -6,7 +6,7 @@ import { fetchHostKey } from "./keyscan";
 import { runPool } from "./pool";
 import { openRequest, type HostKeyPolicy, type OpenRequest } from "./session";
 import { linkedSignal, raceAbort } from "./timing";
-import { DEFAULT_TIMEOUTS, type CollectTimeouts } from "./types";
+import { runTimeouts, type CollectTimeouts, type RunTimeouts } from "./types";
 import { VcError } from "../errors";
 
 /** Logs in and finds the prompt, sending no command (lib/core/ssh's testLogin). */
@@ -97,7 +97,7 @@ export const DEFAULT_RECENT_HOURS = 24;
 export async function discoverCredentials(req: DiscoveryRequest): Promise<DiscoveryReport> {
   const started = Date.now();
   const tested = chosenCredentials(req.credentials, req.names);
-  const timeouts = { ...DEFAULT_TIMEOUTS, ...req.timeouts };
+  const timeouts = runTimeouts(req.timeouts);
   const concurrency = req.concurrency ?? DEFAULT_DISCOVERY_CONCURRENCY;
   const linked = linkedSignal(req.signal, concurrency);
   const signal = linked.signal;
@@ -172,7 +172,7 @@ async function discoverOne(
   device: Device,
   tested: Credential[],
   req: DiscoveryRequest,
-  timeouts: CollectTimeouts,
+  timeouts: RunTimeouts,
   signal: AbortSignal,
 ): Promise<DiscoveryDeviceResult> {
   const t0 = Date.now();
@@ -229,7 +229,7 @@ async function testInOrder(
   order: Credential[],
   result: DiscoveryDeviceResult,
   req: DiscoveryRequest,
-  timeouts: CollectTimeouts,
+  timeouts: RunTimeouts,
   signal: AbortSignal,
 ): Promise<void> {
   const port = device.port || 22;
@@ -306,7 +306,7 @@ export async function testCredential(
 ): Promise<CredentialAttempt> {
   const t0 = Date.now();
   const signal = opts.signal ?? new AbortController().signal;
-  const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+  const timeouts = runTimeouts(opts.timeouts);
   const tester = opts.tester ?? defaultTester();
   try {
     const request = openRequest(device, credential, {

@@ -17,6 +17,7 @@ const SESSION_CLASSES: ReadonlySet<string> = new Set<SessionErrorClass>([
   "output_too_large",
   "command_error",
   "no_credential",
+  "unsupported_platform",
   "save_failed",
   "cancelled",
   "internal_error",

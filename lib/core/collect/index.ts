@@ -34,6 +34,8 @@ export { runPool } from "./pool";
 export {
   DEFAULT_TIMEOUTS,
   DEFAULT_RETRY,
+  runTimeouts,
+  type RunTimeouts,
   RETRYABLE_CLASSES,
   progressText,
   type CollectTimeouts,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { DEFAULT_MAX_OUTPUT_BYTES } from "../defaults";
 import { VcError, errorMessage } from "../errors";
 import type { Device, DeviceResult, SessionErrorClass } from "../types";
 import { requireCredential, snapshotCredentials, type CredentialRecorder, type CredentialSource } from "./credentials";
@@ -8,12 +9,14 @@ import { collectDevice, type DeviceRunContext } from "./device";
 import { pinsFrom } from "./pins";
 import type { CollectorDb } from "./history";
 import { runPool } from "./pool";
+import { vaultSecretsOf } from "./redaction";
+import { redactionRules, type RuleOptions } from "../platforms";
 import { linkedSignal } from "./timing";
 import type { HostKeyPolicy, SessionOpener } from "./session";
 import type { CaptureStore } from "./store";
 import {
   DEFAULT_RETRY,
-  DEFAULT_TIMEOUTS,
+  runTimeouts,
   type CollectTimeouts,
   type RetryPolicy,
   type RunProgress,
@@ -24,8 +27,7 @@ export const DEFAULT_CONCURRENCY = 20;
 export const MAX_CONCURRENCY = 5_000;
 /** Default upper bound of the random start delay of each device. */
 export const DEFAULT_JITTER_MS = 250;
-/** Default cap on one command's output (a runaway output becomes output_too_large, not an OOM). */
-export const DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+export { DEFAULT_MAX_OUTPUT_BYTES };
 
 export interface CollectRequest {
   devices: Device[];
@@ -56,6 +58,14 @@ export interface CollectRequest {
   history?: CollectorDb;
   /** Where the credential that worked is remembered (the SQLite inventory). */
   recorder?: CredentialRecorder;
+  /**
+   * Mask secrets in device output with each platform's rules before it is saved or reported (off
+   * for raw config backups, on for anything sent onward). Secrets the vault knows are masked
+   * whatever this says, and partial output attached to an error always gets the rules.
+   */
+  redact?: boolean;
+  /** User platform records and rules (platformOptionsForHome(home) gives a data home's). */
+  platforms?: RuleOptions;
   signal?: AbortSignal;
   /** Called as each device finishes, in completion order. */
   onDeviceResult?: (result: DeviceResult) => void;
@@ -106,6 +116,9 @@ export function validateRequest(req: CollectRequest): {
   }
   const credentials = snapshotCredentials(req.credentials);
   if (req.credential) requireCredential(credentials, req.credential, "collect.credential");
+  // A bad user rule (platforms.yaml) fails the run here, naming the file, before any login.
+  for (const platform of new Set(req.devices.map((d) => String(d?.platform ?? ""))))
+    redactionRules(platform, req.platforms);
   return { commands, concurrency, credentials };
 }
 
@@ -140,7 +153,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     credentials,
     explicitCredential: req.credential || undefined,
     discovery: req.discovery ?? false,
-    timeouts: { ...DEFAULT_TIMEOUTS, ...req.timeouts },
+    timeouts: runTimeouts(req.timeouts),
     retry: { ...DEFAULT_RETRY, ...req.retry },
     jitterMs: req.jitterMs ?? DEFAULT_JITTER_MS,
     commandDelayMs: req.commandDelayMs ?? 0,
@@ -152,6 +165,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     store: req.store,
     history: req.history ? { db: req.history, historyId } : undefined,
     recorder: req.recorder,
+    redaction: { redact: req.redact ?? false, platforms: req.platforms, vaultSecrets: vaultSecretsOf(credentials) },
     signal,
     log: req.log,
     random: req.random ?? Math.random,

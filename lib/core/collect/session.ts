@@ -1,6 +1,6 @@
 import type { DeviceSession, HostKeyPolicy, KnownHostsStore, SessionOptions } from "../ssh";
 import type { Credential, Device } from "../types";
-import type { CollectTimeouts } from "./types";
+import type { RunTimeouts } from "./types";
 import { AbortedError, raceAbort } from "./timing";
 
 export type { HostKeyPolicy };
@@ -19,10 +19,12 @@ export function openRequest(
   device: Device,
   credential: Credential,
   opts: {
-    timeouts: CollectTimeouts;
+    timeouts: RunTimeouts;
     policy: HostKeyPolicy;
     store?: KnownHostsStore;
     maxOutputBytes?: number;
+    /** Directories of user platform records (a data home's platforms/). */
+    profileDirs?: readonly string[];
     signal: AbortSignal;
     log?: (line: string) => void;
     deadlineAt?: number;
@@ -43,6 +45,7 @@ export function openRequest(
     timeouts: { ...opts.timeouts, deviceMs },
     hostKeys: { policy: opts.policy, store: opts.store },
     maxOutputBytes: opts.maxOutputBytes,
+    ...(opts.profileDirs?.length ? { profileDirs: [...opts.profileDirs] } : {}),
     signal: opts.signal,
     log: opts.log,
   };

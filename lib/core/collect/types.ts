@@ -1,3 +1,4 @@
+import { DEFAULT_TIMEOUTS as SESSION_DEFAULTS } from "../defaults";
 import type { DeviceResult, SessionErrorClass } from "../types";
 
 /** How long each stage of one device may take. Every value is in milliseconds. */
@@ -14,13 +15,27 @@ export interface CollectTimeouts {
   deviceMs: number;
 }
 
+/** The run-level view of lib/core/defaults' DEFAULT_TIMEOUTS (the one source of these values). */
 export const DEFAULT_TIMEOUTS: CollectTimeouts = {
-  connectMs: 10_000,
-  bannerMs: 10_000,
-  authMs: 15_000,
-  commandMs: 60_000,
-  deviceMs: 300_000,
+  connectMs: SESSION_DEFAULTS.connectMs,
+  bannerMs: SESSION_DEFAULTS.bannerMs,
+  authMs: SESSION_DEFAULTS.authMs,
+  commandMs: SESSION_DEFAULTS.commandMs,
+  deviceMs: SESSION_DEFAULTS.deviceMs,
 };
+
+/**
+ * The timeouts a run gives each device. commandMs is set only when the caller set it: otherwise
+ * each device's session uses its platform's `timeouts.commandMs`, then DEFAULT_TIMEOUTS.
+ */
+export type RunTimeouts = Omit<CollectTimeouts, "commandMs"> & { commandMs?: number };
+
+/** The run's timeouts: explicit settings over the defaults, commandMs left to the platform when not set. */
+export function runTimeouts(explicit: Partial<CollectTimeouts> = {}): RunTimeouts {
+  const { commandMs: _platformDecides, ...rest } = DEFAULT_TIMEOUTS;
+  const set = Object.fromEntries(Object.entries(explicit).filter(([, v]) => v !== undefined));
+  return { ...rest, ...set };
+}
 
 /** Retries with exponential backoff, for connection failures only (never auth failures). */
 export interface RetryPolicy {

@@ -1,5 +1,6 @@
 import type { Device } from "../types";
 import { VcError } from "../errors";
+import { compactName, loadCatalogue } from "../platforms";
 import { namesFor, type FilterAttribute } from "./labels";
 import type { CredentialStatus, DeviceFilter } from "./types";
 
@@ -22,6 +23,8 @@ const FILTER_KEYS = [
   "limit",
 ] as const;
 const CREDENTIAL_STATUSES: readonly CredentialStatus[] = ["ok", "failed", "untested"];
+/** Filters whose value may be a comma list ("dc1,dc2": any of them), or an array from msg.filter. */
+const LIST_KEYS: ReadonlySet<string> = new Set(["site", "role", "platform", "manufacturer", "status", "tag"]);
 /** Accepted spellings of filter keys from loosely typed sources (msg.filter, CLI). */
 const KEY_ALIASES: Record<string, (typeof FILTER_KEYS)[number]> = {
   vendor: "manufacturer",
@@ -63,8 +66,7 @@ export function normaliseFilter(input: unknown, where = "filter"): DeviceFilter 
       if (limit !== undefined) out.limit = limit;
       continue;
     }
-    if (typeof value !== "string") throw filterError(key, `must be a string, got ${typeof value}`, where);
-    const text = value.trim();
+    const text = LIST_KEYS.has(key) ? listText(value, key, where) : stringValue(value, key, where).trim();
     if (text === "") continue;
     if (key === "credentialStatus") {
       const status = text.toLowerCase() as CredentialStatus;
@@ -77,6 +79,29 @@ export function normaliseFilter(input: unknown, where = "filter"): DeviceFilter 
     }
   }
   return out;
+}
+
+function stringValue(value: unknown, key: string, where: string): string {
+  if (typeof value !== "string") throw filterError(key, `must be a string, got ${typeof value}`, where);
+  return value;
+}
+
+/** A comma list or an array of strings as "a,b" (items trimmed, empty items dropped). */
+function listText(value: unknown, key: string, where: string): string {
+  const items = Array.isArray(value) ? value.map((v) => stringValue(v, key, where)) : [stringValue(value, key, where)];
+  return items
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "")
+    .join(",");
+}
+
+/** The values of a list filter ("a,b" → ["a", "b"]). */
+function listItems(value: string): string[] {
+  return value
+    .split(",")
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
 }
 
 function parseLimit(value: unknown, where: string): number | undefined {
@@ -104,27 +129,44 @@ export function compileNamePattern(pattern: string, where = "filter"): RegExp {
 type Predicate = (device: Device) => boolean;
 
 function attributeEquals(attribute: FilterAttribute, wanted: string): Predicate {
-  const w = wanted.toLowerCase();
-  return (d) => namesFor(d, attribute).some((n) => n !== undefined && n.toLowerCase() === w);
+  const w = new Set(listItems(wanted).map((v) => v.toLowerCase()));
+  return (d) => namesFor(d, attribute).some((n) => n !== undefined && w.has(n.toLowerCase()));
+}
+
+/**
+ * Vendors match by slug, display name or an alias from the catalogue's vendors.yaml, ignoring
+ * case, spaces, hyphens and underscores: --vendor paloalto, "Palo Alto", palo-alto, "Palo Alto
+ * Networks" all select the devices of manufacturer palo-alto.
+ */
+function vendorEquals(wanted: string): Predicate {
+  const catalogue = loadCatalogue();
+  const names = new Set<string>();
+  for (const item of listItems(wanted)) {
+    names.add(compactName(item));
+    const vendor = catalogue.vendor(item);
+    if (vendor) for (const n of [vendor.slug, vendor.name, ...vendor.aliases]) names.add(compactName(n));
+  }
+  return (d) => namesFor(d, "manufacturer").some((n) => n !== undefined && names.has(compactName(n)));
 }
 
 function buildPredicates(filter: DeviceFilter): Predicate[] {
   const predicates: Predicate[] = [];
-  for (const attribute of ["site", "role", "platform", "manufacturer"] as const) {
+  for (const attribute of ["site", "role", "platform"] as const) {
     const wanted = filter[attribute];
     if (wanted !== undefined) predicates.push(attributeEquals(attribute, wanted));
   }
+  if (filter.manufacturer !== undefined) predicates.push(vendorEquals(filter.manufacturer));
   if (filter.status !== undefined) {
-    const w = filter.status.toLowerCase();
-    predicates.push((d) => (d.status ?? "active").toLowerCase() === w);
+    const w = new Set(listItems(filter.status).map((v) => v.toLowerCase()));
+    predicates.push((d) => w.has((d.status ?? "active").toLowerCase()));
   }
   if (filter.name !== undefined) {
     const re = compileNamePattern(filter.name);
     predicates.push((d) => re.test(d.name));
   }
   if (filter.tag !== undefined) {
-    const w = filter.tag.toLowerCase();
-    predicates.push((d) => (d.tags ?? []).some((t) => t.toLowerCase() === w));
+    const w = new Set(listItems(filter.tag).map((v) => v.toLowerCase()));
+    predicates.push((d) => (d.tags ?? []).some((t) => w.has(t.toLowerCase())));
   }
   if (filter.credentialStatus !== undefined) {
     const w = filter.credentialStatus;

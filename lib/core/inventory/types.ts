@@ -4,7 +4,9 @@ export type CredentialStatus = NonNullable<Device["credentialStatus"]>;
 
 /**
  * Which devices to select. Every value is a case-insensitive exact match against any of the
- * device's names for that attribute (slug, display name, and for platforms the netmiko/ntc name),
+ * device's names for that attribute (slug, display name, and for platforms the netmiko/ntc name;
+ * vendors also by alias, ignoring spaces, hyphens and underscores); site, role, platform,
+ * manufacturer, status and tag take a comma list ("dc1,dc2": any of them),
  * except `name` (a regular expression, case-insensitive), `tag` (the device carries the tag) and
  * `credentialStatus` (a device never tested counts as "untested"). `limit` applies last, after a
  * stable sort by device name.
@@ -95,8 +97,12 @@ export interface PlatformInfo {
   slug: string;
   /** Manufacturer slug. */
   manufacturer?: string;
-  /** netmiko device type, which is also the ntc-templates platform name. */
+  /** netmiko device type: what a Device's `platform` holds (ntcPlatformFor() gives the ntc-templates name). */
   netmikoDeviceType?: string;
+  /**
+   * VelocityCollector's paging_disable_command column, kept for compatibility. Seeded from the
+   * platform catalogue (the record's `paging`, which is also what the session sends first).
+   */
   pagingDisableCommand?: string;
 }
 

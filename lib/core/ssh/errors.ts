@@ -38,14 +38,14 @@ const isWordChar = (c: string | undefined): boolean => c !== undefined && /[A-Za
 const STRONG_SECRET_LENGTH = 8;
 
 /**
- * Replaces every occurrence of the given secrets in a text with "***", except where the secret
+ * Replaces every occurrence of the given secrets in a text with "***" (or `marker`), except where the secret
  * is only part of a longer word: with the password "admin", "authenticated as admin" becomes
  * "authenticated as ***" (the username is the secret here, so it is not printed either) but
  * "administrator" and the prompt "admin-sw1#" stay as they are. A secret that begins or ends
  * with a non-word character, or is at least STRONG_SECRET_LENGTH long, is matched wherever it
  * appears (a real password is masked even inside a longer word).
  */
-export function redact(text: string, secrets: readonly string[]): string {
+export function redact(text: string, secrets: readonly string[], marker = "***"): string {
   let out = text;
   for (const s of secrets) {
     if (s.length === 0 || !out.includes(s)) continue;
@@ -58,7 +58,7 @@ export function redact(text: string, secrets: readonly string[]): string {
     for (let i = out.indexOf(s); i >= 0; i = out.indexOf(s, i + 1)) {
       if (i < from) continue;
       if ((checkBefore && isWordChar(out[i - 1])) || (checkAfter && isWordChar(out[i + s.length]))) continue;
-      result += out.slice(from, i) + "***";
+      result += out.slice(from, i) + marker;
       from = i + s.length;
     }
     out = result + out.slice(from);

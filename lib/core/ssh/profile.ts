@@ -1,61 +1,22 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import Ajv, { type ErrorObject } from "ajv";
-import * as yaml from "js-yaml";
 import { VcError } from "../errors";
+import {
+  BUILTIN_CATALOGUE_DIR,
+  PlatformCatalogueError,
+  compileRecord,
+  loadCatalogue,
+  loadRecordFile,
+  type PlatformRecord,
+  type PlatformSource,
+} from "../platforms";
 import type { AnsiMode } from "./terminal";
 
 /**
- * A platform profile: everything the session driver needs to know about one kind of device CLI,
- * kept as data (one YAML file per platform in ./profiles, the scrapli 2.x idea). Users can add or
- * override profiles with YAML files in an extra directory.
+ * A platform profile: what the session driver needs to know about one kind of device CLI, with
+ * its regexes compiled. The data lives in the platform catalogue (lib/core/platforms/catalogue/
+ * <name>.yaml, the record's `session` and `paging`); this module compiles it for the driver.
+ * Users add or replace platforms with records in extra directories.
  */
-export interface ProfileSource {
-  name: string;
-  description: string;
-  /** ntc-templates platform name used to pick TextFSM templates. */
-  ntcPlatform: string;
-  /** Other names that select this profile (e.g. cisco_xe for cisco_ios). */
-  aliases?: string[];
-  prompts: {
-    /** Regex of the unprivileged prompt (e.g. `R1>`), when the platform has one. */
-    user?: string;
-    /** Regex of the operational/privileged prompt. */
-    privileged: string;
-    /** Regexes of other prompts the CLI can show (configuration modes, shells). */
-    other?: string[];
-  };
-  enable?: {
-    command: string;
-    /** Regex of the password prompt that follows the command. */
-    passwordPrompt: string;
-    /** Regex of a username prompt some platforms ask first (ProCurve). */
-    usernamePrompt?: string;
-  };
-  /** Commands sent after login, in order (paging off, terminal width). */
-  onOpen?: string[];
-  /** Commands sent (without waiting) before the connection is closed. */
-  onClose?: string[];
-  pager?: {
-    /** Regexes matched against the last, unfinished line of output. */
-    patterns: string[];
-    /** What answers the pager: usually a space for the next page. */
-    response: string;
-  };
-  /** Regexes that mark a command as rejected when they match a line near the top of its output. */
-  failurePatterns?: string[];
-  /** Lines the CLI prints just above its prompt that are not command output (Junos `{master:0}`). */
-  contextLines?: string[];
-  /** Questions shown before the first prompt and what answers them ("Press any key to continue"). */
-  loginPrompts?: { pattern: string; response: string }[];
-  lineEnding?: string;
-  ansi?: AnsiMode;
-  /** Whether the CLI echoes typed commands (default true). */
-  echo?: boolean;
-  terminal?: { type?: string; cols?: number; rows?: number };
-  algorithms?: { kex?: string[]; cipher?: string[]; serverHostKey?: string[]; hmac?: string[] };
-  timeouts?: { commandMs?: number; quietMs?: number };
-}
+export type ProfileSource = PlatformSource;
 
 /** A loaded profile with its regexes compiled. */
 export interface PlatformProfile {
@@ -80,105 +41,18 @@ export interface PlatformProfile {
   readonly ansi: AnsiMode;
   readonly echo: boolean;
   readonly terminal: { type: string; cols: number; rows: number };
-  readonly algorithms?: ProfileSource["algorithms"];
+  readonly algorithms?: NonNullable<ProfileSource["session"]>["algorithms"];
   readonly timeouts: { commandMs?: number; quietMs?: number };
-  readonly source: ProfileSource;
+  /** The catalogue record the profile comes from. */
+  readonly record: PlatformRecord;
 }
 
-export class ProfileError extends VcError {
-  constructor(message: string, where?: string) {
-    super("profile_invalid", message, where);
-    this.name = "ProfileError";
-  }
-}
+/** A bad or unknown platform (class profile_invalid); the catalogue's error under its old name. */
+export const ProfileError = PlatformCatalogueError;
+export type ProfileError = PlatformCatalogueError;
 
-export const BUILTIN_PROFILE_DIR = path.join(__dirname, "profiles");
-
-const regexString = { type: "string", minLength: 1 } as const;
-const regexList = { type: "array", items: regexString } as const;
-const algoList = { type: "array", items: { type: "string", minLength: 1 } } as const;
-
-const PROFILE_SCHEMA = {
-  type: "object",
-  additionalProperties: false,
-  required: ["name", "description", "ntcPlatform", "prompts"],
-  properties: {
-    name: { type: "string", pattern: "^[a-z0-9_]+$" },
-    description: { type: "string" },
-    ntcPlatform: { type: "string", pattern: "^[a-z0-9_]+$" },
-    aliases: { type: "array", items: { type: "string", pattern: "^[a-z0-9_]+$" } },
-    prompts: {
-      type: "object",
-      additionalProperties: false,
-      required: ["privileged"],
-      properties: { user: regexString, privileged: regexString, other: regexList },
-    },
-    enable: {
-      type: "object",
-      additionalProperties: false,
-      required: ["command", "passwordPrompt"],
-      properties: {
-        command: { type: "string", minLength: 1 },
-        passwordPrompt: regexString,
-        usernamePrompt: regexString,
-      },
-    },
-    onOpen: { type: "array", items: { type: "string", minLength: 1 } },
-    onClose: { type: "array", items: { type: "string", minLength: 1 } },
-    pager: {
-      type: "object",
-      additionalProperties: false,
-      required: ["patterns", "response"],
-      properties: { patterns: { ...regexList, minItems: 1 }, response: { type: "string", minLength: 1 } },
-    },
-    failurePatterns: regexList,
-    contextLines: regexList,
-    loginPrompts: {
-      type: "array",
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["pattern", "response"],
-        properties: { pattern: regexString, response: { type: "string" } },
-      },
-    },
-    lineEnding: { enum: ["\n", "\r", "\r\n"] },
-    ansi: { enum: ["render", "strip"] },
-    echo: { type: "boolean" },
-    terminal: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        type: { type: "string", minLength: 1 },
-        cols: { type: "integer", minimum: 20, maximum: 65535 },
-        rows: { type: "integer", minimum: 1, maximum: 65535 },
-      },
-    },
-    algorithms: {
-      type: "object",
-      additionalProperties: false,
-      properties: { kex: algoList, cipher: algoList, serverHostKey: algoList, hmac: algoList },
-    },
-    timeouts: {
-      type: "object",
-      additionalProperties: false,
-      properties: { commandMs: { type: "integer", minimum: 1 }, quietMs: { type: "integer", minimum: 0 } },
-    },
-  },
-} as const;
-
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validateSource = ajv.compile<ProfileSource>(PROFILE_SCHEMA);
-
-function describeAjvError(e: ErrorObject): string {
-  const field = e.instancePath === "" ? "(top level)" : e.instancePath.slice(1).replace(/\//g, ".");
-  if (e.keyword === "additionalProperties")
-    return `${field === "(top level)" ? "" : field + "."}${String(e.params.additionalProperty)}: unknown field`;
-  if (e.keyword === "required")
-    return `${field === "(top level)" ? "" : field + "."}${String(e.params.missingProperty)}: required field missing`;
-  if (e.keyword === "enum") return `${field}: must be one of ${JSON.stringify(e.params.allowedValues)}`;
-  return `${field}: ${e.message ?? "invalid"}`;
-}
+/** Where the built-in records are (the catalogue). */
+export const BUILTIN_PROFILE_DIR = BUILTIN_CATALOGUE_DIR;
 
 function compileRegex(source: string, field: string, file: string, flags = ""): RegExp {
   try {
@@ -191,24 +65,37 @@ function compileRegex(source: string, field: string, file: string, flags = ""): 
   }
 }
 
-/** Validates a parsed profile document and compiles it; errors name the file and the field. */
-export function compileProfile(doc: unknown, file: string): PlatformProfile {
-  if (!validateSource(doc)) {
-    const details = (validateSource.errors ?? []).map(describeAjvError).join("; ");
-    throw new ProfileError(`invalid profile: ${details}`, file);
-  }
-  const src = doc;
-  const expected = path.basename(file).replace(/\.ya?ml$/, "");
-  if (src.name !== expected)
-    throw new ProfileError(`name: "${src.name}" does not match the file name "${expected}"`, file);
-  const userPrompt = src.prompts.user ? compileRegex(src.prompts.user, "prompts.user", file) : undefined;
-  const privilegedPrompt = compileRegex(src.prompts.privileged, "prompts.privileged", file);
-  const other = (src.prompts.other ?? []).map((p, i) => compileRegex(p, `prompts.other[${i}]`, file));
-  return {
-    name: src.name,
-    description: src.description,
-    ntcPlatform: src.ntcPlatform,
-    aliases: src.aliases ?? [],
+/** A platform that can be kept in the inventory but has no session to collect with. */
+function unsupported(record: PlatformRecord, platform: string, catalogueNames: () => string[]): VcError {
+  return new VcError(
+    "unsupported_platform",
+    `platform "${platform}" (${record.name}) is inventory-only: no session profile to collect with; platforms that can be collected: ${catalogueNames().join(", ")} (${record.file})`,
+  );
+}
+
+const compiled = new WeakMap<PlatformRecord, PlatformProfile>();
+
+/** Compiles a record's session for the driver; an inventory-only record is an unsupported_platform error. */
+export function profileOf(record: PlatformRecord, asked = record.name): PlatformProfile {
+  const hit = compiled.get(record);
+  if (hit) return hit;
+  const src = record.session;
+  if (!src)
+    throw unsupported(record, asked, () =>
+      loadCatalogue()
+        .list()
+        .filter((r) => r.session)
+        .map((r) => r.name),
+    );
+  const file = record.file;
+  const userPrompt = src.prompts.user ? compileRegex(src.prompts.user, "session.prompts.user", file) : undefined;
+  const privilegedPrompt = compileRegex(src.prompts.privileged, "session.prompts.privileged", file);
+  const other = (src.prompts.other ?? []).map((p, i) => compileRegex(p, `session.prompts.other[${i}]`, file));
+  const profile: PlatformProfile = {
+    name: record.name,
+    description: record.description,
+    ntcPlatform: record.ntcPlatform,
+    aliases: record.aliases,
     file,
     userPrompt,
     privilegedPrompt,
@@ -216,24 +103,27 @@ export function compileProfile(doc: unknown, file: string): PlatformProfile {
     enable: src.enable
       ? {
           command: src.enable.command,
-          passwordPrompt: compileRegex(src.enable.passwordPrompt, "enable.passwordPrompt", file, "i"),
+          passwordPrompt: compileRegex(src.enable.passwordPrompt, "session.enable.passwordPrompt", file, "i"),
           usernamePrompt: src.enable.usernamePrompt
-            ? compileRegex(src.enable.usernamePrompt, "enable.usernamePrompt", file, "i")
+            ? compileRegex(src.enable.usernamePrompt, "session.enable.usernamePrompt", file, "i")
             : undefined,
         }
       : undefined,
-    onOpen: src.onOpen ?? [],
+    // Paging off first: the record's `paging` is also what the inventory seeds as its paging command.
+    onOpen: [...(record.paging ? [record.paging] : []), ...(src.onOpen ?? [])],
     onClose: src.onClose ?? [],
     pager: src.pager
       ? {
-          patterns: src.pager.patterns.map((p, i) => compileRegex(p, `pager.patterns[${i}]`, file, "i")),
+          patterns: src.pager.patterns.map((p, i) => compileRegex(p, `session.pager.patterns[${i}]`, file, "i")),
           response: src.pager.response,
         }
       : undefined,
-    failurePatterns: (src.failurePatterns ?? []).map((p, i) => compileRegex(p, `failurePatterns[${i}]`, file, "i")),
-    contextLines: (src.contextLines ?? []).map((p, i) => compileRegex(p, `contextLines[${i}]`, file)),
+    failurePatterns: (src.failurePatterns ?? []).map((p, i) =>
+      compileRegex(p, `session.failurePatterns[${i}]`, file, "i"),
+    ),
+    contextLines: (src.contextLines ?? []).map((p, i) => compileRegex(p, `session.contextLines[${i}]`, file)),
     loginPrompts: (src.loginPrompts ?? []).map((lp, i) => ({
-      pattern: compileRegex(lp.pattern, `loginPrompts[${i}].pattern`, file, "i"),
+      pattern: compileRegex(lp.pattern, `session.loginPrompts[${i}].pattern`, file, "i"),
       response: lp.response,
     })),
     lineEnding: src.lineEnding ?? "\n",
@@ -246,79 +136,40 @@ export function compileProfile(doc: unknown, file: string): PlatformProfile {
     },
     algorithms: src.algorithms,
     timeouts: { ...src.timeouts },
-    source: src,
+    record,
   };
-}
-
-/** Reads and compiles one profile file. */
-export function loadProfileFile(file: string): PlatformProfile {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new ProfileError(`cannot read profile: ${(err as Error).message}`, file);
-  }
-  let doc: unknown;
-  try {
-    doc = yaml.load(text);
-  } catch (err) {
-    const e = err as { mark?: { line: number }; reason?: string; message: string };
-    const where = e.mark ? `${file}:${e.mark.line + 1}` : file;
-    throw new ProfileError(`invalid YAML: ${e.reason ?? e.message}`, where);
-  }
-  return compileProfile(doc, file);
-}
-
-export interface ProfileLookupOptions {
-  /** Extra directories of user profiles; a profile there overrides a built-in of the same name. Later directories win. */
-  extraDirs?: readonly string[];
-}
-
-const cache = new Map<string, { mtimeMs: number; profile: PlatformProfile }>();
-
-function loadCached(file: string): PlatformProfile {
-  const mtimeMs = fs.statSync(file).mtimeMs;
-  const hit = cache.get(file);
-  if (hit && hit.mtimeMs === mtimeMs) return hit.profile;
-  const profile = loadProfileFile(file);
-  cache.set(file, { mtimeMs, profile });
+  compiled.set(record, profile);
   return profile;
 }
 
-function profileFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => path.join(dir, f));
+/** Validates a parsed catalogue record and compiles its session; errors name the file and the field. */
+export function compileProfile(doc: unknown, file: string): PlatformProfile {
+  return profileOf(compileRecord(doc, file));
 }
 
-/** Every available profile, user profiles overriding built-ins by name, sorted by name. */
+/** Reads and compiles one record file. */
+export function loadProfileFile(file: string): PlatformProfile {
+  return profileOf(loadRecordFile(file));
+}
+
+export interface ProfileLookupOptions {
+  /** Extra directories of records; a record there replaces the built-in of the same name. Later directories win. */
+  extraDirs?: readonly string[];
+}
+
+/** Every platform that has a session, user records replacing built-ins by name, sorted by name. */
 export function listProfiles(opts: ProfileLookupOptions = {}): PlatformProfile[] {
-  const byName = new Map<string, PlatformProfile>();
-  for (const dir of [BUILTIN_PROFILE_DIR, ...(opts.extraDirs ?? [])]) {
-    for (const file of profileFiles(dir)) {
-      const profile = loadCached(file);
-      byName.set(profile.name, profile);
-    }
-  }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return loadCatalogue(opts)
+    .list()
+    .filter((r) => r.session)
+    .map((r) => profileOf(r));
 }
 
-/** The profile for a platform name or alias (e.g. "cisco_ios", "cisco_xe"). */
+/**
+ * The profile for a platform name, alias or netmiko device type (e.g. "cisco_ios", "cisco_xe").
+ * Unknown: profile_invalid with the known names; inventory-only: unsupported_platform.
+ */
 export function loadProfile(name: string, opts: ProfileLookupOptions = {}): PlatformProfile {
-  const wanted = name.trim().toLowerCase();
-  for (const dir of [...(opts.extraDirs ?? [])].reverse()) {
-    for (const ext of [".yaml", ".yml"]) {
-      const file = path.join(dir, wanted + ext);
-      if (/^[a-z0-9_]+$/.test(wanted) && fs.existsSync(file)) return loadCached(file);
-    }
-  }
-  const builtin = path.join(BUILTIN_PROFILE_DIR, wanted + ".yaml");
-  if (/^[a-z0-9_]+$/.test(wanted) && fs.existsSync(builtin)) return loadCached(builtin);
-  const all = listProfiles(opts);
-  const byAlias = all.find((p) => p.aliases.includes(wanted));
-  if (byAlias) return byAlias;
-  throw new ProfileError(`unknown platform "${name}"; known platforms: ${all.map((p) => p.name).join(", ")}`);
+  const record = loadCatalogue(opts).get(name);
+  return profileOf(record, String(name).trim());
 }

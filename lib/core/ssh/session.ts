@@ -1,5 +1,6 @@
 import type { Duplex } from "node:stream";
 import type { ClientChannel } from "ssh2";
+import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUTS } from "../defaults";
 import { VcError } from "../errors";
 import { resolveHome } from "../home";
 import type { SessionErrorClass } from "../types";
@@ -9,6 +10,7 @@ import { SessionError, redact } from "./errors";
 import { KnownHostsStore } from "./known-hosts";
 import { cleanOutputLines, findFailure } from "./output";
 import { loadProfile, type PlatformProfile } from "./profile";
+import { OUTPUT_SECRET_MIN_LENGTH, makeRedactor } from "../redact";
 import { ShellChannel, WaitFailure, type Responder, type TailPattern, type WaitResult, type WaitSpec } from "./shell";
 
 export interface SessionTimeouts {
@@ -77,16 +79,7 @@ export interface DeviceSession {
   close(): Promise<void>;
 }
 
-export const DEFAULT_TIMEOUTS = {
-  connectMs: 10_000,
-  bannerMs: 15_000,
-  authMs: 20_000,
-  commandMs: 60_000,
-  deviceMs: 300_000,
-  quietMs: 100,
-} as const;
-
-export const DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+export { DEFAULT_TIMEOUTS, DEFAULT_MAX_OUTPUT_BYTES };
 
 /** Quiet window after a tail identical to the prompt the device showed before the command. */
 const KNOWN_PROMPT_QUIET_MS = 15;
@@ -232,6 +225,8 @@ class Session implements DeviceSession {
   private readonly promptTails: TailPattern[];
   private readonly pager: Responder[];
   private readonly offTrip: () => void;
+  /** Device text that goes into an error (partial output, the last line seen) is always redacted. */
+  private scrubber?: (text: string) => string;
 
   constructor(
     readonly profile: PlatformProfile,
@@ -265,6 +260,17 @@ class Session implements DeviceSession {
       // After our own close() the session is already refusing work: no error object is needed.
       if (!this.closing) this.dead ??= new SessionError("disconnected", label, "the connection was closed");
     });
+  }
+
+  /** Built on first use: only failures need it. */
+  private scrub(text: string): string {
+    this.scrubber ??= makeRedactor({
+      platform: this.profile.name,
+      extraDirs: this.opts.profileDirs,
+      vaultSecrets: secretsOf(this.opts),
+      minSecretLength: OUTPUT_SECRET_MIN_LENGTH,
+    });
+    return this.scrubber(text);
   }
 
   get hostKeyFingerprint(): string {
@@ -353,10 +359,12 @@ class Session implements DeviceSession {
       return;
     }
     if (r.matched === "password" || r.matched === "username") this.shell.write("\x03");
-    const said = r.lines
-      .map((l) => l.trim())
-      .filter((l) => l !== "")
-      .join(" / ");
+    const said = this.scrub(
+      r.lines
+        .map((l) => l.trim())
+        .filter((l) => l !== "")
+        .join(" / "),
+    );
     throw new SessionError(
       "auth_failed",
       this.label,
@@ -425,7 +433,8 @@ class Session implements DeviceSession {
     what: "prompt" | "enable" | "command",
     command?: string,
   ): SessionError {
-    const extra = { partialOutput: f.partial, command };
+    const partial = this.scrub(f.partial);
+    const extra = { partialOutput: partial, command };
     const fatal = this.guard.fatal;
     if (fatal)
       return new SessionError(
@@ -451,7 +460,7 @@ class Session implements DeviceSession {
       );
     }
     if (what === "prompt") {
-      const last = f.partial
+      const last = partial
         .split("\n")
         .filter((l) => l.trim() !== "")
         .pop();
@@ -529,6 +538,17 @@ class Session implements DeviceSession {
   }
 }
 
+/** The device's profile; an inventory-only platform fails this device, naming it (unsupported_platform). */
+function profileFor(opts: SessionOptions, label: string): PlatformProfile {
+  try {
+    return loadProfile(opts.platform, { extraDirs: opts.profileDirs });
+  } catch (err) {
+    if (err instanceof VcError && err.errorClass === "unsupported_platform")
+      throw new SessionError("unsupported_platform", label, err.message);
+    throw err;
+  }
+}
+
 /** Connects, authenticates, finds the prompt, enters enable mode and runs the profile's on-open commands. */
 export async function openSession(opts: SessionOptions): Promise<DeviceSession> {
   const { host, port } = validateTarget(opts, "device");
@@ -537,7 +557,7 @@ export async function openSession(opts: SessionOptions): Promise<DeviceSession> 
   const log = (line: string): void => {
     if (opts.log) opts.log(redact(`${label} ${line}`, secrets));
   };
-  const profile = loadProfile(opts.platform, { extraDirs: opts.profileDirs });
+  const profile = profileFor(opts, label);
   const timeouts = resolveTimeouts(opts, profile, label);
   const maxOutputBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   if (!Number.isInteger(maxOutputBytes) || maxOutputBytes < 1)

@@ -305,7 +305,10 @@ describe("ssh against the device lab: host keys, algorithms, authentication, jum
       const base = fs.readFileSync(path.join(BUILTIN_PROFILE_DIR, "cisco_ios.yaml"), "utf8");
       fs.writeFileSync(
         path.join(dir, "cisco_ios.yaml"),
-        `${base}\nalgorithms:\n  kex: ["+diffie-hellman-group14-sha1"]\n  cipher: ["+aes128-cbc"]\n`,
+        base.replace(
+          "\nsession:\n",
+          '\nsession:\n  algorithms:\n    kex: ["+diffie-hellman-group14-sha1"]\n    cipher: ["+aes128-cbc"]\n',
+        ),
       );
       const s = await open(options(env.lab.devices[0], { profileDirs: [dir] }));
       assert.deepEqual(s.profile.algorithms?.kex, ["+diffie-hellman-group14-sha1"]);

@@ -91,20 +91,31 @@ describe("ssh/profiles: platform profiles as data", () => {
     const file = path.join(tmp.path, "bad_os.yaml");
     fs.writeFileSync(
       file,
-      "name: bad_os\ndescription: x\nntcPlatform: bad_os\nprompts: { privileged: '^x#$' }\npager: { patterns: ['--More--'] }\nlineEnding: 'CR'\nbogus: 1\n",
+      "name: bad_os\ndescription: x\nntcPlatform: bad_os\nsession:\n  prompts: { privileged: '^x#$' }\n  pager: { patterns: ['--More--'] }\n  lineEnding: 'CR'\nbogus: 1\n",
     );
     assert.throws(
       () => loadProfileFile(file),
       (err: unknown) =>
         err instanceof ProfileError &&
         err.message.includes(file) &&
-        /pager\.response: required/.test(err.message) &&
-        /lineEnding: must be one of/.test(err.message) &&
+        /session\.pager\.response: required/.test(err.message) &&
+        /session\.lineEnding: must be one of/.test(err.message) &&
         /bogus: unknown field/.test(err.message),
     );
-    fs.writeFileSync(file, "name: bad_os\ndescription: x\nntcPlatform: bad_os\nprompts: { privileged: '^x(#$' }\n");
-    assert.throws(() => loadProfileFile(file), /bad_os\.yaml: prompts\.privileged: invalid regular expression/);
-    fs.writeFileSync(file, "name: other\ndescription: x\nntcPlatform: x\nprompts: { privileged: 'x' }\n");
+    fs.writeFileSync(
+      file,
+      "name: bad_os\ndescription: x\nntcPlatform: bad_os\nsession: { prompts: { privileged: '^x(#$' } }\n",
+    );
+    assert.throws(
+      () => loadProfileFile(file),
+      /bad_os\.yaml: session\.prompts\.privileged: invalid regular expression/,
+    );
+    fs.writeFileSync(file, "name: bad_os\ndescription: x\n");
+    assert.throws(
+      () => loadProfileFile(file),
+      /bad_os\.yaml: \(top level\): needs either a session or inventoryOnly: true/,
+    );
+    fs.writeFileSync(file, "name: other\ndescription: x\nntcPlatform: x\nsession: { prompts: { privileged: 'x' } }\n");
     assert.throws(() => loadProfileFile(file), /name: "other" does not match the file name "bad_os"/);
     fs.writeFileSync(file, "name: [unclosed\n");
     assert.throws(() => loadProfileFile(file), /bad_os\.yaml:\d+: invalid YAML/);
@@ -115,7 +126,7 @@ describe("ssh/profiles: platform profiles as data", () => {
     fs.writeFileSync(path.join(tmp.path, "cisco_ios.yaml"), base.replace("terminal width 511", "terminal width 200"));
     fs.writeFileSync(
       path.join(tmp.path, "acme_os.yaml"),
-      "name: acme_os\ndescription: Acme\nntcPlatform: acme_os\nprompts: { privileged: '^acme\\$ ?$' }\n",
+      "name: acme_os\ndescription: Acme\nsession: { prompts: { privileged: '^acme\\$ ?$' } }\n",
     );
     const opts = { extraDirs: [tmp.path] };
     assert.ok(loadProfile("cisco_ios", opts).onOpen.includes("terminal width 200"));

@@ -1,0 +1,80 @@
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startLab, type Lab } from "../../lib/lab";
+import { runCli } from "../support/cli";
+import { PLANTED, SECRETS_COMMAND, writeSecretsResponses } from "../support/redaction";
+import { findSecretsInDir, findSecretsInText } from "../support/secrets";
+import { makeTmpDir } from "../support/tmp";
+import { makeVault } from "../support/vault";
+
+const PASSWORD = "Cli-Redact-Pass-6b20";
+
+describe("vcollector collect --redact", function () {
+  this.timeout(90_000);
+  let dir: string;
+  let lab: Lab;
+  let csv: string;
+  let vault: ReturnType<typeof makeVault>;
+
+  before(async () => {
+    dir = makeTmpDir("vc-cli-redact-");
+    lab = await startLab({
+      count: 2,
+      platforms: ["cisco_ios", "arista_eos"],
+      password: PASSWORD,
+      responsesDirs: [writeSecretsResponses(dir, ["cisco_ios", "arista_eos"], [PASSWORD])],
+    });
+    csv = path.join(dir, "lab.csv");
+    fs.writeFileSync(csv, lab.inventoryCsv());
+    vault = makeVault(dir, [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }]);
+  });
+  after(async () => {
+    await lab?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const collect = (name: string, extra: string[]) =>
+    runCli(
+      [
+        "--home",
+        path.join(dir, `home-${name}`),
+        "collect",
+        "--inventory",
+        csv,
+        "--vault",
+        vault.file,
+        "--out",
+        path.join(dir, `out-${name}`),
+        "--commands",
+        SECRETS_COMMAND,
+        "--capture-type",
+        "cfg",
+        "--jitter",
+        "0",
+        "--platform",
+        "cisco_ios,arista_eos",
+        "--json",
+        ...extra,
+      ],
+      { env: vault.env },
+    );
+
+  it("masks the platform's secrets in --json and the captures; the vault password is masked even without it", async () => {
+    const raw = await collect("raw", []);
+    assert.strictEqual(raw.code, 0, raw.stdout + raw.stderr);
+    assert.ok(raw.stdout.includes(PLANTED.enableHash), "without --redact the device's hashes stay (raw backup)");
+    assert.deepStrictEqual(findSecretsInText(raw.stdout + raw.stderr, [PASSWORD]), []);
+    assert.deepStrictEqual(findSecretsInDir(path.join(dir, "out-raw"), [PASSWORD]), []);
+
+    const r = await collect("red", ["--redact"]);
+    assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+    const lines = r.stdout.trim().split("\n");
+    assert.strictEqual(lines.length, 3, "two device lines and the summary");
+    const all = [...Object.values(PLANTED), PASSWORD];
+    assert.deepStrictEqual(findSecretsInText(r.stdout + r.stderr, all), []);
+    assert.deepStrictEqual(findSecretsInDir(path.join(dir, "out-red"), all), []);
+    const first = JSON.parse(lines[0]) as { commands: Array<{ output: string }> };
+    assert.ok(first.commands[0].output.includes("enable secret 5 <redacted>"), first.commands[0].output);
+  });
+});
