@@ -18,6 +18,7 @@ import {
   type HostKeyPolicy,
   type SessionOpener,
 } from "./session";
+import type { VersionRecorder } from "../changes";
 import { captureContent, type CaptureStore } from "./store";
 import { AbortedError, backoffDelay, deadlineController, jitterDelay, raceAbort, sleep } from "./timing";
 import { RETRYABLE_CLASSES, type CollectTimeouts, type RetryPolicy } from "./types";
@@ -45,6 +46,8 @@ export interface DeviceRunContext {
   pins?: HostKeyPins;
   open: SessionOpener;
   store?: CaptureStore;
+  /** Capture versions for change detection (lib/core/changes). */
+  versions?: VersionRecorder;
   history?: { db: CollectorDb; historyId?: number };
   recorder?: CredentialRecorder;
   /** The run's signal: aborting it cancels every device. */
@@ -258,12 +261,15 @@ async function saveCapture(result: DeviceResult, prompt: string, ctx: DeviceRunC
   const store = ctx.store!;
   const capturedAt = new Date();
   try {
-    const saved = await store.save(
-      ctx.captureType,
-      result.device.name,
-      captureContent(result.commands, prompt),
+    const content = captureContent(result.commands, prompt);
+    const saved = await store.save(ctx.captureType, result.device.name, content, capturedAt);
+    ctx.versions?.record({
+      device: result.device,
+      captureType: ctx.captureType,
+      content,
+      runId: ctx.runId,
       capturedAt,
-    );
+    });
     result.capturePaths = saved.historyPath ? [saved.path, saved.historyPath] : [saved.path];
     ctx.history?.db.addCapture({
       runId: ctx.runId,
