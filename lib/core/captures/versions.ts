@@ -485,8 +485,9 @@ export class VersionStore {
     };
   }
 
-  /** Bytes used by the store (database and objects). */
+  /** Bytes used by the store (database and objects), after folding the write-ahead log into the database. */
   storageBytes(): number {
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
     let total = 0;
     const walk = (dir: string) => {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
