@@ -73,7 +73,7 @@ export const command: CliCommand = {
             ctx.stdout,
             `${i.row.capturedAt}  ${i.row.captureType}/${i.row.deviceName}  ${versions}  +${i.row.added} -${i.row.removed}`,
           );
-          if (i.diff && i.status === "changed") ctx.stdout.write(i.diff.diff + "\n");
+          if (i.diff && i.status === "changed") ctx.stdout.write(i.diff.diff);
         }
       }
       return items.length ? EXIT_CHANGED : 0;
