@@ -1,5 +1,5 @@
 /**
- * Capture-version storage benchmark: 1000 devices x 10 collection runs of an ~8 KB IOS
+ * Capture-version storage benchmark: 1000 devices x 10 collection runs of an ~6 KB IOS
  * configuration whose clock stamp and NTP drift lines change on every run (as a real device's do),
  * then 10 more runs where 1% of the devices change a description each run. Prints the bytes of the
  * version store after each phase against the bytes of one run's captures (target: 10 unchanged
