@@ -6,6 +6,7 @@ import {
   loadChangeSettings,
   openVersionStore,
   rulesFromSettings,
+  runVersionRecorder,
   significantText,
   VersionStore,
   DEFAULT_CHANGE_SETTINGS,
@@ -243,5 +244,59 @@ describe("capture versions", () => {
     } finally {
       vs.close();
     }
+  });
+});
+
+describe("the run's version recorder", () => {
+  const tmp = useTmpDir("vc-versions-run-");
+  const device = { name: "r1", host: "127.0.0.1", port: 22, platform: "cisco_ios" };
+
+  it("records each saved capture; an unusable store or a bad changes.yaml turns versions off with a logged reason", () => {
+    const lines: string[] = [];
+    const rec = runVersionRecorder(path.join(tmp.path, "ok"), (l) => lines.push(l));
+    assert.ok(rec);
+    const r = rec.record({
+      device,
+      captureType: "configs",
+      content: "hostname r1\n",
+      runId: "x",
+      capturedAt: new Date(),
+    });
+    assert.strictEqual(r?.status, "new");
+    rec.close();
+    // a closed store: the failure is logged with the device, the run goes on
+    assert.strictEqual(
+      rec.record({ device, captureType: "configs", content: "hostname r2\n", runId: "y", capturedAt: new Date() }),
+      undefined,
+    );
+    assert.match(lines.join("\n"), /^r1: capture version not recorded: /m);
+
+    const blocked = path.join(tmp.path, "blocked");
+    fs.mkdirSync(blocked);
+    fs.writeFileSync(path.join(blocked, ".versions"), "not a directory");
+    assert.strictEqual(
+      runVersionRecorder(blocked, (l) => lines.push(l)),
+      undefined,
+    );
+    assert.match(lines.join("\n"), /capture versions off for this run: .*cannot open the version store/);
+
+    const home = path.join(tmp.path, "home");
+    fs.mkdirSync(home);
+    fs.writeFileSync(path.join(home, "changes.yaml"), "keepVersions: lots\n");
+    const before = process.env.VCOLLECTOR_HOME;
+    process.env.VCOLLECTOR_HOME = home;
+    try {
+      assert.strictEqual(
+        runVersionRecorder(path.join(home, "collections"), (l) => lines.push(l)),
+        undefined,
+      );
+    } finally {
+      if (before === undefined) delete process.env.VCOLLECTOR_HOME;
+      else process.env.VCOLLECTOR_HOME = before;
+    }
+    assert.match(
+      lines.join("\n"),
+      /capture versions off for this run: .*changes\.yaml: keepVersions: must be a whole number/,
+    );
   });
 });
