@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { VersionStore, type RecordResult } from "../captures/versions";
 import { errorMessage } from "../errors";
@@ -63,7 +64,10 @@ export interface VersionRecorder {
 export function runVersionRecorder(collections: string, log?: (line: string) => void): VersionRecorder | undefined {
   let store: VersionStore;
   try {
-    store = openVersionStore(collections);
+    // <home>/collections: the settings of the home the collections belong to, else the default home's.
+    const beside = path.join(path.dirname(path.resolve(collections)), "changes.yaml");
+    const settings = loadChangeSettings(fs.existsSync(beside) ? beside : changeSettingsFile());
+    store = openVersionStore(collections, { settings });
   } catch (err) {
     log?.(`capture versions off for this run: ${errorMessage(err)}`);
     return undefined;
