@@ -32,6 +32,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => CliCommand 
   },
   search: { summary: "search captured outputs (literal or regex)", load: () => require("./search").command },
   export: { summary: "export parsed records as JSON, NDJSON or CSV", load: () => require("./export").command },
+  diff: {
+    summary: "show the changes between versions of a device's capture",
+    load: () => require("./diff").command,
+  },
+  changes: {
+    summary: "list capture changes since a time; exit code 3 when there are any",
+    load: () => require("./changes").command,
+  },
   coverage: {
     summary: "coverage report: devices x capture types, as HTML or JSON",
     load: () => require("./coverage").command,

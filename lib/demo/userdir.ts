@@ -35,6 +35,7 @@ export interface PreparedUserDir {
 export function prepareUserDir(opts: UserDirOptions): PreparedUserDir {
   fs.mkdirSync(path.join(opts.userDir, "node_modules"), { recursive: true });
   linkPackage(opts.userDir, opts.packageRoot);
+  linkExampleDependencies(opts.userDir, opts.packageRoot);
   fs.writeFileSync(
     path.join(opts.userDir, "package.json"),
     JSON.stringify(
@@ -88,6 +89,24 @@ function linkPackage(userDir: string, packageRoot: string): void {
     );
   }
   fs.symlinkSync(packageRoot, link, "dir");
+}
+
+/** Node packages an example flow uses besides the core nodes (installed as devDependencies of a clone). */
+const EXAMPLE_NODE_PACKAGES = ["node-red-node-email"];
+
+/** Links them into the userDir too, so the examples deploy without "missing types". */
+function linkExampleDependencies(userDir: string, packageRoot: string): void {
+  for (const name of EXAMPLE_NODE_PACKAGES) {
+    const target = path.join(packageRoot, "node_modules", name);
+    const link = path.join(userDir, "node_modules", name);
+    if (!fs.existsSync(target)) continue;
+    try {
+      fs.lstatSync(link);
+      continue; // already there (a link from an earlier start, or the user's own install)
+    } catch {
+      fs.symlinkSync(target, link, "dir");
+    }
+  }
 }
 
 function sha256(text: string): string {

@@ -1,4 +1,5 @@
 import type { CommandCatalog } from "./catalog";
+import type { LabConfigState } from "./config-mode";
 import type { DeviceFacts } from "./facts";
 import type { PlatformDef } from "./platform";
 import type { ResponseLibrary } from "./responses";
@@ -23,6 +24,8 @@ export interface DeviceBehaviour {
   faultAfterBytes: number;
   slowMs: number;
   hugeOutputBytes: number;
+  /** Configuration changes made in this lab run (configure terminal / set … commit). */
+  config: LabConfigState;
 }
 
 /** What a session may do to the SSH connection it runs on. */

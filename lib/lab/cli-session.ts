@@ -3,6 +3,7 @@ import type { ServerChannel } from "ssh2";
 import type { CatalogEntry } from "./catalog";
 import { tokenize } from "./command-tree";
 import type { ConnectionControl, DeviceBehaviour } from "./behaviour";
+import { applyConfigState, configLine, hasConfigMode, isConfigShow } from "./config-mode";
 import {
   applyPipes,
   hugeLines,
@@ -49,6 +50,8 @@ function eraseSequence(kind: PagerErase, width: number): string {
  */
 export class CliSession {
   private mode: string;
+  /** The interface being configured (`interface X` in configuration mode). */
+  private configInterface?: string;
   private paging = true;
   private pageLines: number;
   private timestamps: boolean;
@@ -332,7 +335,8 @@ export class CliSession {
   }
 
   private promptText(): string {
-    return this.render(this.device.platform.prompts[this.mode]);
+    const prompt = this.render(this.device.platform.prompts[this.mode]);
+    return this.configInterface ? prompt.replace("(config)", "(config-if)") : prompt;
   }
 
   private writePrompt(): void {
@@ -371,6 +375,10 @@ export class CliSession {
   /** Runs one typed line; false when the device rejected it. */
   private async execute(line: string, exec: boolean): Promise<boolean> {
     const p = this.device.platform;
+    if (this.mode === "config" && hasConfigMode(p.name)) {
+      const handled = this.configure(line, exec);
+      if (handled !== undefined) return handled;
+    }
     const parts = splitPipes(line, Object.keys(p.pipes).length > 0);
     const tokens = tokenize(parts.command);
     if (tokens.length === 0) {
@@ -401,6 +409,31 @@ export class CliSession {
     if (stages === null) return false;
     await this.runResponse(entry.set, stages);
     return true;
+  }
+
+  /** A configuration-mode line (config-mode.ts); undefined when the platform file's commands handle it. */
+  private configure(line: string, exec: boolean): boolean | undefined {
+    const p = this.device.platform;
+    const facts = this.device.facts;
+    const r = configLine(this.device.config, { platform: p.name, interface: this.configInterface }, line, {
+      set: (name) => (facts.hostname = name),
+    });
+    switch (r.kind) {
+      case "ok":
+        if (r.output) this.writeText(r.output);
+        return true;
+      case "mode":
+        this.mode = r.mode === "privileged" && !p.prompts.privileged ? "user" : r.mode;
+        this.configInterface = r.mode === "config" ? r.interface : undefined;
+        return true;
+      case "invalid": {
+        const first = tokenize(line)[0];
+        this.writeError(p.errors.invalid, first?.column ?? 0, first?.text ?? "", line, exec);
+        return false;
+      }
+      case "unhandled":
+        return undefined;
+    }
   }
 
   private parsePipes(pipes: PipePart[], line: string, exec: boolean): PipeStage[] | null {
@@ -454,6 +487,7 @@ export class CliSession {
         break;
       case "mode":
         this.mode = action.mode;
+        this.configInterface = undefined;
         break;
       case "disable":
         if (p.enable) this.mode = p.enable.from;
@@ -511,7 +545,9 @@ export class CliSession {
       const lines = hugeLines(d.hugeOutputBytes, Buffer.byteLength(p.newline));
       output = { lines: stages.length ? applyPipes(lines, stages) : lines, total: Math.ceil(d.hugeOutputBytes / 100) };
     } else {
-      let lines = textLines(responseText(d, set, { privilege: this.privilegeLevel() }));
+      let text = responseText(d, set, { privilege: this.privilegeLevel() });
+      if (isConfigShow(set.command)) text = applyConfigState(text, d.config, p.name);
+      let lines = textLines(text);
       if (stages.length) lines = [...applyPipes(lines, stages)];
       output = { lines, total: lines.length };
     }

@@ -3,6 +3,7 @@ import { stringify } from "csv-stringify/sync";
 import { VcError } from "../core/errors";
 import { AddressAllocator, isLoopback } from "./addresses";
 import { DEFAULTS, type DeviceBehaviour } from "./behaviour";
+import { newConfigState } from "./config-mode";
 import { CatalogCache } from "./catalog";
 import { DeviceServer, parseAuthorizedKeys } from "./device-server";
 import { makeFacts } from "./facts";
@@ -175,6 +176,7 @@ function buildDevice(spec: LabDeviceSpec, index: number, ctx: BuildContext): Dev
     faultAfterBytes: spec.faultAfterBytes ?? DEFAULTS.faultAfterBytes,
     slowMs: spec.slowMs ?? DEFAULTS.slowMs,
     hugeOutputBytes: spec.hugeOutputBytes ?? DEFAULTS.hugeOutputBytes,
+    config: newConfigState(),
   };
   const info: LabDeviceInfo = {
     name,

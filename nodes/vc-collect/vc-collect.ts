@@ -137,7 +137,7 @@ function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
         signal: closing.signal,
         onDeviceResult: (r) => {
           finished++;
-          if (!closing.signal.aborted) send([deviceMessage(msg, r, devices.length, finished - 1), null]);
+          if (!closing.signal.aborted) send([deviceMessage(RED, msg, r, devices.length, finished - 1), null]);
         },
         onProgress: (p) => status.progress(p),
         log: (line) => node.trace(line),
@@ -182,16 +182,27 @@ function openResources(
   };
 }
 
-/** Output 1: one message per device, with msg.parts so a join node can rebuild the list. */
-function deviceMessage(input: NodeMessageInFlow, r: DeviceResult, count: number, index: number): NodeMessage {
+/**
+ * Output 1: one message per device, built like a core node's: the incoming message cloned (its own
+ * properties, msg.req/msg.res for http-in flows), then payload/topic/runId set and msg.parts for a
+ * join node (an incoming msg.parts is kept inside it, as the split node does).
+ */
+function deviceMessage(
+  RED: NodeAPI,
+  input: NodeMessageInFlow,
+  r: DeviceResult,
+  count: number,
+  index: number,
+): NodeMessage {
+  // The device list is not copied into every device's message (a 1000-device payload, 1000 times).
+  const out = RED.util.cloneMessage({ ...input, payload: undefined }) as NodeMessage & Record<string, unknown>;
+  const outer = input.parts;
+  out.topic = r.device.name;
+  out.payload = r;
+  out.runId = r.runId;
   // index is the completion order: a join node rebuilds the list in the order devices finished.
-  return {
-    _msgid: input._msgid,
-    topic: r.device.name,
-    payload: r,
-    runId: r.runId,
-    parts: { id: r.runId, index, count, type: "array", len: 1 },
-  } as NodeMessage;
+  out.parts = { id: r.runId, index, count, type: "array", len: 1, ...(outer ? { parts: outer } : {}) };
+  return out;
 }
 
 /** Live status `34/200 ✓31 ✗3`, at most every 250 ms so a 1000-device run does not flood the editor. */

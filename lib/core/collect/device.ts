@@ -19,6 +19,7 @@ import {
   type HostKeyPolicy,
   type SessionOpener,
 } from "./session";
+import type { VersionRecorder } from "../changes";
 import { captureContent, type CaptureStore } from "./store";
 import { AbortedError, backoffDelay, deadlineController, jitterDelay, raceAbort, sleep } from "./timing";
 import { RETRYABLE_CLASSES, type RetryPolicy, type RunTimeouts } from "./types";
@@ -46,6 +47,8 @@ export interface DeviceRunContext {
   pins?: HostKeyPins;
   open: SessionOpener;
   store?: CaptureStore;
+  /** Capture versions for change detection (lib/core/changes). */
+  versions?: VersionRecorder;
   history?: { db: CollectorDb; historyId?: number };
   recorder?: CredentialRecorder;
   /** Secret rules and the vault's secrets, applied to every output and error of the device. */
@@ -266,12 +269,15 @@ async function saveCapture(result: DeviceResult, prompt: string, ctx: DeviceRunC
   const store = ctx.store!;
   const capturedAt = new Date();
   try {
-    const saved = await store.save(
-      ctx.captureType,
-      result.device.name,
-      captureContent(result.commands, prompt),
+    const content = captureContent(result.commands, prompt);
+    const saved = await store.save(ctx.captureType, result.device.name, content, capturedAt);
+    ctx.versions?.record({
+      device: result.device,
+      captureType: ctx.captureType,
+      content,
+      runId: ctx.runId,
       capturedAt,
-    );
+    });
     result.capturePaths = saved.historyPath ? [saved.path, saved.historyPath] : [saved.path];
     ctx.history?.db.addCapture({
       runId: ctx.runId,

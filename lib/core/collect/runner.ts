@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../defaults";
+import { runVersionRecorder } from "../changes";
 import { VcError, errorMessage } from "../errors";
 import type { Device, DeviceResult, SessionErrorClass } from "../types";
 import { requireCredential, snapshotCredentials, type CredentialRecorder, type CredentialSource } from "./credentials";
@@ -54,6 +55,8 @@ export interface CollectRequest {
   hostKeys?: { policy: HostKeyPolicy; store?: KnownHostsStore };
   /** Where captures go; without it nothing is written (no-save). */
   store?: CaptureStore;
+  /** Keep capture versions for change detection (default: on whenever captures are saved). */
+  versions?: boolean;
   /** collector.db for job_history and captures rows; without it no history is kept. */
   history?: CollectorDb;
   /** Where the credential that worked is remembered (the SQLite inventory). */
@@ -163,6 +166,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     pins: pinsFrom(hostKeyStore),
     open: req.open ?? defaultOpener(),
     store: req.store,
+    versions: req.store && req.versions !== false ? runVersionRecorder(req.store.collections, req.log) : undefined,
     history: req.history ? { db: req.history, historyId } : undefined,
     recorder: req.recorder,
     redaction: { redact: req.redact ?? false, platforms: req.platforms, vaultSecrets: vaultSecretsOf(credentials) },
@@ -238,6 +242,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
   // Unsaved pins would let a changed key pass unnoticed next time: never a clean success.
   if (pinError && summary.status === "success") summary.status = "partial";
   linked.dispose();
+  ctx.versions?.close();
   if (req.history && historyId !== undefined) {
     try {
       req.history.finishRun(historyId, summary);

@@ -1,0 +1,296 @@
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  checkChangeSettings,
+  loadChangeSettings,
+  openVersionStore,
+  rulesFromSettings,
+  runVersionRecorder,
+  significantText,
+  VersionStore,
+  DEFAULT_CHANGE_SETTINGS,
+  type ChangeSettings,
+} from "../../../lib/core/changes";
+import { volatileFor } from "../../../lib/core/changes/platform-rules";
+import { historyCapturePath, latestCapturePath } from "../../../lib/core/captures/layout";
+import { useTmpDir } from "../../support/tmp";
+
+const SECRET = "Enable-Secret-Planted-77f1";
+
+function iosConfig(opts: { clock: string; drift: number; description: string }): string {
+  return [
+    "Building configuration...",
+    "",
+    "Current configuration : 4218 bytes",
+    "!",
+    `! Last configuration change at ${opts.clock} by admin`,
+    "!",
+    "hostname r1",
+    `enable secret 9 ${SECRET}`,
+    "!",
+    "interface GigabitEthernet0/0/1",
+    ` description ${opts.description}`,
+    "!",
+    `ntp clock-period ${opts.drift}`,
+    "end",
+    "",
+  ].join("\n");
+}
+
+function store(collections: string, settings: Partial<ChangeSettings> = {}, now?: () => Date): VersionStore {
+  const s = { ...DEFAULT_CHANGE_SETTINGS, ...settings };
+  return VersionStore.open(collections, { settings: s, rulesFor: rulesFromSettings(s), now });
+}
+
+function objectFiles(collections: string): string[] {
+  const root = path.join(collections, ".versions", "objects");
+  return fs
+    .readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name);
+}
+
+describe("capture versions", () => {
+  const tmp = useTmpDir("vc-versions-");
+
+  it("significant text drops the platform's volatile lines and trailing blanks", () => {
+    const text = iosConfig({ clock: "10:00:00 UTC Mon Dec 7 2026", drift: 17179001, description: "LAN" });
+    const sig = significantText(text, volatileFor("cisco_ios"));
+    assert.ok(!sig.includes("Last configuration change"));
+    assert.ok(!sig.includes("ntp clock-period"));
+    assert.ok(!sig.includes("Current configuration"));
+    assert.ok(sig.includes(" description LAN\n"));
+  });
+
+  it("an unchanged capture adds no version and no object; a real change is a new version with a diff", () => {
+    const vs = store(tmp.path);
+    try {
+      const a = vs.record({
+        captureType: "configs",
+        deviceName: "r1",
+        platform: "cisco_ios",
+        content: iosConfig({ clock: "10:00:00 UTC Mon Dec 7 2026", drift: 17179001, description: "LAN core" }),
+        runId: "run-1",
+      });
+      assert.strictEqual(a.status, "new");
+      assert.strictEqual(a.version.version, 1);
+      const b = vs.record({
+        captureType: "configs",
+        deviceName: "r1",
+        platform: "cisco_ios",
+        content: iosConfig({ clock: "11:11:11 UTC Mon Dec 7 2026", drift: 17179999, description: "LAN core" }),
+        runId: "run-2",
+      });
+      assert.strictEqual(b.status, "unchanged");
+      assert.strictEqual(b.version.seen, 2);
+      assert.strictEqual(b.version.lastRunId, "run-2");
+      assert.strictEqual(objectFiles(tmp.path).length, 1);
+      const c = vs.record({
+        captureType: "configs",
+        deviceName: "r1",
+        platform: "cisco_ios",
+        content: iosConfig({ clock: "12:00:00 UTC Mon Dec 7 2026", drift: 17179500, description: "LAN core CHG-42" }),
+        runId: "run-3",
+      });
+      assert.strictEqual(c.status, "changed");
+      assert.strictEqual(c.version.version, 2);
+      assert.strictEqual(c.previous?.version, 1);
+      assert.deepStrictEqual([c.version.added, c.version.removed], [1, 1]);
+      assert.strictEqual(objectFiles(tmp.path).length, 2);
+      assert.strictEqual(vs.createdByRun("configs", "r1", "run-3")?.version, 2);
+      assert.strictEqual(vs.createdByRun("configs", "r1", "run-2"), undefined);
+
+      const d = vs.diff("configs", "r1");
+      assert.strictEqual(d.status, "changed");
+      assert.match(d.diff, /^\+ description LAN core CHG-42$/m);
+      assert.match(d.diff, /^- description LAN core$/m);
+      assert.ok(!/clock-period|Last configuration change/.test(d.diff), d.diff);
+      assert.deepStrictEqual([d.from?.version, d.to.version], [1, 2]);
+      // the full stored text keeps the volatile lines
+      assert.ok(vs.read(c.version).includes("ntp clock-period 17179500"));
+    } finally {
+      vs.close();
+    }
+  });
+
+  it("diffs are redacted by default, raw on request; storage redaction masks before the object is written", () => {
+    const vs = store(tmp.path);
+    try {
+      vs.record({ captureType: "configs", deviceName: "r1", platform: "cisco_ios", content: "hostname r1\n" });
+      vs.record({
+        captureType: "configs",
+        deviceName: "r1",
+        platform: "cisco_ios",
+        content: iosConfig({ clock: "x", drift: 1, description: "d" }),
+      });
+      const d = vs.diff("configs", "r1");
+      assert.ok(!d.diff.includes(SECRET), d.diff);
+      assert.match(d.diff, /^\+enable secret 9 <removed>$/m);
+      assert.ok(vs.diff("configs", "r1", { redact: false }).diff.includes(SECRET));
+    } finally {
+      vs.close();
+    }
+    const other = path.join(tmp.path, "other");
+    const redacting = store(other, { redactStorage: true });
+    try {
+      const r = redacting.record({
+        captureType: "configs",
+        deviceName: "r1",
+        platform: "cisco_ios",
+        content: iosConfig({ clock: "x", drift: 1, description: "d" }),
+      });
+      assert.ok(!redacting.read(r.version).includes(SECRET));
+    } finally {
+      redacting.close();
+    }
+  });
+
+  it("existing captures (history copies, then the latest) become the first versions", () => {
+    const at1 = new Date("2026-12-01T10:00:00Z");
+    const h1 = historyCapturePath(tmp.path, "configs", "r1", at1);
+    fs.mkdirSync(path.dirname(h1), { recursive: true });
+    fs.writeFileSync(h1, "hostname r1\ninterface Gi1\n description old\n");
+    const latest = latestCapturePath(tmp.path, "configs", "r1");
+    fs.writeFileSync(latest, "hostname r1\ninterface Gi1\n description new\n");
+    fs.mkdirSync(path.join(tmp.path, "arp"));
+    fs.writeFileSync(latestCapturePath(tmp.path, "arp", "sw2"), "Protocol Address\n");
+    const vs = store(tmp.path);
+    try {
+      const t = vs.timeline("configs", "r1");
+      assert.deepStrictEqual(
+        t.map((r) => [r.version, r.source]),
+        [
+          [1, "import"],
+          [2, "import"],
+        ],
+      );
+      assert.strictEqual(t[0].capturedAt, at1.toISOString());
+      assert.strictEqual(vs.timeline("arp", "sw2").length, 1);
+    } finally {
+      vs.close();
+    }
+    // a second open does not import again
+    const again = store(tmp.path);
+    try {
+      assert.strictEqual(again.timeline("configs", "r1").length, 2);
+    } finally {
+      again.close();
+    }
+  });
+
+  it("retention keeps the newest N versions and removes objects no version uses", () => {
+    const vs = store(tmp.path, { keepVersions: 2 });
+    try {
+      for (let i = 1; i <= 4; i++)
+        vs.record({ captureType: "configs", deviceName: "r1", platform: "cisco_ios", content: `hostname r${i}\n` });
+      assert.deepStrictEqual(
+        vs.timeline("configs", "r1").map((r) => r.version),
+        [3, 4],
+      );
+      assert.strictEqual(objectFiles(tmp.path).length, 2);
+    } finally {
+      vs.close();
+    }
+  });
+
+  it("retention by days never removes the latest version", () => {
+    let now = new Date("2026-01-01T00:00:00Z");
+    const vs = store(tmp.path, { keepDays: 30 }, () => now);
+    try {
+      vs.record({ captureType: "configs", deviceName: "r1", content: "a\n" });
+      now = new Date("2026-03-01T00:00:00Z");
+      vs.record({ captureType: "configs", deviceName: "r1", content: "b\n" });
+      assert.deepStrictEqual(
+        vs.timeline("configs", "r1").map((r) => r.version),
+        [2],
+      );
+      now = new Date("2027-03-01T00:00:00Z");
+      vs.prune("configs", "r1");
+      assert.strictEqual(vs.timeline("configs", "r1").length, 1);
+    } finally {
+      vs.close();
+    }
+  });
+
+  it("user volatile patterns from changes.yaml are ignored when comparing; bad settings name the field", () => {
+    const file = path.join(tmp.path, "changes.yaml");
+    fs.writeFileSync(file, "keepVersions: 5\nvolatile:\n  all: ['^! Generated ']\n");
+    const settings = loadChangeSettings(file);
+    assert.strictEqual(settings.keepVersions, 5);
+    const vs = openVersionStore(path.join(tmp.path, "c"), { settings });
+    try {
+      vs.record({ captureType: "configs", deviceName: "r1", content: "! Generated 1\nhostname r1\n" });
+      const r = vs.record({ captureType: "configs", deviceName: "r1", content: "! Generated 2\nhostname r1\n" });
+      assert.strictEqual(r.status, "unchanged");
+    } finally {
+      vs.close();
+    }
+    assert.throws(() => checkChangeSettings({ keepDays: -1 }, "changes.yaml"), /changes\.yaml: keepDays: must be/);
+    assert.throws(
+      () => checkChangeSettings({ volatile: { cisco_ios: ["("] } }, "changes.yaml"),
+      /changes\.yaml: volatile\.cisco_ios\[0\]: not a valid regular expression/,
+    );
+    assert.throws(() => checkChangeSettings({ keep: 1 }, "changes.yaml"), /unknown setting 'keep'/);
+  });
+
+  it("diff names the missing version", () => {
+    const vs = store(tmp.path);
+    try {
+      vs.record({ captureType: "configs", deviceName: "r1", content: "a\n" });
+      assert.throws(() => vs.diff("configs", "r1", { from: 7 }), /r1: no version 7 \(--from\); versions are 1\.\.1/);
+      assert.throws(() => vs.diff("configs", "nope"), /nope: no versions of capture type 'configs'/);
+      assert.strictEqual(vs.diff("configs", "r1").status, "new");
+    } finally {
+      vs.close();
+    }
+  });
+});
+
+describe("the run's version recorder", () => {
+  const tmp = useTmpDir("vc-versions-run-");
+  const device = { name: "r1", host: "127.0.0.1", port: 22, platform: "cisco_ios" };
+
+  it("records each saved capture; an unusable store or a bad changes.yaml turns versions off with a logged reason", () => {
+    const lines: string[] = [];
+    const rec = runVersionRecorder(path.join(tmp.path, "ok"), (l) => lines.push(l));
+    assert.ok(rec);
+    const r = rec.record({
+      device,
+      captureType: "configs",
+      content: "hostname r1\n",
+      runId: "x",
+      capturedAt: new Date(),
+    });
+    assert.strictEqual(r?.status, "new");
+    rec.close();
+    // a closed store: the failure is logged with the device, the run goes on
+    assert.strictEqual(
+      rec.record({ device, captureType: "configs", content: "hostname r2\n", runId: "y", capturedAt: new Date() }),
+      undefined,
+    );
+    assert.match(lines.join("\n"), /^r1: capture version not recorded: /m);
+
+    const blocked = path.join(tmp.path, "blocked");
+    fs.mkdirSync(blocked);
+    fs.writeFileSync(path.join(blocked, ".versions"), "not a directory");
+    assert.strictEqual(
+      runVersionRecorder(blocked, (l) => lines.push(l)),
+      undefined,
+    );
+    assert.match(lines.join("\n"), /capture versions off for this run: .*cannot open the version store/);
+
+    // the settings of the home the collections folder belongs to
+    const home = path.join(tmp.path, "home");
+    fs.mkdirSync(home);
+    fs.writeFileSync(path.join(home, "changes.yaml"), "keepVersions: lots\n");
+    assert.strictEqual(
+      runVersionRecorder(path.join(home, "collections"), (l) => lines.push(l)),
+      undefined,
+    );
+    assert.match(
+      lines.join("\n"),
+      /capture versions off for this run: .*changes\.yaml: keepVersions: must be a whole number/,
+    );
+  });
+});
