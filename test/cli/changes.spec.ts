@@ -102,7 +102,7 @@ describe("vcollector diff / changes after vcollector collect (lab)", function ()
     assert.match(r.stdout, /^\+\+\+ configs\/r2\tv2 /m);
     assert.match(r.stdout, /^\+ description CHG-777 spare port$/m);
     assert.ok(!/clock-period|Last configuration change/.test(r.stdout), r.stdout);
-    assert.match(r.stdout, /enable secret 9 <removed>|^(?!.*enable secret)/m);
+    assert.match(r.stdout, /enable secret 9 <redacted>|^(?!.*enable secret)/m);
     assert.deepStrictEqual(findSecretsInText(r.stdout, [PASSWORD]), []);
 
     r = await cli("diff", "r2", "--list");

@@ -126,7 +126,7 @@ describe("capture versions", () => {
       });
       const d = vs.diff("configs", "r1");
       assert.ok(!d.diff.includes(SECRET), d.diff);
-      assert.match(d.diff, /^\+enable secret 9 <removed>$/m);
+      assert.match(d.diff, /^\+enable secret 9 <redacted>$/m);
       assert.ok(vs.diff("configs", "r1", { redact: false }).diff.includes(SECRET));
     } finally {
       vs.close();
