@@ -62,7 +62,10 @@ export function parseBatch(text: string, file: string, slug: string): Batch {
     throw new VcError("invalid_batch", "a batch must be a mapping (name, jobs, stop_on_failure, delay_s)", `${file}:1`);
   if (!validateBatchFile(value)) {
     const e = validateBatchFile.errors![0];
-    const pointer = e.keyword === "additionalProperties" ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath;
+    const pointer =
+      e.keyword === "additionalProperties"
+        ? `${e.instancePath}/${String(e.params.additionalProperty)}`
+        : e.instancePath;
     const field = pointer.replace(/^\//, "").replace(/\//g, ".") || "(batch)";
     const message =
       e.keyword === "additionalProperties"

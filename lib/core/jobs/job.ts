@@ -104,7 +104,8 @@ function describe(e: ErrorObject): string {
     return `${field === "(job)" ? "" : field + "."}${String(e.params.additionalProperty)}: unknown field`;
   if (e.keyword === "required") return `${String(e.params.missingProperty)}: required`;
   if (e.keyword === "enum") return `${field}: must be one of ${(e.params.allowedValues as string[]).join(", ")}`;
-  if (e.keyword === "oneOf" && field === "commands") return `commands: must be a list of commands or a ';'-separated string`;
+  if (e.keyword === "oneOf" && field === "commands")
+    return `commands: must be a list of commands or a ';'-separated string`;
   return `${field}: ${e.message ?? "invalid"}`;
 }
 
@@ -126,15 +127,24 @@ export function parseJob(text: string, file: string): Job {
 /** Checks a job object (from a file, a flow or an import); `where(pointer)` names a field's place. */
 export function checkJob(value: unknown, file: string, where: (pointer: string) => string = () => file): Job {
   if (value === null || typeof value !== "object" || Array.isArray(value))
-    throw new VcError("invalid_job", "a job must be a mapping of fields (name, slug, capture_type, commands, …)", where(""));
+    throw new VcError(
+      "invalid_job",
+      "a job must be a mapping of fields (name, slug, capture_type, commands, …)",
+      where(""),
+    );
   if (!validateJobFile(value)) {
     const errors = (validateJobFile.errors ?? []).filter((e) => e.keyword !== "if");
     // oneOf reports each branch; the summary line says it all.
-    const shown = errors.some((e) => e.keyword === "oneOf") ? errors.filter((e) => !e.instancePath.startsWith("/commands") || e.keyword === "oneOf") : errors;
+    const shown = errors.some((e) => e.keyword === "oneOf")
+      ? errors.filter((e) => !e.instancePath.startsWith("/commands") || e.keyword === "oneOf")
+      : errors;
     const first = shown[0];
     throw new VcError(
       "invalid_job",
-      shown.map(describe).filter((m, i, all) => all.indexOf(m) === i).join("; "),
+      shown
+        .map(describe)
+        .filter((m, i, all) => all.indexOf(m) === i)
+        .join("; "),
       where(first ? pointerOf(first) : ""),
     );
   }
@@ -146,9 +156,14 @@ export function checkJob(value: unknown, file: string, where: (pointer: string) 
       const dotted = pointer.replace(/^\//, "").replace(/\//g, ".");
       // A nested field named by the check (storage.filename) is pointed at exactly.
       const field = err instanceof VcError && err.where?.startsWith(`${dotted}.`) ? err.where : dotted;
-      throw new VcError("invalid_job", `${field}: ${errorMessage(err).replace(/^[^:]*: /, "")}`, where(`/${field.replace(/\./g, "/")}`), {
-        cause: err,
-      });
+      throw new VcError(
+        "invalid_job",
+        `${field}: ${errorMessage(err).replace(/^[^:]*: /, "")}`,
+        where(`/${field.replace(/\./g, "/")}`),
+        {
+          cause: err,
+        },
+      );
     }
   };
   let commands: string[] = [];
@@ -158,21 +173,33 @@ export function checkJob(value: unknown, file: string, where: (pointer: string) 
   let filter: DeviceFilter = {};
   const filterField = (err: unknown) => {
     const key = err instanceof VcError && err.where?.startsWith("devices.") ? err.where.slice("devices.".length) : "";
-    const named: Record<string, string> = { credentialStatus: "credential_status", manufacturer: src.devices?.vendor !== undefined ? "vendor" : "manufacturer" };
+    const named: Record<string, string> = {
+      credentialStatus: "credential_status",
+      manufacturer: src.devices?.vendor !== undefined ? "vendor" : "manufacturer",
+    };
     return key ? `/devices/${named[key] ?? key}` : "/devices";
   };
   try {
     filter = buildFilter(src);
   } catch (err) {
     const pointer = filterField(err);
-    throw new VcError("invalid_job", `${pointer.slice(1).replace("/", ".")}: ${errorMessage(err).replace(/^[^:]*: /, "")}`, where(pointer), { cause: err });
+    throw new VcError(
+      "invalid_job",
+      `${pointer.slice(1).replace("/", ".")}: ${errorMessage(err).replace(/^[^:]*: /, "")}`,
+      where(pointer),
+      { cause: err },
+    );
   }
   const folder = src.storage?.folder ?? src.capture_type;
   const filename = src.storage?.filename ?? DEFAULT_FILENAME;
   at("/storage", () => checkStoragePattern(folder, filename));
   const v = src.validation;
   if (v?.filter !== undefined && v.template !== undefined && v.template !== "auto")
-    throw new VcError("invalid_job", "validation.filter: only with template auto (a named template is already one template)", where("/validation/filter"));
+    throw new VcError(
+      "invalid_job",
+      "validation.filter: only with template auto (a named template is already one template)",
+      where("/validation/filter"),
+    );
   const s = (n: number | undefined) => (n === undefined ? undefined : Math.round(n * 1000));
   const e = src.execution ?? {};
   return {

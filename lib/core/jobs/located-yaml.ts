@@ -19,7 +19,11 @@ export function loadYamlLocated(text: string, file: string): LocatedYaml {
     value = yaml.load(text, { filename: file });
   } catch (err) {
     const e = err as { mark?: { line: number }; reason?: string; message: string };
-    throw new VcError("invalid_job", `invalid YAML: ${e.reason ?? e.message}`, e.mark ? `${file}:${e.mark.line + 1}` : file);
+    throw new VcError(
+      "invalid_job",
+      `invalid YAML: ${e.reason ?? e.message}`,
+      e.mark ? `${file}:${e.mark.line + 1}` : file,
+    );
   }
   const offsets = new Map<string, number>();
   const stack: Frame[] = [];
@@ -50,7 +54,12 @@ export function loadYamlLocated(text: string, file: string): LocatedYaml {
       record(`${frame.path}/${escapePointer(frame.key)}`, offset);
       frame.expectKey = false;
       if (event.type === yaml.EVENT_ID.MAPPING || event.type === yaml.EVENT_ID.SEQUENCE)
-        stack.push({ kind: event.type === yaml.EVENT_ID.MAPPING ? "map" : "seq", path: "/?", expectKey: true, index: 0 });
+        stack.push({
+          kind: event.type === yaml.EVENT_ID.MAPPING ? "map" : "seq",
+          path: "/?",
+          expectKey: true,
+          index: 0,
+        });
       continue;
     }
     const pointer =
@@ -61,7 +70,8 @@ export function loadYamlLocated(text: string, file: string): LocatedYaml {
           : "";
     record(pointer, offset);
     if (event.type === yaml.EVENT_ID.MAPPING) stack.push({ kind: "map", path: pointer, expectKey: true, index: 0 });
-    else if (event.type === yaml.EVENT_ID.SEQUENCE) stack.push({ kind: "seq", path: pointer, expectKey: false, index: 0 });
+    else if (event.type === yaml.EVENT_ID.SEQUENCE)
+      stack.push({ kind: "seq", path: pointer, expectKey: false, index: 0 });
     else if (frame.kind === "map") frame.expectKey = true;
   }
   const lineStarts = [0];

@@ -56,7 +56,14 @@ export interface JobPlan {
   commands: string[];
   credential?: string;
   validation?: Job["validation"];
-  devices: Array<{ name: string; host: string; port: number; platform: string; credential: string; capture: string | null }>;
+  devices: Array<{
+    name: string;
+    host: string;
+    port: number;
+    platform: string;
+    credential: string;
+    capture: string | null;
+  }>;
 }
 
 /** The job's devices among the candidates: the job's filter, then the limit (the same call for dry and real runs). */
@@ -64,12 +71,22 @@ export function selectJobDevices(job: Job, candidates: Device[], limit?: number)
   return filterDevices(candidates, { ...job.filter, ...(limit !== undefined ? { limit } : {}) });
 }
 
-function storeFor(job: Job, opts: Pick<JobRunOptions, "collections" | "noSave">, devices: Device[]): JobCaptureStore | undefined {
+function storeFor(
+  job: Job,
+  opts: Pick<JobRunOptions, "collections" | "noSave">,
+  devices: Device[],
+): JobCaptureStore | undefined {
   if (opts.noSave || !opts.collections) return undefined;
-  return new JobCaptureStore({ collections: opts.collections, keepHistory: job.storage.keepHistory }, job.storage).register(devices);
+  return new JobCaptureStore(
+    { collections: opts.collections, keepHistory: job.storage.keepHistory },
+    job.storage,
+  ).register(devices);
 }
 
-export function planJob(job: Job, opts: Pick<JobRunOptions, "devices" | "limit" | "credential" | "collections" | "noSave">): JobPlan {
+export function planJob(
+  job: Job,
+  opts: Pick<JobRunOptions, "devices" | "limit" | "credential" | "collections" | "noSave">,
+): JobPlan {
   const devices = selectJobDevices(job, opts.devices, opts.limit);
   const store = storeFor(job, opts, devices);
   const credential = opts.credential ?? job.credential;
@@ -93,7 +110,11 @@ export function planJob(job: Job, opts: Pick<JobRunOptions, "devices" | "limit" 
 }
 
 /** The validation gate of a job as the runner's per-device hook. */
-export function jobValidator(job: Job, templates: OutputValidatorSource, forceSave = false): OutputValidator | undefined {
+export function jobValidator(
+  job: Job,
+  templates: OutputValidatorSource,
+  forceSave = false,
+): OutputValidator | undefined {
   const settings = job.validation;
   if (!settings) return undefined;
   const force = forceSave || settings.forceSave;
@@ -116,11 +137,13 @@ export interface JobRun {
 
 /** Runs one job. Never throws for a job-level problem: it is reported in the result (and history). */
 export async function runJob(job: Job, opts: JobRunOptions): Promise<JobRun> {
-  if (!job.enabled) return { slug: job.slug, ok: false, errorClass: "job_disabled", error: `job '${job.slug}' is disabled` };
+  if (!job.enabled)
+    return { slug: job.slug, ok: false, errorClass: "job_disabled", error: `job '${job.slug}' is disabled` };
   const devices = selectJobDevices(job, opts.devices, opts.limit);
   try {
     if (job.validation) {
-      if (!opts.templates) throw new VcError("no_template", "the job validates its output but no templates were given", job.slug);
+      if (!opts.templates)
+        throw new VcError("no_template", "the job validates its output but no templates were given", job.slug);
       prepareValidation(opts.templates, job.validation);
     }
     const summary = await runCollection({
@@ -139,7 +162,11 @@ export async function runJob(job: Job, opts: JobRunOptions): Promise<JobRun> {
         ...(job.execution.commandTimeoutMs !== undefined ? { commandMs: job.execution.commandTimeoutMs } : {}),
         ...(job.execution.deviceTimeoutMs !== undefined ? { deviceMs: job.execution.deviceTimeoutMs } : {}),
         ...(job.execution.connectTimeoutMs !== undefined
-          ? { connectMs: job.execution.connectTimeoutMs, bannerMs: job.execution.connectTimeoutMs, authMs: job.execution.connectTimeoutMs }
+          ? {
+              connectMs: job.execution.connectTimeoutMs,
+              bannerMs: job.execution.connectTimeoutMs,
+              authMs: job.execution.connectTimeoutMs,
+            }
           : {}),
       },
       retry: job.execution.retries !== undefined ? { retries: job.execution.retries } : undefined,
@@ -210,7 +237,12 @@ export async function runBatch(batch: Batch, opts: BatchRunOptions): Promise<Bat
   for (let i = 0; i < batch.jobs.length; i++) {
     const slug = batch.jobs[i];
     if (opts.signal?.aborted || stoppedAfter) {
-      jobs.push({ slug, ok: false, skipped: true, error: stoppedAfter ? `not run: the batch stopped after '${stoppedAfter}'` : "not run: cancelled" });
+      jobs.push({
+        slug,
+        ok: false,
+        skipped: true,
+        error: stoppedAfter ? `not run: the batch stopped after '${stoppedAfter}'` : "not run: cancelled",
+      });
       continue;
     }
     if (i > 0 && delayMs > 0) {
@@ -231,7 +263,12 @@ export async function runBatch(batch: Batch, opts: BatchRunOptions): Promise<Bat
         onProgress: opts.onProgress ? (p) => opts.onProgress!(p, slug) : undefined,
       });
     } catch (err) {
-      run = { slug, ok: false, errorClass: err instanceof VcError ? err.errorClass : "internal_error", error: errorMessage(err) };
+      run = {
+        slug,
+        ok: false,
+        errorClass: err instanceof VcError ? err.errorClass : "internal_error",
+        error: errorMessage(err),
+      };
     }
     jobs.push(run);
     opts.onJobEnd?.(run, i, batch.jobs.length);
@@ -268,10 +305,11 @@ export async function runBatch(batch: Batch, opts: BatchRunOptions): Promise<Bat
         failed: batch.jobs.length - ok,
         status,
         durationMs: result.durationMs,
-        error: [
-          ...jobs.filter((j) => !j.ok && j.error).map((j) => `${j.slug}: ${j.error}`),
-          ...(stoppedAfter ? [`stopped after '${stoppedAfter}' (stop_on_failure)`] : []),
-        ].join("; ") || undefined,
+        error:
+          [
+            ...jobs.filter((j) => !j.ok && j.error).map((j) => `${j.slug}: ${j.error}`),
+            ...(stoppedAfter ? [`stopped after '${stoppedAfter}' (stop_on_failure)`] : []),
+          ].join("; ") || undefined,
       });
     } catch (err) {
       opts.log?.(`batch history not updated: ${errorMessage(err)}`);

@@ -19,10 +19,18 @@ function checkPart(text: string, field: string): void {
     throw new VcError("invalid_job", `must be a relative path without '\\' (got '${text}')`, field);
   for (const segment of text.split("/"))
     if (segment === ".." || segment === "." || segment === "")
-      throw new VcError("invalid_job", `must stay inside the collections folder: no '..', '.' or empty part (got '${text}')`, field);
+      throw new VcError(
+        "invalid_job",
+        `must stay inside the collections folder: no '..', '.' or empty part (got '${text}')`,
+        field,
+      );
   for (const m of text.matchAll(/\{([^}]*)\}/g))
     if (!(PLACEHOLDERS as readonly string[]).includes(m[1]))
-      throw new VcError("invalid_job", `unknown placeholder {${m[1]}} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")})`, field);
+      throw new VcError(
+        "invalid_job",
+        `unknown placeholder {${m[1]}} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")})`,
+        field,
+      );
   if (/[{}]/.test(text.replace(/\{[a-z_]+\}/g, "")))
     throw new VcError("invalid_job", `unbalanced '{' or '}' in '${text}'`, field);
 }
@@ -31,13 +39,16 @@ function checkPart(text: string, field: string): void {
 export function checkStoragePattern(folder: string, filename: string): void {
   checkPart(folder, "storage.folder");
   checkPart(filename, "storage.filename");
-  if (filename.includes("/")) throw new VcError("invalid_job", "a file name, not a path (put folders in storage.folder)", "storage.filename");
+  if (filename.includes("/"))
+    throw new VcError("invalid_job", "a file name, not a path (put folders in storage.folder)", "storage.filename");
 }
 
 function expand(pattern: string, values: Record<string, string>): string {
   return pattern
     .split("/")
-    .map((segment) => safeSegment(segment.replace(/\{([a-z_]+)\}/g, (_m, key: string) => safeSegment(values[key] ?? ""))))
+    .map((segment) =>
+      safeSegment(segment.replace(/\{([a-z_]+)\}/g, (_m, key: string) => safeSegment(values[key] ?? ""))),
+    )
     .join(path.sep);
 }
 

@@ -46,7 +46,11 @@ export class JobStore {
   private readJobFile(file: string, stem: string): Job {
     const job = parseJob(fs.readFileSync(file, "utf8"), file);
     if (job.slug !== stem)
-      throw new VcError("invalid_job", `slug: '${job.slug}' differs from the file name '${stem}' (rename one)`, `${file}:1`);
+      throw new VcError(
+        "invalid_job",
+        `slug: '${job.slug}' differs from the file name '${stem}' (rename one)`,
+        `${file}:1`,
+      );
     return job;
   }
 
@@ -107,7 +111,8 @@ export class JobStore {
   }
 
   saveBatch(slug: string, src: BatchFile): Batch {
-    const file = this.files(this.batchesDir).find((f) => f.stem === slug)?.file ?? path.join(this.batchesDir, `${slug}.yaml`);
+    const file =
+      this.files(this.batchesDir).find((f) => f.stem === slug)?.file ?? path.join(this.batchesDir, `${slug}.yaml`);
     const text = dumpBatch(src);
     const batch = parseBatch(text, file, slug);
     writeAtomic(file, text);

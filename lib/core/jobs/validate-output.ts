@@ -39,7 +39,8 @@ export function filterTerms(filter: string): string[] {
 const subsets = new WeakMap<TemplateDetector, Map<string, TemplateDetector>>();
 
 function narrowed(detector: TemplateDetector, settings: JobValidationSettings): TemplateDetector {
-  const key = settings.template !== "auto" ? `template:${settings.template}` : settings.filter ? `filter:${settings.filter}` : "";
+  const key =
+    settings.template !== "auto" ? `template:${settings.template}` : settings.filter ? `filter:${settings.filter}` : "";
   if (key === "") return detector;
   let cache = subsets.get(detector);
   if (!cache) subsets.set(detector, (cache = new Map()));
@@ -48,7 +49,8 @@ function narrowed(detector: TemplateDetector, settings: JobValidationSettings): 
     if (settings.template !== "auto") {
       const wanted = settings.template.replace(/\.textfsm$/, "");
       subset = detector.subset((t) => t.name === wanted);
-      if (subset.size === 0) throw new VcError("no_template", `template '${settings.template}' not found`, "validation.template");
+      if (subset.size === 0)
+        throw new VcError("no_template", `template '${settings.template}' not found`, "validation.template");
     } else {
       const terms = filterTerms(settings.filter!);
       subset = detector.subset((t) => terms.every((term) => t.name.toLowerCase().includes(term)));
@@ -97,19 +99,36 @@ export function validateDeviceOutput(
         const named = settings.template !== "auto";
         const d = detector.detect(
           cmd.output,
-          named ? {} : { platform: result.device.platform, ...(settings.filter ? {} : { command: cmd.command, captureType: result.captureType }) },
+          named
+            ? {}
+            : {
+                platform: result.device.platform,
+                ...(settings.filter ? {} : { command: cmd.command, captureType: result.captureType }),
+              },
           { top: 1, clean: true },
         );
         const best = d.best;
-        if (!best) v = invalid(`'${cmd.command}': ${d.reason ?? "no template fits"}`, d.ranking[0] ? { score: d.ranking[0].score, template: d.ranking[0].template } : {});
-        else if (best.records.length === 0) v = invalid(`'${cmd.command}': ${best.template} parsed no record`, { score: best.score, template: best.template });
-        else if (best.score < minScore)
-          v = invalid(`'${cmd.command}': score ${best.score.toFixed(2)} below the minimum ${minScore} (template ${best.template})`, {
+        if (!best)
+          v = invalid(
+            `'${cmd.command}': ${d.reason ?? "no template fits"}`,
+            d.ranking[0] ? { score: d.ranking[0].score, template: d.ranking[0].template } : {},
+          );
+        else if (best.records.length === 0)
+          v = invalid(`'${cmd.command}': ${best.template} parsed no record`, {
             score: best.score,
             template: best.template,
-            recordCount: best.records.length,
           });
-        else v = { valid: true, score: best.score, minScore, template: best.template, recordCount: best.records.length };
+        else if (best.score < minScore)
+          v = invalid(
+            `'${cmd.command}': score ${best.score.toFixed(2)} below the minimum ${minScore} (template ${best.template})`,
+            {
+              score: best.score,
+              template: best.template,
+              recordCount: best.records.length,
+            },
+          );
+        else
+          v = { valid: true, score: best.score, minScore, template: best.template, recordCount: best.records.length };
       } catch (err) {
         v = invalid(`'${cmd.command}': validation failed: ${errorMessage(err)}`);
       }
