@@ -390,6 +390,55 @@ export class CollectorDb {
   }
 
   /**
+   * Copies VelocityCollector job_history rows (idempotent: run id `vc-<id>-<started>`). Its local
+   * 'YYYY-MM-DD HH:MM:SS' times are read as this machine's local time and stored as ISO UTC; its
+   * job ids (a slug, or a JSON job_id such as "300") are mapped to our job slugs by `slugOf`.
+   * A row it left "running" is stored as interrupted (VelocityCollector never recovered them).
+   */
+  importVcHistory(
+    rows: Array<Record<string, unknown>>,
+    slugOf: (jobId: string) => string,
+    file: string,
+  ): { imported: number; unchanged: number } {
+    const exists = this.db.prepare("SELECT 1 FROM job_history WHERE run_id = ?");
+    const insert = this.db.prepare(
+      `INSERT INTO job_history (job_id, job_file, started_at, completed_at, total_devices, success_count, failed_count, status, error_message, run_id, kind)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'job')`,
+    );
+    const iso = (v: unknown) => {
+      if (typeof v !== "string" || v === "") return null;
+      const t = Date.parse(v.includes("T") ? v : v.replace(" ", "T"));
+      return Number.isFinite(t) ? new Date(t).toISOString() : v;
+    };
+    let imported = 0;
+    let unchanged = 0;
+    this.db.transaction(() => {
+      for (const r of rows) {
+        const runId = `vc-${String(r.id)}-${String(r.started_at ?? "").replace(/[^0-9]/g, "")}`;
+        if (exists.get(runId)) {
+          unchanged++;
+          continue;
+        }
+        const status = r.status === "running" ? "interrupted" : String(r.status ?? "failed");
+        insert.run(
+          slugOf(String(r.job_id ?? "")),
+          `${file}#job_history/${String(r.id)}`,
+          iso(r.started_at) ?? "",
+          iso(r.completed_at),
+          (r.total_devices as number | null) ?? null,
+          (r.success_count as number | null) ?? null,
+          (r.failed_count as number | null) ?? null,
+          status,
+          (r.error_message as string | null) ?? (r.status === "running" ? "left running by VelocityCollector" : null),
+          runId,
+        );
+        imported++;
+      }
+    })();
+    return { imported, unchanged };
+  }
+
+  /**
    * Runs left "running" by a process of this host that no longer exists (kill -9, power cut,
    * a closed terminal) become "interrupted", with the captures they wrote counted as succeeded.
    * Rows of other hosts, and rows without a pid (VelocityCollector's), are left as they are.

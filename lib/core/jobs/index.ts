@@ -37,3 +37,12 @@ export {
   type BatchRunOptions,
 } from "./run";
 export { loadYamlLocated, type LocatedYaml } from "./located-yaml";
+export {
+  importVelocityCollector,
+  jobFromJsonV2,
+  jobFromDbRow,
+  type ImportReport,
+  type ImportEntry,
+  type ImportOptions,
+  type ImportAction,
+} from "./import-vc";
