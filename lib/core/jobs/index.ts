@@ -46,3 +46,4 @@ export {
   type ImportOptions,
   type ImportAction,
 } from "./import-vc";
+export { generateBatchFlow, DEFAULT_CRONTAB, type BatchFlowOptions, type FlowNode } from "./flow";
