@@ -359,34 +359,36 @@ export class CollectorDb {
   prune(opts: { keep?: number; olderThan?: string }): number {
     if (opts.keep === undefined && opts.olderThan === undefined)
       throw new VcError("invalid_request", "say what to prune: keep N runs and/or older than a date", "history prune");
-    return this.db.transaction(() => {
-      const doomed = new Set<number>();
-      const top = this.db
-        .prepare(
-          "SELECT id, run_id, started_at FROM job_history WHERE batch_run_id IS NULL AND status != 'running' ORDER BY id DESC",
-        )
-        .all() as Array<{ id: number; run_id: string | null; started_at: string }>;
-      top.forEach((r, i) => {
-        if (
-          (opts.keep !== undefined && i >= opts.keep) ||
-          (opts.olderThan !== undefined && r.started_at < opts.olderThan)
-        )
-          doomed.add(r.id);
-      });
-      const children = this.db.prepare("SELECT id FROM job_history WHERE batch_run_id = ?");
-      for (const r of top)
-        if (doomed.has(r.id) && r.run_id)
-          for (const c of children.all(r.run_id) as Array<{ id: number }>) doomed.add(c.id);
-      const unlink = this.db.prepare("UPDATE captures SET job_history_id = NULL WHERE job_history_id = ?");
-      const dropDevices = this.db.prepare("DELETE FROM run_devices WHERE job_history_id = ?");
-      const drop = this.db.prepare("DELETE FROM job_history WHERE id = ?");
-      for (const id of doomed) {
-        unlink.run(id);
-        dropDevices.run(id);
-        drop.run(id);
-      }
-      return doomed.size;
-    })();
+    return this.db
+      .transaction(() => {
+        const doomed = new Set<number>();
+        const top = this.db
+          .prepare(
+            "SELECT id, run_id, started_at FROM job_history WHERE batch_run_id IS NULL AND status != 'running' ORDER BY id DESC",
+          )
+          .all() as Array<{ id: number; run_id: string | null; started_at: string }>;
+        top.forEach((r, i) => {
+          if (
+            (opts.keep !== undefined && i >= opts.keep) ||
+            (opts.olderThan !== undefined && r.started_at < opts.olderThan)
+          )
+            doomed.add(r.id);
+        });
+        const children = this.db.prepare("SELECT id FROM job_history WHERE batch_run_id = ?");
+        for (const r of top)
+          if (doomed.has(r.id) && r.run_id)
+            for (const c of children.all(r.run_id) as Array<{ id: number }>) doomed.add(c.id);
+        const unlink = this.db.prepare("UPDATE captures SET job_history_id = NULL WHERE job_history_id = ?");
+        const dropDevices = this.db.prepare("DELETE FROM run_devices WHERE job_history_id = ?");
+        const drop = this.db.prepare("DELETE FROM job_history WHERE id = ?");
+        for (const id of doomed) {
+          unlink.run(id);
+          dropDevices.run(id);
+          drop.run(id);
+        }
+        return doomed.size;
+      })
+      .immediate();
   }
 
   /**
@@ -412,29 +414,31 @@ export class CollectorDb {
     };
     let imported = 0;
     let unchanged = 0;
-    this.db.transaction(() => {
-      for (const r of rows) {
-        const runId = `vc-${String(r.id)}-${String(r.started_at ?? "").replace(/[^0-9]/g, "")}`;
-        if (exists.get(runId)) {
-          unchanged++;
-          continue;
+    this.db
+      .transaction(() => {
+        for (const r of rows) {
+          const runId = `vc-${String(r.id)}-${String(r.started_at ?? "").replace(/[^0-9]/g, "")}`;
+          if (exists.get(runId)) {
+            unchanged++;
+            continue;
+          }
+          const status = r.status === "running" ? "interrupted" : String(r.status ?? "failed");
+          insert.run(
+            slugOf(String(r.job_id ?? "")),
+            `${file}#job_history/${String(r.id)}`,
+            iso(r.started_at) ?? "",
+            iso(r.completed_at),
+            (r.total_devices as number | null) ?? null,
+            (r.success_count as number | null) ?? null,
+            (r.failed_count as number | null) ?? null,
+            status,
+            (r.error_message as string | null) ?? (r.status === "running" ? "left running by VelocityCollector" : null),
+            runId,
+          );
+          imported++;
         }
-        const status = r.status === "running" ? "interrupted" : String(r.status ?? "failed");
-        insert.run(
-          slugOf(String(r.job_id ?? "")),
-          `${file}#job_history/${String(r.id)}`,
-          iso(r.started_at) ?? "",
-          iso(r.completed_at),
-          (r.total_devices as number | null) ?? null,
-          (r.success_count as number | null) ?? null,
-          (r.failed_count as number | null) ?? null,
-          status,
-          (r.error_message as string | null) ?? (r.status === "running" ? "left running by VelocityCollector" : null),
-          runId,
-        );
-        imported++;
-      }
-    })();
+      })
+      .immediate();
     return { imported, unchanged };
   }
 
@@ -459,17 +463,19 @@ export class CollectorDb {
          error_message = ? WHERE id = ? AND status = 'running'`,
     );
     const now = new Date().toISOString();
-    this.db.transaction(() => {
-      for (const r of stale) {
-        const captures = (count.get(r.id) as { n: number }).n;
-        update.run(
-          now,
-          captures,
-          `interrupted: process ${r.pid} ended without finishing the run (${captures} capture(s) written)`,
-          r.id,
-        );
-      }
-    })();
+    this.db
+      .transaction(() => {
+        for (const r of stale) {
+          const captures = (count.get(r.id) as { n: number }).n;
+          update.run(
+            now,
+            captures,
+            `interrupted: process ${r.pid} ended without finishing the run (${captures} capture(s) written)`,
+            r.id,
+          );
+        }
+      })
+      .immediate();
     return stale.length;
   }
 
@@ -556,7 +562,9 @@ export class CollectorDb {
 }
 
 function migrate(db: Database.Database): void {
-  db.transaction(() => {
+  // IMMEDIATE: two processes opening the file at once (a flow and a cron run) wait for each
+  // other (busy_timeout) instead of failing with "database is locked" on a read→write upgrade.
+  const step = db.transaction(() => {
     db.exec(BASE_TABLES);
     for (const [table, column, type] of ADDED_COLUMNS) {
       const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
@@ -569,7 +577,8 @@ function migrate(db: Database.Database): void {
     db.prepare(
       "INSERT INTO collector_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     ).run(String(COLLECTOR_SCHEMA_VERSION));
-  })();
+  });
+  step.immediate();
 }
 
 interface RawHistory {
