@@ -80,7 +80,8 @@ function attach(RED: NodeAPI, node: Node, def: VcJobDef): void {
       const out = RED.util.cloneMessage(msg) as NodeMessage & { jobResults?: JobResultSummary[]; job?: string };
       out.payload = result;
       out.topic = result.job;
-      out.job = result.job;
+      // msg.job picks the job of the next vc-job node: a summary must not carry it on.
+      delete out.job;
       out.jobResults = [...previous, result];
       send([null, out]);
     };

@@ -102,7 +102,8 @@ export function generateBatchFlow(batch: Batch, opts: BatchFlowOptions = {}): Fl
     const target = viaDelay ? delayId : next;
     const devicesId = id(`devices:${i}`);
     let summaryWire = target;
-    if (batch.stopOnFailure) {
+    // The last job's summary goes to the batch summary whatever it says: no switch needed.
+    if (batch.stopOnFailure && next !== summaryId) {
       const switchId = id(`switch:${i}`);
       summaryWire = switchId;
       nodes.push({
