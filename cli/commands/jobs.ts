@@ -113,7 +113,11 @@ async function validate(args: string[], ctx: CliContext): Promise<number> {
         else s.getJob(p);
         results.push({ item: p, ok: true });
       } catch (err) {
-        results.push({ item: p, ok: false, error: errorMessage(err) });
+        results.push({
+          item: p,
+          ok: false,
+          error: errorMessage(err).startsWith(p) ? errorMessage(err) : `${p}: ${errorMessage(err)}`,
+        });
       }
     }
   } else {
@@ -142,7 +146,7 @@ async function validate(args: string[], ctx: CliContext): Promise<number> {
     for (const r of results)
       writeLine(
         ctx.stdout,
-        `${r.ok ? "ok" : "ERROR"}  ${r.item}${r.error ? `: ${r.error}` : ""}${r.warnings ? `  (warning: ${r.warnings.join("; ")})` : ""}`,
+        r.ok ? `ok     ${r.item}${r.warnings ? `  (warning: ${r.warnings.join("; ")})` : ""}` : `ERROR  ${r.error}`,
       );
   return results.every((r) => r.ok) ? 0 : 1;
 }
