@@ -90,6 +90,7 @@ describe("vcollector jobs / run / history", function () {
     );
     for (const slug of ["arista-arp-300", "arista-version", "cisco-configs-329", "cisco-mac-310", "orphan"])
       await cli(["jobs", "rm", slug]);
+    fs.rmSync(path.join(home, "batches", "daily-collection.yaml"));
   });
 
   it("runs a batch against the lab: dry run lists the jobs in order with their devices; the real run stops at the job failing validation; history shows it", async () => {
@@ -118,6 +119,18 @@ describe("vcollector jobs / run / history", function () {
       path.join(home, "batches", "lab-daily.yaml"),
       "name: Lab daily\njobs: [lab-version, lab-probe, lab-arp]\nstop_on_failure: true\ndelay_s: 0\n",
     );
+
+    const valid = await cli(["jobs", "validate"]);
+    assert.strictEqual(valid.code, 0, valid.stdout + valid.stderr);
+    assert.match(valid.stdout, /ok {5}batch lab-daily/);
+    fs.writeFileSync(
+      path.join(home, "jobs", "typo.yaml"),
+      "name: t\nslug: typo\ncapture_type: x\ncommands: [a]\nexecution:\n  concurency: 3\n",
+    );
+    const invalid = await cli(["jobs", "validate"]);
+    assert.strictEqual(invalid.code, 1);
+    assert.match(invalid.stdout, /ERROR {2}\S+typo\.yaml:6: execution\.concurency: unknown field/);
+    fs.rmSync(path.join(home, "jobs", "typo.yaml"));
 
     const dry = await cli(["run", "--batch", "lab-daily", "--dry-run", "--json"]);
     assert.strictEqual(dry.code, 0, dry.stderr);
@@ -184,7 +197,12 @@ describe("vcollector jobs / run / history", function () {
     assert.strictEqual(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /score 0\.\d+ cisco_ios_show_ip_arp, \d+ record\(s\)/);
     const prune = await cli(["history", "prune", "--keep", "1"]);
-    assert.match(prune.stdout, /Deleted 5 run row\(s\)/);
+    assert.match(prune.stdout, /Deleted \d+ run row\(s\)/);
+    const left = JSON.parse((await cli(["history", "--json"])).stdout) as Array<{ jobName: string }>;
+    assert.deepStrictEqual(
+      left.map((r) => r.jobName),
+      ["lab-arp"],
+    );
   });
 
   it("completes the history row on SIGHUP (cancelled), and marks a run killed with -9 interrupted at the next open", async () => {
