@@ -6,7 +6,6 @@ import { normaliseFilter, type DeviceFilter } from "../inventory";
 import { loadYamlLocated } from "./located-yaml";
 import { checkStoragePattern } from "./storage";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const JOB_SCHEMA = require("./job.schema.json") as Record<string, unknown>;
 
 /** A job file as written (snake_case, VelocityCollector's vocabulary). */
@@ -170,7 +169,7 @@ export function checkJob(value: unknown, file: string, where: (pointer: string) 
   at("/commands", () => {
     commands = parseCommands(src.commands, "commands", "semicolon");
   });
-  let filter: DeviceFilter = {};
+  let filter: DeviceFilter;
   const filterField = (err: unknown) => {
     const key = err instanceof VcError && err.where?.startsWith("devices.") ? err.where.slice("devices.".length) : "";
     const named: Record<string, string> = {
