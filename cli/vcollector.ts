@@ -3,7 +3,8 @@ import { main } from "./main";
 
 const controller = new AbortController();
 let signals = 0;
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
+// SIGHUP (a closed terminal or ssh session) stops a run as cleanly as SIGTERM: its history row is completed.
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(sig, () => {
     // First signal: ask the running command to stop cleanly; second: give up at once.
     if (++signals > 1) process.exit(130);

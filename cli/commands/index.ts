@@ -40,6 +40,12 @@ export const COMMANDS: Record<string, { summary: string; load: () => CliCommand 
     summary: "list capture changes since a time; exit code 3 when there are any",
     load: () => require("./changes").command,
   },
+  jobs: {
+    summary: "jobs and batches: list, show, validate, new, enable, disable, rm, import-vc, flow",
+    load: () => require("./jobs").command,
+  },
+  run: { summary: "run a job or a batch from the data home (jobs/, batches/)", load: () => require("./run").command },
+  history: { summary: "run history: list, show <run-id>, prune", load: () => require("./history").command },
   coverage: {
     summary: "coverage report: devices x capture types, as HTML or JSON",
     load: () => require("./coverage").command,

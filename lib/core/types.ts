@@ -75,6 +75,7 @@ export type SessionErrorClass =
   /** The device's platform has no session profile in the catalogue (inventory-only). */
   | "unsupported_platform"
   | "save_failed"
+  | "validation_failed"
   | "cancelled"
   | "internal_error";
 
@@ -104,6 +105,23 @@ export interface DeviceResult {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  /** The job's validation gate, when the run had one: score, template and record count. */
+  validation?: OutputValidation;
+}
+
+/** What a job's validation gate found in one device's output (lowest-scoring command). */
+export interface OutputValidation {
+  valid: boolean;
+  /** 0..1, the auto-detect score of the chosen template's parse. */
+  score: number;
+  minScore: number;
+  /** Template file stem, or null when no template fits. */
+  template: string | null;
+  recordCount: number;
+  /** Why the output is not valid (absent when valid). */
+  reason?: string;
+  /** The output was stored although not valid (store_failures / force-save). */
+  stored?: boolean;
 }
 
 export type ParseStatus = "ok" | "no_template" | "parse_error" | "zero_records";

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { VcError } from "../core/errors";
 import { ensureHome, type HomePaths } from "../core/home";
+import { prepareJobs } from "./jobs";
 import { Inventory } from "../core/inventory";
 import { startLab, type Lab } from "../lab";
 import { Vault } from "../core/vault";
@@ -58,6 +59,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   try {
     prepareVault(opts.home.vaultDb, opts.masterPassword);
     inventoryDevices = prepareInventory(opts.home.dcimDb, lab);
+    prepareJobs(opts.home);
   } catch (err) {
     await lab.stop();
     throw err;

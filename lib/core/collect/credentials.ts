@@ -17,6 +17,8 @@ export interface CredentialRecorder {
     deviceName: string,
     result: { credentialName?: string; status: "ok" | "failed"; at?: Date },
   ): void;
+  /** Records that a run collected output from the device (the inventory's last_collected_at). */
+  setCollectedAt?(deviceName: string, at: Date): void;
 }
 
 /** Why a credential is in a device's chain, in the order the chain is built. */

@@ -1,5 +1,5 @@
 import type { KnownHostsStore } from "../ssh";
-import type { CommandResult, Device, DeviceResult, SessionErrorClass } from "../types";
+import type { CommandResult, Device, DeviceResult, OutputValidation, SessionErrorClass } from "../types";
 import {
   credentialChain,
   redact,
@@ -53,11 +53,22 @@ export interface DeviceRunContext {
   recorder?: CredentialRecorder;
   /** Secret rules and the vault's secrets, applied to every output and error of the device. */
   redaction: RunRedaction;
+  /** Checks a device's output before its capture is saved (a job's validation gate). */
+  validate?: OutputValidator;
   /** The run's signal: aborting it cancels every device. */
   signal: AbortSignal;
   log?: (line: string) => void;
   random: () => number;
 }
+
+/** What a validation gate decided for one device: save the capture or not, fail the device or not. */
+export interface ValidationVerdict {
+  validation: OutputValidation;
+  save: boolean;
+  fail: boolean;
+}
+
+export type OutputValidator = (result: DeviceResult) => ValidationVerdict | Promise<ValidationVerdict>;
 
 interface Login {
   session: CollectSession;
@@ -109,11 +120,42 @@ export async function collectDevice(device: Device, ctx: DeviceRunContext): Prom
     finishedAt: "",
     durationMs: 0,
   };
-  if (result.status !== "failed" && ctx.store) await saveCapture(result, prompt, ctx);
+  let save = result.status !== "failed";
+  if (save && ctx.validate) save = await applyValidation(result, ctx.validate);
+  if (save && ctx.store) await saveCapture(result, prompt, ctx);
   const finishedAt = new Date();
   result.finishedAt = finishedAt.toISOString();
   result.durationMs = finishedAt.getTime() - startedAt.getTime();
   return result;
+}
+
+/** Runs the validation gate; a failing verdict makes the device failed (validation_failed). Returns "save?". */
+async function applyValidation(result: DeviceResult, validate: OutputValidator): Promise<boolean> {
+  let verdict: ValidationVerdict;
+  try {
+    verdict = await validate(result);
+  } catch (err) {
+    verdict = {
+      validation: {
+        valid: false,
+        score: 0,
+        minScore: 0,
+        template: null,
+        recordCount: 0,
+        reason: classifyError(err).message,
+      },
+      save: false,
+      fail: true,
+    };
+  }
+  result.validation = verdict.validation;
+  if (verdict.fail) {
+    result.status = "failed";
+    result.errorClass = "validation_failed";
+    result.error = verdict.validation.reason ?? "the output failed validation";
+  }
+  if (verdict.save && !verdict.validation.valid) result.validation.stored = true;
+  return verdict.save;
 }
 
 /** failed (with the failure's class), partial (a command was rejected) or ok. */

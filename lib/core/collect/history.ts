@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { VcError, errorMessage } from "../errors";
 import type { SessionErrorClass } from "../types";
@@ -11,7 +12,10 @@ import type { RunStatus, RunSummary } from "./types";
  * capture type, partial/cancelled counts, error counts by class, sha256. The schema version lives
  * in `collector_meta` (not PRAGMA user_version, which VelocityCollector's own file may use).
  */
-export const COLLECTOR_SCHEMA_VERSION = 1;
+export const COLLECTOR_SCHEMA_VERSION = 2;
+
+/** What a job_history row stands for: one job (or collect) run, or a batch of job runs. */
+export type RunKind = "job" | "batch";
 
 export interface HistoryRow {
   id: number;
@@ -29,6 +33,39 @@ export interface HistoryRow {
   error: string | null;
   errorCounts: Partial<Record<SessionErrorClass, number>>;
   durationMs: number | null;
+  kind: RunKind;
+  /** The batch run this job run belongs to (its run id), when it ran in a batch. */
+  batchRunId: string | null;
+  /** Devices whose output failed the job's validation (also counted in failed). */
+  validationFailed: number | null;
+  /** The process that ran it (to tell an interrupted run from a running one). */
+  pid: number | null;
+  host: string | null;
+}
+
+/** One device's outcome in a run (what `history show` lists). */
+export interface RunDeviceRow {
+  deviceName: string;
+  status: string;
+  errorClass: string | null;
+  error: string | null;
+  credentialName: string | null;
+  durationMs: number | null;
+  capturePath: string | null;
+  score: number | null;
+  template: string | null;
+  finishedAt: string | null;
+}
+
+export interface HistoryQuery {
+  job?: string;
+  /** Batch name: the batch rows of that name and the job runs inside them. */
+  batch?: string;
+  /** ISO date/time: runs started at or after it. */
+  since?: string;
+  status?: string;
+  kind?: RunKind;
+  limit?: number;
 }
 
 export interface CaptureRow {
@@ -97,10 +134,35 @@ const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
   ["captures", "run_id", "TEXT"],
   ["captures", "sha256", "TEXT"],
   ["captures", "history_path", "TEXT"],
+  ["job_history", "kind", "TEXT"],
+  ["job_history", "batch_run_id", "TEXT"],
+  ["job_history", "validation_failed_count", "INTEGER"],
+  ["job_history", "pid", "INTEGER"],
+  ["job_history", "host", "TEXT"],
 ];
+
+const RUN_DEVICES_TABLE = `
+CREATE TABLE IF NOT EXISTS run_devices (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_history_id INTEGER,
+  run_id TEXT NOT NULL,
+  device_name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error_class TEXT,
+  error TEXT,
+  credential_name TEXT,
+  duration_ms INTEGER,
+  capture_path TEXT,
+  score REAL,
+  template TEXT,
+  finished_at TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_run_devices_run ON run_devices(run_id);
+`;
 
 export class CollectorDb {
   private insertCapture?: Database.Statement;
+  private insertDevice?: Database.Statement;
 
   private constructor(
     private readonly db: Database.Database,
@@ -125,13 +187,15 @@ export class CollectorDb {
       db.pragma("synchronous = NORMAL");
       db.pragma("busy_timeout = 5000");
       migrate(db);
+      const opened = new CollectorDb(db, file);
+      opened.markInterrupted();
+      return opened;
     } catch (err) {
       db.close();
       throw new VcError("history_unavailable", `cannot prepare the collector database: ${errorMessage(err)}`, file, {
         cause: err,
       });
     }
-    return new CollectorDb(db, file);
   }
 
   get schemaVersion(): number {
@@ -148,14 +212,271 @@ export class CollectorDb {
     startedAt: string;
     total: number;
     jobFile?: string;
+    kind?: RunKind;
+    batchRunId?: string;
   }): number {
     const info = this.db
       .prepare(
-        `INSERT INTO job_history (job_id, job_file, started_at, total_devices, success_count, failed_count, status, run_id, capture_type, partial_count, cancelled_count)
-         VALUES (?, ?, ?, ?, 0, 0, 'running', ?, ?, 0, 0)`,
+        `INSERT INTO job_history (job_id, job_file, started_at, total_devices, success_count, failed_count, status, run_id, capture_type, partial_count, cancelled_count, kind, batch_run_id, pid, host)
+         VALUES (?, ?, ?, ?, 0, 0, 'running', ?, ?, 0, 0, ?, ?, ?, ?)`,
       )
-      .run(run.jobName, run.jobFile ?? null, run.startedAt, run.total, run.runId, run.captureType);
+      .run(
+        run.jobName,
+        run.jobFile ?? null,
+        run.startedAt,
+        run.total,
+        run.runId,
+        run.captureType,
+        run.kind ?? "job",
+        run.batchRunId ?? null,
+        process.pid,
+        os.hostname(),
+      );
     return Number(info.lastInsertRowid);
+  }
+
+  /** Completes a batch row: its "devices" are its jobs (total, succeeded, failed). */
+  finishBatch(
+    id: number,
+    b: {
+      finishedAt: string;
+      total: number;
+      ok: number;
+      failed: number;
+      status: RunStatus;
+      error?: string;
+      durationMs: number;
+    },
+  ): void {
+    this.db
+      .prepare(
+        `UPDATE job_history SET completed_at = ?, total_devices = ?, success_count = ?, failed_count = ?, status = ?,
+           error_message = ?, duration_ms = ? WHERE id = ?`,
+      )
+      .run(b.finishedAt, b.total, b.ok, b.failed, b.status, b.error ?? null, b.durationMs, id);
+  }
+
+  /** Records the validation failures of a job run (counted in failed as well). */
+  setValidationFailed(id: number, count: number): void {
+    this.db.prepare("UPDATE job_history SET validation_failed_count = ? WHERE id = ?").run(count, id);
+  }
+
+  /** One device's outcome (one row per device and run). */
+  addDeviceResult(r: {
+    historyId?: number;
+    runId: string;
+    deviceName: string;
+    status: string;
+    errorClass?: string;
+    error?: string;
+    credentialName?: string;
+    durationMs?: number;
+    capturePath?: string;
+    score?: number;
+    template?: string;
+    finishedAt?: string;
+  }): void {
+    this.insertDevice ??= this.db.prepare(
+      `INSERT INTO run_devices (job_history_id, run_id, device_name, status, error_class, error, credential_name, duration_ms, capture_path, score, template, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertDevice.run(
+      r.historyId ?? null,
+      r.runId,
+      r.deviceName,
+      r.status,
+      r.errorClass ?? null,
+      r.error ?? null,
+      r.credentialName ?? null,
+      r.durationMs ?? null,
+      r.capturePath ?? null,
+      r.score ?? null,
+      r.template ?? null,
+      r.finishedAt ?? null,
+    );
+  }
+
+  /** The device rows of a run, in the order they finished. */
+  runDevices(runId: string): RunDeviceRow[] {
+    return (this.db.prepare("SELECT * FROM run_devices WHERE run_id = ? ORDER BY id").all(runId) as RawRunDevice[]).map(
+      (r) => ({
+        deviceName: r.device_name,
+        status: r.status,
+        errorClass: r.error_class,
+        error: r.error,
+        credentialName: r.credential_name,
+        durationMs: r.duration_ms,
+        capturePath: r.capture_path,
+        score: r.score,
+        template: r.template,
+        finishedAt: r.finished_at,
+      }),
+    );
+  }
+
+  /** Job runs of a batch run, in the order they ran. */
+  batchJobs(batchRunId: string): HistoryRow[] {
+    return (
+      this.db.prepare("SELECT * FROM job_history WHERE batch_run_id = ? ORDER BY id").all(batchRunId) as RawHistory[]
+    ).map(toHistoryRow);
+  }
+
+  /** Runs matching the query, newest first. */
+  queryRuns(q: HistoryQuery = {}): HistoryRow[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.job !== undefined) {
+      where.push("job_id = ? AND COALESCE(kind, 'job') = 'job'");
+      args.push(q.job);
+    }
+    if (q.batch !== undefined) {
+      where.push(
+        "((kind = 'batch' AND job_id = ?) OR batch_run_id IN (SELECT run_id FROM job_history WHERE kind = 'batch' AND job_id = ?))",
+      );
+      args.push(q.batch, q.batch);
+    }
+    if (q.since !== undefined) {
+      where.push("started_at >= ?");
+      args.push(q.since);
+    }
+    if (q.status !== undefined) {
+      where.push("status = ?");
+      args.push(q.status);
+    }
+    if (q.kind !== undefined) {
+      where.push("COALESCE(kind, 'job') = ?");
+      args.push(q.kind);
+    }
+    const sql = `SELECT * FROM job_history ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, q.limit ?? 20) as RawHistory[]).map(toHistoryRow);
+  }
+
+  /**
+   * Deletes old runs: all but the newest `keep` top-level runs (a batch keeps its job runs with
+   * it) and/or those started before `olderThan` (ISO). Capture rows stay (they index files on
+   * disk) but lose their link to the deleted run. Returns the number of job_history rows deleted.
+   */
+  prune(opts: { keep?: number; olderThan?: string }): number {
+    if (opts.keep === undefined && opts.olderThan === undefined)
+      throw new VcError("invalid_request", "say what to prune: keep N runs and/or older than a date", "history prune");
+    return this.db
+      .transaction(() => {
+        const doomed = new Set<number>();
+        const top = this.db
+          .prepare(
+            "SELECT id, run_id, started_at FROM job_history WHERE batch_run_id IS NULL AND status != 'running' ORDER BY id DESC",
+          )
+          .all() as Array<{ id: number; run_id: string | null; started_at: string }>;
+        top.forEach((r, i) => {
+          if (
+            (opts.keep !== undefined && i >= opts.keep) ||
+            (opts.olderThan !== undefined && r.started_at < opts.olderThan)
+          )
+            doomed.add(r.id);
+        });
+        const children = this.db.prepare("SELECT id FROM job_history WHERE batch_run_id = ?");
+        for (const r of top)
+          if (doomed.has(r.id) && r.run_id)
+            for (const c of children.all(r.run_id) as Array<{ id: number }>) doomed.add(c.id);
+        const unlink = this.db.prepare("UPDATE captures SET job_history_id = NULL WHERE job_history_id = ?");
+        const dropDevices = this.db.prepare("DELETE FROM run_devices WHERE job_history_id = ?");
+        const drop = this.db.prepare("DELETE FROM job_history WHERE id = ?");
+        for (const id of doomed) {
+          unlink.run(id);
+          dropDevices.run(id);
+          drop.run(id);
+        }
+        return doomed.size;
+      })
+      .immediate();
+  }
+
+  /**
+   * Copies VelocityCollector job_history rows (idempotent: run id `vc-<id>-<started>`). Its local
+   * 'YYYY-MM-DD HH:MM:SS' times are read as this machine's local time and stored as ISO UTC; its
+   * job ids (a slug, or a JSON job_id such as "300") are mapped to our job slugs by `slugOf`.
+   * A row it left "running" is stored as interrupted (VelocityCollector never recovered them).
+   */
+  importVcHistory(
+    rows: Array<Record<string, unknown>>,
+    slugOf: (jobId: string) => string,
+    file: string,
+  ): { imported: number; unchanged: number } {
+    const exists = this.db.prepare("SELECT 1 FROM job_history WHERE run_id = ?");
+    const insert = this.db.prepare(
+      `INSERT INTO job_history (job_id, job_file, started_at, completed_at, total_devices, success_count, failed_count, status, error_message, run_id, kind)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'job')`,
+    );
+    const iso = (v: unknown) => {
+      if (typeof v !== "string" || v === "") return null;
+      const t = Date.parse(v.includes("T") ? v : v.replace(" ", "T"));
+      return Number.isFinite(t) ? new Date(t).toISOString() : v;
+    };
+    let imported = 0;
+    let unchanged = 0;
+    this.db
+      .transaction(() => {
+        for (const r of rows) {
+          const runId = `vc-${String(r.id)}-${String(r.started_at ?? "").replace(/[^0-9]/g, "")}`;
+          if (exists.get(runId)) {
+            unchanged++;
+            continue;
+          }
+          const status = r.status === "running" ? "interrupted" : String(r.status ?? "failed");
+          insert.run(
+            slugOf(String(r.job_id ?? "")),
+            `${file}#job_history/${String(r.id)}`,
+            iso(r.started_at) ?? "",
+            iso(r.completed_at),
+            (r.total_devices as number | null) ?? null,
+            (r.success_count as number | null) ?? null,
+            (r.failed_count as number | null) ?? null,
+            status,
+            (r.error_message as string | null) ?? (r.status === "running" ? "left running by VelocityCollector" : null),
+            runId,
+          );
+          imported++;
+        }
+      })
+      .immediate();
+    return { imported, unchanged };
+  }
+
+  /**
+   * Runs left "running" by a process of this host that no longer exists (kill -9, power cut,
+   * a closed terminal) become "interrupted", with the captures they wrote counted as succeeded.
+   * Rows of other hosts, and rows without a pid (VelocityCollector's), are left as they are.
+   */
+  markInterrupted(isAlive: (pid: number) => boolean = processAlive): number {
+    const host = os.hostname();
+    const stale = (
+      this.db
+        .prepare(
+          "SELECT id, pid, started_at FROM job_history WHERE status = 'running' AND pid IS NOT NULL AND host = ?",
+        )
+        .all(host) as Array<{ id: number; pid: number; started_at: string }>
+    ).filter((r) => r.pid !== process.pid && !isAlive(r.pid));
+    if (stale.length === 0) return 0;
+    const count = this.db.prepare("SELECT COUNT(*) AS n FROM captures WHERE job_history_id = ?");
+    const update = this.db.prepare(
+      `UPDATE job_history SET status = 'interrupted', completed_at = COALESCE(completed_at, ?), success_count = ?,
+         error_message = ? WHERE id = ? AND status = 'running'`,
+    );
+    const now = new Date().toISOString();
+    this.db
+      .transaction(() => {
+        for (const r of stale) {
+          const captures = (count.get(r.id) as { n: number }).n;
+          update.run(
+            now,
+            captures,
+            `interrupted: process ${r.pid} ended without finishing the run (${captures} capture(s) written)`,
+            r.id,
+          );
+        }
+      })
+      .immediate();
+    return stale.length;
   }
 
   /** Completes a run's row from its summary. */
@@ -241,7 +562,9 @@ export class CollectorDb {
 }
 
 function migrate(db: Database.Database): void {
-  db.transaction(() => {
+  // IMMEDIATE: two processes opening the file at once (a flow and a cron run) wait for each
+  // other (busy_timeout) instead of failing with "database is locked" on a read→write upgrade.
+  const step = db.transaction(() => {
     db.exec(BASE_TABLES);
     for (const [table, column, type] of ADDED_COLUMNS) {
       const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
@@ -249,10 +572,13 @@ function migrate(db: Database.Database): void {
     }
     db.exec("CREATE INDEX IF NOT EXISTS idx_job_history_run ON job_history(run_id)");
     db.exec("CREATE INDEX IF NOT EXISTS idx_captures_run ON captures(run_id)");
+    db.exec("CREATE INDEX IF NOT EXISTS idx_job_history_batch ON job_history(batch_run_id)");
+    db.exec(RUN_DEVICES_TABLE);
     db.prepare(
       "INSERT INTO collector_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     ).run(String(COLLECTOR_SCHEMA_VERSION));
-  })();
+  });
+  step.immediate();
 }
 
 interface RawHistory {
@@ -271,6 +597,34 @@ interface RawHistory {
   cancelled_count: number | null;
   error_counts: string | null;
   duration_ms: number | null;
+  kind: string | null;
+  batch_run_id: string | null;
+  validation_failed_count: number | null;
+  pid: number | null;
+  host: string | null;
+}
+
+interface RawRunDevice {
+  device_name: string;
+  status: string;
+  error_class: string | null;
+  error: string | null;
+  credential_name: string | null;
+  duration_ms: number | null;
+  capture_path: string | null;
+  score: number | null;
+  template: string | null;
+  finished_at: string | null;
+}
+
+/** True while a process with this pid exists (EPERM: it exists, owned by someone else). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 interface RawCapture {
@@ -310,6 +664,11 @@ function toHistoryRow(r: RawHistory): HistoryRow {
     error: r.error_message,
     errorCounts,
     durationMs: r.duration_ms,
+    kind: r.kind === "batch" ? "batch" : "job",
+    batchRunId: r.batch_run_id,
+    validationFailed: r.validation_failed_count,
+    pid: r.pid,
+    host: r.host,
   };
 }
 

@@ -6,7 +6,7 @@ import type { Device, DeviceResult, SessionErrorClass } from "../types";
 import { requireCredential, snapshotCredentials, type CredentialRecorder, type CredentialSource } from "./credentials";
 import { resolveHome } from "../home";
 import { KnownHostsStore } from "../ssh/known-hosts";
-import { collectDevice, type DeviceRunContext } from "./device";
+import { collectDevice, type DeviceRunContext, type OutputValidator } from "./device";
 import { pinsFrom } from "./pins";
 import type { CollectorDb } from "./history";
 import { runPool } from "./pool";
@@ -59,7 +59,7 @@ export interface CollectRequest {
   versions?: boolean;
   /** collector.db for job_history and captures rows; without it no history is kept. */
   history?: CollectorDb;
-  /** Where the credential that worked is remembered (the SQLite inventory). */
+  /** Where the credential that worked, and when each device was last collected, are remembered (the SQLite inventory). */
   recorder?: CredentialRecorder;
   /**
    * Mask secrets in device output with each platform's rules before it is saved or reported (off
@@ -69,6 +69,12 @@ export interface CollectRequest {
   redact?: boolean;
   /** User platform records and rules (platformOptionsForHome(home) gives a data home's). */
   platforms?: RuleOptions;
+  /** Checks each device's output before its capture is saved (a job's validation gate). */
+  validate?: OutputValidator;
+  /** The batch run this run belongs to (recorded in its history row). */
+  batchRunId?: string;
+  /** Where the job came from (history's job_file: a job file path). */
+  jobFile?: string;
   signal?: AbortSignal;
   /** Called as each device finishes, in completion order. */
   onDeviceResult?: (result: DeviceResult) => void;
@@ -145,6 +151,8 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     captureType,
     startedAt: started.toISOString(),
     total: req.devices.length,
+    jobFile: req.jobFile,
+    batchRunId: req.batchRunId,
   });
 
   const hostKeyStore = req.hostKeys?.store ?? new KnownHostsStore(resolveHome().knownHosts);
@@ -170,6 +178,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     history: req.history ? { db: req.history, historyId } : undefined,
     recorder: req.recorder,
     redaction: { redact: req.redact ?? false, platforms: req.platforms, vaultSecrets: vaultSecretsOf(credentials) },
+    validate: req.validate,
     signal,
     log: req.log,
     random: req.random ?? Math.random,
@@ -179,6 +188,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
   const afterFirstWave: DeviceRunContext = { ...ctx, jitterMs: 0 };
   const emit = (result: DeviceResult) => {
     tally.add(result);
+    recordDevice(req, runId, historyId, result);
     safeCall(() => req.onDeviceResult?.(result), req.log, "onDeviceResult");
     safeCall(() => req.onProgress?.(tally.progress()), req.log, "onProgress");
   };
@@ -246,6 +256,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
   if (req.history && historyId !== undefined) {
     try {
       req.history.finishRun(historyId, summary);
+      if (req.validate) req.history.setValidationFailed(historyId, summary.errorCounts.validation_failed ?? 0);
     } catch (err) {
       summary.error = [summary.error, `history not updated: ${errorMessage(err)}`].filter(Boolean).join("; ");
     }
@@ -358,6 +369,38 @@ function duplicateCaptureNames(devices: Device[], captureType: string, store?: C
     else seen.set(key, String(d?.name ?? ""));
   });
   return dupes;
+}
+
+/**
+ * The device's row in the run's history (for `history show`), and the inventory's
+ * last_collected_at for a device that returned output. Neither may fail the run.
+ */
+function recordDevice(req: CollectRequest, runId: string, historyId: number | undefined, r: DeviceResult): void {
+  if (req.history && historyId !== undefined) {
+    safeCall(
+      () =>
+        req.history!.addDeviceResult({
+          historyId,
+          runId,
+          deviceName: String(r.device?.name ?? ""),
+          status: r.status,
+          errorClass: r.errorClass,
+          error: r.error,
+          credentialName: r.credentialName,
+          durationMs: r.durationMs,
+          capturePath: r.capturePaths[0],
+          score: r.validation?.score,
+          template: r.validation?.template ?? undefined,
+          finishedAt: r.finishedAt,
+        }),
+      req.log,
+      "history",
+    );
+  }
+  if (req.recorder?.setCollectedAt && r.commands.some((c) => c.status === "ok")) {
+    const at = new Date(r.finishedAt || Date.now());
+    safeCall(() => req.recorder!.setCollectedAt!(r.device.name, at), undefined, "last_collected_at");
+  }
 }
 
 function safeCall(fn: () => void, log: ((line: string) => void) | undefined, what: string): void {

@@ -60,8 +60,11 @@ export const RETRYABLE_CLASSES: ReadonlySet<SessionErrorClass> = new Set<Session
   "disconnected",
 ]);
 
-/** Whole-run status, as stored in job_history (VelocityCollector's words plus "cancelled"). */
-export type RunStatus = "running" | "success" | "partial" | "failed" | "cancelled";
+/**
+ * Whole-run status, as stored in job_history (VelocityCollector's words plus "cancelled", and
+ * "interrupted" for a run whose process ended without finishing it: kill -9, power cut).
+ */
+export type RunStatus = "running" | "success" | "partial" | "failed" | "cancelled" | "interrupted";
 
 /** What the runner reports once a run ends (vc-collect output 2, the CLI's last lines). */
 export interface RunSummary {
@@ -80,7 +83,7 @@ export interface RunSummary {
   cancelled: number;
   /** Failed and partial devices by error class. */
   errorCounts: Partial<Record<SessionErrorClass, number>>;
-  status: Exclude<RunStatus, "running">;
+  status: Exclude<RunStatus, "running" | "interrupted">;
   /** Row id in collector.db's job_history, when history is on. */
   historyId?: number;
   /** A run-level problem (no devices, history not writable…); devices carry their own errors. */

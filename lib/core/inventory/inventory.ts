@@ -597,6 +597,13 @@ export class Inventory {
       );
   }
 
+  /** Records when a collection run last got output from the device (VelocityCollector's last_collected_at). */
+  setCollectedAt(deviceName: string, at: Date = new Date()): void {
+    this.assertWritable();
+    const row = this.existingRow(deviceName);
+    this.db.prepare("UPDATE dcim_device SET last_collected_at = ? WHERE id = ?").run(sqlTimestamp(at), row.id);
+  }
+
   /**
    * Imports CSV text (see csv.ts for the columns). Checks every row first: fields, platforms
    * (this database's and the seeded ones), duplicates within the file and against the inventory,

@@ -208,6 +208,11 @@ export class TemplateDetector {
     return this.entries.length;
   }
 
+  /** A detector over the templates `keep` accepts (sharing nothing mutable with this one). */
+  subset(keep: (template: DetectorTemplate) => boolean): TemplateDetector {
+    return new TemplateDetector(this.entries.map((e) => e.template).filter(keep));
+  }
+
   /** Builds every pre-filter and compiles every template, down to V8's compilation of each
    *  rule's regex, now rather than on first use (for long-lived detectors and benchmarks).
    *  Returns the templates that do not compile, with the reason. */
