@@ -1,9 +1,14 @@
 import * as assert from "node:assert";
 import * as path from "node:path";
-import { autoParse, type AutoModeSettings } from "../../../lib/core/templates/auto-parse";
-import { TemplateDetector } from "../../../lib/core/templates/detect";
+import {
+  parseDeviceResult,
+  parsePayload,
+  parseText,
+  resolveTemplateSource,
+  type ParseSettings,
+  type TemplateSource,
+} from "../../../lib/core/parse";
 import { TemplateLibrary } from "../../../lib/core/templates/library";
-import { parsePayload } from "../../../lib/core/textfsm/results";
 import { compareWithReference } from "../../../lib/core/textfsm";
 import type { DeviceResult } from "../../../lib/core/types";
 import { useTmpDir } from "../../support/tmp";
@@ -35,10 +40,11 @@ function deviceResult(): DeviceResult {
   };
 }
 
-describe("auto parse (vc-textfsm mode auto, in core)", function () {
+describe("parse stage: mode auto (auto-detect)", function () {
   this.timeout(30000);
   const tmp = useTmpDir("vc-auto-parse-");
   let ntcDir: string;
+  let source: TemplateSource;
 
   beforeEach(() => {
     ntcDir = makeMiniNtcDir(path.join(tmp.path, "ntc"), [
@@ -47,11 +53,11 @@ describe("auto parse (vc-textfsm mode auto, in core)", function () {
       "cisco_nxos_show_vlan",
       "cisco_ios_show_arp",
     ]);
+    source = resolveTemplateSource({ explicit: ntcDir });
   });
 
   it("parses each command of a device result with the detected template; what fits nothing or failed says so", () => {
-    const detector = TemplateDetector.fromDirectory(ntcDir);
-    const [ok, unfit, failed] = autoParse(deviceResult(), { detector });
+    const [ok, unfit, failed] = parseDeviceResult(deviceResult(), { mode: "auto", source });
     assert.strictEqual(ok.status, "ok");
     assert.deepStrictEqual(ok.templates, ["arista_eos_show_vlan.textfsm"]);
     assert.deepStrictEqual(compareWithReference(ok.records, vlans.expected), []);
@@ -72,40 +78,45 @@ describe("auto parse (vc-textfsm mode auto, in core)", function () {
   });
 
   it("a minimum score turns a weak fit into no_template; fixed hints replace the device's", () => {
-    const detector = TemplateDetector.fromDirectory(ntcDir);
-    const [strict] = autoParse({ output: vlans.raw, device: "spine1" }, { detector, minScore: 0.99 });
+    const strict = parseText({ text: vlans.raw, mode: "auto", minScore: 0.99 }, { source });
     assert.strictEqual(strict.status, "no_template");
     assert.match(strict.error!, /below the minimum 0\.99/);
-    const [hinted] = autoParse(
+    const {
+      parsed: [hinted],
+    } = parsePayload(
       { output: version.raw, platform: "arista_eos", command: "show version" },
-      { detector, hints: { platform: "cisco_ios" } },
+      {},
+      { mode: "auto", source, hints: { platform: "cisco_ios" } },
     );
     assert.strictEqual(hinted.status, "ok");
     assert.deepStrictEqual(hinted.templates, ["cisco_ios_show_version.textfsm"]);
     assert.deepStrictEqual(hinted.detection!.hintsIgnored, []);
   });
 
-  it("is the engine's parse mode 'auto': templates from the data home's library, else the templates directory", () => {
-    const settings: AutoModeSettings = {
+  it("with no directory named: the bundled templates, the data home's library overriding them by name", () => {
+    const settings: ParseSettings = {
       mode: "auto",
-      templatesDir: ntcDir,
-      homeDir: path.join(tmp.path, "empty-home"),
+      source: resolveTemplateSource({ env: {}, libraryFile: path.join(tmp.path, "empty-home", "templates.db") }),
     };
-    const fromDir = parsePayload(deviceResult(), {}, settings);
+    assert.strictEqual(settings.source!.kind, "bundled");
+    const fromBundled = parsePayload(deviceResult(), {}, settings);
     assert.deepStrictEqual(
-      fromDir.parsed.map((p) => p.status),
+      fromBundled.parsed.map((p) => p.status),
       ["ok", "no_template", "parse_error"],
     );
+    assert.deepStrictEqual(fromBundled.parsed[0].templates, ["arista_eos_show_vlan.textfsm"]);
 
     const home = path.join(tmp.path, "home");
     const library = TemplateLibrary.open(path.join(home, "templates.db"));
-    library.importNtc(ntcDir);
     library.addUserTemplate({
       name: "arista_eos_show_vlan",
       text: "Value VLAN (\\d+)\n\nStart\n  ^VLAN\\s+Name -> Table\n\nTable\n  ^${VLAN}\\s+\\S+\\s+active -> Record\n",
     });
     library.close();
-    const withLibrary: AutoModeSettings = { ...settings, homeDir: home };
+    const withLibrary: ParseSettings = {
+      mode: "auto",
+      source: resolveTemplateSource({ env: {}, libraryFile: path.join(home, "templates.db") }),
+    };
     const fromLibrary = parsePayload(
       { platform: "arista_eos", command: "show vlan", output: vlans.raw },
       {},
@@ -113,10 +124,25 @@ describe("auto parse (vc-textfsm mode auto, in core)", function () {
     );
     assert.strictEqual(fromLibrary.parsed[0].status, "ok");
     assert.deepStrictEqual(Object.keys(fromLibrary.parsed[0].records[0]), ["vlan"], "the user's override was used");
+    const byIndex = parsePayload(
+      { platform: "arista_eos", command: "show vlan", output: vlans.raw },
+      {},
+      { ...withLibrary, mode: "index" },
+    );
+    assert.deepStrictEqual(Object.keys(byIndex.parsed[0].records[0]), ["vlan"], "the index mode uses the override too");
 
-    const bare: AutoModeSettings = { mode: "auto", homeDir: path.join(tmp.path, "empty-home") };
-    const nothing = parsePayload({ command: "show vlan", output: vlans.raw }, {}, bare);
-    assert.strictEqual(nothing.parsed[0].status, "no_template");
-    assert.match(nothing.parsed[0].error!, /no templates to detect with/);
+    const dirOnly = parsePayload(
+      { platform: "arista_eos", command: "show vlan", output: vlans.raw },
+      {},
+      {
+        mode: "auto",
+        source: resolveTemplateSource({ env: { NET_TEXTFSM: ntcDir }, libraryFile: path.join(home, "templates.db") }),
+      },
+    );
+    assert.deepStrictEqual(
+      Object.keys(dirOnly.parsed[0].records[0]),
+      ["vlan_id", "vlan_name", "status", "interfaces"],
+      "NET_TEXTFSM is used alone",
+    );
   });
 });

@@ -1,31 +1,30 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { VcError } from "../errors";
-import { resolveHome } from "../home";
 import { renderRecords } from "../export";
-import type { DetectOptions, TemplateDetector } from "./detect";
-import { detectorForHome } from "./detector-sources";
-import type { DetectHints } from "./hints";
-import type { DetectionSummary } from "./auto-parse";
+import type { DetectHints } from "../templates/hints";
+import { parseText, type DetectionSummary } from "./parse";
+import type { TemplateSource } from "./sources";
 
 /**
- * Smart Export (VelocityCollector §9.3): auto-detect the template of one output, parse it, and
- * export the records as JSON `{source, template, score, exported_at, record_count, fields, data}`
- * or as CSV (header row, list values joined, spreadsheet formulas neutralised: the CSV rules of
- * lib/core/export). Unlike the original, hints are applied properly and an output that no
- * template fits is an error that says why, not an empty or accidental export.
+ * Smart Export (VelocityCollector §9.3): auto-detect the template of one output, parse it (the
+ * parse stage in mode "auto"), and export the records as JSON `{source, template, score,
+ * exported_at, record_count, fields, data}` or as CSV (header row, list values joined,
+ * spreadsheet formulas neutralised: the CSV rules of lib/core/export). Unlike the original,
+ * hints are applied properly and an output that no template fits is an error that says why,
+ * not an empty or accidental export.
  */
 
 export type SmartExportFormat = "json" | "csv";
 
-export interface SmartExportOptions extends DetectOptions {
+export interface SmartExportOptions {
   format: SmartExportFormat;
+  /** The templates to detect with (resolveTemplateSource: bundled by default). */
+  templates: TemplateSource;
   /** Where the output came from (capture file, device): the `source` field. */
   source?: string;
-  /** Templates to detect with; default: the data home's library, else NET_TEXTFSM. */
-  detector?: TemplateDetector;
-  /** The data home whose library to use when no detector is given (default VCOLLECTOR_HOME or ~/.vcollector). */
-  homeDir?: string;
+  /** Time budget of the whole detection, ms. */
+  budgetMs?: number;
   /** CSV: joins list values (default ";"). */
   listSeparator?: string;
   /** JSON: indent (default true). */
@@ -57,27 +56,34 @@ export interface SmartExportResult {
 export function smartExport(output: string, hints: DetectHints, opts: SmartExportOptions): SmartExportResult {
   if (opts.format !== "json" && opts.format !== "csv")
     throw new VcError("invalid_input", `format must be json or csv, not '${String(opts.format)}'`, "smart export");
-  const detector = opts.detector ?? detectorForHome(resolveHome(opts.homeDir));
-  const { best, ...detection } = detector.detect(output, hints, opts);
-  if (!best)
-    throw new VcError("no_template", detection.reason ?? "no template fits this output", opts.source ?? "smart export");
+  const parsed = parseText(
+    { text: output, mode: "auto", platform: hints.platform, command: hints.command, captureType: hints.captureType },
+    { source: opts.templates, budgetMs: opts.budgetMs },
+  );
+  if (parsed.status !== "ok" || parsed.template === null)
+    throw new VcError(
+      parsed.status === "parse_error" ? "parse_error" : "no_template",
+      parsed.error ?? "no template fits this output",
+      opts.source ?? "smart export",
+    );
+  const template = parsed.template.replace(/\.textfsm$/, "");
   const exportedAt = opts.exportedAt ?? new Date();
   const metadata = {
     source: opts.source ?? null,
-    template: best.template,
-    score: best.score,
+    template,
+    score: parsed.score ?? 0,
     exported_at: exportedAt.toISOString(),
   };
-  const json = renderRecords(best.records, { format: "json", metadata, recordsKey: "data", pretty: opts.pretty });
+  const json = renderRecords(parsed.records, { format: "json", metadata, recordsKey: "data", pretty: opts.pretty });
   const content =
-    opts.format === "json" ? json : renderRecords(best.records, { format: "csv", listSeparator: opts.listSeparator });
-  const stem = opts.source ? path.basename(opts.source).replace(/\.[^.]*$/, "") : best.template;
+    opts.format === "json" ? json : renderRecords(parsed.records, { format: "csv", listSeparator: opts.listSeparator });
+  const stem = opts.source ? path.basename(opts.source).replace(/\.[^.]*$/, "") : template;
   return {
     format: opts.format,
     content,
     document: JSON.parse(json) as SmartExportDocument,
     fileName: `${stem}_parsed.${opts.format}`,
-    detection,
+    detection: parsed.detection!,
   };
 }
 

@@ -6,19 +6,12 @@ import { TemplateError } from "./errors";
 import { TemplateIndex } from "./index-table";
 
 /**
- * Templates on disk: compiled-template and index caches keyed by path + mtime + size, the
- * template directory setting, and parseOutput (ntc-templates' parse_output / clitable ParseCmd).
+ * Templates on disk: compiled-template and index caches keyed by path + mtime + size, and
+ * parseOutput (ntc-templates' parse_output / clitable ParseCmd).
  */
 
+/** netmiko's variable naming a templates directory (the parse stage reads it: lib/core/parse). */
 export const TEMPLATES_DIR_ENV = "NET_TEXTFSM";
-
-/** The template directory: an explicit one, else $NET_TEXTFSM (netmiko's variable), else undefined. */
-export function resolveTemplatesDir(explicit?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (explicit && explicit.trim() !== "") return path.resolve(explicit.trim());
-  const fromEnv = env[TEMPLATES_DIR_ENV];
-  if (fromEnv && fromEnv.trim() !== "") return path.resolve(fromEnv.trim());
-  return undefined;
-}
 
 interface Cached<T> {
   mtimeMs: number;

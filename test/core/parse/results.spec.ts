@@ -7,9 +7,9 @@ import {
   parsePayload,
   parseOne,
   countStatuses,
-  registerParseMode,
+  resolveTemplateSource,
   type ParseSettings,
-} from "../../../lib/core/textfsm/results";
+} from "../../../lib/core/parse";
 import { NTC_TEMPLATES, NTC_TESTS, tpl } from "../../support/textfsm-fixtures";
 
 const VERSION_OUTPUT = fs.readFileSync(
@@ -29,9 +29,10 @@ function deviceResult(commands: DeviceResult["commands"], platform = "cisco_ios"
   };
 }
 
-const index: ParseSettings = { mode: "index", templatesDir: NTC_TEMPLATES };
+const source = resolveTemplateSource({ explicit: NTC_TEMPLATES });
+const index: ParseSettings = { mode: "index", source };
 
-describe("textfsm results (what vc-textfsm emits)", () => {
+describe("parse stage: results (what vc-textfsm emits)", () => {
   it("parses every command of a device result with an explicit status each", () => {
     const dr = deviceResult([
       { command: "show version", output: `r1#show version\n${VERSION_OUTPUT}\nr1#`, status: "ok", durationMs: 5 },
@@ -127,11 +128,11 @@ describe("textfsm results (what vc-textfsm emits)", () => {
 
   it("template mode: a named template; a missing one is no_template", () => {
     const input = { device: "r1", command: "show clock", output: "*10:00:00.000 UTC Mon Jan 1 2026" };
-    const ok = parseOne(input, { mode: "template", templatesDir: NTC_TEMPLATES, template: "cisco_ios_show_clock" });
+    const ok = parseOne(input, { mode: "template", source, template: "cisco_ios_show_clock" });
     assert.deepStrictEqual([ok.status, ok.templates], ["ok", ["cisco_ios_show_clock.textfsm"]]);
-    const missing = parseOne(input, { mode: "template", templatesDir: NTC_TEMPLATES, template: "no_such.textfsm" });
+    const missing = parseOne(input, { mode: "template", source, template: "no_such.textfsm" });
     assert.strictEqual(missing.status, "no_template");
-    const escaping = parseOne(input, { mode: "template", templatesDir: NTC_TEMPLATES, template: "../index" });
+    const escaping = parseOne(input, { mode: "template", source, template: "../index" });
     assert.strictEqual(escaping.status, "no_template");
   });
 
@@ -159,28 +160,17 @@ describe("textfsm results (what vc-textfsm emits)", () => {
     );
   });
 
-  it("no template directory is reported as no_template", () => {
+  it("without a template source (and not inline) a parse is no_template, saying so", () => {
     const r = parseOne({ device: "d", platform: "cisco_ios", command: "show clock", output: "x" }, { mode: "index" });
     assert.strictEqual(r.status, "no_template");
-    assert.match(r.error!, /NET_TEXTFSM/);
+    assert.match(r.error!, /no template source/);
   });
 
-  it("other modes (auto-detection) plug in with registerParseMode", () => {
-    // "auto" is registered by lib/core/templates once loaded (other test files load it), so an
-    // unregistered mode is checked under a name nobody registers.
-    const r = parseOne({ device: "d", command: "c", output: "x" }, { mode: "never-registered" as "auto" });
-    assert.deepStrictEqual([r.status, r.error], ["parse_error", "parse mode 'never-registered' is not available"]);
-    registerParseMode("test-mode", (input) => ({
-      device: input.device,
-      command: input.command,
-      templates: ["t"],
-      status: "ok",
-      records: [{ x: 1 }],
-      recordCount: 1,
-    }));
-    assert.strictEqual(
-      parseOne({ device: "d", command: "c", output: "x" }, { mode: "test-mode" as "auto" }).status,
-      "ok",
+  it("an unknown mode is a parse_error naming the modes (there is no registry to fill)", () => {
+    const r = parseOne({ device: "d", command: "c", output: "x" }, { mode: "never-registered" as "auto", source });
+    assert.deepStrictEqual(
+      [r.status, r.error],
+      ["parse_error", "parse mode 'never-registered' is not one of index, template, inline, auto"],
     );
   });
 });
