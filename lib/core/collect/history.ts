@@ -43,6 +43,8 @@ export interface CaptureRow {
   size: number;
   sha256: string | null;
   capturedAt: string;
+  /** The commands whose outputs the capture holds, in order (null: recorded before this was kept). */
+  commands: string[] | null;
 }
 
 export interface NewCapture {
@@ -56,6 +58,7 @@ export interface NewCapture {
   size: number;
   sha256: string;
   capturedAt: string;
+  commands?: string[];
 }
 
 const BASE_TABLES = `
@@ -97,6 +100,8 @@ const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
   ["captures", "run_id", "TEXT"],
   ["captures", "sha256", "TEXT"],
   ["captures", "history_path", "TEXT"],
+  // JSON array of the commands whose outputs the capture file holds (vcollector parse reads it).
+  ["captures", "commands", "TEXT"],
 ];
 
 export class CollectorDb {
@@ -183,8 +188,8 @@ export class CollectorDb {
   addCapture(c: NewCapture): number {
     // Prepared once: a run adds one row per device.
     this.insertCapture ??= this.db.prepare(
-      `INSERT INTO captures (device_id, device_name, capture_type, filepath, file_size, captured_at, job_history_id, run_id, sha256, history_path)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO captures (device_id, device_name, capture_type, filepath, file_size, captured_at, job_history_id, run_id, sha256, history_path, commands)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const info = this.insertCapture.run(
       c.deviceId ?? null,
@@ -197,6 +202,7 @@ export class CollectorDb {
       c.runId,
       c.sha256,
       c.historyPath ?? null,
+      c.commands ? JSON.stringify(c.commands) : null,
     );
     return Number(info.lastInsertRowid);
   }
@@ -285,6 +291,7 @@ interface RawCapture {
   run_id: string | null;
   sha256: string | null;
   history_path: string | null;
+  commands: string | null;
 }
 
 function toHistoryRow(r: RawHistory): HistoryRow {
@@ -326,5 +333,16 @@ function toCaptureRow(r: RawCapture): CaptureRow {
     size: r.file_size ?? 0,
     sha256: r.sha256,
     capturedAt: r.captured_at,
+    commands: parseCommandList(r.commands),
   };
+}
+
+function parseCommandList(text: string | null): string[] | null {
+  if (!text) return null;
+  try {
+    const list = JSON.parse(text) as unknown;
+    return Array.isArray(list) && list.every((c) => typeof c === "string") ? list : null;
+  } catch {
+    return null;
+  }
 }

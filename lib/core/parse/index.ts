@@ -45,3 +45,10 @@ export {
   type SmartExportDocument,
   type SmartExportFormat,
 } from "./smart-export";
+export {
+  parseCapture,
+  splitTranscript,
+  type CaptureToParse,
+  type CaptureParseOptions,
+  type ParsedCaptureEntry,
+} from "./captures";
