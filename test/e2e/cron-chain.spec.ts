@@ -88,6 +88,30 @@ describe("the cron chain against `vcollector lab`: collect && parse && export", 
     assert.strictEqual(clocks.length, 4);
     for (const row of clocks) assert.match(row.time, /^\d\d:\d\d:\d\d/, JSON.stringify(row));
     assert.deepStrictEqual(findSecretsInDir(dir, [MASTER]), []);
+
+    // Device filters select from the inventory; --template names one template for every capture.
+    r = await cli(["parse", "--capture-type", "version", "--platform", "cisco_ios"]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const ios = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    assert.deepStrictEqual([...new Set(ios.map((e) => e.platform))], ["cisco_ios"]);
+    assert.strictEqual(ios.length, 4);
+    r = await cli([
+      "parse",
+      "--capture-type",
+      "version",
+      "--platform",
+      "cisco_ios",
+      "--template",
+      "cisco_ios_show_clock",
+    ]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const named = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    assert.deepStrictEqual(named.map((e) => [e.command, e.template, e.status]).sort(), [
+      ["show clock", "cisco_ios_show_clock.textfsm", "ok"],
+      ["show clock", "cisco_ios_show_clock.textfsm", "ok"],
+      ["show version", "cisco_ios_show_clock.textfsm", "zero_records"],
+      ["show version", "cisco_ios_show_clock.textfsm", "zero_records"],
+    ]);
   });
 
   it("an unrecorded command is reported, and --auto parses such a capture anyway", async () => {
