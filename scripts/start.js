@@ -18,8 +18,8 @@ const USAGE = `usage: npm start -- [options]
   --reset-flows     deploy the example flows again, replacing flows you deployed in the demo
   --no-flows        start with an empty workspace (import the examples yourself)
   --no-build        do not rebuild dist/ even if the sources are newer
-environment: VC_DEMO_VAULT_PASS (master password of the demo vault), NET_TEXTFSM (ntc-templates' templates folder;
-  default: an ntc-templates checkout beside the project, else the ntc_templates Python package, else the demo's own templates)`;
+environment: VC_DEMO_VAULT_PASS (master password of the demo vault), NET_TEXTFSM (a templates folder to use instead of
+  the ntc-templates bundled with the package)`;
 
 function parseArgs(argv) {
   const opts = {
@@ -133,11 +133,8 @@ async function main() {
   const { startDemo } = require(path.join(root, "dist", "lib", "demo", "setup.js"));
   const { readExampleFlows, demoFlows } = require(path.join(root, "dist", "lib", "demo", "flows.js"));
   const { prepareUserDir } = require(path.join(root, "dist", "lib", "demo", "userdir.js"));
-  const { findTemplatesDir } = require(path.join(root, "dist", "lib", "demo", "templates.js"));
-  const templates = findTemplatesDir({
-    projectRoot: root,
-    demoTemplatesDir: path.join(root, "lib", "demo", "templates"),
-  });
+  const { resolveTemplateSource } = require(path.join(root, "dist", "lib", "core", "parse", "index.js"));
+  const templates = resolveTemplateSource({ libraryFile: path.join(homeDir, "templates.db") });
 
   const examples = readExampleFlows(path.join(root, "examples", "flows"));
   const demo = await startDemo({ home: resolveHome(homeDir), masterPassword, port: opts.labPort });
@@ -158,16 +155,7 @@ async function main() {
   console.log(
     `start: demo vault ${demo.home.vaultDb}, credential "${demo.credentialName}" (default), master password: ${masterPassword}`,
   );
-  if (templates.source === "demo templates") {
-    console.log(
-      `start: TextFSM templates: the demo's own (${templates.dir}), enough for the example flows on the lab;`,
-    );
-    console.log(
-      "       for real devices install ntc-templates (pip install ntc-templates, or a git checkout) and set NET_TEXTFSM to its templates folder",
-    );
-  } else {
-    console.log(`start: TextFSM templates: ${templates.dir} (${templates.source})`);
-  }
+  console.log(`start: TextFSM templates: ${templates.dir} (${templates.reason})`);
 
   let prepared;
   try {
@@ -177,7 +165,6 @@ async function main() {
       port: opts.port,
       flows: opts.flows ? demoFlows(examples) : [],
       resetFlows: opts.resetFlows || !opts.flows,
-      templatesDir: templates.dir,
     });
   } catch (err) {
     await demo.stop();
@@ -193,10 +180,11 @@ async function main() {
       ...process.env,
       VCOLLECTOR_HOME: homeDir,
       VCOLLECTOR_VAULT_PASS: masterPassword,
-      NET_TEXTFSM: templates.dir,
     },
   });
-  console.log(`start: Node-RED pid ${child.pid}, userDir ${userDir}`);
+  console.log(
+    `start: Node-RED pid ${child.pid}, userDir ${userDir} (node credentials encrypted in flows_cred.json with the key in ${prepared.credentialSecretFile})`,
+  );
 
   let stopping = false;
   stop = (sig) => {

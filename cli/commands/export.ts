@@ -29,8 +29,9 @@ Options:
                          (combined mode only).
   --mode <m>             combined (default), device, command or device-command
   --list-separator <s>   joins list values in CSV cells (default ";")
-  --no-formula-guard     keep CSV cells starting with = + - @ as they are (by default they get a
-                         leading ' so spreadsheets do not run them as formulas)
+  --no-formula-guard     keep CSV cells a spreadsheet would evaluate (= + @ tab CR, or '-'
+                         before something not a number) as they are; by default they get a
+                         leading ' (numbers such as -5 and a lone - are never changed)
   --no-header            CSV without its header row
   --no-context           CSV without the leading device and command columns
   --compact              JSON on one line

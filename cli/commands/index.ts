@@ -10,7 +10,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => CliCommand 
     load: () => require("./textfsm").command,
   },
   templates: {
-    summary: "template library: import, list, show, export, rm, detect",
+    summary: "template library: where, import, list, show, export, rm, detect",
     load: () => require("./templates").command,
   },
   vault: {
@@ -31,6 +31,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => CliCommand 
     load: () => require("./creds").command,
   },
   search: { summary: "search captured outputs (literal or regex)", load: () => require("./search").command },
+  parse: {
+    summary: "parse stored captures with TextFSM into records that export reads",
+    load: () => require("./parse").command,
+  },
   export: { summary: "export parsed records as JSON, NDJSON or CSV", load: () => require("./export").command },
   diff: {
     summary: "show the changes between versions of a device's capture",

@@ -3,18 +3,30 @@ import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContex
 import { UsageError } from "../../lib/core/errors";
 import { TemplateLibrary, type TemplateInfo, type TemplateSource } from "../../lib/core/templates/library";
 import { validateTemplateText } from "../../lib/core/templates/validate";
-import { TemplateDetector, type DetectHints } from "../../lib/core/templates/detect";
-import { detectorForHome } from "../../lib/core/templates/detector-sources";
+import { type DetectHints } from "../../lib/core/templates/detect";
+import {
+  bundledTemplatesDir,
+  describeTemplateSource,
+  detectorForSource,
+  resolveTemplateSource,
+  type TemplateSource as ParseTemplateSource,
+} from "../../lib/core/parse";
 
 const USAGE = `Usage: vcollector templates <subcommand> [options]
 
 The template library (templates.db in the data home): ntc-templates imported from a directory,
 plus your own templates. A user template overrides the ntc template of the same name.
 
+Which templates parsing uses (vc-textfsm, Smart Export, textfsm parse, parse, detect): an
+explicit directory (--templates), else $NET_TEXTFSM, else the ntc-templates bundled with the
+package, with the templates of this library overriding them by name. "where" says which.
+
 Subcommands:
-  import <dir> [--prune]                 import or refresh ntc templates from a templates folder
-                                         with its index (or an ntc-templates checkout); --prune
-                                         removes ntc templates that are no longer there
+  where [--templates <dir>] [--json]     which templates are used, and why
+  import [<dir>] [--prune]               import or refresh ntc templates from a templates folder
+                                         with its index (or an ntc-templates checkout); without
+                                         <dir>, the ntc-templates bundled with the package;
+                                         --prune removes ntc templates that are no longer there
   list [--source ntc|user] [--platform <p>] [--search <text>] [--all] [--json]
                                          list templates (--all: include overridden ntc ones)
   show <name> [--source ntc|user] [--json]
@@ -77,7 +89,9 @@ function printTable(ctx: CliContext, templates: TemplateInfo[]): void {
 
 async function runImport(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { prune: { type: "boolean" } });
-  const dir = onePositional(positionals, "one directory: vcollector templates import <dir>");
+  if (positionals.length > 1)
+    throw new UsageError("expected at most one directory: vcollector templates import [<dir>]");
+  const dir = positionals[0] ?? bundledTemplatesDir();
   const report = withLibrary(ctx, (library) => library.importNtc(dir, { prune: values.prune }));
   writeLine(
     ctx.stdout,
@@ -199,15 +213,46 @@ async function runDetect(args: string[], ctx: CliContext): Promise<number> {
   const top = positiveInteger(values.top, "--top", 5);
   const output = await readTextInput(positionals[0], ctx);
   const hints: DetectHints = { platform: values.platform, command: values.command, captureType: values.type };
-  const detector = values.templates
-    ? TemplateDetector.fromDirectory(values.templates)
-    : detectorForHome(ctx.home, ctx.env);
+  const detector = detectorForSource(sourceFor(ctx, values.templates));
   const result = detector.detect(output, hints, { top, clean: !values["no-clean"] });
   printJson(ctx.stdout, result);
   return 0;
 }
 
+/** The templates parsing uses here: --templates, NET_TEXTFSM, else bundled + this library. */
+function sourceFor(ctx: CliContext, explicit: string | undefined): ParseTemplateSource {
+  return resolveTemplateSource({ explicit, env: ctx.env, libraryFile: ctx.home.templatesDb });
+}
+
+async function runWhere(args: string[], ctx: CliContext): Promise<number> {
+  const { values } = parseCommandArgs(args, { templates: { type: "string" }, json: { type: "boolean" } }, false);
+  const where = describeTemplateSource(sourceFor(ctx, values.templates));
+  if (values.json) {
+    printJson(ctx.stdout, where);
+    return 0;
+  }
+  const label =
+    where.kind === "bundled"
+      ? `bundled ntc-templates${where.bundledCommit ? `, commit ${where.bundledCommit.slice(0, 12)}` : ""}`
+      : where.kind === "NET_TEXTFSM"
+        ? "NET_TEXTFSM"
+        : where.kind === "explicit"
+          ? "--templates"
+          : "settings";
+  writeLine(ctx.stdout, `templates: ${where.dir} (${label}, ${where.templates} templates)`);
+  writeLine(ctx.stdout, `why: ${where.reason}`);
+  if (where.library)
+    writeLine(
+      ctx.stdout,
+      `library: ${where.library.file}: ${where.library.templates} templates (${where.library.user} your own) override the bundled ones by name`,
+    );
+  else if (where.kind === "bundled") writeLine(ctx.stdout, `library: ${ctx.home.templatesDb} holds no templates`);
+  else writeLine(ctx.stdout, `library: not used (a templates directory was chosen)`);
+  return 0;
+}
+
 const SUBCOMMANDS: Record<string, (args: string[], ctx: CliContext) => Promise<number>> = {
+  where: runWhere,
   import: runImport,
   list: runList,
   show: runShow,
@@ -220,12 +265,12 @@ const SUBCOMMANDS: Record<string, (args: string[], ctx: CliContext) => Promise<n
 
 export const command: CliCommand = {
   name: "templates",
-  summary: "template library: import, list, show, export, rm, detect",
+  summary: "template library: where, import, list, show, export, rm, detect",
   usage: USAGE,
   async run(args, ctx) {
     const [sub, ...rest] = args;
     if (sub === undefined)
-      throw new UsageError("expected a subcommand: import, list, show, add, edit, rm, export or detect");
+      throw new UsageError("expected a subcommand: where, import, list, show, add, edit, rm, export or detect");
     const handler = SUBCOMMANDS[sub];
     if (!handler) throw new UsageError(`unknown templates subcommand '${sub}' (see vcollector templates --help)`);
     return handler(rest, ctx);

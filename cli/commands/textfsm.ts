@@ -1,14 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError, VcError } from "../../lib/core/errors";
-import {
-  cleanOutput,
-  loadTemplateFile,
-  parseOutput,
-  resolveTemplatesDir,
-  runConformance,
-  type ParseResult,
-} from "../../lib/core/textfsm";
+import { compileInline, describeTemplateSource, parseText, resolveTemplateSource } from "../../lib/core/parse";
+import { runConformance } from "../../lib/core/textfsm";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext, readTextInput } from "../command";
 
 const USAGE = `Usage:
@@ -22,10 +16,13 @@ parse        Parses a command output (a file, or standard input with "-" or no a
                --platform <p>        netmiko / ntc platform (e.g. cisco_ios) and
                --command "<cmd>"     the command: the template is found in the index of the
                                      template directory, as ntc-templates does
-               --templates <dir>     template directory (default $NET_TEXTFSM)
+               --templates <dir>     template directory (default $NET_TEXTFSM, else the
+                                     ntc-templates bundled with the package, overridden by
+                                     your template library: see vcollector templates where)
                --budget <ms>         time budget of the parse (default 2000)
                --clean               remove command echo, pager residue and a trailing prompt first
-               --full                print {templates, header, rows, records, stats} instead
+               --full                print {templates, header, rows, stats, records,
+                                     templateSource} instead
 
 conformance  Runs the ntc-templates test suite: every <platform>/<command>/*.raw below
              <tests-dir> is parsed through the index (platform = folder, command = folder with
@@ -65,26 +62,37 @@ async function parseCmd(args: string[], ctx: CliContext): Promise<number> {
   if (byIndex && (values.platform === undefined || values.command === undefined))
     throw new UsageError("--platform and --command go together");
   const budgetMs = budget(values.budget);
-  let text = await readTextInput(positionals[0], ctx);
-  if (values.clean) text = cleanOutput(text, { command: values.command });
-  let templates: string[];
-  let result: ParseResult;
+  const text = await readTextInput(positionals[0], ctx);
+  let outcome;
+  let templateSource: ReturnType<typeof describeTemplateSource> | undefined;
   if (values.template !== undefined) {
-    const template = loadTemplateFile(values.template);
-    templates = [template.name];
-    result = template.parse(text, { budgetMs });
+    const file = path.resolve(values.template);
+    if (!fs.existsSync(file)) throw new VcError("not_found", "no such template file", file);
+    outcome = parseText(
+      { text, mode: "inline", inline: compileInline(fs.readFileSync(file, "utf8"), path.basename(file)) },
+      // A template file needs no template source.
+      { source: { kind: "explicit", dir: path.dirname(file), reason: "--template" }, budgetMs, clean: !!values.clean },
+    );
   } else {
-    const templatesDir = resolveTemplatesDir(values.templates, ctx.env);
-    if (!templatesDir) throw new UsageError("no template directory: give --templates <dir> or set NET_TEXTFSM");
-    ({ templates, result } = parseOutput({
-      templatesDir,
-      platform: values.platform!,
-      command: values.command!,
-      output: text,
-      budgetMs,
-    }));
+    const source = resolveTemplateSource({
+      explicit: values.templates,
+      env: ctx.env,
+      libraryFile: ctx.home.templatesDb,
+    });
+    outcome = parseText(
+      { text, mode: "index", platform: values.platform, command: values.command },
+      { source, budgetMs, clean: !!values.clean },
+    );
+    templateSource = describeTemplateSource(source);
   }
-  printJson(ctx.stdout, values.full ? { templates, ...result } : result.records);
+  if (outcome.status === "no_template") throw new VcError("no_template", outcome.error ?? "no template");
+  if (outcome.status === "parse_error") throw new VcError("parse_error", outcome.error ?? "parse failed");
+  printJson(
+    ctx.stdout,
+    values.full
+      ? { templates: outcome.templates, ...outcome.table, records: outcome.records, templateSource }
+      : outcome.records,
+  );
   return 0;
 }
 

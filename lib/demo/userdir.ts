@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { VcError } from "../core/errors";
@@ -7,6 +7,8 @@ import type { FlowNode } from "./flows";
 export const PACKAGE_NAME = "node-red-contrib-velocitycollector";
 /** Hash of the flows.json the demo last wrote: tells the demo's own file from one the user deployed. */
 const FLOWS_STAMP = ".vc-demo-flows.sha256";
+/** The key Node-RED encrypts the demo's flows_cred.json with: generated once, owner-only. */
+export const CREDENTIAL_SECRET_FILE = ".vc-demo-credential-secret";
 
 export interface UserDirOptions {
   userDir: string;
@@ -16,12 +18,12 @@ export interface UserDirOptions {
   flows: FlowNode[];
   /** Replace flows the user deployed with the examples again. */
   resetFlows?: boolean;
-  /** ntc-templates (or another index) directory, given to vc-textfsm as a setting. */
-  templatesDir?: string;
 }
 
 export interface PreparedUserDir {
   settingsFile: string;
+  /** Holds the generated credentialSecret (mode 0600); settings.js reads it at start. */
+  credentialSecretFile: string;
   flowsFile: string;
   /** "written": the examples were deployed; "kept": the user's own deployed flows were left alone. */
   flows: "written" | "kept";
@@ -29,8 +31,10 @@ export interface PreparedUserDir {
 
 /**
  * A Node-RED user directory for the demo: settings (127.0.0.1 only, no calls home, no palette
- * catalogue), this package linked into node_modules (so Import > Examples lists its flows), and
- * the example flows. Flows the user has deployed since are kept unless `resetFlows`.
+ * catalogue, node credentials such as a vault's master password encrypted in flows_cred.json with
+ * a secret generated for this folder), this package linked into node_modules (so Import >
+ * Examples lists its flows), and the example flows. Flows the user has deployed since are kept
+ * unless `resetFlows`.
  */
 export function prepareUserDir(opts: UserDirOptions): PreparedUserDir {
   fs.mkdirSync(path.join(opts.userDir, "node_modules"), { recursive: true });
@@ -44,30 +48,42 @@ export function prepareUserDir(opts: UserDirOptions): PreparedUserDir {
       2,
     ) + "\n",
   );
+  const credentialSecretFile = ensureCredentialSecret(path.join(opts.userDir, CREDENTIAL_SECRET_FILE));
   const settingsFile = path.join(opts.userDir, "settings.js");
-  fs.writeFileSync(settingsFile, settingsJs(opts.port, opts.templatesDir));
+  fs.writeFileSync(settingsFile, settingsJs(opts.port));
   const flowsFile = path.join(opts.userDir, "flows.json");
   const flows = writeFlows(flowsFile, path.join(opts.userDir, FLOWS_STAMP), opts.flows, Boolean(opts.resetFlows));
-  return { settingsFile, flowsFile, flows };
+  return { settingsFile, credentialSecretFile, flowsFile, flows };
 }
 
-export function demoSettings(port: number, templatesDir?: string): Record<string, unknown> {
+/** The demo's settings; `credentialSecret` is the generated one (settings.js reads it from its file). */
+export function demoSettings(port: number, credentialSecret: string): Record<string, unknown> {
   return {
     uiHost: "127.0.0.1",
     uiPort: port,
     flowFile: "flows.json",
     flowFilePretty: true,
-    credentialSecret: false,
+    credentialSecret,
     diagnostics: { enabled: false },
     telemetry: { enabled: false },
     editorTheme: { tours: false, projects: { enabled: false }, palette: { catalogues: [] } },
     logging: { console: { level: "info", metrics: false, audit: false } },
-    ...(templatesDir ? { vcTextfsmTemplatesDir: templatesDir } : {}),
   };
 }
 
-function settingsJs(port: number, templatesDir?: string): string {
-  return `// Written by the VelocityCollector demo (npm start) at every start: edit scripts/start.js options instead.\nmodule.exports = ${JSON.stringify(demoSettings(port, templatesDir), null, 2)};\n`;
+/** A random secret, created once per user folder and kept: a new one would make flows_cred.json unreadable. */
+function ensureCredentialSecret(file: string): string {
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString("hex") + "\n", { mode: 0o600, flag: "wx" });
+  return file;
+}
+
+function settingsJs(port: number): string {
+  // The secret stays in its own owner-only file, not in settings.js.
+  const settings = JSON.stringify(demoSettings(port, "@SECRET@"), null, 2).replace(
+    '"@SECRET@"',
+    `require("fs").readFileSync(require("path").join(__dirname, ${JSON.stringify(CREDENTIAL_SECRET_FILE)}), "utf8").trim()`,
+  );
+  return `// Written by the VelocityCollector demo (npm start) at every start: edit scripts/start.js options instead.\nmodule.exports = ${settings};\n`;
 }
 
 function linkPackage(userDir: string, packageRoot: string): void {

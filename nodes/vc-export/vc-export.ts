@@ -11,7 +11,7 @@ import {
   type ExportMode,
   type ExportRunResult,
 } from "../../lib/core/export";
-import { smartExport } from "../../lib/core/templates";
+import { resolveTemplateSource, smartExport } from "../../lib/core/parse";
 
 interface VcExportDef extends NodeDef {
   format?: string;
@@ -85,7 +85,8 @@ export = function register(RED: NodeAPI): void {
           source: text("filename") ?? text("device"),
           listSeparator: config.listSeparator || undefined,
           pretty: config.pretty !== false,
-          homeDir: config.home || undefined,
+          // The bundled ntc-templates, overridden by the data home's template library (or NET_TEXTFSM).
+          templates: resolveTemplateSource({ libraryFile: resolveHome(config.home || undefined).templatesDb }),
         },
       );
       const common = {

@@ -1,19 +1,26 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { errorMessage } from "../../lib/core/errors";
-import { type TextFsmTemplate, resolveTemplatesDir } from "../../lib/core/textfsm";
-import { type ParseMode, compileInline, countStatuses, parsePayload } from "../../lib/core/textfsm/results";
-// Registers mode "auto" (template library auto-detect) with the engine.
-import { type AutoModeSettings } from "../../lib/core/templates/auto-parse";
-import "../../lib/core/templates/auto-parse";
+import { resolveHome } from "../../lib/core/home";
+import {
+  PARSE_MODES,
+  compileInline,
+  countStatuses,
+  parsePayload,
+  resolveTemplateSource,
+  type ParseMode,
+  type ParseSettings,
+  type TemplateSource,
+} from "../../lib/core/parse";
+import type { TextFsmTemplate } from "../../lib/core/textfsm";
 
 interface VcTextfsmDef extends NodeDef {
-  /** "index" (default), "template", "inline"; "auto" once the template library provides it. */
+  /** "index" (default), "template", "inline" or "auto". */
   mode?: string;
   /** Template file name in the template directory (mode "template"). */
   template?: string;
   /** Template text (mode "inline"). */
   inlineTemplate?: string;
-  /** Empty: $NET_TEXTFSM, then the vcTextfsmTemplatesDir setting. */
+  /** Empty: $NET_TEXTFSM, then the vcTextfsmTemplatesDir setting, then the bundled ntc-templates. */
   templatesDir?: string;
   budgetMs?: string | number;
   /** Mode "auto": platform hint (blank: the device's platform). */
@@ -24,29 +31,33 @@ interface VcTextfsmDef extends NodeDef {
   minScore?: string | number;
 }
 
-const MODES: readonly ParseMode[] = ["index", "template", "inline", "auto"];
-
 type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
 
 /**
- * vc-textfsm: parses the command outputs of a message with TextFSM (lib/core/textfsm/results)
+ * vc-textfsm: parses the command outputs of a message with the parse stage (lib/core/parse)
  * and adds `parsed` (one ParsedResult per command) to msg.payload. The node only reads its
  * settings, calls the core and shows the counts.
  */
 export = function register(RED: NodeAPI): void {
   function VcTextfsmNode(this: Node, config: VcTextfsmDef): void {
     RED.nodes.createNode(this, config);
-    const mode: ParseMode = MODES.includes(config.mode as ParseMode) ? (config.mode as ParseMode) : "index";
-    // Mode "auto" is implemented by the template library, which registers it when loaded.
-    if (mode === "auto") require("../../lib/core/templates/auto-parse");
+    const mode: ParseMode = PARSE_MODES.includes(config.mode as ParseMode) ? (config.mode as ParseMode) : "index";
     const settingsDir = (RED.settings as unknown as Record<string, unknown>).vcTextfsmTemplatesDir;
-    const templatesDir =
-      resolveTemplatesDir(config.templatesDir) ??
-      resolveTemplatesDir(typeof settingsDir === "string" ? settingsDir : undefined);
     const budget = Number(config.budgetMs);
     const minScore = Number(config.minScore);
     let inline: TextFsmTemplate | undefined;
     let setupError: string | undefined;
+    let source: TemplateSource | undefined;
+    try {
+      source = resolveTemplateSource({
+        explicit: config.templatesDir,
+        setting: typeof settingsDir === "string" ? settingsDir : undefined,
+        // The user's template library (data home) overrides the bundled templates by name.
+        libraryFile: resolveHome().templatesDb,
+      });
+    } catch (err) {
+      if (mode !== "inline") setupError = errorMessage(err);
+    }
     if (mode === "inline") {
       try {
         inline = compileInline(
@@ -57,24 +68,22 @@ export = function register(RED: NodeAPI): void {
         setupError = errorMessage(err);
       }
     }
-    const settings: AutoModeSettings = {
+    const settings: ParseSettings = {
       mode,
-      templatesDir,
+      source,
       template: config.template?.trim() || undefined,
       inline,
       inlineError: setupError,
       budgetMs: Number.isFinite(budget) && budget > 0 ? budget : undefined,
-      autoHints: {
+      hints: {
         platform: config.autoPlatform?.trim() || undefined,
         captureType: config.autoCaptureType?.trim() || undefined,
       },
       minScore: config.minScore !== "" && Number.isFinite(minScore) && minScore > 0 ? minScore : undefined,
     };
     if (setupError) {
-      this.status({ fill: "red", shape: "ring", text: "bad inline template" });
+      this.status({ fill: "red", shape: "ring", text: mode === "inline" ? "bad inline template" : "no templates" });
       this.error(setupError);
-    } else if (mode !== "inline" && mode !== "auto" && !templatesDir) {
-      this.status({ fill: "red", shape: "ring", text: "no template directory" });
     } else {
       this.status({});
     }

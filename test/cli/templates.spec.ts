@@ -133,7 +133,7 @@ describe("vcollector templates", function () {
     const { raw, expected } = ntcCase("cisco_ios", "show_arp", "cisco_ios_show_arp");
     const inputFile = path.join(tmp.path, "arp.txt");
     fs.writeFileSync(inputFile, raw);
-    const r = await cli(["detect", "--top", "2", inputFile]);
+    const r = await cli(["detect", "--top", "2", "--templates", path.join(tmp.path, "ntc"), inputFile]);
     assert.strictEqual(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout);
     assert.strictEqual(result.fits, true);
@@ -147,11 +147,15 @@ describe("vcollector templates", function () {
     );
     assert.strictEqual(viaStdin.best.template, "cisco_ios_show_arp");
     assert.strictEqual(viaStdin.stats.candidates, 1);
+    assert.ok(viaStdin.stats.templates >= 979, "the bundled templates, with the library's on top");
   });
 
   it("detect says when no template fits", async () => {
     await importMini();
-    const r = await cli(["detect", "-"], "Dear team,\nthe quarterly report is attached.\nRegards,\nAlice\n");
+    const r = await cli(
+      ["detect", "--templates", path.join(tmp.path, "ntc"), "-"],
+      "Dear team,\nthe quarterly report is attached.\nRegards,\nAlice\n",
+    );
     assert.strictEqual(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout);
     assert.strictEqual(result.fits, false);
@@ -159,14 +163,14 @@ describe("vcollector templates", function () {
     assert.match(result.reason, /no template/);
   });
 
-  it("detect can use a templates directory instead of the library, and explains when there are no templates", async () => {
+  it("detect uses a templates directory, NET_TEXTFSM, or (with neither, nothing imported) the bundled templates", async () => {
     const { raw } = ntcCase("arista_eos", "show_vlan", "arista_eos_show_vlan");
     const viaDir = await cli(["detect", "--templates", NTC_TEMPLATES, "--platform", "arista_eos", "-"], raw);
     assert.strictEqual(viaDir.code, 0, viaDir.stderr);
     assert.strictEqual(JSON.parse(viaDir.stdout).best.template, "arista_eos_show_vlan");
-    const none = await cli(["detect", "-"], raw);
-    assert.strictEqual(none.code, 1);
-    assert.match(none.stderr, /no templates to detect with: import ntc-templates/);
+    const bundled = await cli(["detect", "--platform", "arista_eos", "--command", "show vlan", "-"], raw);
+    assert.strictEqual(bundled.code, 0, bundled.stderr);
+    assert.strictEqual(JSON.parse(bundled.stdout).best.template, "arista_eos_show_vlan");
     const viaEnv = await cli(["detect", "--platform", "arista_eos", "-"], raw, { NET_TEXTFSM: NTC_TEMPLATES });
     assert.strictEqual(viaEnv.code, 0, viaEnv.stderr);
     assert.strictEqual(JSON.parse(viaEnv.stdout).best.template, "arista_eos_show_vlan");
@@ -188,8 +192,34 @@ describe("vcollector templates", function () {
     }
     const help = await runCli(["templates", "--help"]);
     assert.strictEqual(help.code, 0);
-    assert.match(help.stdout, /import <dir>/);
+    assert.match(help.stdout, /import \[<dir>\]/);
+    assert.match(help.stdout, /where \[--templates <dir>\]/);
     assert.match(help.stdout, /detect \[--platform <p>\]/);
+  });
+
+  it("where says which templates are used and why; import without a directory imports the bundled ones", async () => {
+    const bundled = await cli(["where"]);
+    assert.strictEqual(bundled.code, 0, bundled.stderr);
+    assert.match(
+      bundled.stdout,
+      /^templates: .*data[\\/]ntc-templates[\\/]templates \(bundled ntc-templates, commit d0bc5a480fe9, 979 templates\)\n/,
+    );
+    assert.match(bundled.stdout, /holds no templates/);
+    const viaEnv = await cli(["where", "--json"], undefined, { NET_TEXTFSM: NTC_TEMPLATES });
+    assert.deepStrictEqual((({ kind, dir, reason }) => ({ kind, dir, reason }))(JSON.parse(viaEnv.stdout)), {
+      kind: "NET_TEXTFSM",
+      dir: NTC_TEMPLATES,
+      reason: "NET_TEXTFSM is set",
+    });
+    const imported = await cli(["import"]);
+    assert.strictEqual(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, /data[\\/]ntc-templates[\\/]templates: 979 added/);
+    await cli(["add", "acme_show_things", "-"], "Value X (\\d+)\n\nStart\n  ^thing ${X} -> Record\n");
+    const overridden = await cli(["where"]);
+    assert.match(
+      overridden.stdout,
+      /library: .*templates\.db: 980 templates \(1 your own\) override the bundled ones by name/,
+    );
   });
 
   it("a missing import directory is a failure naming it", async () => {

@@ -67,7 +67,6 @@ describe("vcollector textfsm", function () {
       ["textfsm", "parse", "--template", "a.textfsm", "--platform", "p", "--command", "c"],
       ["textfsm", "parse", "--platform", "cisco_ios"],
       ["textfsm", "parse", "--template", "a.textfsm", "--budget", "soon"],
-      ["textfsm", "parse", "--platform", "cisco_ios", "--command", "show clock", "-"],
       ["textfsm", "conformance"],
     ]) {
       const r = await runCli(args, { env });

@@ -5,12 +5,11 @@ import * as path from "node:path";
 import { runCollection } from "../../lib/core/collect";
 import { demoFlows, readExampleFlows } from "../../lib/demo/flows";
 import { DEMO_CREDENTIAL, DEMO_PLATFORMS, startDemo } from "../../lib/demo/setup";
-import { findTemplatesDir } from "../../lib/demo/templates";
-import { demoSettings, PACKAGE_NAME, prepareUserDir } from "../../lib/demo/userdir";
+import { CREDENTIAL_SECRET_FILE, demoSettings, PACKAGE_NAME, prepareUserDir } from "../../lib/demo/userdir";
 import { resolveHome } from "../../lib/core/home";
 import { Inventory } from "../../lib/core/inventory";
 import { KnownHostsStore } from "../../lib/core/ssh/known-hosts";
-import { parseOutput } from "../../lib/core/textfsm";
+import { parseText, resolveTemplateSource } from "../../lib/core/parse";
 import type { ParsedResult } from "../../lib/core/types";
 import { Vault } from "../../lib/core/vault";
 import { REPO_ROOT } from "../support/cli";
@@ -235,15 +234,13 @@ describe("the demo's Node-RED user folder (prepareUserDir)", () => {
 
   it("links this package, listens on 127.0.0.1 only, never calls the palette catalogue, and writes the flows", () => {
     const userDir = path.join(tmp.path, "userdir");
-    const r = prepareUserDir({ userDir, packageRoot: REPO_ROOT, port: 18999, flows, templatesDir: "/t/templates" });
+    const r = prepareUserDir({ userDir, packageRoot: REPO_ROOT, port: 18999, flows });
     assert.strictEqual(r.flows, "written");
     assert.strictEqual(fs.realpathSync(path.join(userDir, "node_modules", PACKAGE_NAME)), fs.realpathSync(REPO_ROOT));
     const settings = require(r.settingsFile) as Record<string, unknown>;
-    assert.deepStrictEqual(settings, demoSettings(18999, "/t/templates"));
-    assert.deepStrictEqual(
-      [settings.uiHost, settings.uiPort, settings.vcTextfsmTemplatesDir],
-      ["127.0.0.1", 18999, "/t/templates"],
-    );
+    const secret = fs.readFileSync(r.credentialSecretFile, "utf8").trim();
+    assert.deepStrictEqual(settings, demoSettings(18999, secret));
+    assert.deepStrictEqual([settings.uiHost, settings.uiPort], ["127.0.0.1", 18999]);
     assert.deepStrictEqual((settings.editorTheme as { palette: unknown }).palette, { catalogues: [] });
     assert.deepStrictEqual(JSON.parse(fs.readFileSync(r.flowsFile, "utf8")), flows);
     assert.strictEqual(
@@ -264,31 +261,70 @@ describe("the demo's Node-RED user folder (prepareUserDir)", () => {
   });
 });
 
-describe("the demo's TextFSM templates", function () {
-  this.timeout(120_000);
-  const tmp = useTmpDir("vc-demo-templates-");
-  const demoTemplates = path.join(REPO_ROOT, "lib", "demo", "templates");
+describe("the demo's Node-RED credentials (flows_cred.json)", function () {
+  this.timeout(90_000);
+  const tmp = useTmpDir("vc-demo-credentials-");
 
-  it("are found in order: NET_TEXTFSM, an ntc-templates checkout beside the project, then the demo's own", () => {
-    const project = path.join(tmp.path, "work", "project");
-    const beside = path.join(tmp.path, "work", "ntc-templates", "templates");
-    const mine = path.join(tmp.path, "mine");
-    for (const d of [project, beside, mine]) fs.mkdirSync(d, { recursive: true });
-    const find = (env: NodeJS.ProcessEnv) =>
-      findTemplatesDir({ env, projectRoot: project, demoTemplatesDir: demoTemplates, askPython: false });
-    assert.deepStrictEqual(find({}), { dir: demoTemplates, source: "demo templates" });
-    fs.writeFileSync(path.join(beside, "index"), "Template, Hostname, Platform, Command\n");
-    assert.deepStrictEqual(find({}), { dir: beside, source: "ntc-templates beside the project" });
-    assert.deepStrictEqual(
-      find({ NET_TEXTFSM: mine }),
-      { dir: beside, source: "ntc-templates beside the project" },
-      "a folder without an index is skipped",
+  it("are encrypted with a secret generated once in the demo's user folder (owner-only), never in settings.js", () => {
+    const userDir = path.join(tmp.path, "userdir");
+    const first = prepareUserDir({ userDir, packageRoot: REPO_ROOT, port: 18999, flows: [] });
+    const secret = fs.readFileSync(first.credentialSecretFile, "utf8").trim();
+    assert.strictEqual(first.credentialSecretFile, path.join(userDir, CREDENTIAL_SECRET_FILE));
+    assert.match(secret, /^[0-9a-f]{64}$/);
+    assert.strictEqual(fs.statSync(first.credentialSecretFile).mode & 0o777, 0o600);
+    const settings = require(first.settingsFile) as Record<string, unknown>;
+    assert.strictEqual(settings.credentialSecret, secret);
+    assert.ok(
+      !fs.readFileSync(first.settingsFile, "utf8").includes(secret),
+      "the secret is not written into settings.js",
     );
-    fs.writeFileSync(path.join(mine, "index"), "Template, Hostname, Platform, Command\n");
-    assert.deepStrictEqual(find({ NET_TEXTFSM: mine }), { dir: mine, source: "NET_TEXTFSM" });
+    prepareUserDir({ userDir, packageRoot: REPO_ROOT, port: 18999, flows: [] });
+    assert.strictEqual(fs.readFileSync(first.credentialSecretFile, "utf8").trim(), secret, "kept across restarts");
   });
 
-  it("parse every command the examples parse, on every lab device it runs on (the demo works without ntc-templates)", async () => {
+  it("a vault master password deployed in the demo's Node-RED is stored encrypted", async () => {
+    assert.ok(fs.existsSync(path.join(REPO_ROOT, "dist", "nodes")), "npm run build first");
+    const userDir = path.join(tmp.path, "running");
+    const port = await freePort();
+    prepareUserDir({ userDir, packageRoot: REPO_ROOT, port, flows: [] });
+    const planted = "planted-master-9f3c1e";
+    const red = startProcess(
+      process.execPath,
+      [path.join(REPO_ROOT, "node_modules", "node-red", "red.js"), "--userDir", userDir, "--port", String(port)],
+      { cwd: userDir, env: { VCOLLECTOR_HOME: path.join(tmp.path, "home") } },
+    );
+    try {
+      const url = `http://127.0.0.1:${port}/`;
+      await waitForOutput(red, /Started flows|Server now running/, 60_000);
+      const res = await fetch(`${url}flows`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Node-RED-Deployment-Type": "full" },
+        body: JSON.stringify([
+          { id: "t1", type: "tab", label: "vault" },
+          { id: "v1", type: "vc-vault-config", name: "vault", credentials: { masterPassword: planted } },
+        ]),
+      });
+      assert.ok(res.ok, `deploy: HTTP ${res.status} ${await res.text()}\n${red.output()}`);
+      const credFile = path.join(userDir, "flows_cred.json");
+      for (let i = 0; i < 40 && !fs.existsSync(credFile); i++) await new Promise((r) => setTimeout(r, 250));
+      const stored = JSON.parse(fs.readFileSync(credFile, "utf8")) as Record<string, unknown>;
+      assert.deepStrictEqual(Object.keys(stored), ["$"], "Node-RED's encrypted form: one '$' field");
+      assert.deepStrictEqual(findSecretsInText(fs.readFileSync(credFile, "utf8"), [planted]), []);
+      for (const f of fs.readdirSync(userDir).filter((f) => fs.statSync(path.join(userDir, f)).isFile()))
+        assert.deepStrictEqual(findSecretsInText(fs.readFileSync(path.join(userDir, f), "utf8"), [planted]), [], f);
+    } finally {
+      await red.stop();
+    }
+  });
+});
+
+describe("the demo's TextFSM templates (the bundled ntc-templates)", function () {
+  this.timeout(120_000);
+  const tmp = useTmpDir("vc-demo-templates-");
+
+  it("parse every command the examples parse, on every lab device it runs on (no NET_TEXTFSM, nothing to install)", async () => {
+    const source = resolveTemplateSource({ env: {} });
+    assert.strictEqual(source.kind, "bundled");
     const jobs: Array<{ example: string; role: string; commands: string[] }> = [];
     for (const e of readExampleFlows(EXAMPLES_DIR)) {
       const byId = new Map(e.nodes.map((n) => [n.id, n]));
@@ -329,15 +365,13 @@ describe("the demo's TextFSM templates", function () {
           onDeviceResult: (r) => {
             if (r.status !== "ok") problems.push(`${job.example}: ${r.device.name} ${r.status} ${r.error ?? ""}`);
             for (const c of r.commands) {
-              const { templates, result } = parseOutput({
-                templatesDir: demoTemplates,
-                platform: r.device.platform,
-                command: c.command,
-                output: c.output,
-              });
-              if (result.records.length === 0 || !templates[0].startsWith("demo_"))
+              const out = parseText(
+                { text: c.output, mode: "index", platform: r.device.platform, command: c.command },
+                { source },
+              );
+              if (out.status !== "ok")
                 problems.push(
-                  `${job.example}: ${r.device.name} '${c.command}' gave ${result.records.length} records (${templates.join(",")})`,
+                  `${job.example}: ${r.device.name} '${c.command}' gave ${out.status} ${out.records.length} records (${out.templates.join(",")}) ${out.error ?? ""}`,
                 );
             }
           },

@@ -7,9 +7,6 @@ import { TemplateLibrary } from "../../lib/core/templates/library";
 import { compareWithReference } from "../../lib/core/textfsm";
 import type { DeviceResult, ParsedResult } from "../../lib/core/types";
 
-// Mode "auto" is provided by the template library (lib/core/templates/auto-parse registers it
-// with the TextFSM engine); vc-textfsm loads that module, and so does this test.
-require("../../lib/core/templates/auto-parse");
 const textfsmNode = require("../../nodes/vc-textfsm/vc-textfsm");
 
 type Msg = {
@@ -85,7 +82,7 @@ describe("vc-textfsm node, mode auto", function () {
     assert.match(motd.error!, /no template/);
   });
 
-  it("uses the data home's template library (user templates included) before the templates directory", async () => {
+  it("with no directory set: the bundled templates, the data home's library (user templates) overriding them", async () => {
     const library = TemplateLibrary.open(path.join(tmp.path, "home", "templates.db"));
     library.importNtc(ntcDir);
     library.addUserTemplate({

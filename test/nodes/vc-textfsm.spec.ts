@@ -252,16 +252,15 @@ describe("vc-textfsm node", function () {
     assert.match(parsed[1].error!, /not parsed: the command failed during collection \(timed out\)/);
   });
 
-  it("no template directory anywhere: red status, and each command says so", async () => {
+  it("no template directory anywhere: the ntc-templates bundled with the package parse (index mode)", async () => {
     await helper.load(textfsmNode, flow({ mode: "index" }));
-    assert.deepStrictEqual(statuses("fsm")[0], { fill: "red", shape: "ring", text: "no template directory" });
+    assert.deepStrictEqual(statuses("fsm")[0], {});
     const got = nextMessage<Msg>("out");
     helper.getNode("fsm").receive({
       payload: deviceResult("r1", [{ command: "show clock", output: CLOCK, status: "ok", durationMs: 1 }]),
     } as never);
     const [p] = (await got).payload.parsed as ParsedResult[];
-    assert.strictEqual(p.status, "no_template");
-    assert.match(p.error!, /NET_TEXTFSM/);
+    assert.deepStrictEqual([p.status, p.templates, p.error], ["ok", ["cisco_ios_show_clock.textfsm"], undefined]);
   });
 
   it("a payload it cannot parse is an error for Catch nodes, not a message", async () => {

@@ -332,6 +332,7 @@ async function saveCapture(result: DeviceResult, prompt: string, ctx: DeviceRunC
       size: saved.size,
       sha256: saved.sha256,
       capturedAt: capturedAt.toISOString(),
+      commands: result.commands.map((c) => c.command),
     });
   } catch (err) {
     const c = classifyError(err);

@@ -80,6 +80,8 @@ export interface CaptureRow {
   size: number;
   sha256: string | null;
   capturedAt: string;
+  /** The commands whose outputs the capture holds, in order (null: recorded before this was kept). */
+  commands: string[] | null;
 }
 
 export interface NewCapture {
@@ -93,6 +95,7 @@ export interface NewCapture {
   size: number;
   sha256: string;
   capturedAt: string;
+  commands?: string[];
 }
 
 const BASE_TABLES = `
@@ -139,6 +142,8 @@ const ADDED_COLUMNS: Array<[table: string, column: string, type: string]> = [
   ["job_history", "validation_failed_count", "INTEGER"],
   ["job_history", "pid", "INTEGER"],
   ["job_history", "host", "TEXT"],
+  // JSON array of the commands whose outputs the capture file holds (vcollector parse reads it).
+  ["captures", "commands", "TEXT"],
 ];
 
 const RUN_DEVICES_TABLE = `
@@ -504,8 +509,8 @@ export class CollectorDb {
   addCapture(c: NewCapture): number {
     // Prepared once: a run adds one row per device.
     this.insertCapture ??= this.db.prepare(
-      `INSERT INTO captures (device_id, device_name, capture_type, filepath, file_size, captured_at, job_history_id, run_id, sha256, history_path)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO captures (device_id, device_name, capture_type, filepath, file_size, captured_at, job_history_id, run_id, sha256, history_path, commands)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const info = this.insertCapture.run(
       c.deviceId ?? null,
@@ -518,6 +523,7 @@ export class CollectorDb {
       c.runId,
       c.sha256,
       c.historyPath ?? null,
+      c.commands ? JSON.stringify(c.commands) : null,
     );
     return Number(info.lastInsertRowid);
   }
@@ -639,6 +645,7 @@ interface RawCapture {
   run_id: string | null;
   sha256: string | null;
   history_path: string | null;
+  commands: string | null;
 }
 
 function toHistoryRow(r: RawHistory): HistoryRow {
@@ -685,5 +692,16 @@ function toCaptureRow(r: RawCapture): CaptureRow {
     size: r.file_size ?? 0,
     sha256: r.sha256,
     capturedAt: r.captured_at,
+    commands: parseCommandList(r.commands),
   };
+}
+
+function parseCommandList(text: string | null): string[] | null {
+  if (!text) return null;
+  try {
+    const list = JSON.parse(text) as unknown;
+    return Array.isArray(list) && list.every((c) => typeof c === "string") ? list : null;
+  } catch {
+    return null;
+  }
 }

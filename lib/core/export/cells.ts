@@ -14,7 +14,8 @@ export function cellText(value: unknown, listSeparator: string): string {
 }
 
 // What Excel, LibreOffice and Sheets start a formula with (OWASP "CSV injection"): = + - @ tab CR,
-// and the full-width = + - @ some of them normalise. A plain number cannot be a formula.
+// and the full-width = + - @ some of them normalise. A plain number cannot be a formula, and
+// neither can a lone '-' (what devices print for an unknown ARP age or an empty VLAN).
 function startsLikeFormula(code: number): boolean {
   switch (code) {
     case 0x3d: // =
@@ -36,6 +37,6 @@ const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Neutralises a cell a spreadsheet would evaluate, by prefixing a single quote. */
 export function guardFormula(text: string): string {
-  if (text === "" || !startsLikeFormula(text.charCodeAt(0)) || PLAIN_NUMBER.test(text)) return text;
+  if (text === "" || text === "-" || !startsLikeFormula(text.charCodeAt(0)) || PLAIN_NUMBER.test(text)) return text;
   return `'${text}`;
 }

@@ -1,6 +1,7 @@
 import { VcError, errorMessage } from "../errors";
 import type { HomePaths } from "../home";
-import { detectorForHome, type TemplateDetector } from "../templates";
+import { detectorForSource, resolveTemplateSource } from "../parse";
+import type { TemplateDetector } from "../templates";
 import type { DeviceResult, OutputValidation } from "../types";
 import type { JobValidationSettings } from "./job";
 
@@ -19,11 +20,11 @@ export interface OutputValidatorSource {
   detector(): TemplateDetector;
 }
 
-/** The templates of a data home (its library, else NET_TEXTFSM), loaded once per call site. */
+/** The templates of a data home as the parse stage picks them (NET_TEXTFSM, else bundled + its library), loaded once per call site. */
 export function homeTemplates(home: HomePaths, env: NodeJS.ProcessEnv = process.env): OutputValidatorSource {
   let detector: TemplateDetector | undefined;
   return {
-    detector: () => (detector ??= detectorForHome(home, env)),
+    detector: () => (detector ??= detectorForSource(resolveTemplateSource({ env, libraryFile: home.templatesDb }))),
   };
 }
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { VcError, errorMessage } from "../errors";
-import { cleanOutput, compileTemplate } from "../textfsm";
+import { cleanOutput, compileTemplate, readIndexRows } from "../textfsm";
 import {
   OutputLines,
   estimateLiteralChars,
@@ -12,7 +12,6 @@ import {
 } from "./evidence";
 import { selectCandidates, type DetectHints } from "./hints";
 import type { TemplateLibrary } from "./library";
-import { readNtcIndex } from "./ntc-index";
 import { OutputProbe, buildPrefilter, mayProduceRecords, type TemplatePrefilter } from "./prefilter";
 import { measureOutput, scoreBound, scoreParse, type ScoreComponents } from "./score";
 
@@ -183,12 +182,19 @@ export class TemplateDetector {
 
   /** The .textfsm files of a directory, with platform and command from its index if present. */
   static fromDirectory(dir: string): TemplateDetector {
+    return new TemplateDetector(TemplateDetector.directoryTemplates(dir));
+  }
+
+  /** The templates fromDirectory detects with (also merged with a library's by the parse stage). */
+  static directoryTemplates(dir: string): DetectorTemplate[] {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
       throw new VcError("not_found", "no such templates directory", dir);
     const indexFile = path.join(dir, "index");
-    const rows = fs.existsSync(indexFile) ? readNtcIndex(fs.readFileSync(indexFile, "utf8"), indexFile) : [];
-    const rowOf = new Map<string, { platform: string; command: string }>();
-    for (const row of rows) for (const t of row.templates) if (!rowOf.has(t)) rowOf.set(t, row);
+    const rows = fs.existsSync(indexFile) ? readIndexRows(fs.readFileSync(indexFile, "utf8"), indexFile).rows : [];
+    const rowOf = new Map<string, { platform?: string; command?: string }>();
+    for (const row of rows)
+      for (const t of row.templates)
+        if (!rowOf.has(t)) rowOf.set(t, { platform: row.cells.Platform, command: row.cells.Command });
     const templates = fs
       .readdirSync(dir)
       .filter((f) => f.endsWith(".textfsm"))
@@ -201,7 +207,7 @@ export class TemplateDetector {
         text: fs.readFileSync(path.join(dir, file), "utf8"),
       }));
     if (templates.length === 0) throw new VcError("not_found", "no .textfsm templates in this directory", dir);
-    return new TemplateDetector(templates);
+    return templates;
   }
 
   get size(): number {

@@ -1,14 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { VcError } from "../errors";
-import type { HomePaths } from "../home";
-import { resolveTemplatesDir } from "../textfsm";
 import { TemplateDetector } from "./detect";
 import { TemplateLibrary } from "./library";
 
 /**
- * Where detectors get their templates: a library file, a templates directory, or what a data
- * home offers. Detectors are cached per source and rebuilt only when it changes, so callers that
+ * Where detectors get their templates: a library file or a templates directory (which of them a
+ * parse uses is the parse stage's choice: lib/core/parse/sources.ts). Detectors are cached per source and rebuilt only when it changes, so callers that
  * detect output after output (vc-textfsm in mode auto) compile each template once.
  */
 
@@ -78,20 +76,4 @@ export function detectorForDirectory(dir: string): TemplateDetector {
   const detector = TemplateDetector.fromDirectory(resolved);
   detectorCache.set(key, { stamp, detector });
   return detector;
-}
-
-/**
- * The templates to detect with when none are named: the data home's library if it holds any,
- * else the NET_TEXTFSM directory. Throws a VcError explaining how to get templates otherwise.
- */
-export function detectorForHome(home: HomePaths, env: NodeJS.ProcessEnv = process.env): TemplateDetector {
-  const fromLibrary = fs.existsSync(home.templatesDb) ? libraryDetector(home.templatesDb) : undefined;
-  if (fromLibrary) return fromLibrary;
-  const dir = resolveTemplatesDir(undefined, env);
-  if (dir) return detectorForDirectory(dir);
-  throw new VcError(
-    "no_template",
-    "no templates to detect with: import ntc-templates (vcollector templates import <dir>) or set NET_TEXTFSM to a templates directory",
-    home.templatesDb,
-  );
 }

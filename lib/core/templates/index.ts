@@ -1,5 +1,6 @@
 /**
- * The template library (SQLite), auto-detect, Smart Export and vc-textfsm's `auto` mode.
+ * The template library (SQLite) and auto-detect. Parsing itself (and Smart Export) is the parse
+ * stage's: lib/core/parse.
  * Other modules import from here.
  */
 export {
@@ -26,7 +27,7 @@ export {
   type RankedTemplate,
   type BestParse,
 } from "./detect";
-export { detectorForHome, detectorForLibrary, detectorForDirectory } from "./detector-sources";
+export { detectorForLibrary, detectorForDirectory } from "./detector-sources";
 export { selectCandidates, captureTypePattern, type DetectHints } from "./hints";
 export {
   scoreParse,
@@ -38,22 +39,3 @@ export {
   type ParseScore,
   type ParseEvidence,
 } from "./score";
-export {
-  smartExport,
-  smartExportFile,
-  type SmartExportOptions,
-  type SmartExportResult,
-  type SmartExportDocument,
-  type SmartExportFormat,
-} from "./smart-export";
-export {
-  autoParse,
-  autoParseOutput,
-  parseAutoMode,
-  registerAutoMode,
-  type AutoParseOptions,
-  type AutoParsed,
-  type AutoModeSettings,
-  type BareOutput,
-  type DetectionSummary,
-} from "./auto-parse";

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { VcError } from "../errors";
-import { readNtcIndex, type NtcIndexRow } from "./ntc-index";
+import { readIndexRows, type IndexRow } from "../textfsm";
 
 /**
  * The template library: TextFSM templates in SQLite (templates.db in the data home). Templates
@@ -345,8 +345,8 @@ export class TemplateLibrary {
     const templatesDir = locateNtcTemplatesDir(path.resolve(dir));
     const indexFile = path.join(templatesDir, "index");
     const indexText = fs.existsSync(indexFile) ? fs.readFileSync(indexFile, "utf8") : undefined;
-    const rows = indexText === undefined ? [] : readNtcIndex(indexText, indexFile);
-    const rowOf = new Map<string, NtcIndexRow>();
+    const rows = indexText === undefined ? [] : readIndexRows(indexText, indexFile).rows;
+    const rowOf = new Map<string, IndexRow>();
     for (const row of rows) for (const t of row.templates) if (!rowOf.has(t)) rowOf.set(t, row);
     const report: ImportReport = {
       dir: templatesDir,
@@ -388,8 +388,8 @@ export class TemplateLibrary {
         seen.add(name);
         const row = rowOf.get(file);
         if (!row) report.notInIndex.push(name);
-        const platform = row?.platform || null;
-        const command = row?.command || null;
+        const platform = row?.cells.Platform || null;
+        const command = row?.cells.Command || null;
         const hash = sha256(text);
         const before = existing.get(name);
         if (!before) {
@@ -451,7 +451,7 @@ export class TemplateLibrary {
 
   private exportIndexLines(exported: Set<string>, selected: LibraryTemplate[]): string[] {
     const lines: string[] = [];
-    const ntcRows = readNtcIndex(this.meta("ntc_index") ?? INDEX_HEADER);
+    const ntcRows = readIndexRows(this.meta("ntc_index") ?? INDEX_HEADER).rows;
     const coveredByNtc = new Set(ntcRows.flatMap((r) => r.templates));
     for (const t of selected) {
       if (t.source === "user" && t.platform && t.command && !coveredByNtc.has(t.name + TEMPLATE_EXT))
@@ -460,7 +460,8 @@ export class TemplateLibrary {
     if (lines.length > 0) lines.push("");
     for (const row of ntcRows) {
       if (!row.templates.every((f) => exported.has(f.slice(0, -TEMPLATE_EXT.length)))) continue;
-      lines.push(`${row.templates.join(":")}, ${row.hostname || ".*"}, ${row.platform}, ${row.command}`);
+      const cell = (column: string) => row.cells[column] ?? "";
+      lines.push(`${row.templates.join(":")}, ${cell("Hostname") || ".*"}, ${cell("Platform")}, ${cell("Command")}`);
     }
     return lines;
   }

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { errorMessage } from "../errors";
 import { type ListItem, pyRepr, pyStr } from "./pytext";
-import { loadIndex, parseOutput } from "./library";
+import { loadIndex, parseOutput } from "./template-dir";
 
 /**
  * The ntc-templates test suite, run the way its own tests run it

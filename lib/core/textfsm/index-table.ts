@@ -18,7 +18,7 @@ export interface IndexRow {
   /** 1-based line in the index file. */
   line: number;
   templates: string[];
-  /** Raw cells by column name (Command after completion expansion). */
+  /** Cells by column name, as written (the Command keeps its `[[...]]` completion). */
   cells: Record<string, string>;
 }
 
@@ -39,6 +39,43 @@ const MEMO_LIMIT = 10000;
 
 /** Attribute name for each lookup argument (the index's column names). */
 const ATTRIBUTES = { platform: "Platform", command: "Command", hostname: "Hostname" } as const;
+
+/**
+ * The one reader of an ntc-style index: its header and rows, cells as written. Everything that
+ * reads an index (lookup below, the template library's import, auto-detect's directory source)
+ * goes through it. Throws TemplateError (template_error) naming the file and line.
+ */
+export function readIndexRows(text: string, file = "index"): { header: string[]; rows: IndexRow[] } {
+  const lines = pyFileLines(text);
+  let n = 0;
+  let headerText = "";
+  while (!headerText) {
+    if (n >= lines.length)
+      throw new TemplateError(file, "the index has no header line (e.g. 'Template, Hostname, Platform, Command')");
+    headerText = pyStrip(lines[n++].split("#")[0]);
+  }
+  const header = headerText.split(",").map(pyStrip);
+  const seen = new Set<string>();
+  for (const h of header) {
+    if (seen.has(h)) throw new TemplateError(file, `Duplicate header entry '${h}'`, n);
+    seen.add(h);
+  }
+  if (!header.includes("Template")) throw new TemplateError(file, "Index file does not have 'Template' column", n);
+  const rows: IndexRow[] = [];
+  for (; n < lines.length; n++) {
+    const line = lines[n];
+    if (line.startsWith("#")) continue;
+    const fields = line.split(",").map(pyStrip);
+    if (fields.length !== header.length) continue;
+    const cells: Record<string, string> = {};
+    header.forEach((h, i) => (cells[h] = fields[i]));
+    const templates = cells.Template.split(":")
+      .map(pyStrip)
+      .filter((t) => t !== "");
+    rows.push({ line: n + 1, templates, cells });
+  }
+  return { header, rows };
+}
 
 export class TemplateIndex {
   readonly header: string[];
@@ -70,43 +107,23 @@ export class TemplateIndex {
   }
 
   static parse(text: string, templatesDir: string, file = path.join(templatesDir, "index")): TemplateIndex {
-    const lines = pyFileLines(text);
-    let n = 0;
-    let headerText = "";
-    while (!headerText) {
-      if (n >= lines.length)
-        throw new TemplateError(file, "the index has no header line (e.g. 'Template, Hostname, Platform, Command')");
-      headerText = pyStrip(lines[n++].split("#")[0]);
-    }
-    const header = headerText.split(",").map(pyStrip);
-    const seen = new Set<string>();
-    for (const h of header) {
-      if (seen.has(h)) throw new TemplateError(file, `Duplicate header entry '${h}'`, n);
-      seen.add(h);
-    }
-    if (!header.includes("Template")) throw new TemplateError(file, "Index file does not have 'Template' column", n);
-    const rows: CompiledRow[] = [];
-    for (; n < lines.length; n++) {
-      const line = lines[n];
-      if (line.startsWith("#")) continue;
-      const fields = line.split(",").map(pyStrip);
-      if (fields.length !== header.length) continue;
-      const cells: Record<string, string> = {};
-      header.forEach((h, i) => (cells[h] = h === "Command" ? expandCompletion(fields[i]) : fields[i]));
+    const { header, rows } = readIndexRows(text, file);
+    const compiled = rows.map((row): CompiledRow => {
       const matchers = new Map<string, Matcher>();
       for (const h of header) {
-        if (h === "Template" || !cells[h]) continue;
+        if (h === "Template" || !row.cells[h]) continue;
+        const pattern = h === "Command" ? expandCompletion(row.cells[h]) : row.cells[h];
         try {
-          matchers.set(h, matcher(cells[h]));
+          matchers.set(h, matcher(pattern));
         } catch (err) {
           const detail =
             err instanceof RegexError ? `${err.detail} at position ${err.position}` : (err as Error).message;
-          throw new TemplateError(file, `bad ${h} regex '${cells[h]}': ${detail}`, n + 1, { cause: err });
+          throw new TemplateError(file, `bad ${h} regex '${pattern}': ${detail}`, row.line, { cause: err });
         }
       }
-      rows.push({ line: n + 1, templates: cells.Template.split(":"), cells, matchers });
-    }
-    return new TemplateIndex(templatesDir, file, header, rows);
+      return { ...row, matchers };
+    });
+    return new TemplateIndex(templatesDir, file, header, compiled);
   }
 
   /** Every row, in file order. */

@@ -11,17 +11,16 @@ export {
   type ParseOptions,
   type ParseStats,
 } from "./compiled";
-export { TemplateIndex, expandCompletion, type IndexRow } from "./index-table";
+export { TemplateIndex, expandCompletion, readIndexRows, type IndexRow } from "./index-table";
 export {
   parseOutput,
   parseWithTemplates,
   loadTemplateFile,
   loadIndex,
   templatePath,
-  resolveTemplatesDir,
   TEMPLATES_DIR_ENV,
   type ParseOutputOptions,
-} from "./library";
+} from "./template-dir";
 export { cleanOutput, type CleanOptions } from "./clean";
 export {
   runConformance,

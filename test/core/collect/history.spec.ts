@@ -104,9 +104,21 @@ describe("collect: collector.db history", () => {
           size: 12,
           sha256: "ab".repeat(32),
           capturedAt: "t2",
+          commands: null,
         },
       );
       assert.strictEqual(db.listCaptures({ deviceName: "other" }).length, 0);
+      db.addCapture({
+        runId: "r2",
+        deviceName: "sw2",
+        captureType: "version",
+        path: "/x/version/sw2.txt",
+        size: 3,
+        sha256: "cd".repeat(32),
+        capturedAt: "t3",
+        commands: ["show version", "show clock"],
+      });
+      assert.deepStrictEqual(db.listCaptures({ deviceName: "sw2" })[0].commands, ["show version", "show clock"]);
     } finally {
       db.close();
     }
@@ -130,6 +142,21 @@ describe("collect: collector.db history", () => {
       assert.deepStrictEqual(old[0].errorCounts, {});
       const id = db.startRun({ runId: "new", jobName: "x", captureType: "arp", startedAt: "t", total: 0 });
       assert.strictEqual(db.getRun(id)!.runId, "new");
+      db.addCapture({
+        runId: "new",
+        deviceName: "a",
+        captureType: "arp",
+        path: "/a",
+        size: 1,
+        sha256: "",
+        capturedAt: "t",
+        commands: ["show arp"],
+      });
+      assert.deepStrictEqual(
+        db.listCaptures({ runId: "new" })[0].commands,
+        ["show arp"],
+        "the commands column was added",
+      );
     } finally {
       db.close();
     }

@@ -56,15 +56,18 @@ describe("export: CSV cells", () => {
       "\uFF0B1",
       "\uFF0D1",
       "\uFF20x",
-      "-",
       "+",
+      "--1",
+      "- x",
+      "-A1",
+      "-5abc",
     ]) {
       assert.strictEqual(guardFormula(evil), `'${evil}`, JSON.stringify(evil));
     }
   });
 
-  it("leaves plain numbers and ordinary text alone", () => {
-    for (const fine of ["-5", "+3.25", "-1e6", "-.5", "10.0.0.1", "Gi0/1", "", "a=b", " =x"])
+  it("leaves plain numbers, a lone '-' (ARP age, empty VLAN) and ordinary text alone", () => {
+    for (const fine of ["-", "-5", "-0", "+3.25", "-1e6", "-.5", "-12.75", "10.0.0.1", "Gi0/1", "", "a=b", " =x"])
       assert.strictEqual(guardFormula(fine), fine, JSON.stringify(fine));
   });
 });
@@ -157,11 +160,11 @@ describe("export: CSV documents", () => {
     assert.strictEqual(piped.find((r) => r[1] === "show version")!.at(-1), "FTX1234A0BC|FTX1234A0BD");
   });
 
-  it("guards formulas by default ('-' age becomes '-) and not when the guard is off", () => {
+  it("guards formulas by default (a lone '-' age stays '-') and not when the guard is off", () => {
     const evil: ExportSet[] = [
       { device: "=r1", command: "show x", templates: [], records: [{ note: "=1+2", n: "-3", age: "-" }] },
     ];
-    assert.deepStrictEqual((parseCsv(csvOf(evil)) as string[][])[1], ["'=r1", "show x", "'=1+2", "-3", "'-"]);
+    assert.deepStrictEqual((parseCsv(csvOf(evil)) as string[][])[1], ["'=r1", "show x", "'=1+2", "-3", "-"]);
     assert.deepStrictEqual((parseCsv(csvOf(evil, { format: "csv", formulaGuard: false })) as string[][])[1], [
       "=r1",
       "show x",

@@ -3,10 +3,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { compareWithReference, findConformanceCases, loadIndex, loadParsedSample } from "../../../lib/core/textfsm";
 import { TemplateDetector, type DetectResult } from "../../../lib/core/templates/detect";
-import { detectorForHome, detectorForLibrary } from "../../../lib/core/templates/detector-sources";
+import { detectorForLibrary } from "../../../lib/core/templates/detector-sources";
+import { detectorForSource, resolveTemplateSource } from "../../../lib/core/parse";
 import { TemplateLibrary } from "../../../lib/core/templates/library";
 import { resolveHome } from "../../../lib/core/home";
-import { VcError } from "../../../lib/core/errors";
 import { useTmpDir } from "../../support/tmp";
 import {
   NTC_TEMPLATES,
@@ -258,21 +258,24 @@ describe("detector sources", function () {
     assert.strictEqual(second.detect("thing 42\nthing 43\n").best!.template, "acme_show_things");
   });
 
-  it("the data home's library comes first, then NET_TEXTFSM; with neither it explains what to do", () => {
+  it("templates come from NET_TEXTFSM, else the bundled ntc-templates with the data home's library on top", () => {
     const home = resolveHome(path.join(tmp.path, "home"));
-    assert.throws(
-      () => detectorForHome(home, {}),
-      (e: VcError) => e.errorClass === "no_template" && /vcollector templates import/.test(e.message),
-    );
+    const bundledCount = fs.readdirSync(NTC_TEMPLATES).filter((f) => f.endsWith(".textfsm")).length;
+    const bundled = resolveTemplateSource({ env: {}, libraryFile: home.templatesDb });
+    assert.strictEqual(bundled.kind, "bundled");
+    assert.strictEqual(detectorForSource(bundled).size, bundledCount);
+    const mini = makeMiniNtcDir(path.join(tmp.path, "ntc"), ["arista_eos_show_vlan"]);
     assert.strictEqual(
-      detectorForHome(home, { NET_TEXTFSM: NTC_TEMPLATES }).size,
-      fs.readdirSync(NTC_TEMPLATES).filter((f) => f.endsWith(".textfsm")).length,
+      detectorForSource(resolveTemplateSource({ env: { NET_TEXTFSM: mini }, libraryFile: home.templatesDb })).size,
+      1,
     );
     fs.mkdirSync(home.root, { recursive: true });
     const library = TemplateLibrary.open(home.templatesDb);
-    library.importNtc(makeMiniNtcDir(path.join(tmp.path, "ntc"), ["arista_eos_show_vlan"]));
+    library.addUserTemplate({ name: "acme_show_things", text: "Value X (\\d+)\n\nStart\n  ^thing ${X} -> Record\n" });
     library.close();
-    assert.strictEqual(detectorForHome(home, { NET_TEXTFSM: NTC_TEMPLATES }).size, 1);
+    const withLibrary = detectorForSource(resolveTemplateSource({ env: {}, libraryFile: home.templatesDb }));
+    assert.strictEqual(withLibrary.size, bundledCount + 1);
+    assert.strictEqual(withLibrary.detect("thing 42\nthing 43\n").best!.template, "acme_show_things");
   });
 
   it("a template that does not compile is counted as failed, never thrown", () => {

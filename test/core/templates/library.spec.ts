@@ -2,10 +2,15 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TemplateLibrary, normaliseTemplateName, templateMatchesPlatform } from "../../../lib/core/templates/library";
-import { readNtcIndex } from "../../../lib/core/templates/ntc-index";
+import { readIndexRows } from "../../../lib/core/textfsm";
+
 import { VcError } from "../../../lib/core/errors";
 import { useTmpDir } from "../../support/tmp";
 import { NTC_TEMPLATES, makeMiniNtcDir, ntcTemplateText } from "../../support/templates-fixtures";
+
+/** Index rows with their Platform and Command cells as written (the one index reader). */
+const readNtcIndex = (text: string) =>
+  readIndexRows(text).rows.map((r) => ({ ...r, platform: r.cells.Platform ?? "", command: r.cells.Command ?? "" }));
 
 const USER_TEXT = "Value NAME (\\S+)\n\nStart\n  ^name ${NAME} -> Record\n";
 

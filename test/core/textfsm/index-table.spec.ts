@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   TemplateIndex,
+  readIndexRows,
   TemplateError,
   expandCompletion,
   parseOutput,
@@ -49,6 +50,25 @@ describe("textfsm index (clitable)", () => {
         [12, "multi_a.textfsm:multi_b.textfsm"],
       ],
     );
+  });
+
+  it("readIndexRows (the one index reader) keeps the cells as written, completion included", () => {
+    const { header, rows } = readIndexRows(INDEX, "/t/index");
+    assert.deepStrictEqual(header, ["Template", "Hostname", "Platform", "Command"]);
+    assert.deepStrictEqual(rows[1], {
+      line: 8,
+      templates: ["a_show_ip_route.textfsm"],
+      cells: {
+        Template: "a_show_ip_route.textfsm",
+        Hostname: ".*",
+        Platform: "vendor_(a|b)",
+        Command: "sh[[ow]] ip ro[[ute]]",
+      },
+    });
+    assert.strictEqual(rows[4].templates.length, 2);
+    const ntc = readIndexRows(fs.readFileSync(path.join(NTC_TEMPLATES, "index"), "utf8")).rows;
+    const version = ntc.find((r) => r.templates.includes("cisco_ios_show_version.textfsm"))!;
+    assert.deepStrictEqual([version.cells.Platform, version.cells.Command], ["cisco_ios", "sh[[ow]] ver[[sion]]"]);
   });
 
   it("looks up by prefix regex on platform and command; the first matching row wins", () => {
