@@ -11,6 +11,7 @@ import {
 } from "../textfsm";
 import type { ParseStatus } from "../types";
 import { detectorForSource, namedTemplate, templatesForCommand, type TemplateSource } from "./sources";
+import { ntcPlatformFor } from "../platforms";
 
 /**
  * The parse stage: ONE function that turns a command output into records, used by vc-textfsm,
@@ -94,6 +95,12 @@ function fromParse(templates: string[], parsed: ParseResult): ParseOutcome {
   return outcome(records.length > 0 ? "ok" : "zero_records", { templates, records, table: { header, rows, stats } });
 }
 
+/** A device's platform as ntc-templates names it (cisco_xe → cisco_ios), from the platform catalogue. */
+function ntcPlatform(value: string | undefined): string | undefined {
+  const platform = nonEmpty(value);
+  return platform === undefined ? undefined : ntcPlatformFor(platform);
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   return value !== undefined && value.trim() !== "" ? value : undefined;
 }
@@ -105,7 +112,7 @@ export function parseText(input: ParseInput, opts: ParseOptions): ParseOutcome {
     const text = opts.clean === false ? input.text : cleanOutput(input.text, { command: input.command });
     switch (input.mode) {
       case "index": {
-        const platform = nonEmpty(input.platform);
+        const platform = ntcPlatform(input.platform);
         const command = nonEmpty(input.command);
         if (!platform) throw new VcError("no_template", "no platform: the index needs the device's platform");
         if (!command) throw new VcError("no_template", "no command: the index needs the command");
@@ -139,7 +146,7 @@ export function parseText(input: ParseInput, opts: ParseOptions): ParseOutcome {
 
 function autoDetect(text: string, input: ParseInput, source: TemplateSource, budgetMs: number): ParseOutcome {
   const hints: DetectHints = {
-    platform: nonEmpty(input.platform),
+    platform: ntcPlatform(input.platform),
     command: nonEmpty(input.command),
     captureType: nonEmpty(input.captureType),
   };
