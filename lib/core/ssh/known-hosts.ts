@@ -1,6 +1,7 @@
 import { createHash, createHmac } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { writeFileAtomicSync } from "../fs/atomic-write";
 
 /** One pinned host key. */
 export interface PinnedKey {
@@ -259,7 +260,7 @@ class KnownHostsFile {
   }
 
   /**
-   * Atomic write: a temporary file renamed over the original. A deferred save does not create
+   * Atomic write (fs/atomic-write.ts: unique temporary file, fsync, rename). A deferred save does not create
    * the directory (it existed at the first save; if it is gone, the store was abandoned).
    */
   private save(createDir: boolean): void {
@@ -270,14 +271,7 @@ class KnownHostsFile {
     const body =
       this.lines.map((l) => (isEntry(l) ? (l.line ?? `${l.hosts} ${l.keyType} ${l.keyBase64}`) : l.opaque)).join("\n") +
       "\n";
-    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      fs.writeFileSync(tmp, body, { mode: 0o600 });
-      fs.renameSync(tmp, this.file);
-    } catch (err) {
-      fs.rmSync(tmp, { force: true });
-      throw err;
-    }
+    writeFileAtomicSync(this.file, body, { mode: 0o600 });
     this.lastSaveAt = performance.now();
     this.pending = [];
     dirtyFiles.delete(this);
