@@ -564,12 +564,15 @@ export class Inventory {
   }
 
   /**
-   * Records a credential test or a collection login: with status ok, the credential that worked
-   * (by name) is saved on the device; a failure keeps the previous mapping, like VelocityCollector.
+   * Records a credential test or a collection login. ok: the credential that worked (by name) is
+   * saved on the device. failed: when the device's mapped credential is among `rejected`, the
+   * device is marked failed and the mapping is removed (it was just shown not to work); when
+   * other credentials were rejected but the mapped one was not tried, nothing changes (the test
+   * says nothing about it). Without `rejected` a failure is recorded and the mapping kept.
    */
   setCredentialResult(
     deviceName: string,
-    result: { credentialName?: string; status: "ok" | "failed"; at?: Date },
+    result: { credentialName?: string; status: "ok" | "failed"; rejected?: readonly string[]; at?: Date },
   ): void {
     this.assertWritable();
     if (result.status !== "ok" && result.status !== "failed")
@@ -585,16 +588,17 @@ export class Inventory {
       `device '${deviceName}'`,
     );
     const status: CredentialStatus = result.status;
+    const mapped = row.credential_name ?? null;
+    let mapping: string | null = status === "ok" ? (credentialName ?? mapped) : mapped;
+    if (status === "failed" && mapped !== null && result.rejected) {
+      if (!result.rejected.includes(mapped)) return;
+      mapping = null;
+    }
     this.db
       .prepare(
-        `UPDATE dcim_device SET credential_test_result = ?, credential_tested_at = ?, credential_name = COALESCE(?, credential_name), updated_at = datetime('now') WHERE id = ?`,
+        `UPDATE dcim_device SET credential_test_result = ?, credential_tested_at = ?, credential_name = ?, updated_at = datetime('now') WHERE id = ?`,
       )
-      .run(
-        credentialStatusToDb(status),
-        sqlTimestamp(result.at ?? new Date()),
-        status === "ok" ? (credentialName ?? null) : null,
-        row.id,
-      );
+      .run(credentialStatusToDb(status), sqlTimestamp(result.at ?? new Date()), mapping, row.id);
   }
 
   /**

@@ -265,6 +265,24 @@ describe("Inventory (SQLite DCIM)", () => {
       assert.throws(() => i.setCredentialResult("ghost", { status: "ok" }), /device 'ghost': no such device/);
     });
 
+    it("a failed test removes the mapping only when the mapped credential was rejected, and never marks a working mapping failed", () => {
+      const i = openNew();
+      assert.deepStrictEqual(i.importCsv(makeInventoryCsv(3), { createMissing: true }).errors, []);
+      const state = (name: string) => {
+        const d = i.getDevice(name)!;
+        return [d.credentialName ?? null, d.credentialStatus ?? "untested"];
+      };
+      i.setCredentialResult("dev-00001", { credentialName: "noc", status: "ok" });
+      i.setCredentialResult("dev-00001", { status: "failed", rejected: ["other"] });
+      assert.deepStrictEqual(state("dev-00001"), ["noc", "ok"], "another credential failing says nothing of 'noc'");
+      i.setCredentialResult("dev-00001", { status: "failed", rejected: ["other", "noc"] });
+      assert.deepStrictEqual(state("dev-00001"), [null, "failed"], "'noc' was just rejected: unmapped");
+      i.setCredentialResult("dev-00002", { status: "failed", rejected: ["noc"] });
+      assert.deepStrictEqual(state("dev-00002"), [null, "failed"]);
+      i.setCredentialResult("dev-00002", { credentialName: "lab", status: "ok" });
+      assert.deepStrictEqual(state("dev-00002"), ["lab", "ok"]);
+    });
+
     it("listDevices and filterDevices select exactly the same devices for every filter", () => {
       const i = openNew();
       const report = i.importCsv(makeInventoryCsv(300), { createMissing: true });
