@@ -73,23 +73,23 @@ export function validateRequest(req: CollectRequest): {
   concurrency: number;
   credentials: CredentialSource;
 } {
-  if (!Array.isArray(req.devices)) throw new VcError("invalid_request", "devices must be a list", "collect.devices");
+  if (!Array.isArray(req.devices)) throw new VcError("invalid_input", "devices must be a list", "collect.devices");
   if (!Array.isArray(req.commands))
-    throw new VcError("invalid_request", "commands must be a list of strings", "collect.commands");
+    throw new VcError("invalid_input", "commands must be a list of strings", "collect.commands");
   const commands = req.commands
     .map((c, i) => {
       if (typeof c !== "string")
-        throw new VcError("invalid_request", `must be a string, got ${typeof c}`, `collect.commands[${i}]`);
+        throw new VcError("invalid_input", `must be a string, got ${typeof c}`, `collect.commands[${i}]`);
       return c.trim();
     })
     .filter((c) => c !== "");
-  if (commands.length === 0) throw new VcError("invalid_request", "no command to run", "collect.commands");
+  if (commands.length === 0) throw new VcError("invalid_input", "no command to run", "collect.commands");
   if (typeof req.captureType !== "string" || req.captureType.trim() === "")
-    throw new VcError("invalid_request", "a capture type is required (e.g. configs, arp)", "collect.captureType");
+    throw new VcError("invalid_input", "a capture type is required (e.g. configs, arp)", "collect.captureType");
   const concurrency = req.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
     throw new VcError(
-      "invalid_request",
+      "invalid_input",
       `must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(req.concurrency)}`,
       "collect.concurrency",
     );
@@ -101,7 +101,7 @@ export function validateRequest(req: CollectRequest): {
     ...req.timeouts,
   })) {
     if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) {
-      throw new VcError("invalid_request", `must be a number of at least 0, got ${String(value)}`, `collect.${field}`);
+      throw new VcError("invalid_input", `must be a number of at least 0, got ${String(value)}`, `collect.${field}`);
     }
   }
   const credentials = snapshotCredentials(req.credentials);
