@@ -7,7 +7,14 @@
 export { openSession, testLogin, DEFAULT_TIMEOUTS, DEFAULT_MAX_OUTPUT_BYTES } from "./session";
 export type { SessionOptions, SessionTimeouts, DeviceSession, RunResult } from "./session";
 export { SessionError } from "./errors";
-export { KnownHostsStore, fingerprintOf, keyTypeOf, parseKnownHosts, type PinnedKey } from "./known-hosts";
+export {
+  KnownHostsStore,
+  flushAllKnownHosts,
+  fingerprintOf,
+  keyTypeOf,
+  parseKnownHosts,
+  type PinnedKey,
+} from "./known-hosts";
 export type { HostKeyPolicy } from "./connect";
 export {
   loadProfile,
