@@ -2,6 +2,12 @@ import * as path from "node:path";
 import { UsageError, VcError } from "../../lib/core/errors";
 import type { Device, DeviceResult } from "../../lib/core/types";
 import type { RunSummary } from "../../lib/core/collect";
+import {
+  DEFAULT_HOST_KEY_POLICY,
+  hostKeyPolicyProblem,
+  isHostKeyPolicy,
+  type HostKeyPolicy,
+} from "../../lib/core/ssh/host-key-policy";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
 import { DEVICE_FILTER_OPTIONS, filterFromOptions } from "../device-filter";
 
@@ -98,10 +104,9 @@ export function countOption(value: string | undefined, flag: string, min: number
   return n;
 }
 
-export function hostKeyPolicyOption(value: string | undefined): "tofu" | "strict" | "accept-any" {
-  const policy = value ?? "tofu";
-  if (policy !== "tofu" && policy !== "strict" && policy !== "accept-any")
-    throw new UsageError(`--host-keys must be tofu, strict or accept-any, got '${policy}'`);
+export function hostKeyPolicyOption(value: string | undefined): HostKeyPolicy {
+  const policy = value ?? DEFAULT_HOST_KEY_POLICY;
+  if (!isHostKeyPolicy(policy)) throw new UsageError(`--host-keys ${hostKeyPolicyProblem(policy)}`);
   return policy;
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { VcError, errorMessage } from "../errors";
 import type { Device, DeviceResult, SessionErrorClass } from "../types";
 import { requireCredential, snapshotCredentials, type CredentialRecorder, type CredentialSource } from "./credentials";
-import { resolveHome } from "../home";
+import { DEFAULT_HOST_KEY_POLICY, hostKeyPolicyProblem } from "../ssh/host-key-policy";
 import { KnownHostsStore } from "../ssh/known-hosts";
 import { collectDevice, type DeviceRunContext } from "./device";
 import { pinsFrom } from "./pins";
@@ -48,7 +48,7 @@ export interface CollectRequest {
   timeouts?: Partial<CollectTimeouts>;
   retry?: Partial<RetryPolicy>;
   maxOutputBytes?: number;
-  /** Host-key policy (default tofu) and store (default: the data home's known_hosts). */
+  /** Host-key policy (default tofu) and store (required unless accept-any: the data home's known_hosts). */
   hostKeys?: { policy: HostKeyPolicy; store?: KnownHostsStore };
   /** Where captures go; without it nothing is written (no-save). */
   store?: CaptureStore;
@@ -106,6 +106,15 @@ export function validateRequest(req: CollectRequest): {
   }
   const credentials = snapshotCredentials(req.credentials);
   if (req.credential) requireCredential(credentials, req.credential, "collect.credential");
+  const policy = req.hostKeys?.policy ?? DEFAULT_HOST_KEY_POLICY;
+  const policyProblem = hostKeyPolicyProblem(policy);
+  if (policyProblem) throw new VcError("invalid_input", policyProblem, "collect.hostKeys.policy");
+  if (!req.hostKeys?.store && policy !== "accept-any")
+    throw new VcError(
+      "invalid_input",
+      `a known_hosts store is required with the ${policy} policy (the data home's: new KnownHostsStore(home.knownHosts))`,
+      "collect.hostKeys.store",
+    );
   return { commands, concurrency, credentials };
 }
 
@@ -131,7 +140,8 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     total: req.devices.length,
   });
 
-  const hostKeyStore = req.hostKeys?.store ?? new KnownHostsStore(resolveHome().knownHosts);
+  // Only accept-any runs without a store (validateRequest); nothing is pinned then.
+  const hostKeyStore = req.hostKeys?.store ?? KnownHostsStore.inMemory();
   const tally = new Tally(runId, req.devices.length);
   const ctx: DeviceRunContext = {
     runId,
@@ -145,7 +155,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     jitterMs: req.jitterMs ?? DEFAULT_JITTER_MS,
     commandDelayMs: req.commandDelayMs ?? 0,
     maxOutputBytes: req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
-    hostKeyPolicy: req.hostKeys?.policy ?? "tofu",
+    hostKeyPolicy: req.hostKeys?.policy ?? DEFAULT_HOST_KEY_POLICY,
     hostKeyStore,
     pins: pinsFrom(hostKeyStore),
     open: req.open ?? defaultOpener(),

@@ -15,7 +15,13 @@ export {
   parseKnownHosts,
   type PinnedKey,
 } from "./known-hosts";
-export type { HostKeyPolicy } from "./connect";
+export {
+  HOST_KEY_POLICIES,
+  DEFAULT_HOST_KEY_POLICY,
+  isHostKeyPolicy,
+  hostKeyPolicyProblem,
+  type HostKeyPolicy,
+} from "./host-key-policy";
 export {
   loadProfile,
   listProfiles,
