@@ -85,7 +85,7 @@ export = function register(RED: NodeAPI): void {
           source: text("filename") ?? text("device"),
           listSeparator: config.listSeparator || undefined,
           pretty: config.pretty !== false,
-          homeDir: config.home || undefined,
+          home: resolveHome(config.home || undefined),
         },
       );
       const common = {

@@ -3,6 +3,7 @@ import { errorMessage } from "../../lib/core/errors";
 import { type TextFsmTemplate, resolveTemplatesDir } from "../../lib/core/textfsm";
 import { type ParseMode, compileInline, countStatuses, parsePayload } from "../../lib/core/textfsm/results";
 // Registers mode "auto" (template library auto-detect) with the engine.
+import { resolveHome } from "../../lib/core/home";
 import { type AutoModeSettings } from "../../lib/core/templates/auto-parse";
 import "../../lib/core/templates/auto-parse";
 
@@ -69,6 +70,8 @@ export = function register(RED: NodeAPI): void {
         captureType: config.autoCaptureType?.trim() || undefined,
       },
       minScore: config.minScore !== "" && Number.isFinite(minScore) && minScore > 0 ? minScore : undefined,
+      // The data home (its template library) is resolved here, never by the core.
+      homeDir: resolveHome().root,
     };
     if (setupError) {
       this.status({ fill: "red", shape: "ring", text: "bad inline template" });

@@ -1,9 +1,9 @@
-import { errorMessage } from "../errors";
-import { resolveHome } from "../home";
+import { VcError, errorMessage } from "../errors";
+import { homePaths } from "../home";
 import { registerParseMode, type OutputToParse, type ParseSettings } from "../textfsm/results";
 import type { DeviceResult, ParsedResult } from "../types";
 import type { DetectOptions, DetectResult, TemplateDetector } from "./detect";
-import { detectorForHome } from "./detector-sources";
+import { detectorForDirectory, detectorForHome } from "./detector-sources";
 import type { DetectHints } from "./hints";
 
 /**
@@ -154,7 +154,7 @@ export interface AutoModeSettings extends ParseSettings {
   /** Fixed hints (node configuration or msg), replacing the device platform / command. */
   autoHints?: DetectHints;
   minScore?: number;
-  /** Data home whose template library to use (default VCOLLECTOR_HOME or ~/.vcollector). */
+  /** Data home whose template library to use (the caller resolves it; without one only templatesDir is used). */
   homeDir?: string;
 }
 
@@ -166,9 +166,11 @@ export interface AutoModeSettings extends ParseSettings {
 export function parseAutoMode(input: OutputToParse, text: string, settings: AutoModeSettings): ParsedResult {
   let detector: TemplateDetector;
   try {
-    const home = resolveHome(settings.homeDir);
     // The node has already resolved its templates directory (config, NET_TEXTFSM, setting).
-    detector = detectorForHome(home, settings.templatesDir ? { NET_TEXTFSM: settings.templatesDir } : {});
+    const templatesEnv = settings.templatesDir ? { NET_TEXTFSM: settings.templatesDir } : {};
+    if (settings.homeDir) detector = detectorForHome(homePaths(settings.homeDir), templatesEnv);
+    else if (settings.templatesDir) detector = detectorForDirectory(settings.templatesDir);
+    else throw new VcError("no_template", "no templates to detect with: no data home and no templates directory");
   } catch (err) {
     return {
       device: input.device,

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { VcError } from "../errors";
-import { resolveHome } from "../home";
+import type { HomePaths } from "../home";
 import { renderRecords } from "../export";
 import type { DetectOptions, TemplateDetector } from "./detect";
 import { detectorForHome } from "./detector-sources";
@@ -24,8 +24,8 @@ export interface SmartExportOptions extends DetectOptions {
   source?: string;
   /** Templates to detect with; default: the data home's library, else NET_TEXTFSM. */
   detector?: TemplateDetector;
-  /** The data home whose library to use when no detector is given (default VCOLLECTOR_HOME or ~/.vcollector). */
-  homeDir?: string;
+  /** The data home whose library to use when no detector is given (the caller resolves it: no default). */
+  home?: HomePaths;
   /** CSV: joins list values (default ";"). */
   listSeparator?: string;
   /** JSON: indent (default true). */
@@ -57,7 +57,9 @@ export interface SmartExportResult {
 export function smartExport(output: string, hints: DetectHints, opts: SmartExportOptions): SmartExportResult {
   if (opts.format !== "json" && opts.format !== "csv")
     throw new VcError("invalid_input", `format must be json or csv, not '${String(opts.format)}'`, "smart export");
-  const detector = opts.detector ?? detectorForHome(resolveHome(opts.homeDir));
+  if (!opts.detector && !opts.home)
+    throw new VcError("invalid_config", "a template detector or the data home is required", "smart export");
+  const detector = opts.detector ?? detectorForHome(opts.home!);
   const { best, ...detection } = detector.detect(output, hints, opts);
   if (!best)
     throw new VcError("no_template", detection.reason ?? "no template fits this output", opts.source ?? "smart export");
