@@ -81,7 +81,7 @@ class FsmRun {
   private appendRecord(): void {
     const values = this.values;
     if (values.length === 0) return;
-    const record: Cell[] = new Array(values.length);
+    const record: Cell[] = [];
     let empty = true;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
@@ -90,10 +90,10 @@ class FsmRun {
         return;
       }
       const cell = v.value;
-      if (cell === null) record[i] = "";
+      if (cell === null) record.push("");
       else {
         if (!Array.isArray(cell) || cell.length > 0) empty = false;
-        record[i] = cell;
+        record.push(cell);
       }
     }
     if (empty) return;

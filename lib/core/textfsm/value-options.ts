@@ -162,6 +162,8 @@ export function defineValueOptions(def: ValueDefinitionView, regex: PyRegex): vo
   for (const name of def.options) BY_NAME.get(name)?.onDefine?.(def, regex);
 }
 
+const NO_HOOKS: readonly ValueOptionHooks[] = [];
+
 /**
  * One Value during one parse (parser.py's TextValue at run time): the current value and the
  * option objects that react to it, their hooks collected per event in declaration order.
@@ -170,10 +172,10 @@ export class ValueSlot {
   value: Cell = null;
   readonly options: readonly string[];
   readonly listRegex?: PyRegex;
-  private readonly assignHooks: ValueOptionHooks[];
-  private readonly clearHooks: ValueOptionHooks[];
-  private readonly clearAllHooks: ValueOptionHooks[];
-  private readonly saveHooks: ValueOptionHooks[];
+  private readonly assignHooks: readonly ValueOptionHooks[];
+  private readonly clearHooks: readonly ValueOptionHooks[];
+  private readonly clearAllHooks: readonly ValueOptionHooks[];
+  private readonly saveHooks: readonly ValueOptionHooks[];
 
   constructor(
     def: ValueDefinitionView,
@@ -183,6 +185,11 @@ export class ValueSlot {
   ) {
     this.options = def.options;
     this.listRegex = def.listRegex;
+    if (def.options.length === 0) {
+      // Most Values have no option: nothing to create for them on every parse.
+      this.assignHooks = this.clearHooks = this.clearAllHooks = this.saveHooks = NO_HOOKS;
+      return;
+    }
     const behaviours: ValueOptionHooks[] = def.options.map(
       (name) => new (BY_NAME.get(name) as ValueOptionClass)(this, table),
     );
