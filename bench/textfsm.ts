@@ -4,6 +4,8 @@
 // (<tests-dir>/<platform>/<command>/*.raw) through the index, the way ntc-templates does, then
 // times Python's reference textfsm (Debian python3-textfsm, /usr/bin/python3) on the same cases
 // in the same run and prints the ratio ours / reference. Target: ratio <= 0.1.
+// By default V8's regexp flags are set first, as the vcollector process does; --library-mode
+// leaves them off (the pack inside Node-RED). --no-reference skips the Python run.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -15,6 +17,7 @@ import {
   parseWithTemplates,
   type TextFsmTemplate,
 } from "../lib/core/textfsm";
+import { enableRegexEngineFlags } from "../lib/core/textfsm/guard";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -58,6 +61,13 @@ function runReference(templatesDir: string, caseList: string): Record<string, nu
 }
 
 function main(): void {
+  const libraryMode = process.argv.includes("--library-mode");
+  const linear = libraryMode ? false : enableRegexEngineFlags();
+  console.log(
+    libraryMode
+      ? "mode: library (no V8 regexp flags; risky templates parse in the worker sandbox)"
+      : `mode: vcollector process (V8 regexp flags set; linear engine ${linear ? "on" : "unavailable"})`,
+  );
   const { testsDir, templatesDir } = parseArgs();
   const cases = findConformanceCases(testsDir);
   const names = fs
@@ -92,6 +102,7 @@ function main(): void {
     `ours: compile ${compile.wallMs.toFixed(0)} ms, parse ${parse.wallMs.toFixed(0)} ms (index lookup + parse of every case), total ${ours.wallMs.toFixed(0)} ms wall, ${ours.cpuMs.toFixed(0)} ms CPU; ${counts.records} records, ${counts.errors} errors`,
   );
 
+  if (process.argv.includes("--no-reference")) return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vc-bench-textfsm-"));
   try {
     const caseList = path.join(dir, "cases.tsv");

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { resolveHome, HOME_ENV } from "../lib/core/home";
+import { flushAllKnownHosts } from "../lib/core/ssh/known-hosts";
 import { UsageError, errorMessage } from "../lib/core/errors";
 import { COMMANDS } from "./commands";
 import { writeLine, type CliContext } from "./command";
@@ -96,7 +97,12 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       stderr,
       signal: io.signal ?? new AbortController().signal,
     };
-    return await command.run(args, ctx);
+    try {
+      return await command.run(args, ctx);
+    } finally {
+      // Host keys pinned in a still-open coalescing window are written before the process ends.
+      flushAllKnownHosts();
+    }
   } catch (err) {
     writeLine(stderr, `vcollector: ${errorMessage(err).split("\n")[0]}`);
     return err instanceof UsageError ? 2 : 1;

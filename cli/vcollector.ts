@@ -1,5 +1,10 @@
 #!/usr/bin/env node
+import { enableRegexEngineFlags } from "../lib/core/textfsm/guard";
 import { main } from "./main";
+
+// This process is ours: V8's linear regexp fallback and faster first-use regex compilation
+// (process-wide flags the library never sets on its own; see lib/core/textfsm/guard.ts).
+enableRegexEngineFlags();
 
 const controller = new AbortController();
 let signals = 0;

@@ -4,6 +4,12 @@ import { hasSession, platformOptionsForHome } from "../../lib/core/platforms";
 import { UsageError, VcError } from "../../lib/core/errors";
 import type { Device, DeviceResult } from "../../lib/core/types";
 import type { RunSummary } from "../../lib/core/collect";
+import {
+  DEFAULT_HOST_KEY_POLICY,
+  hostKeyPolicyProblem,
+  isHostKeyPolicy,
+  type HostKeyPolicy,
+} from "../../lib/core/ssh/host-key-policy";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
 import { DEVICE_FILTER_OPTIONS, filterFromOptions } from "../device-filter";
 
@@ -103,10 +109,9 @@ export function countOption(value: string | undefined, flag: string, min: number
   return n;
 }
 
-export function hostKeyPolicyOption(value: string | undefined): "tofu" | "strict" | "accept-any" {
-  const policy = value ?? "tofu";
-  if (policy !== "tofu" && policy !== "strict" && policy !== "accept-any")
-    throw new UsageError(`--host-keys must be tofu, strict or accept-any, got '${policy}'`);
+export function hostKeyPolicyOption(value: string | undefined): HostKeyPolicy {
+  const policy = value ?? DEFAULT_HOST_KEY_POLICY;
+  if (!isHostKeyPolicy(policy)) throw new UsageError(`--host-keys ${hostKeyPolicyProblem(policy)}`);
   return policy;
 }
 
@@ -325,7 +330,7 @@ export const command: CliCommand = {
   usage: USAGE,
   run: (args, ctx) =>
     run(args, ctx).catch((err: unknown) => {
-      if (err instanceof VcError && !(err instanceof UsageError) && err.errorClass === "invalid_request")
+      if (err instanceof VcError && !(err instanceof UsageError) && err.errorClass === "invalid_input")
         throw new UsageError(err.message);
       throw err;
     }),

@@ -83,10 +83,8 @@ function namesOnly(vault: import("../../lib/core/vault").Vault): CredentialSourc
     if (!s) throw new UsageError(`credential '${name}' is not in the vault`);
     return { id: s.id, name: s.name, username: s.username };
   };
-  const chain = summaries
-    .filter((s) => s.isDefault || s.fallbackPosition !== null)
-    .sort((a, b) => (a.isDefault ? -1 : b.isDefault ? 1 : (a.fallbackPosition ?? 0) - (b.fallbackPosition ?? 0)))
-    .map((s) => asCredential(s.name));
+  const { chainNames } = require("../../lib/core/vault") as typeof import("../../lib/core/vault");
+  const chain = chainNames(summaries).map(asCredential);
   return {
     get: asCredential,
     getDefault: () => chain.find((c) => summaries.find((s) => s.name === c.name)?.isDefault),

@@ -101,7 +101,7 @@ export const command: CliCommand = {
     try {
       data = JSON.parse(text);
     } catch (err) {
-      throw new VcError("bad_input", `invalid JSON: ${errorMessage(err)}`, source);
+      throw new VcError("invalid_input", `invalid JSON: ${errorMessage(err)}`, source);
     }
     const { sets, problems } = normaliseExportInput(data);
     for (const p of problems) writeLine(ctx.stderr, `vcollector export: ${source}: ${p.where}: ${p.message} (skipped)`);

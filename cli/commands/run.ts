@@ -256,7 +256,7 @@ export const command: CliCommand = {
   usage: USAGE,
   run: (args, ctx) =>
     run(args, ctx).catch((err: unknown) => {
-      if (err instanceof VcError && !(err instanceof UsageError) && err.errorClass === "invalid_request")
+      if (err instanceof VcError && !(err instanceof UsageError) && err.errorClass === "invalid_input")
         throw new UsageError(err.message);
       throw err;
     }),

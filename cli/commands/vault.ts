@@ -221,21 +221,13 @@ async function addCredential(args: string[], ctx: CliContext, file: string): Pro
     else if (input.password === undefined && input.privateKey === undefined)
       input.password = await readSecret(`Password for ${name}: `, ctx);
     const summary = vault.add(input);
-    if (values.fallback) vault.setFallbackOrder([...fallbackNames(vault), name]);
+    if (values.fallback) vault.setFallbackOrder([...vault.fallbackListNames(), name]);
     writeLine(
       ctx.stdout,
       `added credential ${describeCredential(values.fallback ? vault.list().find((s) => s.name === name)! : summary)}`,
     );
     return 0;
   });
-}
-
-function fallbackNames(vault: Vault): string[] {
-  return vault
-    .list()
-    .filter((s) => s.fallbackPosition !== null)
-    .sort((a, b) => a.fallbackPosition! - b.fallbackPosition!)
-    .map((s) => s.name);
 }
 
 async function editCredential(args: string[], ctx: CliContext, file: string): Promise<number> {

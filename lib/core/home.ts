@@ -19,15 +19,9 @@ export interface HomePaths {
 
 export const HOME_ENV = "VCOLLECTOR_HOME";
 
-/** Picks the home: an explicit directory, else $VCOLLECTOR_HOME, else ~/.vcollector. */
-export function resolveHome(explicit?: string, env: NodeJS.ProcessEnv = process.env): HomePaths {
-  const chosen =
-    explicit && explicit.trim() !== ""
-      ? explicit
-      : env[HOME_ENV] && env[HOME_ENV]!.trim() !== ""
-        ? env[HOME_ENV]!
-        : path.join(os.homedir(), ".vcollector");
-  const root = path.resolve(chosen);
+/** The paths inside a given data home (no fallback: the core is always given its home). */
+export function homePaths(dir: string): HomePaths {
+  const root = path.resolve(dir);
   return {
     root,
     dcimDb: path.join(root, "dcim.db"),
@@ -38,6 +32,20 @@ export function resolveHome(explicit?: string, env: NodeJS.ProcessEnv = process.
     knownHosts: path.join(root, "known_hosts"),
     configYaml: path.join(root, "config.yaml"),
   };
+}
+
+/**
+ * Picks the home: an explicit directory, else $VCOLLECTOR_HOME, else ~/.vcollector. Only the
+ * entry points call it (the CLI once, a node from its configuration); the core never does.
+ */
+export function resolveHome(explicit?: string, env: NodeJS.ProcessEnv = process.env): HomePaths {
+  const chosen =
+    explicit && explicit.trim() !== ""
+      ? explicit
+      : env[HOME_ENV] && env[HOME_ENV]!.trim() !== ""
+        ? env[HOME_ENV]!
+        : path.join(os.homedir(), ".vcollector");
+  return homePaths(chosen);
 }
 
 /** Creates the home directory (owner-only, it holds the vault) and its collections folder. */

@@ -2,6 +2,7 @@
  * Shapes shared across core modules. Inventory produces Devices; the vault produces Credentials;
  * the collection runner takes both; parse and export take DeviceResults.
  */
+import type { SESSION_ERROR_CLASSES } from "./error-classes";
 
 /** A network device as every consumer sees it, whatever inventory it came from. */
 export interface Device {
@@ -57,27 +58,7 @@ export interface CredentialSummary {
 }
 
 /** Stable error classes reported per device and per command. */
-export type SessionErrorClass =
-  | "connect_refused"
-  | "connect_timeout"
-  | "banner_timeout"
-  | "auth_failed"
-  | "hostkey_mismatch"
-  | "hostkey_unknown"
-  | "algorithm_mismatch"
-  | "command_timeout"
-  | "device_timeout"
-  | "disconnected"
-  | "prompt_not_found"
-  | "output_too_large"
-  | "command_error"
-  | "no_credential"
-  /** The device's platform has no session profile in the catalogue (inventory-only). */
-  | "unsupported_platform"
-  | "save_failed"
-  | "validation_failed"
-  | "cancelled"
-  | "internal_error";
+export type SessionErrorClass = (typeof SESSION_ERROR_CLASSES)[number];
 
 /** One command's outcome on one device, as the collection runner reports it. */
 export interface CommandResult {

@@ -1,5 +1,6 @@
 import type { NodeDef } from "node-red";
 import { VcError } from "../../lib/core/errors";
+import { DEFAULT_HOST_KEY_POLICY, hostKeyPolicyProblem } from "../../lib/core/ssh/host-key-policy";
 import type { CollectTimeouts, HostKeyPolicy, RetryPolicy } from "../../lib/core/collect";
 
 /** The vc-collect node's properties as the editor saves them (numbers may arrive as strings). */
@@ -60,13 +61,9 @@ export function settingsFrom(def: VcCollectDef, maxConcurrency: number): NodeRun
   const connectS = optionalNumber(def.connectTimeout, "connect timeout", 0.1, 3600);
   const commandS = optionalNumber(def.commandTimeout, "command timeout", 0.1, 86_400);
   const deviceS = optionalNumber(def.deviceTimeout, "device timeout", 0.1, 86_400);
-  const policy = def.hostKeyPolicy || "tofu";
-  if (!["tofu", "strict", "accept-any"].includes(policy))
-    throw new VcError(
-      "invalid_config",
-      `must be tofu, strict or accept-any, got '${policy}'`,
-      "vc-collect host-key policy",
-    );
+  const policy = def.hostKeyPolicy || DEFAULT_HOST_KEY_POLICY;
+  const policyProblem = hostKeyPolicyProblem(policy);
+  if (policyProblem) throw new VcError("invalid_config", policyProblem, "vc-collect host-key policy");
   return {
     concurrency: number(def.concurrency, "concurrency", 20, 1, maxConcurrency, true),
     timeouts: {

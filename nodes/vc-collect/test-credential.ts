@@ -61,11 +61,11 @@ export function registerTestCredentialApi(RED: NodeAPI): void {
 
 async function prepare(RED: NodeAPI, body: TestRequestBody) {
   if (typeof body.vault !== "string" || body.vault === "")
-    throw new VcError("invalid_request", "choose a vault node", "vault");
+    throw new VcError("invalid_input", "choose a vault node", "vault");
   const vaultNode = getVaultConfigNode(RED, body.vault);
-  if (!vaultNode) throw new VcError("invalid_request", "the vault node is not deployed yet: deploy it first", "vault");
+  if (!vaultNode) throw new VcError("invalid_input", "the vault node is not deployed yet: deploy it first", "vault");
   if (typeof body.credential !== "string" || body.credential === "")
-    throw new VcError("invalid_request", "choose a credential", "credential");
+    throw new VcError("invalid_input", "choose a credential", "credential");
   const raw =
     body.device && typeof body.device === "object"
       ? { name: "test", ...(body.device as Record<string, unknown>) }

@@ -11,7 +11,7 @@ import {
   type RunProgress,
   type RunSummary,
 } from "../../lib/core/collect";
-import { VcError } from "../../lib/core/errors";
+import { VcError, errorMessage } from "../../lib/core/errors";
 import { resolveHome, type HomePaths } from "../../lib/core/home";
 import { Inventory, normaliseDevicesReport } from "../../lib/core/inventory";
 import { platformOptionsForHome } from "../../lib/core/platforms";
@@ -44,6 +44,7 @@ export = function register(RED: NodeAPI): void {
 function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
   const home = resolveHome(def.home && def.home.trim() !== "" ? def.home.trim() : undefined);
   const closing = new AbortController();
+  const hostKeys = new KnownHostsStore(home.knownHosts);
   let settings: NodeRunSettings | undefined;
   let configError: Error | undefined;
   try {
@@ -69,7 +70,14 @@ function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
 
   node.on("close", (_removed: boolean, done: () => void) => {
     closing.abort();
-    void queue.then(() => done());
+    void queue.then(() => {
+      try {
+        hostKeys.flush();
+      } catch (err) {
+        node.error(`host keys not saved: ${errorMessage(err)}`);
+      }
+      done();
+    });
   });
 
   async function handle(msg: NodeMessageInFlow, send: Send): Promise<void> {
@@ -128,7 +136,7 @@ function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
         commandDelayMs: settings.commandDelayMs,
         timeouts: settings.timeouts,
         retry: settings.retry,
-        hostKeys: { policy: settings.hostKeyPolicy, store: new KnownHostsStore(home.knownHosts) },
+        hostKeys: { policy: settings.hostKeyPolicy, store: hostKeys },
         store: resources.store,
         history: resources.history,
         recorder: resources.recorder,

@@ -1,5 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { errorMessage } from "../../lib/core/errors";
+import { resolveHome } from "../../lib/core/home";
 import {
   messagePerDevice,
   parseSourceSettings,
@@ -47,26 +48,29 @@ export = function register(RED: NodeAPI): void {
     let config: DeviceSourceConfig | undefined;
     let configError: Error | undefined;
     try {
-      config = parseSourceSettings({
-        source: def.source,
-        path: def.path,
-        inline: def.inline,
-        netboxUrl: def.netboxUrl,
-        netboxToken: this.credentials?.netboxToken,
-        netboxTimeout: def.netboxTimeout,
-        platformMap: def.platformMap,
-        filter: {
-          site: def.site,
-          role: def.role,
-          platform: def.platform,
-          manufacturer: def.manufacturer,
-          status: def.deviceStatus,
-          name: def.nameRegex,
-          tag: def.tag,
-          credentialStatus: def.credentialStatus,
-          limit: def.limit,
+      config = parseSourceSettings(
+        {
+          source: def.source,
+          path: def.path,
+          inline: def.inline,
+          netboxUrl: def.netboxUrl,
+          netboxToken: this.credentials?.netboxToken,
+          netboxTimeout: def.netboxTimeout,
+          platformMap: def.platformMap,
+          filter: {
+            site: def.site,
+            role: def.role,
+            platform: def.platform,
+            manufacturer: def.manufacturer,
+            status: def.deviceStatus,
+            name: def.nameRegex,
+            tag: def.tag,
+            credentialStatus: def.credentialStatus,
+            limit: def.limit,
+          },
         },
-      });
+        resolveHome(),
+      );
       this.status({});
     } catch (err) {
       configError = new Error(`bad configuration: ${errorMessage(err)}`);

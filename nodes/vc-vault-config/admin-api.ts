@@ -130,11 +130,7 @@ export function registerVaultAdminApi(RED: NodeAPI): void {
       return [
         200,
         {
-          fallback: vault
-            .list()
-            .filter((s) => s.fallbackPosition !== null)
-            .sort((a, b) => a.fallbackPosition! - b.fallbackPosition!)
-            .map((s) => s.name),
+          fallback: vault.fallbackListNames(),
         },
       ];
     }),

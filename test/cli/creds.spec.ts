@@ -150,6 +150,40 @@ describe("vcollector creds", function () {
     assert.match(unknown.stderr, /no device named 'nope'/);
   });
 
+  it("test --update never leaves a device failed on a working mapping, nor mapped to a credential just rejected", async () => {
+    const home = homeWithInventory("home5");
+    const device = (name: string) => {
+      const inv = Inventory.open(path.join(home, "dcim.db"));
+      try {
+        const d = inv.getDevice(name)!;
+        return { credential: d.credentialName ?? null, status: d.credentialStatus };
+      } finally {
+        inv.close();
+      }
+    };
+    const works = await creds(home, "test", "sw-two", "--credential", "two", "--update", "--pin-new-hosts");
+    assert.strictEqual(works.code, 0, works.stdout + works.stderr);
+    assert.deepStrictEqual(device("sw-two"), { credential: "two", status: "ok" });
+
+    // Another credential fails: that says nothing about the mapped one, which still works.
+    const bad = await creds(home, "test", "sw-two", "--credential", "one", "--update");
+    assert.strictEqual(bad.code, 1, bad.stdout + bad.stderr);
+    assert.match(bad.stdout, /sw-two: no match/);
+    assert.deepStrictEqual(device("sw-two"), { credential: "two", status: "ok" });
+
+    // The mapped credential itself is rejected: failed, and the mapping goes.
+    const inv = Inventory.open(path.join(home, "dcim.db"));
+    try {
+      inv.setCredentialResult("sw-none", { credentialName: "one", status: "ok" });
+    } finally {
+      inv.close();
+    }
+    const stale = await creds(home, "test", "sw-none", "--update", "--pin-new-hosts");
+    assert.strictEqual(stale.code, 1, stale.stdout + stale.stderr);
+    assert.match(stale.stdout, /✗ one {2}auth_failed/);
+    assert.deepStrictEqual(device("sw-none"), { credential: null, status: "failed" });
+  });
+
   it("gives usage errors exit 2 with one line", async () => {
     const home = homeWithInventory("home4");
     for (const [args, message] of [

@@ -216,6 +216,6 @@ const AGE_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d:
 /** "90s", "30m", "24h", "7d", "2w" → milliseconds; a clear error for anything else. */
 export function parseAge(text: string, where = "age"): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/i.exec(text);
-  if (!m) throw new VcError("bad_value", `expected a duration like 30m, 24h or 7d, got '${text}'`, where);
+  if (!m) throw new VcError("invalid_input", `expected a duration like 30m, 24h or 7d, got '${text}'`, where);
   return Number(m[1]) * AGE_UNITS[m[2].toLowerCase()];
 }

@@ -1,11 +1,9 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { VersionStore, type RecordResult } from "../captures/versions";
 import { errorMessage } from "../errors";
-import { resolveHome } from "../home";
 import type { Device } from "../types";
 import { redactorFor, volatileFor } from "./platform-rules";
-import { extraVolatile, loadChangeSettings, type ChangeSettings } from "./settings";
+import { DEFAULT_CHANGE_SETTINGS, extraVolatile, loadChangeSettings, type ChangeSettings } from "./settings";
 import type { ChangeRules } from "./significant";
 
 export * from "./significant";
@@ -14,8 +12,8 @@ export { VersionStore, VERSIONS_DIR } from "../captures/versions";
 export type { RecordResult, RecordStatus, VersionDiff, VersionRef, VersionRow } from "../captures/versions";
 
 /** The file in the data home that holds the change-detection settings. */
-export function changeSettingsFile(homeRoot?: string): string {
-  return path.join(resolveHome(homeRoot).root, "changes.yaml");
+export function changeSettingsFile(homeRoot: string): string {
+  return path.join(homeRoot, "changes.yaml");
 }
 
 /** Rules per platform: the platform's volatile lines plus the user's, and the platform's redactor. */
@@ -37,7 +35,11 @@ export function openVersionStore(
   collections: string,
   opts: { settings?: ChangeSettings; homeRoot?: string; importExisting?: boolean } = {},
 ): VersionStore {
-  const settings = opts.settings ?? loadChangeSettings(changeSettingsFile(opts.homeRoot));
+  const settings =
+    opts.settings ??
+    (opts.homeRoot !== undefined
+      ? loadChangeSettings(changeSettingsFile(opts.homeRoot))
+      : { ...DEFAULT_CHANGE_SETTINGS });
   return VersionStore.open(collections, {
     settings,
     rulesFor: rulesFromSettings(settings),
@@ -64,9 +66,8 @@ export interface VersionRecorder {
 export function runVersionRecorder(collections: string, log?: (line: string) => void): VersionRecorder | undefined {
   let store: VersionStore;
   try {
-    // <home>/collections: the settings of the home the collections belong to, else the default home's.
-    const beside = path.join(path.dirname(path.resolve(collections)), "changes.yaml");
-    const settings = loadChangeSettings(fs.existsSync(beside) ? beside : changeSettingsFile());
+    // <home>/collections: the settings of the home the collections belong to (defaults when it has none).
+    const settings = loadChangeSettings(changeSettingsFile(path.dirname(path.resolve(collections))));
     store = openVersionStore(collections, { settings });
   } catch (err) {
     log?.(`capture versions off for this run: ${errorMessage(err)}`);

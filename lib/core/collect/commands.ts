@@ -13,22 +13,18 @@ export function parseCommands(input: unknown, where: string, separator: "line" |
   } else if (Array.isArray(input)) {
     parts = input.map((c, i) => {
       if (typeof c !== "string")
-        throw new VcError(
-          "invalid_request",
-          `must be a string, got ${c === null ? "null" : typeof c}`,
-          `${where}[${i}]`,
-        );
+        throw new VcError("invalid_input", `must be a string, got ${c === null ? "null" : typeof c}`, `${where}[${i}]`);
       return c;
     });
   } else {
     throw new VcError(
-      "invalid_request",
+      "invalid_input",
       `must be a string or a list of strings, got ${input === null ? "null" : typeof input}`,
       where,
     );
   }
   const commands = parts.map((c) => c.trim()).filter((c) => c !== "");
-  if (commands.length === 0) throw new VcError("invalid_request", "no command to run", where);
+  if (commands.length === 0) throw new VcError("invalid_input", "no command to run", where);
   return commands;
 }
 

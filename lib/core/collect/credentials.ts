@@ -11,12 +11,20 @@ export interface CredentialSource {
   list(): CredentialSummary[];
 }
 
+/**
+ * A credential test's outcome for one device: ok with the credential that worked, or failed with
+ * the credentials that were rejected (so the recorder can tell whether the mapped one was among them).
+ */
+export interface CredentialResult {
+  credentialName?: string;
+  status: "ok" | "failed";
+  rejected?: readonly string[];
+  at?: Date;
+}
+
 /** Where the credential that worked is remembered (lib/core/inventory's Inventory satisfies it). */
 export interface CredentialRecorder {
-  setCredentialResult(
-    deviceName: string,
-    result: { credentialName?: string; status: "ok" | "failed"; at?: Date },
-  ): void;
+  setCredentialResult(deviceName: string, result: CredentialResult): void;
   /** Records that a run collected output from the device (the inventory's last_collected_at). */
   setCollectedAt?(deviceName: string, at: Date): void;
 }

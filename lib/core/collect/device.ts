@@ -208,7 +208,7 @@ async function loginWithChain(
       rejected.push(step.credential.name);
     }
   }
-  rememberCredential(ctx, device, { status: "failed" });
+  rememberCredential(ctx, device, { status: "failed", rejected });
   const notes = chain.notes.length ? `; ${chain.notes.join("; ")}` : "";
   throw failureOf("auth_failed", `every credential was rejected (${rejected.join(", ")})${notes}`);
 }
@@ -348,7 +348,7 @@ async function saveCapture(result: DeviceResult, prompt: string, ctx: DeviceRunC
 function rememberCredential(
   ctx: DeviceRunContext,
   device: Device,
-  result: { credentialName?: string; status: "ok" | "failed" },
+  result: { credentialName?: string; status: "ok" | "failed"; rejected?: string[] },
 ): void {
   if (!ctx.recorder) return;
   try {

@@ -273,13 +273,13 @@ async function testInOrder(
     errorClass: "auth_failed",
     reason: `no credential worked (${result.attempts.map((a) => a.credential).join(", ") || "none to try"})`,
   });
-  record(req, device, { status: "failed" });
+  record(req, device, { status: "failed", rejected: result.attempts.map((a) => a.credential) });
 }
 
 function record(
   req: DiscoveryRequest,
   device: Device,
-  result: { credentialName?: string; status: "ok" | "failed" },
+  result: { credentialName?: string; status: "ok" | "failed"; rejected?: string[] },
 ): void {
   if (!req.recorder) return;
   try {

@@ -1,27 +1,9 @@
+import { SESSION_ERROR_CLASSES } from "../error-classes";
 import { VcError, errorMessage } from "../errors";
 import type { SessionErrorClass } from "../types";
 import { AbortedError, DEADLINE } from "./timing";
 
-const SESSION_CLASSES: ReadonlySet<string> = new Set<SessionErrorClass>([
-  "connect_refused",
-  "connect_timeout",
-  "banner_timeout",
-  "auth_failed",
-  "hostkey_mismatch",
-  "hostkey_unknown",
-  "algorithm_mismatch",
-  "command_timeout",
-  "device_timeout",
-  "disconnected",
-  "prompt_not_found",
-  "output_too_large",
-  "command_error",
-  "no_credential",
-  "unsupported_platform",
-  "save_failed",
-  "cancelled",
-  "internal_error",
-]);
+const SESSION_CLASSES: ReadonlySet<string> = new Set(SESSION_ERROR_CLASSES);
 
 /** A failure as a device result reports it. */
 export interface Classified {

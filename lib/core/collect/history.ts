@@ -363,7 +363,7 @@ export class CollectorDb {
    */
   prune(opts: { keep?: number; olderThan?: string }): number {
     if (opts.keep === undefined && opts.olderThan === undefined)
-      throw new VcError("invalid_request", "say what to prune: keep N runs and/or older than a date", "history prune");
+      throw new VcError("invalid_input", "say what to prune: keep N runs and/or older than a date", "history prune");
     return this.db
       .transaction(() => {
         const doomed = new Set<number>();

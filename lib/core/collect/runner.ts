@@ -4,7 +4,7 @@ import { runVersionRecorder } from "../changes";
 import { VcError, errorMessage } from "../errors";
 import type { Device, DeviceResult, SessionErrorClass } from "../types";
 import { requireCredential, snapshotCredentials, type CredentialRecorder, type CredentialSource } from "./credentials";
-import { resolveHome } from "../home";
+import { DEFAULT_HOST_KEY_POLICY, hostKeyPolicyProblem } from "../ssh/host-key-policy";
 import { KnownHostsStore } from "../ssh/known-hosts";
 import { collectDevice, type DeviceRunContext, type OutputValidator } from "./device";
 import { pinsFrom } from "./pins";
@@ -51,7 +51,7 @@ export interface CollectRequest {
   timeouts?: Partial<CollectTimeouts>;
   retry?: Partial<RetryPolicy>;
   maxOutputBytes?: number;
-  /** Host-key policy (default tofu) and store (default: the data home's known_hosts). */
+  /** Host-key policy (default tofu) and store (required unless accept-any: the data home's known_hosts). */
   hostKeys?: { policy: HostKeyPolicy; store?: KnownHostsStore };
   /** Where captures go; without it nothing is written (no-save). */
   store?: CaptureStore;
@@ -92,23 +92,23 @@ export function validateRequest(req: CollectRequest): {
   concurrency: number;
   credentials: CredentialSource;
 } {
-  if (!Array.isArray(req.devices)) throw new VcError("invalid_request", "devices must be a list", "collect.devices");
+  if (!Array.isArray(req.devices)) throw new VcError("invalid_input", "devices must be a list", "collect.devices");
   if (!Array.isArray(req.commands))
-    throw new VcError("invalid_request", "commands must be a list of strings", "collect.commands");
+    throw new VcError("invalid_input", "commands must be a list of strings", "collect.commands");
   const commands = req.commands
     .map((c, i) => {
       if (typeof c !== "string")
-        throw new VcError("invalid_request", `must be a string, got ${typeof c}`, `collect.commands[${i}]`);
+        throw new VcError("invalid_input", `must be a string, got ${typeof c}`, `collect.commands[${i}]`);
       return c.trim();
     })
     .filter((c) => c !== "");
-  if (commands.length === 0) throw new VcError("invalid_request", "no command to run", "collect.commands");
+  if (commands.length === 0) throw new VcError("invalid_input", "no command to run", "collect.commands");
   if (typeof req.captureType !== "string" || req.captureType.trim() === "")
-    throw new VcError("invalid_request", "a capture type is required (e.g. configs, arp)", "collect.captureType");
+    throw new VcError("invalid_input", "a capture type is required (e.g. configs, arp)", "collect.captureType");
   const concurrency = req.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
     throw new VcError(
-      "invalid_request",
+      "invalid_input",
       `must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(req.concurrency)}`,
       "collect.concurrency",
     );
@@ -120,11 +120,20 @@ export function validateRequest(req: CollectRequest): {
     ...req.timeouts,
   })) {
     if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) {
-      throw new VcError("invalid_request", `must be a number of at least 0, got ${String(value)}`, `collect.${field}`);
+      throw new VcError("invalid_input", `must be a number of at least 0, got ${String(value)}`, `collect.${field}`);
     }
   }
   const credentials = snapshotCredentials(req.credentials);
   if (req.credential) requireCredential(credentials, req.credential, "collect.credential");
+  const policy = req.hostKeys?.policy ?? DEFAULT_HOST_KEY_POLICY;
+  const policyProblem = hostKeyPolicyProblem(policy);
+  if (policyProblem) throw new VcError("invalid_input", policyProblem, "collect.hostKeys.policy");
+  if (!req.hostKeys?.store && policy !== "accept-any")
+    throw new VcError(
+      "invalid_input",
+      `a known_hosts store is required with the ${policy} policy (the data home's: new KnownHostsStore(home.knownHosts))`,
+      "collect.hostKeys.store",
+    );
   // A bad user rule (platforms.yaml) fails the run here, naming the file, before any login.
   for (const platform of new Set(req.devices.map((d) => String(d?.platform ?? ""))))
     redactionRules(platform, req.platforms);
@@ -155,7 +164,8 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     batchRunId: req.batchRunId,
   });
 
-  const hostKeyStore = req.hostKeys?.store ?? new KnownHostsStore(resolveHome().knownHosts);
+  // Only accept-any runs without a store (validateRequest); nothing is pinned then.
+  const hostKeyStore = req.hostKeys?.store ?? KnownHostsStore.inMemory();
   const tally = new Tally(runId, req.devices.length);
   const ctx: DeviceRunContext = {
     runId,
@@ -169,7 +179,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     jitterMs: req.jitterMs ?? DEFAULT_JITTER_MS,
     commandDelayMs: req.commandDelayMs ?? 0,
     maxOutputBytes: req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
-    hostKeyPolicy: req.hostKeys?.policy ?? "tofu",
+    hostKeyPolicy: req.hostKeys?.policy ?? DEFAULT_HOST_KEY_POLICY,
     hostKeyStore,
     pins: pinsFrom(hostKeyStore),
     open: req.open ?? defaultOpener(),

@@ -86,7 +86,7 @@ function toDevices(list: Array<string | CoverageDevice>): CoverageDevice[] {
   return list.map((d, i) => {
     const device = typeof d === "string" ? { name: d } : d;
     if (typeof device !== "object" || device === null || typeof device.name !== "string" || device.name.trim() === "") {
-      throw new VcError("bad_value", "expected a device name", `devices[${i}]`);
+      throw new VcError("invalid_input", "expected a device name", `devices[${i}]`);
     }
     return device;
   });

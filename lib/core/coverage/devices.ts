@@ -21,7 +21,7 @@ export function parseDeviceList(text: string, source: string): CoverageDevice[] 
 
 function optionalText(value: unknown, where: string): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value !== "string") throw new VcError("bad_value", "expected a string", where);
+  if (typeof value !== "string") throw new VcError("invalid_input", "expected a string", where);
   return value;
 }
 
@@ -30,9 +30,9 @@ function fromJson(text: string, source: string): CoverageDevice[] {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new VcError("bad_input", `invalid JSON: ${(err as Error).message}`, source);
+    throw new VcError("invalid_input", `invalid JSON: ${(err as Error).message}`, source);
   }
-  if (!Array.isArray(data)) throw new VcError("bad_input", "expected a JSON list of devices", source);
+  if (!Array.isArray(data)) throw new VcError("invalid_input", "expected a JSON list of devices", source);
   return data.map((item, i) => {
     const where = `${source}: [${i}]`;
     if (typeof item === "string" && item.trim() !== "") return { name: item.trim() };
@@ -42,7 +42,7 @@ function fromJson(text: string, source: string): CoverageDevice[] {
       typeof (item as { name?: unknown }).name !== "string" ||
       (item as { name: string }).name.trim() === ""
     ) {
-      throw new VcError("bad_input", "expected a device name or an object with a name", where);
+      throw new VcError("invalid_input", "expected a device name or an object with a name", where);
     }
     const o = item as Record<string, unknown>;
     return {
@@ -63,13 +63,13 @@ function fromCsv(text: string, source: string): CoverageDevice[] {
       bom: true,
     });
   } catch (err) {
-    throw new VcError("bad_input", `invalid CSV: ${(err as Error).message}`, source);
+    throw new VcError("invalid_input", `invalid CSV: ${(err as Error).message}`, source);
   }
   if (rows.length > 0 && !("name" in rows[0]))
-    throw new VcError("bad_input", "the header row has no 'name' column", source);
+    throw new VcError("invalid_input", "the header row has no 'name' column", source);
   return rows.map((row, i) => {
     // Row numbers as a spreadsheet shows them: the header is row 1.
-    if (!row.name) throw new VcError("bad_input", "the name is empty", `${source}: row ${i + 2}`);
+    if (!row.name) throw new VcError("invalid_input", "the name is empty", `${source}: row ${i + 2}`);
     return { name: row.name, site: row.site || undefined, platform: row.platform || undefined };
   });
 }

@@ -145,7 +145,7 @@ export async function exportParsed(input: unknown, opts: ExportRunOptions): Prom
   if (sets.length === 0 && problems.length > 0) {
     const first = problems[0];
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
-    throw new VcError("bad_input", `nothing to export: ${first.message}${more}`, first.where);
+    throw new VcError("invalid_input", `nothing to export: ${first.message}${more}`, first.where);
   }
   const result: ExportRunResult = {
     problems,
@@ -159,7 +159,7 @@ export async function exportParsed(input: unknown, opts: ExportRunOptions): Prom
     result.outputs = renderExport(sets, opts);
     return result;
   }
-  if (!opts.dir) throw new VcError("bad_config", "no output directory", "dir");
+  if (!opts.dir) throw new VcError("invalid_config", "no output directory", "dir");
   const written = await writeExport(sets, { ...opts, dir: opts.dir });
   result.files = written.files;
   result.failures = written.failures;

@@ -387,7 +387,6 @@ export class Inventory {
     const name = required(checkDeviceName(input.name), "name", where);
     const hostText = typeof input.host === "string" ? input.host.trim() : "";
     const host = hostText === "" && opts.allowNoHost ? null : required(checkHost(hostText), "host", where);
-    const ip = checkIp(host ?? "");
     const labels = input.extra ? labelsOf({ extra: input.extra } as Device) : {};
     let platformId: number | null = null;
     if (input.platform) {
@@ -435,8 +434,7 @@ export class Inventory {
       platform_id: platformId,
       role_id: roleId,
       status: required(checkStatus(input.status), "status", where),
-      primary_ip4: ip.ok && ip.value.family === 6 ? null : host,
-      primary_ip6: ip.ok && ip.value.family === 6 ? ip.value.address : null,
+      ...addressColumns(host),
       ssh_port: required(checkPort(input.port), "port", where),
       credential_name: required(checkCredentialName(input.credentialName), "credentialName", where) ?? null,
       tags: JSON.stringify(required(checkTags(input.tags), "tags", where)),
@@ -454,15 +452,15 @@ export class Inventory {
       throw new VcError("duplicate_device", "a device with this name is already in the inventory", `device '${name}'`);
   }
 
+  private insertStatement?: Database.Statement;
+
+  /** The one INSERT of a device (addDevice, upsertDevice, NetBox sync and CSV import all come here). */
   private insert(v: DeviceValues): number {
-    return Number(
-      this.db
-        .prepare(
-          `INSERT INTO dcim_device (name, site_id, platform_id, role_id, status, primary_ip4, primary_ip6, ssh_port, credential_name, tags, custom_fields, description, netbox_id)
+    this.insertStatement ??= this.db.prepare(
+      `INSERT INTO dcim_device (name, site_id, platform_id, role_id, status, primary_ip4, primary_ip6, ssh_port, credential_name, tags, custom_fields, description, netbox_id)
       VALUES (@name, @site_id, @platform_id, @role_id, @status, @primary_ip4, @primary_ip6, @ssh_port, @credential_name, @tags, @custom_fields, @description, @netbox_id)`,
-        )
-        .run(v).lastInsertRowid,
     );
+    return Number(this.insertStatement.run(v).lastInsertRowid);
   }
 
   private update(id: number, v: DeviceValues): void {
@@ -564,12 +562,15 @@ export class Inventory {
   }
 
   /**
-   * Records a credential test or a collection login: with status ok, the credential that worked
-   * (by name) is saved on the device; a failure keeps the previous mapping, like VelocityCollector.
+   * Records a credential test or a collection login. ok: the credential that worked (by name) is
+   * saved on the device. failed: when the device's mapped credential is among `rejected`, the
+   * device is marked failed and the mapping is removed (it was just shown not to work); when
+   * other credentials were rejected but the mapped one was not tried, nothing changes (the test
+   * says nothing about it). Without `rejected` a failure is recorded and the mapping kept.
    */
   setCredentialResult(
     deviceName: string,
-    result: { credentialName?: string; status: "ok" | "failed"; at?: Date },
+    result: { credentialName?: string; status: "ok" | "failed"; rejected?: readonly string[]; at?: Date },
   ): void {
     this.assertWritable();
     if (result.status !== "ok" && result.status !== "failed")
@@ -585,16 +586,17 @@ export class Inventory {
       `device '${deviceName}'`,
     );
     const status: CredentialStatus = result.status;
+    const mapped = row.credential_name ?? null;
+    let mapping: string | null = status === "ok" ? (credentialName ?? mapped) : mapped;
+    if (status === "failed" && mapped !== null && result.rejected) {
+      if (!result.rejected.includes(mapped)) return;
+      mapping = null;
+    }
     this.db
       .prepare(
-        `UPDATE dcim_device SET credential_test_result = ?, credential_tested_at = ?, credential_name = COALESCE(?, credential_name), updated_at = datetime('now') WHERE id = ?`,
+        `UPDATE dcim_device SET credential_test_result = ?, credential_tested_at = ?, credential_name = ?, updated_at = datetime('now') WHERE id = ?`,
       )
-      .run(
-        credentialStatusToDb(status),
-        sqlTimestamp(result.at ?? new Date()),
-        status === "ok" ? (credentialName ?? null) : null,
-        row.id,
-      );
+      .run(credentialStatusToDb(status), sqlTimestamp(result.at ?? new Date()), mapping, row.id);
   }
 
   /** Records when a collection run last got output from the device (VelocityCollector's last_collected_at). */
@@ -681,9 +683,6 @@ export class Inventory {
         if (id === undefined) cache.set(key, (id = make()));
         return id;
       };
-      const insert = this.db
-        .prepare(`INSERT INTO dcim_device (name, site_id, platform_id, role_id, status, primary_ip4, primary_ip6, ssh_port, credential_name, tags, custom_fields)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       for (const d of good) {
         const siteText = d.site ?? DEFAULT_SITE;
         const siteId = idOf(siteIds, siteText.toLowerCase(), () => {
@@ -698,20 +697,20 @@ export class Inventory {
           : null;
         const platform = catalog.find(labelsOf(d).platformSlug ?? d.platform)!;
         const platformId = idOf(platformIds, platform.slug, () => this.platformId(platform));
-        const v6 = d.host.includes(":");
-        insert.run(
-          d.name,
-          siteId,
-          platformId,
-          roleId,
-          d.status ?? "active",
-          v6 ? null : d.host,
-          v6 ? d.host : null,
-          d.port,
-          d.credentialName ?? null,
-          d.tags?.length ? JSON.stringify(d.tags) : "[]",
-          customFieldsJson(d.extra),
-        );
+        this.insert({
+          name: d.name,
+          site_id: siteId,
+          platform_id: platformId,
+          role_id: roleId,
+          status: d.status ?? "active",
+          ...addressColumns(d.host),
+          ssh_port: d.port,
+          credential_name: d.credentialName ?? null,
+          tags: JSON.stringify(d.tags ?? []),
+          custom_fields: customFieldsJson(d.extra),
+          description: null,
+          netbox_id: null,
+        });
         report.importedNames.push(d.name);
       }
     });
@@ -746,6 +745,14 @@ function storedValues(row: DeviceRow): DeviceValues {
 
 /** Keys of Device.extra that live in their own columns or are computed, never in custom_fields. */
 const RESERVED_EXTRA_KEYS = new Set([LABELS_KEY, "netboxId", "description", "vcCredentialId"]);
+
+/** Where a management address is stored: an IPv6 address in primary_ip6, anything else in primary_ip4. */
+function addressColumns(host: string | null): { primary_ip4: string | null; primary_ip6: string | null } {
+  const ip = checkIp(host ?? "");
+  return ip.ok && ip.value.family === 6
+    ? { primary_ip4: null, primary_ip6: ip.value.address }
+    : { primary_ip4: host, primary_ip6: null };
+}
 
 function customFieldsJson(extra: Record<string, unknown> | undefined): string | null {
   if (!extra) return null;

@@ -1,5 +1,5 @@
 import type { Device } from "../types";
-import { VcError } from "../errors";
+import { VcError, type ErrorClass } from "../errors";
 import { labelsOf, withLabels } from "./labels";
 import { PlatformCatalog, ntcName } from "./platforms";
 import type { CredentialStatus } from "./types";
@@ -178,7 +178,7 @@ export function normaliseDevices(input: unknown, where = "devices", platforms?: 
 }
 
 /** One error listing several located problems (the first ten, then a count). */
-export function aggregateError(errorClass: string, messages: string[]): VcError {
+export function aggregateError(errorClass: ErrorClass, messages: string[]): VcError {
   const shown = messages.slice(0, 10);
   const more = messages.length > shown.length ? `; and ${messages.length - shown.length} more` : "";
   const head = messages.length === 1 ? "" : `${messages.length} problems: `;

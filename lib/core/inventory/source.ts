@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import type { Device } from "../types";
 import { VcError, errorMessage } from "../errors";
-import { resolveHome } from "../home";
+import type { HomePaths } from "../home";
 import { filterDevices, filterKeyOf, normaliseFilter } from "./filter";
 import { loadDevices } from "./load";
 import { NetBoxClient } from "./netbox";
@@ -42,7 +42,7 @@ function configError(field: string, message: string): VcError {
 }
 
 /** Checks node settings once (at deploy); every problem names its field. */
-export function parseSourceSettings(raw: RawSourceSettings, env: NodeJS.ProcessEnv = process.env): DeviceSourceConfig {
+export function parseSourceSettings(raw: RawSourceSettings, home: Pick<HomePaths, "dcimDb">): DeviceSourceConfig {
   const source = (raw.source || "sqlite") as SourceType;
   if (!SOURCE_TYPES.includes(source))
     throw configError("source", `unknown source '${raw.source}' (${SOURCE_TYPES.join(", ")})`);
@@ -50,7 +50,7 @@ export function parseSourceSettings(raw: RawSourceSettings, env: NodeJS.ProcessE
   const file = raw.path?.trim();
   switch (source) {
     case "sqlite":
-      return { source, path: path.resolve(file || resolveHome(undefined, env).dcimDb), filter };
+      return { source, path: path.resolve(file || home.dcimDb), filter };
     case "csv":
       if (!file) throw configError("path", "the CSV source needs the path of a CSV file");
       return { source, path: path.resolve(file), filter };

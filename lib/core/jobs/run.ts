@@ -1,3 +1,4 @@
+import type { ErrorClass } from "../error-classes";
 import { randomUUID } from "node:crypto";
 import { runCollection, type CollectRequest } from "../collect/runner";
 import type { CredentialRecorder, CredentialSource } from "../collect/credentials";
@@ -130,7 +131,7 @@ export interface JobRun {
   summary?: RunSummary;
   /** A job-level failure before any device ran (disabled, no templates, bad credential…). */
   error?: string;
-  errorClass?: string;
+  errorClass?: ErrorClass;
   /** True when every device succeeded. */
   ok: boolean;
 }

@@ -143,7 +143,7 @@ export interface PayloadHints {
  * - an array of DeviceResults: each gets its `parsed`;
  * - `{platform, command, output}`: the same object with `parsed`;
  * - a string: `{platform, command, output, parsed}` from the hints (msg.platform, msg.command).
- * Throws VcError "bad_input" for anything else.
+ * Throws VcError "invalid_input" for anything else.
  */
 export function parsePayload(
   payload: unknown,
@@ -153,7 +153,7 @@ export function parsePayload(
   if (Array.isArray(payload)) {
     const bad = payload.findIndex((p) => !isDeviceResult(p));
     if (bad >= 0)
-      throw new VcError("bad_input", `msg.payload[${bad}] is not a device result (needs device and commands)`);
+      throw new VcError("invalid_input", `msg.payload[${bad}] is not a device result (needs device and commands)`);
     const all: AutoParsed[] = [];
     const out = (payload as DeviceResult[]).map((dr) => {
       const parsed = parseDeviceResult(dr, settings);
@@ -178,7 +178,7 @@ export function parsePayload(
   }
   if (typeof payload === "string") {
     if (!hints.command)
-      throw new VcError("bad_input", "msg.payload is text: set msg.command (and msg.platform for the index)");
+      throw new VcError("invalid_input", "msg.payload is text: set msg.command (and msg.platform for the index)");
     const parsed = [
       parseOne(
         { device: hints.device ?? "", platform: hints.platform, command: hints.command, output: payload },
@@ -188,7 +188,7 @@ export function parsePayload(
     return { payload: { platform: hints.platform, command: hints.command, output: payload, parsed }, parsed };
   }
   throw new VcError(
-    "bad_input",
+    "invalid_input",
     "msg.payload must be a device result, an array of them, {platform, command, output} or a string",
   );
 }

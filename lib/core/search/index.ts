@@ -74,7 +74,7 @@ const CHUNK_BYTES = 1 << 20;
 function positiveInteger(value: number | undefined, fallback: number, where: string): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value <= 0)
-    throw new VcError("bad_value", `expected a positive whole number, got ${value}`, where);
+    throw new VcError("invalid_input", `expected a positive whole number, got ${value}`, where);
   return value;
 }
 

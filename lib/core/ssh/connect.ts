@@ -14,7 +14,9 @@ import { OfferedAlgorithms } from "./algorithms";
 import { SessionError } from "./errors";
 import { fingerprintOf, type KnownHostsStore } from "./known-hosts";
 
-export type HostKeyPolicy = "tofu" | "strict" | "accept-any";
+import type { HostKeyPolicy } from "./host-key-policy";
+
+export type { HostKeyPolicy } from "./host-key-policy";
 
 /** Everything needed to open one authenticated SSH connection (a device or a jump host). */
 export interface ConnectParams {

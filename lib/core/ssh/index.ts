@@ -7,8 +7,21 @@
 export { openSession, testLogin, DEFAULT_TIMEOUTS, DEFAULT_MAX_OUTPUT_BYTES } from "./session";
 export type { SessionOptions, SessionTimeouts, DeviceSession, RunResult } from "./session";
 export { SessionError } from "./errors";
-export { KnownHostsStore, fingerprintOf, keyTypeOf, parseKnownHosts, type PinnedKey } from "./known-hosts";
-export type { HostKeyPolicy } from "./connect";
+export {
+  KnownHostsStore,
+  flushAllKnownHosts,
+  fingerprintOf,
+  keyTypeOf,
+  parseKnownHosts,
+  type PinnedKey,
+} from "./known-hosts";
+export {
+  HOST_KEY_POLICIES,
+  DEFAULT_HOST_KEY_POLICY,
+  isHostKeyPolicy,
+  hostKeyPolicyProblem,
+  type HostKeyPolicy,
+} from "./host-key-policy";
 export {
   loadProfile,
   listProfiles,

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { writeFileAtomicSync } from "../fs/atomic-write";
 
 /** One pinned host key. */
 export interface PinnedKey {
@@ -129,8 +130,7 @@ class KnownHostsFile {
 
   /**
    * Writes pending changes now (they stay pending after a failed deferred save, so this also
-   * retries it); throws if the write fails. `createDir` false: only into an existing directory
-   * (the exit hook's last attempt).
+   * retries it); throws if the write fails. `createDir` false: only into an existing directory.
    */
   flush(createDir = true): void {
     clearTimeout(this.timer);
@@ -259,7 +259,7 @@ class KnownHostsFile {
   }
 
   /**
-   * Atomic write: a temporary file renamed over the original. A deferred save does not create
+   * Atomic write (fs/atomic-write.ts: unique temporary file, fsync, rename). A deferred save does not create
    * the directory (it existed at the first save; if it is gone, the store was abandoned).
    */
   private save(createDir: boolean): void {
@@ -270,14 +270,7 @@ class KnownHostsFile {
     const body =
       this.lines.map((l) => (isEntry(l) ? (l.line ?? `${l.hosts} ${l.keyType} ${l.keyBase64}`) : l.opaque)).join("\n") +
       "\n";
-    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      fs.writeFileSync(tmp, body, { mode: 0o600 });
-      fs.renameSync(tmp, this.file);
-    } catch (err) {
-      fs.rmSync(tmp, { force: true });
-      throw err;
-    }
+    writeFileAtomicSync(this.file, body, { mode: 0o600 });
     this.lastSaveAt = performance.now();
     this.pending = [];
     dirtyFiles.delete(this);
@@ -287,28 +280,30 @@ class KnownHostsFile {
 
 const files = new Map<string, KnownHostsFile>();
 const dirtyFiles = new Set<KnownHostsFile>();
-let exitHook = false;
 
 function sharedFile(file: string): KnownHostsFile {
   const key = path.resolve(file);
   let shared = files.get(key);
-  if (!shared) {
-    files.set(key, (shared = new KnownHostsFile(key)));
-    if (!exitHook) {
-      exitHook = true;
-      // Last resort for pins still in a coalescing window when the process ends normally.
-      process.on("exit", () => {
-        for (const f of dirtyFiles) {
-          try {
-            f.flush(false);
-          } catch {
-            // nothing can be reported at exit; the run's own flush() reported it before
-          }
-        }
-      });
+  if (!shared) files.set(key, (shared = new KnownHostsFile(key)));
+  return shared;
+}
+
+/**
+ * Writes the pins still waiting in a coalescing window, in every known_hosts file of this
+ * process. No exit hook does it behind the host program's back: the owner calls it when it
+ * closes (the CLI at the end of a command, vc-collect in its close handler). Throws the first
+ * failure after trying every file.
+ */
+export function flushAllKnownHosts(): void {
+  let first: unknown;
+  for (const f of [...dirtyFiles]) {
+    try {
+      f.flush();
+    } catch (err) {
+      first ??= err;
     }
   }
-  return shared;
+  if (first !== undefined) throw first;
 }
 
 /**
@@ -323,7 +318,8 @@ function sharedFile(file: string): KnownHostsFile {
  * SAVE_COALESCE_MS; changes made inside that window are written together at its end, so a first
  * collection over 1000 new hosts rewrites the file a few dozen times, not 1000. Ending the batch
  * writes what is pending (retrying a failed deferred save) and throws if that fails: the runner
- * ends it before it reports the run. Pending pins are also written when the process exits normally.
+ * ends it before it reports the run. Pins still pending when the owner closes are written by
+ * flushAllKnownHosts() (no process exit hook).
  *
  * Stores constructed on the same file share one in-memory copy (lookups are Map hits, not file
  * scans); changes made by other processes are picked up when the file's mtime/size/inode change.

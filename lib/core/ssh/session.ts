@@ -2,11 +2,11 @@ import type { Duplex } from "node:stream";
 import type { ClientChannel } from "ssh2";
 import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUTS } from "../defaults";
 import { VcError } from "../errors";
-import { resolveHome } from "../home";
 import type { SessionErrorClass } from "../types";
 import { AlgorithmConfigError, buildAlgorithms, type AlgorithmOptions } from "./algorithms";
 import { connectSsh, forwardThrough, type Connection, type ConnectParams, type HostKeyPolicy } from "./connect";
 import { SessionError, redact } from "./errors";
+import { DEFAULT_HOST_KEY_POLICY, hostKeyPolicyProblem } from "./host-key-policy";
 import { KnownHostsStore } from "./known-hosts";
 import { cleanOutputLines, findFailure } from "./output";
 import { loadProfile, type PlatformProfile } from "./profile";
@@ -41,7 +41,7 @@ export interface SessionOptions {
   /** Profile name or alias (e.g. "cisco_ios"). */
   platform: string;
   timeouts?: SessionTimeouts;
-  /** Default: trust on first use, in the data home's known_hosts file. */
+  /** Default policy: trust on first use. The store (the data home's known_hosts) is required unless accept-any. */
   hostKeys?: { policy: HostKeyPolicy; store?: KnownHostsStore };
   /** Exact lists, or OpenSSH-style "+name" (append) / "-name" (remove) / "^name" (first) modifiers of the defaults. */
   algorithms?: AlgorithmOptions;
@@ -562,14 +562,16 @@ export async function openSession(opts: SessionOptions): Promise<DeviceSession> 
   const maxOutputBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   if (!Number.isInteger(maxOutputBytes) || maxOutputBytes < 1)
     throw new VcError("usage", "maxOutputBytes must be a positive integer", label);
-  const policy = opts.hostKeys?.policy ?? "tofu";
-  if (!["tofu", "strict", "accept-any"].includes(policy))
+  const policy = opts.hostKeys?.policy ?? DEFAULT_HOST_KEY_POLICY;
+  const policyProblem = hostKeyPolicyProblem(policy);
+  if (policyProblem) throw new VcError("usage", `hostKeys.policy ${policyProblem}`, label);
+  if (!opts.hostKeys?.store && policy !== "accept-any")
     throw new VcError(
-      "usage",
-      `hostKeys.policy must be tofu, strict or accept-any, got ${JSON.stringify(policy)}`,
+      "invalid_config",
+      `hostKeys.store is required with the ${policy} policy (the data home's known_hosts: new KnownHostsStore(home.knownHosts))`,
       label,
     );
-  const store = opts.hostKeys?.store ?? new KnownHostsStore(resolveHome().knownHosts);
+  const store = opts.hostKeys?.store ?? KnownHostsStore.inMemory();
 
   const guard = new Guard(label, timeouts.deviceMs, opts.signal);
   let jump: Connection | undefined;

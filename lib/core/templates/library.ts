@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { VcError } from "../errors";
+import { writeFileAtomicSync } from "../fs/atomic-write";
 import { readIndexRows, type IndexRow } from "../textfsm";
 
 /**
@@ -170,12 +171,6 @@ export function locateNtcTemplatesDir(dir: string): string {
     "no .textfsm templates found here (nor in templates/ or ntc_templates/templates/)",
     dir,
   );
-}
-
-function writeFileAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
 }
 
 export class TemplateLibrary {
@@ -434,14 +429,14 @@ export class TemplateLibrary {
     const files: string[] = [];
     for (const template of selected) {
       const file = path.join(dir, template.name + TEMPLATE_EXT);
-      writeFileAtomic(file, template.text);
+      writeFileAtomicSync(file, template.text);
       files.push(file);
     }
     const indexLines = this.exportIndexLines(new Set(selected.map((t) => t.name)), selected);
     let index: string | null = null;
     if (indexLines.length > 0) {
       index = path.join(dir, "index");
-      writeFileAtomic(
+      writeFileAtomicSync(
         index,
         [`# Written by vcollector templates export on ${now()}.`, "", INDEX_HEADER, "", ...indexLines, ""].join("\n"),
       );

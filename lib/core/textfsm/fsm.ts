@@ -1,6 +1,7 @@
 import { ParseTimeoutError, TextFsmParseError } from "./errors";
-import { type Cell, type ListItem, pySplitLines, pyTruthy } from "./pytext";
-import type { StateDef, TemplateDefinition, ValueDef } from "./template";
+import { type Cell, pySplitLines } from "./pytext";
+import type { StateDef, TemplateDefinition } from "./template";
+import { ValueSlot } from "./value-options";
 
 /**
  * One run of the TextFSM state machine over one input (textfsm's ParseText on a fresh FSM).
@@ -14,19 +15,6 @@ export interface RunOutput {
   matchedLines: number;
 }
 
-/** Per-Value state: the current value, the Filldown memory and the List accumulator. */
-interface ValueState {
-  def: ValueDef;
-  value: Cell;
-  memory: Cell;
-  list: ListItem[];
-  filldown: boolean;
-  fillup: boolean;
-  isList: boolean;
-  /** Required / List in declaration order: the save hooks whose order matters. */
-  saveOps: Array<"Required" | "List">;
-}
-
 export interface RunOptions {
   budgetMs: number;
   /** Reports the 1-based input line being processed (the sandbox uses it to name the line at a timeout). */
@@ -38,20 +26,11 @@ export function runTemplate(def: TemplateDefinition, text: string, opts: RunOpti
 }
 
 class FsmRun {
-  private readonly values: ValueState[];
-  private readonly rows: Cell[][] = [];
+  private readonly values: ValueSlot[];
+  readonly rows: Cell[][] = [];
 
   constructor(private readonly def: TemplateDefinition) {
-    this.values = def.values.map((v) => ({
-      def: v,
-      value: null,
-      memory: null,
-      list: [],
-      filldown: v.options.includes("Filldown"),
-      fillup: v.options.includes("Fillup"),
-      isList: v.options.includes("List"),
-      saveOps: v.options.filter((o): o is "Required" | "List" => o === "Required" || o === "List"),
-    }));
+    this.values = def.values.map((v, i) => new ValueSlot(v, i, this));
   }
 
   run(text: string, opts: RunOptions): RunOutput {
@@ -76,7 +55,10 @@ class FsmRun {
           matchedLines++;
         }
         const assigns = rule.assigns;
-        for (let a = 0; a < assigns.length; a++) this.assign(assigns[a][1], groups[assigns[a][0]]);
+        for (let a = 0; a < assigns.length; a++) {
+          const captured = groups[assigns[a][0]];
+          this.values[assigns[a][1]].assign(captured === undefined ? null : captured);
+        }
         if (rule.recordOp === "Record") this.appendRecord();
         else if (rule.recordOp === "Clear") this.clearRecord();
         else if (rule.recordOp === "Clearall") this.clearAll();
@@ -96,64 +78,34 @@ class FsmRun {
     return { rows: this.rows, lines: lines.length, matchedLines };
   }
 
-  private assign(index: number, captured: string | undefined): void {
-    const v = this.values[index];
-    const value = captured === undefined ? null : captured;
-    v.value = value;
-    if (v.filldown) v.memory = value;
-    if (v.fillup && pyTruthy(value)) {
-      for (let r = this.rows.length - 1; r >= 0; r--) {
-        if (pyTruthy(this.rows[r][index])) break;
-        this.rows[r][index] = value;
-      }
-    }
-    if (v.isList) v.list.push(listItem(v.def, value));
-  }
-
   private appendRecord(): void {
-    if (this.values.length === 0) return;
+    const values = this.values;
+    if (values.length === 0) return;
     const record: Cell[] = [];
-    for (const v of this.values) {
-      for (const op of v.saveOps) {
-        if (op === "Required") {
-          if (!pyTruthy(v.value)) {
-            this.clearRecord();
-            return;
-          }
-        } else v.value = [...v.list];
+    let empty = true;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!v.save()) {
+        this.clearRecord();
+        return;
       }
-      record.push(v.value);
+      const cell = v.value;
+      if (cell === null) record.push("");
+      else {
+        if (!Array.isArray(cell) || cell.length > 0) empty = false;
+        record.push(cell);
+      }
     }
-    if (record.every((c) => c === null || (Array.isArray(c) && c.length === 0))) return;
-    this.rows.push(record.map((c) => (c === null ? "" : c)));
+    if (empty) return;
+    this.rows.push(record);
     this.clearRecord();
   }
 
   private clearRecord(): void {
-    for (const v of this.values) {
-      v.value = v.filldown ? v.memory : null;
-      if (v.isList && !v.filldown) v.list = [];
-    }
+    for (const v of this.values) v.clear();
   }
 
   private clearAll(): void {
-    for (const v of this.values) {
-      v.value = null;
-      v.memory = null;
-      v.list = [];
-    }
+    for (const v of this.values) v.clearAll();
   }
-}
-
-/**
- * What a List value appends for one capture: the string, or — when the Value's regex has inner
- * named groups and re-matches the capture — a dict of those groups (textfsm's nested List).
- */
-function listItem(def: ValueDef, value: string | null): ListItem {
-  if (value === null || !def.listRegex) return value;
-  const groups = def.listRegex.exec(value);
-  if (groups === null || def.listRegex.groupNames.length === 0) return value;
-  const item: Record<string, string | null> = {};
-  for (const name of def.listRegex.groupNames) item[name] = groups[name] ?? null;
-  return item;
 }

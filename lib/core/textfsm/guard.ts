@@ -7,37 +7,75 @@ import * as v8 from "node:v8";
  * re-run by the linear engine, which gives the same result in time proportional to
  * pattern × input. Measured: `^(?:(\S+(\s)*)+):` on 26 'x' takes 358 ms without the flag,
  * 0.1 ms with it; on 1000 'x' it would take longer than the universe, and takes 7 ms.
- * The flags are process-wide; they only change how long a pathological match takes, never its
- * result. They must be set before the regexes are compiled, so this runs at module load.
  *
- * The linear engine cannot run lookarounds or backreferences; templates whose risky regexes need
- * them are parsed in a worker thread with a hard deadline instead (see sandbox.ts).
+ * The flags are process-wide, so a library must not set them: loading this pack (inside
+ * Node-RED, or any program) changes no engine setting. The `vcollector` process opts in at
+ * start (cli/vcollector.ts calls enableRegexEngineFlags()), as can a program that owns its
+ * process, or Node itself started with the flags. Without them every risky template (a regex
+ * that may backtrack exponentially) is parsed in the worker sandbox with a hard deadline
+ * (sandbox.ts): results are the same, a pathological input ends as parse_timeout instead of
+ * being finished by the linear engine, and those templates pay the worker round trip.
+ *
+ * The flags must be set before the regexes are compiled (V8 decides the fallback when it
+ * compiles a regex); a regex compiled earlier keeps the sandbox (see PyRegex.linear).
  * (--no-regexp-tier-up would make first parses faster, but flipping it at run time crashes V8
  * when regexes compiled before are tiered up, so it is not used.)
  *
  * Compile cost, not matching, dominates a template library's first parse: ~7,800 distinct
- * regexes reach V8 in a corpus run and each costs 30-90 us to compile on first use. Two flags
- * cut that without changing any result: regexes are interpreted for their first 100 runs
+ * regexes reach V8 in a corpus run and each costs 30-90 us to compile on first use. Two more
+ * flags cut that without changing any result: regexes are interpreted for their first 100 runs
  * (most run a few times; only hot ones get native code), and the bytecode peephole pass is
  * skipped (it halves first-use compile time and costs nothing measurable once a regex is
  * native): the corpus parse went from ~1.55 s to ~1.3 s.
  */
+
+const FALLBACK_FLAG = "--enable-experimental-regexp-engine-on-excessive-backtracks";
+const ENGINE_FLAGS = [
+  FALLBACK_FLAG,
+  "--enable-experimental-regexp-engine",
+  "--regexp-tier-up-ticks=100",
+  "--no-regexp-peephole-optimization",
+];
+
+let enabledHere = false;
 let available: boolean | undefined;
 
-export function linearEngineAvailable(): boolean {
-  if (available === undefined) {
+/**
+ * Sets V8's regexp flags for this whole process (see above). Only for a process that is ours
+ * (the CLI, a bench); never called on import. Returns whether the linear engine is now available.
+ */
+export function enableRegexEngineFlags(): boolean {
+  if (!enabledHere) {
     try {
-      v8.setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
-      v8.setFlagsFromString("--enable-experimental-regexp-engine");
-      v8.setFlagsFromString("--regexp-tier-up-ticks=100");
-      v8.setFlagsFromString("--no-regexp-peephole-optimization");
-      // eslint-disable-next-line no-invalid-regexp -- "l" (linear) is a V8 flag, valid once enabled
-      new RegExp("a", "l");
-      available = true;
+      for (const flag of ENGINE_FLAGS) v8.setFlagsFromString(flag);
+      enabledHere = true;
     } catch {
-      available = false;
+      enabledHere = false;
     }
+    available = undefined;
   }
+  return linearEngineAvailable();
+}
+
+function linearFlagAccepted(): boolean {
+  try {
+    // eslint-disable-next-line no-invalid-regexp -- "l" (linear) is a V8 flag, valid once enabled
+    new RegExp("a", "l");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Node was started with the fallback flag (command line or NODE_OPTIONS). */
+function fallbackOnCommandLine(): boolean {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+  return given.some((a) => a.replace(/_/g, "-") === FALLBACK_FLAG);
+}
+
+/** Whether V8 falls back to its linear engine on excessive backtracking in this process. */
+export function linearEngineAvailable(): boolean {
+  available ??= (enabledHere || fallbackOnCommandLine()) && linearFlagAccepted();
   return available;
 }
 
@@ -53,5 +91,3 @@ export function runsInLinearTime(source: string, flags: string): boolean {
     return false;
   }
 }
-
-linearEngineAvailable();

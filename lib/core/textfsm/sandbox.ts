@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
-import { VcError } from "../errors";
+import { VcError, type ErrorClass } from "../errors";
 import { ParseTimeoutError, TextFsmParseError } from "./errors";
 import type { RunOutput } from "./fsm";
 import { pySplitLines } from "./pytext";
@@ -22,7 +22,8 @@ export interface SandboxJob {
 }
 
 export type SandboxReply =
-  { ok: true; out: RunOutput } | { ok: false; errorClass: string; message: string; fields?: Record<string, unknown> };
+  | { ok: true; out: RunOutput }
+  | { ok: false; errorClass: ErrorClass; message: string; fields?: Record<string, unknown> };
 
 /** Shared Int32 slots: [0] job state (0 busy, 1 done), [1] input line being parsed, [2] worker ready. */
 const STATE = 0;

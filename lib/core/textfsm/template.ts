@@ -1,6 +1,7 @@
 import { RegexError, TemplateError } from "./errors";
 import { PY_WHITESPACE, pyFileLines, pyRstrip, pyStrip } from "./pytext";
 import { type PyRegex, compilePythonRegex } from "./regex/compile";
+import { VALUE_OPTION_NAMES, type ValueOption, defineValueOptions, isValueOption } from "./value-options";
 
 /**
  * The TextFSM template language, parsed the way Google's textfsm parser.py does it (Values,
@@ -8,8 +9,7 @@ import { type PyRegex, compilePythonRegex } from "./regex/compile";
  * TemplateError(template name, line, what is wrong).
  */
 
-export const VALUE_OPTIONS = ["Filldown", "Key", "Required", "List", "Fillup"] as const;
-export type ValueOption = (typeof VALUE_OPTIONS)[number];
+export type { ValueOption } from "./value-options";
 
 export type LineOp = "Next" | "Continue" | "Error";
 export type RecordOp = "NoRecord" | "Record" | "Clear" | "Clearall";
@@ -137,9 +137,9 @@ function parseValue(line: string, num: number, template: string): ValueDef {
     for (const option of tokens[1].split(",")) {
       if ((options as string[]).includes(option))
         throw new TemplateError(template, `Duplicate option "${option}"`, num);
-      if (!(VALUE_OPTIONS as readonly string[]).includes(option))
-        throw new TemplateError(template, `Unknown option "${option}" (valid: ${VALUE_OPTIONS.join(", ")})`, num);
-      options.push(option as ValueOption);
+      if (!isValueOption(option))
+        throw new TemplateError(template, `Unknown option "${option}" (valid: ${VALUE_OPTION_NAMES.join(", ")})`, num);
+      options.push(option);
     }
     name = tokens[2];
     regex = tokens.slice(3).join(" ");
@@ -159,7 +159,7 @@ function parseValue(line: string, num: number, template: string): ValueDef {
     throw regexTemplateError(err, template, num, regex);
   }
   const value: ValueDef = { name, options, regex, template: regex.replace(/^\(/, `(?P<${name}>`), line: num };
-  if (options.includes("List") && compiled.groups > 1) value.listRegex = compiled;
+  defineValueOptions(value, compiled);
   return value;
 }
 

@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { randomBytes } from "node:crypto";
 import { VcError } from "../errors";
+import { writeFileAtomicSync } from "../fs/atomic-write";
 import { FernetError, fernetDecrypt, fernetEncrypt, fernetKey } from "./fernet";
 import {
   DEFAULT_ITERATIONS,
@@ -59,7 +58,8 @@ export function writeBackup(
     createdAt: new Date().toISOString(),
     token,
   };
-  writeFileAtomic(file, JSON.stringify(doc, null, 2) + "\n");
+  // Owner-only, and never half-written.
+  writeFileAtomicSync(file, JSON.stringify(doc, null, 2) + "\n", { mode: 0o600, mkdir: true });
 }
 
 /** Reads and decrypts a backup; wrong password, damage and foreign files each have their own error. */
@@ -141,24 +141,4 @@ function backupCredential(c: unknown, index: number, file: string): BackupCreden
     if (typeof o[f] === "string") out[f] = o[f] as string;
   }
   return out;
-}
-
-/** Owner-only temp file in the same directory, fsync, then rename: never a half-written backup. */
-export function writeFileAtomic(file: string, content: string): void {
-  const dir = path.dirname(path.resolve(file));
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
-  const fd = fs.openSync(tmp, "wx", 0o600);
-  try {
-    fs.writeSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
 }

@@ -14,6 +14,7 @@ export {
   type VelocityCollectorImportReport,
 } from "./velocitycollector";
 export { unlockFromEnv, VAULT_PASS_ENV } from "./env";
+export { chainNames, fallbackListNames } from "./chain";
 export { DEFAULT_ITERATIONS, MIN_ITERATIONS, CLI_MIN_ITERATIONS, MIN_PASSWORD_LENGTH } from "./kdf";
 export { fernetEncrypt, fernetDecrypt, fernetKey, FernetError, type FernetKey } from "./fernet";
 

@@ -30,6 +30,7 @@ import {
 import type { CredentialInput, CredentialPatch, ImportOptions, ImportReport } from "./types";
 import { checkName, checkPrivateKey, checkSecret, checkUsername } from "./validate";
 import { readBackup, writeBackup, type BackupCredential } from "./backup";
+import { chainOrder, fallbackListNames, fallbackOrder } from "./chain";
 
 export interface CreateOptions {
   /** PBKDF2 iterations (default 600,000). Lower counts are for tests only. */
@@ -208,6 +209,11 @@ export class Vault {
     return this.chainRows().map((r) => r.name);
   }
 
+  /** Names of the fallback list alone, by position (no secrets; works locked too). */
+  fallbackListNames(): string[] {
+    return fallbackListNames(this.list());
+  }
+
   add(input: CredentialInput): CredentialSummary {
     return this.write(
       (state) => {
@@ -279,10 +285,10 @@ export class Vault {
       const row = this.rowIn(state, name);
       this.db.prepare("DELETE FROM credentials WHERE id = ?").run(row.id);
       this.renumberFallback(
-        state.rows
-          .filter((r) => r.id !== row.id && r.fallback_position !== null)
-          .sort(byFallback)
-          .map((r) => r.id),
+        fallbackOrder(
+          state.rows.filter((r) => r.id !== row.id),
+          (r) => r.fallback_position,
+        ).map((r) => r.id),
       );
       return 0;
     });
@@ -438,10 +444,7 @@ export class Vault {
               report.defaultApplied = true;
             }
           }
-          const order = this.state()
-            .rows.filter((r) => r.fallback_position !== null)
-            .sort(byFallback)
-            .map((r) => r.name);
+          const order = fallbackOrder(this.state().rows, (r) => r.fallback_position).map((r) => r.name);
           const extra = (opts.fallback ?? []).filter((n) => present.has(n) && !order.includes(n));
           if (extra.length > 0) this.setFallbackOrder([...order, ...extra]);
         })
@@ -555,11 +558,11 @@ export class Vault {
   }
 
   private chainRows(): CredentialRow[] {
-    const rows = this.state().rows;
-    const chain = rows.filter((r) => r.is_default === 1);
-    for (const r of rows.filter((x) => x.fallback_position !== null).sort(byFallback))
-      if (!chain.includes(r)) chain.push(r);
-    return chain;
+    return chainOrder(
+      this.state().rows,
+      (r) => r.is_default === 1,
+      (r) => r.fallback_position,
+    );
   }
 
   private secretsOf(row: CredentialRow): SecretFields {
@@ -608,10 +611,6 @@ function checkSecrets(input: Partial<CredentialInput>, name: string): SecretFiel
 
 function kindOf(s: SecretFields): CredentialRow["kind"] {
   return s.privateKey !== undefined ? (s.password !== undefined ? "key+password" : "key") : "password";
-}
-
-function byFallback(a: CredentialRow, b: CredentialRow): number {
-  return (a.fallback_position ?? 0) - (b.fallback_position ?? 0);
 }
 
 function summaryOf(row: CredentialRow): CredentialSummary {

@@ -287,7 +287,7 @@ describe("export: payload outputs and exportParsed", () => {
       exportParsed([{ device: "r1", records: [] }, 5], { format: "csv", destination: "payload" }),
       (err: unknown) => {
         assert.ok(err instanceof VcError);
-        assert.strictEqual(err.errorClass, "bad_input");
+        assert.strictEqual(err.errorClass, "invalid_input");
         assert.strictEqual(
           err.message,
           "input[0].command: nothing to export: expected a non-empty string (and 1 more)",

@@ -265,6 +265,54 @@ describe("Inventory (SQLite DCIM)", () => {
       assert.throws(() => i.setCredentialResult("ghost", { status: "ok" }), /device 'ghost': no such device/);
     });
 
+    it("a failed test removes the mapping only when the mapped credential was rejected, and never marks a working mapping failed", () => {
+      const i = openNew();
+      assert.deepStrictEqual(i.importCsv(makeInventoryCsv(3), { createMissing: true }).errors, []);
+      const state = (name: string) => {
+        const d = i.getDevice(name)!;
+        return [d.credentialName ?? null, d.credentialStatus ?? "untested"];
+      };
+      i.setCredentialResult("dev-00001", { credentialName: "noc", status: "ok" });
+      i.setCredentialResult("dev-00001", { status: "failed", rejected: ["other"] });
+      assert.deepStrictEqual(state("dev-00001"), ["noc", "ok"], "another credential failing says nothing of 'noc'");
+      i.setCredentialResult("dev-00001", { status: "failed", rejected: ["other", "noc"] });
+      assert.deepStrictEqual(state("dev-00001"), [null, "failed"], "'noc' was just rejected: unmapped");
+      i.setCredentialResult("dev-00002", { status: "failed", rejected: ["noc"] });
+      assert.deepStrictEqual(state("dev-00002"), [null, "failed"]);
+      i.setCredentialResult("dev-00002", { credentialName: "lab", status: "ok" });
+      assert.deepStrictEqual(state("dev-00002"), ["lab", "ok"]);
+    });
+
+    it("CSV import and addDevice store addresses through one path (IPv6 in primary_ip6, prefix stripped)", () => {
+      const i = openNew();
+      const addresses = ["2001:db8::10", "2001:DB8:0:0::11/64", "::ffff:10.0.0.12", "10.0.0.13/24"];
+      const csv = [CSV_HEADER, ...addresses.map((a, n) => `csv-${n},${a},cisco_ios,dc1,,active,22,,`)].join("\n");
+      assert.deepStrictEqual(i.importCsv(csv, { createMissing: true }).errors, []);
+      addresses.forEach((a, n) => i.addDevice({ name: `api-${n}`, host: a, platform: "cisco_ios", site: "dc1" }));
+      const raw = new Database(file(), { readonly: true });
+      try {
+        const row = (name: string) =>
+          raw
+            .prepare(
+              "SELECT primary_ip4, primary_ip6, ssh_port, status, tags, description FROM dcim_device WHERE name = ?",
+            )
+            .get(name);
+        addresses.forEach((a, n) => assert.deepStrictEqual(row(`csv-${n}`), row(`api-${n}`), a));
+        assert.deepStrictEqual(row("csv-0"), {
+          primary_ip4: null,
+          primary_ip6: "2001:db8::10",
+          ssh_port: 22,
+          status: "active",
+          tags: "[]",
+          description: null,
+        });
+        assert.strictEqual((row("csv-1") as { primary_ip6: string }).primary_ip6, "2001:DB8:0:0::11");
+        assert.strictEqual((row("csv-3") as { primary_ip4: string }).primary_ip4, "10.0.0.13");
+      } finally {
+        raw.close();
+      }
+    });
+
     it("listDevices and filterDevices select exactly the same devices for every filter", () => {
       const i = openNew();
       const report = i.importCsv(makeInventoryCsv(300), { createMissing: true });

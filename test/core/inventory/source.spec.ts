@@ -7,12 +7,14 @@ import {
   netboxServerFilter,
   parseSourceSettings,
 } from "../../../lib/core/inventory";
+import { resolveHome } from "../../../lib/core/home";
 
 describe("device source settings (vc-device-source's core)", () => {
   it("defaults the SQLite source to the data home's dcim.db", () => {
-    const c = parseSourceSettings({ source: "sqlite" }, { VCOLLECTOR_HOME: "/srv/vc" });
+    const home = resolveHome(undefined, { VCOLLECTOR_HOME: "/srv/vc" });
+    const c = parseSourceSettings({ source: "sqlite" }, home);
     assert.strictEqual(c.path, path.resolve("/srv/vc/dcim.db"));
-    assert.strictEqual(parseSourceSettings({}, { VCOLLECTOR_HOME: "/srv/vc" }).source, "sqlite");
+    assert.strictEqual(parseSourceSettings({}, home).source, "sqlite");
   });
 
   it("names the field of every bad setting", () => {
@@ -42,7 +44,8 @@ describe("device source settings (vc-device-source's core)", () => {
       [{ source: "netbox", netboxUrl: "netbox.local", netboxToken: "t" }, /netbox\.url: 'netbox\.local' is not a URL/],
       [{ source: "msg", filter: { name: "*" } }, /filter\.name: '\*' is not a valid regular expression/],
     ];
-    for (const [raw, re] of cases) assert.throws(() => parseSourceSettings(raw), re, JSON.stringify(raw));
+    for (const [raw, re] of cases)
+      assert.throws(() => parseSourceSettings(raw, { dcimDb: "/srv/vc/dcim.db" }), re, JSON.stringify(raw));
   });
 
   it("merges msg.filter over the configured filter field by field; an empty string clears a field", () => {

@@ -41,6 +41,16 @@ describe("ssh/openSession: bad options are refused before connecting, naming the
     );
   });
 
+  it("has no default home: tofu or strict without a known_hosts store is refused, naming the field", async () => {
+    for (const policy of ["tofu", "strict"] as const) {
+      const err = await rejection(openSession({ ...base, hostKeys: { policy } }));
+      assert.ok(err instanceof VcError && err.errorClass === "invalid_config", String(err));
+      assert.match(err.message, new RegExp(`hostKeys\\.store is required with the ${policy} policy`));
+    }
+    const noOptions = await rejection(openSession({ ...base, hostKeys: undefined }));
+    assert.match(noOptions.message, /hostKeys\.store is required with the tofu policy/);
+  });
+
   it("refuses an unknown platform with the list of known ones", async () => {
     const err = await rejection(openSession({ ...base, platform: "acme_os" }));
     assert.ok(err instanceof ProfileError);

@@ -2,6 +2,7 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ParseTimeoutError, compileTemplate, type TextFsmTemplate } from "../../../lib/core/textfsm";
+import { enableRegexEngineFlags } from "../../../lib/core/textfsm/guard";
 import { NTC_TEMPLATES, assertVcError, pythonTextfsm, tpl } from "../../support/textfsm-fixtures";
 
 function ntc(name: string): { text: string; template: TextFsmTemplate } {
@@ -14,6 +15,8 @@ function ntc(name: string): { text: string; template: TextFsmTemplate } {
 // the test's own timeout (the mocha default) is never the one that stops it.
 describe("textfsm time budget: parsing never hangs", function () {
   this.timeout(30000);
+  // As in the vcollector process (library mode, without the flags: library-mode.spec.ts).
+  before(() => assert.strictEqual(enableRegexEngineFlags(), true));
 
   it("cisco_ios_show_capability_feature_routing on long words without ':' finishes with the reference's result", () => {
     const { text, template } = ntc("cisco_ios_show_capability_feature_routing.textfsm");
@@ -82,7 +85,7 @@ describe("textfsm time budget: parsing never hangs", function () {
     assert.strictEqual(template.parse("a=7\n").rows.length, 1);
   });
 
-  it("none of the ntc templates needs the worker sandbox (all risky regexes run on the linear engine)", () => {
+  it("with the engine flags none of the ntc templates needs the worker sandbox (all risky regexes run on the linear engine)", () => {
     const slow = fs
       .readdirSync(NTC_TEMPLATES)
       .filter((f) => f.endsWith(".textfsm"))

@@ -25,6 +25,8 @@ export class PyRegex {
   private testerCache?: RegExp;
   private rescans: Rescan[] = [];
   private linearCache?: boolean;
+  /** The RegExp was compiled while V8's linear fallback was on (it is decided at compile time). */
+  private builtWithFallback = false;
   private unboundedCache?: boolean;
 
   constructor(
@@ -46,6 +48,7 @@ export class PyRegex {
   get js(): RegExp {
     if (!this.jsCache) {
       const e = this.emitted;
+      this.builtWithFallback = linearEngineAvailable();
       this.jsCache = new RegExp(e.source, e.flags);
       this.rescans = e.rescans.map((r) => new Rescan(r, e.flags.replace("d", "")));
     }
@@ -56,7 +59,10 @@ export class PyRegex {
   get linear(): boolean {
     // Asked of V8 itself: which constructs its linear engine supports depends on the version
     // (Node 22 runs lookbehinds there, Node 20 does not).
-    this.linearCache ??= linearEngineAvailable() && runsInLinearTime(this.emitted.source, this.emitted.flags);
+    this.linearCache ??=
+      linearEngineAvailable() &&
+      (this.jsCache === undefined || this.builtWithFallback) &&
+      runsInLinearTime(this.emitted.source, this.emitted.flags);
     return this.linearCache;
   }
 

@@ -1,0 +1,144 @@
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/**
+ * The one way the product replaces a file: write a temporary file with a unique name in the same
+ * folder (so the rename stays on one file system), fsync it, rename it over the target, fsync
+ * the folder (so the rename itself survives a crash). A reader sees the old file or the new one,
+ * never half of one; on failure the temporary file is removed and the old file is untouched.
+ * Errors are the file system's own (callers wrap them in their VcError class).
+ */
+
+export type AtomicData = string | Uint8Array | Iterable<string>;
+
+export interface AtomicWriteOptions {
+  /** Permissions of the new file (default 0o644; secrets and key stores use 0o600). */
+  mode?: number;
+  /** Create the folder (recursively) first; a number is the mode for folders it creates. */
+  mkdir?: boolean | number;
+  /**
+   * Called after the temporary file is written and synced, just before the rename (tests inject
+   * failures here; a throw aborts the write as any other failure would).
+   */
+  beforeRename?: (tempFile: string) => void;
+}
+
+/** Text is buffered to chunks of this many characters before each write. */
+const WRITE_BUFFER_CHARS = 1 << 20;
+
+export function tempPathFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+}
+
+function makeDir(dir: string, mkdir: boolean | number | undefined): void {
+  if (mkdir === undefined || mkdir === false) return;
+  fs.mkdirSync(dir, mkdir === true ? { recursive: true } : { recursive: true, mode: mkdir });
+}
+
+/** fsync of the folder after the rename; file systems that cannot (EINVAL, EISDIR, EPERM) are skipped. */
+function syncDirSync(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, "r");
+    fs.fsyncSync(fd);
+  } catch (err) {
+    if (!ignorableDirSyncError(err)) throw err;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(dir, "r");
+    await handle.sync();
+  } catch (err) {
+    if (!ignorableDirSyncError(err)) throw err;
+  } finally {
+    await handle?.close();
+  }
+}
+
+function ignorableDirSyncError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === "EINVAL" || code === "EISDIR" || code === "EPERM" || code === "ENOTSUP";
+}
+
+function* textPieces(data: AtomicData): Iterable<string | Uint8Array> {
+  if (typeof data === "string" || data instanceof Uint8Array) {
+    yield data;
+    return;
+  }
+  let buffer = "";
+  for (const chunk of data) {
+    buffer += chunk;
+    if (buffer.length >= WRITE_BUFFER_CHARS) {
+      yield buffer;
+      buffer = "";
+    }
+  }
+  if (buffer !== "") yield buffer;
+}
+
+/** Synchronous form. Returns the bytes written. */
+export function writeFileAtomicSync(file: string, data: AtomicData, opts: AtomicWriteOptions = {}): number {
+  const target = path.resolve(file);
+  const dir = path.dirname(target);
+  makeDir(dir, opts.mkdir);
+  const tmp = tempPathFor(target);
+  let fd: number | undefined;
+  let bytes = 0;
+  try {
+    fd = fs.openSync(tmp, "wx", opts.mode ?? 0o644);
+    for (const piece of textPieces(data)) {
+      const buf = typeof piece === "string" ? Buffer.from(piece, "utf8") : piece;
+      for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
+      bytes += buf.length;
+    }
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    opts.beforeRename?.(tmp);
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  syncDirSync(dir);
+  return bytes;
+}
+
+/** Asynchronous form (does not block the event loop while writing large files). Returns the bytes written. */
+export async function writeFileAtomic(file: string, data: AtomicData, opts: AtomicWriteOptions = {}): Promise<number> {
+  const target = path.resolve(file);
+  const dir = path.dirname(target);
+  if (opts.mkdir !== undefined && opts.mkdir !== false) {
+    await fs.promises.mkdir(dir, opts.mkdir === true ? { recursive: true } : { recursive: true, mode: opts.mkdir });
+  }
+  const tmp = tempPathFor(target);
+  let handle: fs.promises.FileHandle | undefined;
+  let bytes = 0;
+  try {
+    handle = await fs.promises.open(tmp, "wx", opts.mode ?? 0o644);
+    for (const piece of textPieces(data)) {
+      const buf = typeof piece === "string" ? Buffer.from(piece, "utf8") : piece;
+      // FileHandle.writeFile continues at the current position and loops until all is written.
+      await handle.writeFile(buf);
+      bytes += buf.length;
+    }
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    opts.beforeRename?.(tmp);
+    await fs.promises.rename(tmp, target);
+  } catch (err) {
+    if (handle) await handle.close().catch(() => undefined);
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
+  }
+  await syncDir(dir);
+  return bytes;
+}
