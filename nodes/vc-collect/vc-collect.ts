@@ -42,6 +42,8 @@ export = function register(RED: NodeAPI): void {
 
 function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
   const home = resolveHome(def.home && def.home.trim() !== "" ? def.home.trim() : undefined);
+  // The test-credential endpoint pins host keys in this deployed home, never in one a request names.
+  (node as Node & { dataHome?: string }).dataHome = home.root;
   const closing = new AbortController();
   let settings: NodeRunSettings | undefined;
   let configError: Error | undefined;
