@@ -37,11 +37,14 @@ export function parseCommandArgs<T extends Options>(args: string[], options: T, 
   }
 }
 
+/** Writes a line; output to a stream whose reader has gone (EPIPE) is dropped quietly. */
 export function writeLine(stream: Writable, text = ""): void {
+  if (stream.destroyed || stream.writableEnded) return;
   stream.write(text + "\n");
 }
 
 export function printJson(stream: Writable, value: unknown): void {
+  if (stream.destroyed || stream.writableEnded) return;
   stream.write(JSON.stringify(value, null, 2) + "\n");
 }
 

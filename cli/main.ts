@@ -69,6 +69,8 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const env = io.env ?? process.env;
   const stdout = (io.stdout ?? process.stdout) as NodeJS.WritableStream & import("node:stream").Writable;
   const stderr = (io.stderr ?? process.stderr) as NodeJS.WritableStream & import("node:stream").Writable;
+  quietWhenClosed(stdout);
+  quietWhenClosed(stderr);
   try {
     const { home, rest } = extractHome(argv);
     const [name, ...args] = rest;
@@ -101,4 +103,22 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     writeLine(stderr, `vcollector: ${errorMessage(err).split("\n")[0]}`);
     return err instanceof UsageError ? 2 : 1;
   }
+}
+
+const guarded = new WeakSet<object>();
+
+/**
+ * A reader that goes away (`vcollector collect … | head -1`) makes the next write fail with
+ * EPIPE, which Node reports as an 'error' event: unhandled, it kills the process mid-run (captures
+ * half written, the history row left "running"). Output to a closed stream is dropped quietly
+ * instead and the command runs to its end; writeLine skips destroyed streams.
+ */
+function quietWhenClosed(stream: import("node:stream").Writable): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    // EPIPE/ECONNRESET: the reader left. Anything else: nothing sensible to report it on.
+    void err;
+    if (!stream.destroyed) stream.destroy();
+  });
 }
