@@ -1,9 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { resolveHome, HOME_ENV } from "../lib/core/home";
+import { resolveHome, tightenHome, HOME_ENV } from "../lib/core/home";
 import { UsageError, errorMessage } from "../lib/core/errors";
 import { COMMANDS } from "./commands";
 import { writeLine, type CliContext } from "./command";
+import { terminalSafe } from "./terminal-safe";
 
 export interface MainIo {
   env?: NodeJS.ProcessEnv;
@@ -89,8 +90,10 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       writeLine(stdout, command.usage);
       return 0;
     }
+    const homePaths = resolveHome(home, env);
+    tightenHome(homePaths, (message) => writeLine(stderr, `vcollector: warning: ${message}`));
     const ctx: CliContext = {
-      home: resolveHome(home, env),
+      home: homePaths,
       homeExplicit: home !== undefined || Boolean(env[HOME_ENV]),
       env,
       stdin: (io.stdin ?? process.stdin) as CliContext["stdin"],
@@ -100,7 +103,8 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     };
     return await command.run(args, ctx);
   } catch (err) {
-    writeLine(stderr, `vcollector: ${errorMessage(err).split("\n")[0]}`);
+    // Error texts quote inventory and device text: printed without its control characters.
+    writeLine(stderr, terminalSafe(`vcollector: ${errorMessage(err).split("\n")[0]}`));
     return err instanceof UsageError ? 2 : 1;
   }
 }

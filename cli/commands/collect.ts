@@ -3,6 +3,8 @@ import { UsageError, VcError } from "../../lib/core/errors";
 import type { Device, DeviceResult } from "../../lib/core/types";
 import type { RunSummary } from "../../lib/core/collect";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
+import { terminalSafe } from "../terminal-safe";
+import { safeSegment } from "../../lib/core/captures/layout";
 import { DEVICE_FILTER_OPTIONS, filterFromOptions } from "../device-filter";
 
 const USAGE = `Usage: vcollector collect --commands "<c1>;<c2>" --capture-type <type> [options]
@@ -255,7 +257,9 @@ function dryRun(
   for (const r of rows)
     writeLine(
       ctx.stdout,
-      `  ${r.name}  ${r.host}:${r.port}  ${r.platform}  credential ${r.credential}${r.capture ? `  → ${r.capture}` : ""}`,
+      terminalSafe(
+        `  ${r.name}  ${r.host}:${r.port}  ${r.platform}  credential ${r.credential}${r.capture ? `  → ${r.capture}` : ""}`,
+      ),
     );
   return 0;
 }
@@ -286,7 +290,7 @@ class ProgressPrinter {
       r.status === "ok"
         ? `${cmds}, ${seconds(r.durationMs)}, credential ${r.credentialName}`
         : `${r.errorClass}: ${r.error ?? ""}${r.commands.length ? ` (${cmds})` : ""}`;
-    writeLine(this.ctx.stdout, `${head}  ${tail}`);
+    writeLine(this.ctx.stdout, terminalSafe(`${head}  ${tail}`));
   }
 
   summary(s: RunSummary, collections: string | undefined): void {
@@ -297,14 +301,18 @@ class ProgressPrinter {
     writeLine(this.ctx.stdout, "");
     writeLine(
       this.ctx.stdout,
-      `Run ${s.runId} (${s.jobName}): ${s.status}. ${s.ok} ok, ${s.partial} partial, ${s.failed} failed of ${s.total} in ${seconds(s.durationMs)}.`,
+      terminalSafe(
+        `Run ${s.runId} (${s.jobName}): ${s.status}. ${s.ok} ok, ${s.partial} partial, ${s.failed} failed of ${s.total} in ${seconds(s.durationMs)}.`,
+      ),
     );
     for (const [cls, n] of Object.entries(s.errorCounts).sort((a, b) => b[1]! - a[1]!))
       writeLine(this.ctx.stdout, `  ${cls}: ${n}`);
     if (s.cancelled) writeLine(this.ctx.stdout, `  ${s.cancelled} device(s) not started: the run was cancelled`);
-    if (collections) writeLine(this.ctx.stdout, `Captures: ${path.join(collections, s.captureType)}`);
+    // The folder the captures really went to (the capture type made safe as a path segment).
+    if (collections)
+      writeLine(this.ctx.stdout, terminalSafe(`Captures: ${path.join(collections, safeSegment(s.captureType))}`));
     if (s.historyId !== undefined) writeLine(this.ctx.stdout, `History: run #${s.historyId} in collector.db`);
-    if (s.error) writeLine(this.ctx.stdout, `Note: ${s.error}`);
+    if (s.error) writeLine(this.ctx.stdout, terminalSafe(`Note: ${s.error}`));
   }
 }
 

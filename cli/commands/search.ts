@@ -11,6 +11,7 @@ import {
   type SkippedFile,
 } from "../../lib/core/search";
 import { parseCommandArgs, printJson, writeLine, type CliCommand } from "../command";
+import { terminalSafe } from "../terminal-safe";
 
 const USAGE = `Usage: vcollector search <pattern> [options]
 
@@ -53,11 +54,11 @@ function positive(text: string | undefined, option: string): number | undefined 
 
 function formatMatch(m: SearchMatch): string {
   const where = m.history ? `${m.captureType}/${m.device}@${m.capturedAt}` : `${m.captureType}/${m.device}`;
-  return `${where}:${m.lineNumber}: ${m.line}`;
+  return terminalSafe(`${where}:${m.lineNumber}: ${m.line}`);
 }
 
 function skippedNotice(f: SkippedFile): string {
-  return `vcollector search: skipped ${f.path}: ${f.reason}`;
+  return terminalSafe(`vcollector search: skipped ${f.path}: ${f.reason}`);
 }
 
 export const command: CliCommand = {

@@ -12,7 +12,7 @@ import {
   type RunSummary,
 } from "../../lib/core/collect";
 import { VcError } from "../../lib/core/errors";
-import { resolveHome, type HomePaths } from "../../lib/core/home";
+import { resolveHome, tightenHome, type HomePaths } from "../../lib/core/home";
 import { Inventory, normaliseDevicesReport } from "../../lib/core/inventory";
 import { KnownHostsStore } from "../../lib/core/ssh/known-hosts";
 import type { DeviceResult } from "../../lib/core/types";
@@ -44,6 +44,7 @@ function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
   const home = resolveHome(def.home && def.home.trim() !== "" ? def.home.trim() : undefined);
   // The test-credential endpoint pins host keys in this deployed home, never in one a request names.
   (node as Node & { dataHome?: string }).dataHome = home.root;
+  tightenHome(home, (m) => node.warn(m));
   const closing = new AbortController();
   let settings: NodeRunSettings | undefined;
   let configError: Error | undefined;
