@@ -82,7 +82,7 @@ describe("terminal output hygiene, capture paths and export path patterns", func
       { env: vault.env },
     );
     assertTerminalClean(r.stdout + r.stderr);
-    assert.match(r.stdout, /✗ gone  connect_refused/);
+    assert.match(r.stdout, /✗ gone {2}connect_refused/);
     const line = r.stdout.split("\n").find((l) => l.startsWith("Captures: "));
     assert.ok(line, r.stdout + r.stderr);
     const folder = line.slice("Captures: ".length);
