@@ -5,6 +5,7 @@ import { UsageError, errorMessage } from "../lib/core/errors";
 import { COMMANDS } from "./commands";
 import { writeLine, type CliContext } from "./command";
 import { terminalSafe } from "./terminal-safe";
+import { namingDatabase } from "./database-errors";
 
 export interface MainIo {
   env?: NodeJS.ProcessEnv;
@@ -102,7 +103,9 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       signal: io.signal ?? new AbortController().signal,
     };
     return await command.run(args, ctx);
-  } catch (err) {
+  } catch (caught) {
+    // A damaged SQLite file that no command named: at least say which folder holds it.
+    const err = namingDatabase(caught, `a database in ${resolveHome(extractHomeQuietly(argv), env).root}`);
     // Error texts quote inventory and device text: printed without its control characters.
     writeLine(stderr, terminalSafe(`vcollector: ${errorMessage(err).split("\n")[0]}`));
     return err instanceof UsageError ? 2 : 1;
@@ -125,4 +128,12 @@ function quietWhenClosed(stream: import("node:stream").Writable): void {
     void err;
     if (!stream.destroyed) stream.destroy();
   });
+}
+
+function extractHomeQuietly(argv: string[]): string | undefined {
+  try {
+    return extractHome(argv).home;
+  } catch {
+    return undefined;
+  }
 }
