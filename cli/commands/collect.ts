@@ -4,6 +4,8 @@ import type { Device, DeviceResult } from "../../lib/core/types";
 import type { RunSummary } from "../../lib/core/collect";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
 import { terminalSafe } from "../terminal-safe";
+import { parseByteSize } from "./search";
+import { excerptResult, JSON_OUTPUT_CHARS } from "../../lib/core/collect/excerpt";
 import { safeSegment } from "../../lib/core/captures/layout";
 import { DEVICE_FILTER_OPTIONS, filterFromOptions } from "../device-filter";
 
@@ -43,7 +45,11 @@ Output:
   --no-save                 save nothing (outputs are still reported)
   --no-history              do not record the run in collector.db
   --dry-run                 list the devices, commands and files; connect to nothing
-  --json                    one JSON line per device, then the summary as JSON
+  --json                    one JSON line per device, then the summary as JSON; each command's
+                            output is cut to its first 64 KiB there ("outputTruncated": true,
+                            "outputBytes"): the whole output is in the capture file
+  --max-output <size>       cap on one command's output, e.g. 20M (default 32M when a command
+                            shows a configuration, else 8M); past it: output_too_large
   --quiet                   only the summary
 
 Exit code: 0 when every device succeeded, 1 otherwise, 2 for a usage error.`;
@@ -133,6 +139,7 @@ const OPTIONS = {
   "no-history": { type: "boolean" },
   "dry-run": { type: "boolean" },
   json: { type: "boolean" },
+  "max-output": { type: "string" },
   quiet: { type: "boolean" },
 } as const;
 
@@ -202,6 +209,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
         jitterMs: secondsOption(v.jitter, "--jitter"),
         commandDelayMs: secondsOption(v.delay, "--delay"),
         timeouts,
+        maxOutputBytes: v["max-output"] !== undefined ? parseByteSize(v["max-output"], "--max-output") : undefined,
         retry: retries !== undefined ? { retries } : undefined,
         hostKeys: { policy, store: new KnownHostsStore(ctx.home.knownHosts) },
         store,
@@ -280,7 +288,7 @@ class ProgressPrinter {
     this.done++;
     if (this.mode.quiet) return;
     if (this.mode.json) {
-      writeLine(this.ctx.stdout, JSON.stringify(r));
+      writeLine(this.ctx.stdout, JSON.stringify(excerptResult(r, JSON_OUTPUT_CHARS)));
       return;
     }
     const mark = r.status === "ok" ? "✓" : r.status === "partial" ? "~" : "✗";

@@ -18,7 +18,8 @@ import {
   type HostKeyPolicy,
   type SessionOpener,
 } from "./session";
-import { captureContent, type CaptureStore } from "./store";
+import { captureContent, capturePart, type CaptureStore, type CaptureWriter } from "./store";
+import { excerptCommand, IN_MEMORY_OUTPUT_CHARS } from "./excerpt";
 import { AbortedError, backoffDelay, deadlineController, jitterDelay, raceAbort, sleep } from "./timing";
 import { RETRYABLE_CLASSES, type CollectTimeouts, type RetryPolicy } from "./types";
 
@@ -72,6 +73,7 @@ export async function collectDevice(device: Device, ctx: DeviceRunContext): Prom
   let session: CollectSession | undefined;
   let prompt = "";
   let secrets: string[] = [];
+  let capture: StreamingCapture | undefined;
   const deadline = deadlineController(ctx.timeouts.deviceMs, [ctx.signal]);
   const deadlineAt = Date.now() + ctx.timeouts.deviceMs;
   try {
@@ -82,7 +84,8 @@ export async function collectDevice(device: Device, ctx: DeviceRunContext): Prom
     credentialName = login.step.credential.name;
     secrets = secretsOf(login.step.credential);
     rememberCredential(ctx, device, { credentialName, status: "ok" });
-    failure = await runCommands(session, ctx, deadline.signal, commands, secrets);
+    if (ctx.store) capture = new StreamingCapture(ctx, device.name, prompt);
+    failure = await runCommands(session, ctx, deadline.signal, commands, secrets, capture);
   } catch (err) {
     failure = classifyError(err);
   } finally {
@@ -102,7 +105,8 @@ export async function collectDevice(device: Device, ctx: DeviceRunContext): Prom
     finishedAt: "",
     durationMs: 0,
   };
-  if (result.status !== "failed" && ctx.store) await saveCapture(result, prompt, ctx);
+  if (result.status !== "failed" && ctx.store) await saveCapture(result, prompt, ctx, capture);
+  else await capture?.discard();
   const finishedAt = new Date();
   result.finishedAt = finishedAt.toISOString();
   result.durationMs = finishedAt.getTime() - startedAt.getTime();
@@ -217,6 +221,7 @@ async function runCommands(
   signal: AbortSignal,
   out: CommandResult[],
   secrets: string[],
+  capture?: StreamingCapture,
 ): Promise<Classified | undefined> {
   for (let i = 0; i < ctx.commands.length; i++) {
     const command = ctx.commands[i];
@@ -237,6 +242,8 @@ async function runCommands(
             }
           : { command, output: r.output, status: "ok", durationMs: r.durationMs },
       );
+      // Written to the capture file now; only an excerpt stays in memory.
+      if (capture) out[out.length - 1] = await capture.add(out[out.length - 1]);
     } catch (err) {
       const c = classifyError(err);
       out.push({
@@ -254,16 +261,18 @@ async function runCommands(
 }
 
 /** Writes the capture and its captures row; a failure of either makes the device failed. */
-async function saveCapture(result: DeviceResult, prompt: string, ctx: DeviceRunContext): Promise<void> {
+async function saveCapture(
+  result: DeviceResult,
+  prompt: string,
+  ctx: DeviceRunContext,
+  capture?: StreamingCapture,
+): Promise<void> {
   const store = ctx.store!;
   const capturedAt = new Date();
   try {
-    const saved = await store.save(
-      ctx.captureType,
-      result.device.name,
-      captureContent(result.commands, prompt),
-      capturedAt,
-    );
+    const saved = capture
+      ? await capture.commit(capturedAt)
+      : await store.save(ctx.captureType, result.device.name, captureContent(result.commands, prompt), capturedAt);
     result.capturePaths = saved.historyPath ? [saved.path, saved.historyPath] : [saved.path];
     ctx.history?.db.addCapture({
       runId: ctx.runId,
@@ -304,4 +313,48 @@ function rememberCredential(
 
 function failureOf(errorClass: SessionErrorClass, message: string): Error & { errorClass: SessionErrorClass } {
   return Object.assign(new Error(message), { errorClass });
+}
+
+/**
+ * The device's capture file, written command by command as outputs arrive (atomic: a temp file
+ * renamed at the end), so a big output is not held in memory for the whole device. A write error
+ * is kept and reported at commit (the device then fails with save_failed).
+ */
+class StreamingCapture {
+  private writer?: Promise<CaptureWriter>;
+  private error?: unknown;
+
+  constructor(
+    private readonly ctx: DeviceRunContext,
+    private readonly deviceName: string,
+    private readonly prompt: string,
+  ) {}
+
+  /** Appends the command's part and returns the result to keep in memory (output excerpted). */
+  async add(result: CommandResult): Promise<CommandResult> {
+    if (this.error === undefined) {
+      try {
+        this.writer ??= this.ctx.store!.open(this.ctx.captureType, this.deviceName);
+        await (await this.writer).append(capturePart(result, this.prompt, this.ctx.commands.length));
+      } catch (err) {
+        this.error = err;
+        return result;
+      }
+    }
+    return excerptCommand(result, IN_MEMORY_OUTPUT_CHARS);
+  }
+
+  async commit(at: Date) {
+    if (this.error !== undefined) {
+      await this.discard();
+      throw this.error;
+    }
+    const writer = await (this.writer ??= this.ctx.store!.open(this.ctx.captureType, this.deviceName));
+    return writer.commit(at);
+  }
+
+  async discard(): Promise<void> {
+    const writer = await this.writer?.catch(() => undefined);
+    await writer?.discard();
+  }
 }

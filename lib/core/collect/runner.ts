@@ -11,6 +11,7 @@ import { runPool } from "./pool";
 import { linkedSignal } from "./timing";
 import type { HostKeyPolicy, SessionOpener } from "./session";
 import type { CaptureStore } from "./store";
+import { defaultMaxOutputBytes } from "./excerpt";
 import {
   DEFAULT_RETRY,
   DEFAULT_TIMEOUTS,
@@ -47,6 +48,7 @@ export interface CollectRequest {
   commandDelayMs?: number;
   timeouts?: Partial<CollectTimeouts>;
   retry?: Partial<RetryPolicy>;
+  /** Cap on one command's output; default 32 MiB when a command shows a configuration, else 8 MiB. */
   maxOutputBytes?: number;
   /** Host-key policy (default tofu) and store (default: the data home's known_hosts). */
   hostKeys?: { policy: HostKeyPolicy; store?: KnownHostsStore };
@@ -144,7 +146,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     retry: { ...DEFAULT_RETRY, ...req.retry },
     jitterMs: req.jitterMs ?? DEFAULT_JITTER_MS,
     commandDelayMs: req.commandDelayMs ?? 0,
-    maxOutputBytes: req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+    maxOutputBytes: req.maxOutputBytes ?? defaultMaxOutputBytes(commands),
     hostKeyPolicy: req.hostKeys?.policy ?? "tofu",
     hostKeyStore,
     pins: pinsFrom(hostKeyStore),
