@@ -14,7 +14,8 @@ export function excerptCommand(c: CommandResult, maxChars: number): CommandResul
   if (c.output.length <= maxChars) return c;
   return {
     ...c,
-    output: c.output.slice(0, maxChars),
+    // A copy, not a slice: a V8 sliced string would keep the whole output alive.
+    output: Buffer.from(c.output.slice(0, maxChars), "utf8").toString("utf8"),
     outputTruncated: true,
     outputBytes: c.outputBytes ?? Buffer.byteLength(c.output, "utf8"),
   };
