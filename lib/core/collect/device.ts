@@ -18,7 +18,7 @@ import {
   type HostKeyPolicy,
   type SessionOpener,
 } from "./session";
-import { captureContent, capturePart, type CaptureStore, type CaptureWriter } from "./store";
+import { captureContent, capturePieces, type CaptureStore, type CaptureWriter } from "./store";
 import { excerptCommand, IN_MEMORY_OUTPUT_CHARS } from "./excerpt";
 import { AbortedError, backoffDelay, deadlineController, jitterDelay, raceAbort, sleep } from "./timing";
 import { RETRYABLE_CLASSES, type CollectTimeouts, type RetryPolicy } from "./types";
@@ -335,7 +335,8 @@ class StreamingCapture {
     if (this.error === undefined) {
       try {
         this.writer ??= this.ctx.store!.open(this.ctx.captureType, this.deviceName);
-        await (await this.writer).append(capturePart(result, this.prompt, this.ctx.commands.length));
+        const writer = await this.writer;
+        for (const piece of capturePieces(result, this.prompt, this.ctx.commands.length)) await writer.append(piece);
       } catch (err) {
         this.error = err;
         return result;

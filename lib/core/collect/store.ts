@@ -250,7 +250,18 @@ export function capturePart(
   prompt: string,
   commandCount: number,
 ): string {
-  return commandCount === 1 ? withFinalNewline(c.output) : `${prompt}${c.command}\n${withFinalNewline(c.output)}`;
+  return capturePieces(c, prompt, commandCount).join("");
+}
+
+/** capturePart as pieces, so a big output is written without first being copied into a bigger string. */
+export function capturePieces(
+  c: Pick<CommandResult, "command" | "output">,
+  prompt: string,
+  commandCount: number,
+): string[] {
+  const pieces = commandCount === 1 ? [c.output] : [`${prompt}${c.command}\n`, c.output];
+  if (c.output !== "" && !c.output.endsWith("\n")) pieces.push("\n");
+  return pieces;
 }
 
 function withFinalNewline(text: string): string {
