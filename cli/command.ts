@@ -31,17 +31,43 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 /** util.parseArgs with strict checking, turning its errors into UsageError (exit code 2). */
 export function parseCommandArgs<T extends Options>(args: string[], options: T, allowPositionals = true) {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    return parseArgs({ args: joinNegativeValues(args, options), options, allowPositionals, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
   }
 }
 
+/** Writes a line; output to a stream whose reader has gone (EPIPE) is dropped quietly. */
+/**
+ * `--timeout -5`: parseArgs takes "-5" for an option and reports the option as "ambiguous". A
+ * value option followed by a negative number gets it as its value, so the option's own check
+ * says what is wrong ("must be … at least 0, got '-5'").
+ */
+function joinNegativeValues(args: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    const name = a.startsWith("--") && !a.includes("=") ? a.slice(2) : undefined;
+    const next = args[i + 1];
+    if (name && options[name]?.type === "string" && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function writeLine(stream: Writable, text = ""): void {
+  if (stream.destroyed || stream.writableEnded) return;
   stream.write(text + "\n");
 }
 
 export function printJson(stream: Writable, value: unknown): void {
+  if (stream.destroyed || stream.writableEnded) return;
   stream.write(JSON.stringify(value, null, 2) + "\n");
 }
 

@@ -1,10 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { resolveHome, HOME_ENV } from "../lib/core/home";
+import { resolveHome, tightenHome, HOME_ENV } from "../lib/core/home";
 import { flushAllKnownHosts } from "../lib/core/ssh/known-hosts";
 import { UsageError, errorMessage } from "../lib/core/errors";
 import { COMMANDS } from "./commands";
 import { writeLine, type CliContext } from "./command";
+import { terminalSafe } from "./terminal-safe";
+import { namingDatabase } from "./database-errors";
 
 export interface MainIo {
   env?: NodeJS.ProcessEnv;
@@ -70,6 +72,8 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const env = io.env ?? process.env;
   const stdout = (io.stdout ?? process.stdout) as NodeJS.WritableStream & import("node:stream").Writable;
   const stderr = (io.stderr ?? process.stderr) as NodeJS.WritableStream & import("node:stream").Writable;
+  quietWhenClosed(stdout);
+  quietWhenClosed(stderr);
   try {
     const { home, rest } = extractHome(argv);
     const [name, ...args] = rest;
@@ -88,8 +92,10 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       writeLine(stdout, command.usage);
       return 0;
     }
+    const homePaths = resolveHome(home, env);
+    tightenHome(homePaths, (message) => writeLine(stderr, `vcollector: warning: ${message}`));
     const ctx: CliContext = {
-      home: resolveHome(home, env),
+      home: homePaths,
       homeExplicit: home !== undefined || Boolean(env[HOME_ENV]),
       env,
       stdin: (io.stdin ?? process.stdin) as CliContext["stdin"],
@@ -103,8 +109,37 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
       // Host keys pinned in a still-open coalescing window are written before the process ends.
       flushAllKnownHosts();
     }
-  } catch (err) {
-    writeLine(stderr, `vcollector: ${errorMessage(err).split("\n")[0]}`);
+  } catch (caught) {
+    // A damaged SQLite file that no command named: at least say which folder holds it.
+    const err = namingDatabase(caught, `a database in ${resolveHome(extractHomeQuietly(argv), env).root}`);
+    // Error texts quote inventory and device text: printed without its control characters.
+    writeLine(stderr, terminalSafe(`vcollector: ${errorMessage(err).split("\n")[0]}`));
     return err instanceof UsageError ? 2 : 1;
+  }
+}
+
+const guarded = new WeakSet<object>();
+
+/**
+ * A reader that goes away (`vcollector collect … | head -1`) makes the next write fail with
+ * EPIPE, which Node reports as an 'error' event: unhandled, it kills the process mid-run (captures
+ * half written, the history row left "running"). Output to a closed stream is dropped quietly
+ * instead and the command runs to its end; writeLine skips destroyed streams.
+ */
+function quietWhenClosed(stream: import("node:stream").Writable): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    // EPIPE/ECONNRESET: the reader left. Anything else: nothing sensible to report it on.
+    void err;
+    if (!stream.destroyed) stream.destroy();
+  });
+}
+
+function extractHomeQuietly(argv: string[]): string | undefined {
+  try {
+    return extractHome(argv).home;
+  } catch {
+    return undefined;
   }
 }

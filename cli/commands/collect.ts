@@ -11,6 +11,10 @@ import {
   type HostKeyPolicy,
 } from "../../lib/core/ssh/host-key-policy";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
+import { terminalSafe } from "../terminal-safe";
+import { parseByteSize } from "./search";
+import { excerptResult, JSON_OUTPUT_CHARS } from "../../lib/core/collect/excerpt";
+import { safeSegment } from "../../lib/core/captures/layout";
 import { DEVICE_FILTER_OPTIONS, filterFromOptions } from "../device-filter";
 
 const USAGE = `Usage: vcollector collect --commands "<c1>;<c2>" --capture-type <type> [options]
@@ -52,7 +56,11 @@ Output:
                             keys…) by the platform's rules before saving or printing; leave it off
                             for raw config backups. Vault secrets are masked in any case.
   --dry-run                 list the devices, commands and files; connect to nothing
-  --json                    one JSON line per device, then the summary as JSON
+  --json                    one JSON line per device, then the summary as JSON; each command's
+                            output is cut to its first 64 KiB there ("outputTruncated": true,
+                            "outputBytes"): the whole output is in the capture file
+  --max-output <size>       cap on one command's output, e.g. 20M (default 32M when a command
+                            shows a configuration, else 8M); past it: output_too_large
   --quiet                   only the summary
 
 Exit code: 0 when every device succeeded, 1 otherwise, 2 for a usage error.`;
@@ -142,6 +150,7 @@ const OPTIONS = {
   redact: { type: "boolean" },
   "dry-run": { type: "boolean" },
   json: { type: "boolean" },
+  "max-output": { type: "string" },
   quiet: { type: "boolean" },
 } as const;
 
@@ -211,6 +220,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
         jitterMs: secondsOption(v.jitter, "--jitter"),
         commandDelayMs: secondsOption(v.delay, "--delay"),
         timeouts,
+        maxOutputBytes: v["max-output"] !== undefined ? parseByteSize(v["max-output"], "--max-output") : undefined,
         retry: retries !== undefined ? { retries } : undefined,
         hostKeys: { policy, store: new KnownHostsStore(ctx.home.knownHosts) },
         store,
@@ -271,7 +281,9 @@ function dryRun(
   for (const r of rows)
     writeLine(
       ctx.stdout,
-      `  ${r.name}  ${r.host}:${r.port}  ${r.platform}${r.supported ? "" : " (inventory-only: unsupported_platform)"}  credential ${r.credential}${r.capture ? `  → ${r.capture}` : ""}`,
+      terminalSafe(
+        `  ${r.name}  ${r.host}:${r.port}  ${r.platform}${r.supported ? "" : " (inventory-only: unsupported_platform)"}  credential ${r.credential}${r.capture ? `  → ${r.capture}` : ""}`,
+      ),
     );
   return 0;
 }
@@ -292,7 +304,7 @@ class ProgressPrinter {
     this.done++;
     if (this.mode.quiet) return;
     if (this.mode.json) {
-      writeLine(this.ctx.stdout, JSON.stringify(r));
+      writeLine(this.ctx.stdout, JSON.stringify(excerptResult(r, JSON_OUTPUT_CHARS)));
       return;
     }
     const mark = r.status === "ok" ? "✓" : r.status === "partial" ? "~" : "✗";
@@ -302,7 +314,7 @@ class ProgressPrinter {
       r.status === "ok"
         ? `${cmds}, ${seconds(r.durationMs)}, credential ${r.credentialName}`
         : `${r.errorClass}: ${r.error ?? ""}${r.commands.length ? ` (${cmds})` : ""}`;
-    writeLine(this.ctx.stdout, `${head}  ${tail}`);
+    writeLine(this.ctx.stdout, terminalSafe(`${head}  ${tail}`));
   }
 
   summary(s: RunSummary, collections: string | undefined): void {
@@ -313,14 +325,18 @@ class ProgressPrinter {
     writeLine(this.ctx.stdout, "");
     writeLine(
       this.ctx.stdout,
-      `Run ${s.runId} (${s.jobName}): ${s.status}. ${s.ok} ok, ${s.partial} partial, ${s.failed} failed of ${s.total} in ${seconds(s.durationMs)}.`,
+      terminalSafe(
+        `Run ${s.runId} (${s.jobName}): ${s.status}. ${s.ok} ok, ${s.partial} partial, ${s.failed} failed of ${s.total} in ${seconds(s.durationMs)}.`,
+      ),
     );
     for (const [cls, n] of Object.entries(s.errorCounts).sort((a, b) => b[1]! - a[1]!))
       writeLine(this.ctx.stdout, `  ${cls}: ${n}`);
     if (s.cancelled) writeLine(this.ctx.stdout, `  ${s.cancelled} device(s) not started: the run was cancelled`);
-    if (collections) writeLine(this.ctx.stdout, `Captures: ${path.join(collections, s.captureType)}`);
+    // The folder the captures really went to (the capture type made safe as a path segment).
+    if (collections)
+      writeLine(this.ctx.stdout, terminalSafe(`Captures: ${path.join(collections, safeSegment(s.captureType))}`));
     if (s.historyId !== undefined) writeLine(this.ctx.stdout, `History: run #${s.historyId} in collector.db`);
-    if (s.error) writeLine(this.ctx.stdout, `Note: ${s.error}`);
+    if (s.error) writeLine(this.ctx.stdout, terminalSafe(`Note: ${s.error}`));
   }
 }
 

@@ -42,11 +42,17 @@ Exit codes: 0 ok, 1 failure or bad items, 2 usage error.`;
 
 /** Splits an output path into the directory before the first placeholder and the pattern after it. */
 export function splitOutputPath(output: string): { dir: string; pattern: string } {
-  const full = path.resolve(output);
-  const parts = full.split(path.sep);
+  // Split BEFORE resolving: path.resolve would fold "{device}/.." away, and with it the check
+  // that the pattern part never leaves the directory.
+  const parts = output.split(/[\\/]/);
   const first = parts.findIndex((p) => p.includes("{"));
-  if (first === -1) return { dir: path.dirname(full), pattern: path.basename(full) };
-  return { dir: parts.slice(0, first).join(path.sep) || path.sep, pattern: parts.slice(first).join("/") };
+  if (first === -1) {
+    const full = path.resolve(output);
+    return { dir: path.dirname(full), pattern: path.basename(full) };
+  }
+  const before = parts.slice(0, first).join("/");
+  const dir = path.resolve(before === "" && path.isAbsolute(output) ? "/" : before === "" ? "." : before);
+  return { dir, pattern: parts.slice(first).join("/") };
 }
 
 function choice<T extends string>(value: string | undefined, allowed: readonly T[], option: string, fallback?: T): T {

@@ -120,16 +120,18 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
       printTable(ctx, lab.devices);
       if (values["inventory-out"]) writeLine(ctx.stdout, `inventory: ${path.resolve(values["inventory-out"])}`);
     }
-    writeLine(ctx.stdout, "lab: running; press Ctrl-C (or send SIGTERM) to stop");
+    // With --json, standard output carries the JSON document only; the status lines go to stderr.
+    const status = values.json ? ctx.stderr : ctx.stdout;
+    writeLine(status, "lab: running; press Ctrl-C (or send SIGTERM) to stop");
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) return resolve();
       ctx.signal.addEventListener("abort", () => resolve(), { once: true });
     });
-    writeLine(ctx.stdout, "lab: stopping");
+    writeLine(status, "lab: stopping");
   } finally {
     await lab.stop();
   }
-  writeLine(ctx.stdout, "lab: stopped");
+  writeLine(values.json ? ctx.stderr : ctx.stdout, "lab: stopped");
   return 0;
 }
 

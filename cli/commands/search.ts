@@ -5,10 +5,13 @@ import {
   DEFAULT_MAX_RESULTS,
   streamSearch,
   type SearchMatch,
+  type SearchEvent,
   type SearchOptions,
+  type SearchStats,
   type SkippedFile,
 } from "../../lib/core/search";
 import { parseCommandArgs, printJson, writeLine, type CliCommand } from "../command";
+import { terminalSafe } from "../terminal-safe";
 
 const USAGE = `Usage: vcollector search <pattern> [options]
 
@@ -27,7 +30,12 @@ Options:
   --json                 print the result (matches, counts, skipped files) as JSON
   --collections <dir>    the captures directory (default <home>/collections)
 
-Exit codes (like grep): 0 matches found, 1 no match or failure, 2 usage error (an invalid regex too).`;
+A regular expression that could backtrack without bound (lookarounds, backreferences) gets a
+time budget of 2 s per MiB block of a file; past it the search stops with regex_timeout naming
+the pattern and the file. Nested repeats like (a+)+ are safe: they fall back to a linear engine.
+
+Exit codes (like grep): 0 matches found, 1 no match or failure, 2 usage error (an invalid regex too),
+130 interrupted (Ctrl-C).`;
 
 const SIZE_UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
@@ -46,11 +54,11 @@ function positive(text: string | undefined, option: string): number | undefined 
 
 function formatMatch(m: SearchMatch): string {
   const where = m.history ? `${m.captureType}/${m.device}@${m.capturedAt}` : `${m.captureType}/${m.device}`;
-  return `${where}:${m.lineNumber}: ${m.line}`;
+  return terminalSafe(`${where}:${m.lineNumber}: ${m.line}`);
 }
 
 function skippedNotice(f: SkippedFile): string {
-  return `vcollector search: skipped ${f.path}: ${f.reason}`;
+  return terminalSafe(`vcollector search: skipped ${f.path}: ${f.reason}`);
 }
 
 export const command: CliCommand = {
@@ -100,24 +108,32 @@ export const command: CliCommand = {
     const matches: SearchMatch[] = [];
     const skipped: SkippedFile[] = [];
     const stream = streamSearch(opts);
-    let next;
-    try {
-      next = await stream.next();
-    } catch (err) {
-      if (err instanceof VcError && err.errorClass === "bad_pattern") throw new UsageError(err.message);
-      throw err;
-    }
     let count = 0;
-    for (; !next.done; next = await stream.next()) {
-      const event = next.value;
-      if (event.type === "skipped") {
-        skipped.push(event.file);
-        writeLine(ctx.stderr, skippedNotice(event.file));
-        continue;
+    let next: IteratorResult<SearchEvent, SearchStats>;
+    try {
+      for (next = await stream.next(); !next.done; next = await stream.next()) {
+        const event = next.value;
+        if (event.type === "skipped") {
+          skipped.push(event.file);
+          writeLine(ctx.stderr, skippedNotice(event.file));
+          continue;
+        }
+        count++;
+        if (values.json) matches.push(event.match);
+        else writeLine(ctx.stdout, formatMatch(event.match));
       }
-      count++;
-      if (values.json) matches.push(event.match);
-      else writeLine(ctx.stdout, formatMatch(event.match));
+    } catch (err) {
+      if (!(err instanceof VcError)) throw err;
+      if (err.errorClass === "bad_pattern") throw new UsageError(err.message);
+      if (err.errorClass === "cancelled") {
+        writeLine(ctx.stderr, "vcollector search: cancelled");
+        return 130;
+      }
+      if (err.errorClass === "regex_timeout") {
+        writeLine(ctx.stderr, `vcollector search: regex_timeout: ${err.message}`);
+        return 1;
+      }
+      throw err;
     }
     const stats = next.value;
     if (values.json) {

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { namingDatabase } from "../database-errors";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext, readTextInput } from "../command";
 import { UsageError } from "../../lib/core/errors";
 import { TemplateLibrary, type TemplateInfo, type TemplateSource } from "../../lib/core/templates/library";
@@ -273,6 +274,8 @@ export const command: CliCommand = {
       throw new UsageError("expected a subcommand: where, import, list, show, add, edit, rm, export or detect");
     const handler = SUBCOMMANDS[sub];
     if (!handler) throw new UsageError(`unknown templates subcommand '${sub}' (see vcollector templates --help)`);
-    return handler(rest, ctx);
+    return handler(rest, ctx).catch((err: unknown) => {
+      throw namingDatabase(err, ctx.home.templatesDb);
+    });
   },
 };

@@ -447,7 +447,8 @@ function printReport(ctx: CliContext, report: ImportReport, vault: Vault): void 
   writeLine(ctx.stdout, `imported ${report.imported.length}: ${report.imported.join(", ") || "-"}`);
   if (report.replaced.length > 0)
     writeLine(ctx.stdout, `replaced ${report.replaced.length}: ${report.replaced.join(", ")}`);
-  for (const s of report.skipped) writeLine(ctx.stdout, `skipped '${s.name}': ${s.reason}`);
+  for (const s of report.skipped)
+    writeLine(ctx.stdout, `skipped '${s.name}': ${s.reason.replace("use replace to", "use --replace to")}`);
   if (report.defaultName !== undefined) {
     const current = vault.list().find((s) => s.isDefault)?.name;
     writeLine(

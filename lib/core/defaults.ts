@@ -18,8 +18,13 @@ export const DEFAULT_TIMEOUTS = {
   quietMs: 100,
 } as const;
 
-/** Cap on the bytes one command may return (a runaway output becomes output_too_large, not an OOM). */
+/**
+ * Cap on the bytes one command may return (a runaway output becomes output_too_large, not an OOM):
+ * this one for configurations (and whenever the command is not known), the smaller one for other
+ * outputs in collection runs (lib/core/collect/excerpt.ts picks per run).
+ */
 export const DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_NON_CONFIG_MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 /** "10/15/20" style text of the connect, banner and authentication defaults in seconds, for help texts. */
 export function loginTimeoutsText(): string {

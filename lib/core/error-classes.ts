@@ -16,6 +16,7 @@ export const ERROR_CLASSES = {
     conflict: "the item already exists (create refused; edit the existing one)",
     cancelled: "the operation was stopped (Stop, close, Ctrl-C)",
     interrupted: "the process ended while a run was in progress; the run is recorded as interrupted",
+    database_damaged: "a SQLite file is damaged or not a database (the message names the file)",
     internal_error: "a bug or an unexpected failure (the message has details; please report it)",
   },
   session: {
@@ -97,7 +98,6 @@ export const ERROR_CLASSES = {
     version_missing: "a version's stored text is missing or damaged",
     version_not_found: "no such version, or no versions for that device and capture type",
     history_unavailable: "the collector database (history) cannot be opened",
-    bad_value: "deprecated synonym of invalid_input, used by lib/core/search until it moves over",
   },
   jobs: {
     invalid_job: "a job file fails its syntax, schema or meaning (names the file, line and field)",

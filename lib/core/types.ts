@@ -69,6 +69,13 @@ export interface CommandResult {
   errorClass?: SessionErrorClass;
   error?: string;
   durationMs: number;
+  /**
+   * Set when `output` is only the beginning of what the device printed (the whole output is in
+   * the capture file, see DeviceResult.capturePaths): big outputs are not kept in memory.
+   */
+  outputTruncated?: boolean;
+  /** Size of the whole output in bytes (UTF-8), when `output` was truncated. */
+  outputBytes?: number;
 }
 
 /** One device's outcome in a collection run (vc-collect output 1, one message per device). */

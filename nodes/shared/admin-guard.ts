@@ -9,7 +9,8 @@ import type { NextFunction, Request, Response } from "express";
  * docs/reference/nodered-editor-sidebar.md §6):
  *  - writes accept only `application/json` bodies: a cross-origin page cannot send that content
  *    type without a CORS preflight, and a form cannot send it at all;
- *  - any request carrying an `Origin` whose host differs from the `Host` it was sent to is refused;
+ *  - any request carrying an `Origin` whose host differs from the `Host` it was sent to (or
+ *    `Origin: null`, or `Sec-Fetch-Site: cross-site`) is refused;
  *  - nothing that names a file or folder is ever taken from a request.
  * adminAuth remains the real protection (DNS rebinding defeats header checks); the docs say so.
  */
@@ -28,6 +29,10 @@ export function refusalFor(req: {
   headers: Record<string, string | string[] | undefined>;
   is?: (type: string) => string | false | null;
 }): GuardRefusal | undefined {
+  // Browsers send Sec-Fetch-Site on every request; "cross-site" also covers a request without Origin.
+  if (header(req.headers, "sec-fetch-site")?.toLowerCase() === "cross-site") {
+    return { status: 403, code: "cross_origin", message: "cross-origin requests are refused" };
+  }
   const origin = header(req.headers, "origin");
   if (origin !== undefined && origin !== "null") {
     const host = header(req.headers, "host");

@@ -12,7 +12,7 @@ import {
   type RunSummary,
 } from "../../lib/core/collect";
 import { VcError, errorMessage } from "../../lib/core/errors";
-import { resolveHome, type HomePaths } from "../../lib/core/home";
+import { resolveHome, tightenHome, type HomePaths } from "../../lib/core/home";
 import { Inventory, normaliseDevicesReport } from "../../lib/core/inventory";
 import { platformOptionsForHome } from "../../lib/core/platforms";
 import { KnownHostsStore } from "../../lib/core/ssh/known-hosts";
@@ -43,6 +43,9 @@ export = function register(RED: NodeAPI): void {
 
 function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
   const home = resolveHome(def.home && def.home.trim() !== "" ? def.home.trim() : undefined);
+  // The test-credential endpoint pins host keys in this deployed home, never in one a request names.
+  (node as Node & { dataHome?: string }).dataHome = home.root;
+  tightenHome(home, (m) => node.warn(m));
   const closing = new AbortController();
   const hostKeys = new KnownHostsStore(home.knownHosts);
   let settings: NodeRunSettings | undefined;

@@ -1,6 +1,7 @@
 import type { NodeAPI } from "node-red";
 import type { Request, Response } from "express";
 import { errorMessage, VcError } from "../../lib/core/errors";
+import { adminGuard } from "../shared/admin-guard";
 import { Vault, type CredentialInput, type CredentialPatch } from "../../lib/core/vault";
 import { getVaultConfigNode, VAULT_CONFIG_TYPE, type VaultConfigNode } from "./api";
 
@@ -30,8 +31,9 @@ export function registerVaultAdminApi(RED: NodeAPI): void {
   // The same admin app must not get the routes twice (the type registered again).
   if (registeredOn.has(RED.httpAdmin)) return;
   registeredOn.add(RED.httpAdmin);
-  const read = RED.auth.needsPermission(`${VAULT_CONFIG_TYPE}.read`);
-  const write = RED.auth.needsPermission(`${VAULT_CONFIG_TYPE}.write`);
+  // Permission first (401/403 from Node-RED), then the guard (cross-origin 403, non-JSON 415).
+  const read = [RED.auth.needsPermission(`${VAULT_CONFIG_TYPE}.read`), adminGuard];
+  const write = [RED.auth.needsPermission(`${VAULT_CONFIG_TYPE}.write`), adminGuard];
   const base = `/${VAULT_CONFIG_TYPE}/:id`;
   const app = RED.httpAdmin;
 

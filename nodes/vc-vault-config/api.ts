@@ -11,6 +11,8 @@ import type { Vault } from "../../lib/core/vault";
 export interface VaultConfigNode extends Node {
   /** Absolute path of the vault file this node uses. */
   vaultPath: string;
+  /** Data home this deployed node uses (its `home` setting, else $VCOLLECTOR_HOME or ~/.vcollector). */
+  dataHome?: string;
   /** Opens and unlocks the vault on first use (or after another process changed its password). */
   openUnlocked(): Vault;
 }

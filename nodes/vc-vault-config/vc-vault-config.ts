@@ -30,10 +30,10 @@ export = function register(RED: NodeAPI): void {
   function VcVaultConfigNode(this: Node<VaultConfigCredentials>, config: VaultConfigDef): void {
     RED.nodes.createNode(this, config);
     const node = this as unknown as RuntimeVaultConfigNode;
+    const home = resolveHome(config.home && config.home.trim() !== "" ? config.home.trim() : undefined);
+    node.dataHome = home.root;
     node.vaultPath =
-      config.vaultFile && config.vaultFile.trim() !== ""
-        ? path.resolve(config.vaultFile.trim())
-        : resolveHome(config.home && config.home.trim() !== "" ? config.home.trim() : undefined).vaultDb;
+      config.vaultFile && config.vaultFile.trim() !== "" ? path.resolve(config.vaultFile.trim()) : home.vaultDb;
 
     let vault: Vault | undefined;
     let stopped = false;

@@ -1,6 +1,7 @@
 import * as assert from "node:assert";
 import * as path from "node:path";
-import { runCli } from "../support/cli";
+import { spawn } from "node:child_process";
+import { CLI, runCli } from "../support/cli";
 import { useTmpDir } from "../support/tmp";
 import { hoursAgo, writeCapture, writeHistoryCapture } from "../support/capture-fixtures";
 
@@ -134,5 +135,55 @@ describe("vcollector search", function () {
     const r = await runCli(["--home", path.join(tmp.path, "empty-home"), "search", "x"]);
     assert.strictEqual(r.code, 1);
     assert.match(r.stderr, /empty-home\/collections: no such collections directory/);
+  });
+
+  describe("runaway regexes", () => {
+    const evil = `${"a".repeat(40)}!\n`;
+    beforeEach(() => {
+      for (let i = 0; i < 10; i++) writeCapture(collections(), "evil", `e${i}`, evil, hoursAgo(1));
+    });
+
+    it("'^(a+)+$' --regex over 40 a's and '!' ends with an answer (linear-engine fallback)", async () => {
+      const r = await runCli(["--home", home(), "search", "^(a+)+$", "--regex", "--type", "evil"], {
+        timeoutMs: 20_000,
+      });
+      assert.deepStrictEqual([r.code, r.stdout, r.stderr], [1, "", ""]);
+    });
+
+    it("a runaway non-linear regex stops with regex_timeout naming the pattern and the file", async () => {
+      const r = await runCli(
+        ["--home", home(), "search", "^(?=a)(a+)+$", "--regex", "--type", "evil", "--device", "e0"],
+        {
+          timeoutMs: 20_000,
+        },
+      );
+      assert.strictEqual(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /^vcollector search: regex_timeout: .*evil\/e0\.txt: regular expression '\^\(\?=a\)\(a\+\)\+\$' exceeded its 2000 ms time budget at line 1/,
+      );
+    });
+
+    it("Ctrl-C (SIGINT) stops the search at once, before the regex budget runs out", async () => {
+      // Ten files, each worth a 2 s budget: without SIGINT handling this runs ~20 s.
+      const child = spawn(
+        process.execPath,
+        [CLI, "--home", home(), "search", "^(?=a)(a+)+$", "--regex", "--type", "evil"],
+        {
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+      try {
+        await new Promise((r) => setTimeout(r, 1500));
+        child.kill("SIGINT");
+        const code = await Promise.race([exited, new Promise<"hung">((r) => setTimeout(() => r("hung"), 8000))]);
+        assert.deepStrictEqual([code, stderr], [130, "vcollector search: cancelled\n"]);
+      } finally {
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+    });
   });
 });

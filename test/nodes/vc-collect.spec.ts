@@ -225,14 +225,15 @@ describe("vc-collect node", function () {
     const ok = await helper
       .request()
       .post("/vc-collect/test-credential")
-      .send({ vault: "vault1", credential: "lab", device, home: path.join(dir, "home-test") })
+      .send({ vault: "vault1", credential: "lab", device, node: "c1" })
       .expect(200);
     assert.strictEqual(ok.body.ok, true);
     assert.ok(typeof ok.body.durationMs === "number");
+    assert.ok(fs.existsSync(path.join(dir, "home-test", "known_hosts")), "pinned in the deployed node's home");
     const bad = await helper
       .request()
       .post("/vc-collect/test-credential")
-      .send({ vault: "vault1", credential: "wrong", device, home: path.join(dir, "home-test") })
+      .send({ vault: "vault1", credential: "wrong", device, node: "c1" })
       .expect(200);
     assert.deepStrictEqual(
       [bad.body.ok, bad.body.errorClass, Object.keys(bad.body).sort()],

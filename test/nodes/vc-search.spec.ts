@@ -62,6 +62,24 @@ describe("vc-search node", function () {
     writeCapture(collections(), "arp", "r1", "Internet 10.0.0.9 aabb.cc00.0900 ARPA Gi0/0\n", hoursAgo(1));
   });
 
+  it("a runaway msg.pattern does not freeze the runtime: it ends in regex_timeout, the event loop stays free", async () => {
+    writeCapture(collections(), "config", "evil", `${"a".repeat(40)}!\n`, hoursAgo(1));
+    await helper.load(searchNode, flow({ regex: true }));
+    const error = nextError("s", 15_000);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 50);
+    helper.getNode("s").receive({ payload: "x", pattern: "^(?=a)(a+)+$" } as never);
+    const message = await error;
+    clearInterval(ticker);
+    assert.match(message, /regular expression '\^\(\?=a\)\(a\+\)\+\$' exceeded its 2000 ms time budget/);
+    assert.match(message, /evil\.txt/);
+    assert.ok(ticks >= 10, `the event loop ran only ${ticks} timer ticks during the search`);
+    // Nested repeats alone run on the linear-engine fallback: an answer, quickly.
+    const out = firstOutput();
+    helper.getNode("s").receive({ payload: "x", pattern: "^(a+)+$" } as never);
+    assert.strictEqual((await out).port, "none");
+  });
+
   it("sends every match in one message on output 1, with the count in msg and status", async () => {
     await helper.load(searchNode, flow({ pattern: "community public", captureTypes: "config" }));
     const out = firstOutput();

@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import type { KnownHostsStore } from "../ssh";
 import type { CommandResult, Device, DeviceResult, OutputValidation, SessionErrorClass } from "../types";
 import {
@@ -20,7 +21,8 @@ import {
   type SessionOpener,
 } from "./session";
 import type { VersionRecorder } from "../changes";
-import { captureContent, type CaptureStore } from "./store";
+import { captureContent, capturePieces, type CaptureStore, type CaptureWriter } from "./store";
+import { excerptCommand, IN_MEMORY_OUTPUT_CHARS } from "./excerpt";
 import { AbortedError, backoffDelay, deadlineController, jitterDelay, raceAbort, sleep } from "./timing";
 import { RETRYABLE_CLASSES, type RetryPolicy, type RunTimeouts } from "./types";
 
@@ -90,6 +92,7 @@ export async function collectDevice(device: Device, ctx: DeviceRunContext): Prom
   let prompt = "";
   let secrets: string[] = [];
   const clean = deviceRedactor(device.platform, ctx.redaction);
+  let capture: StreamingCapture | undefined;
   const deadline = deadlineController(ctx.timeouts.deviceMs, [ctx.signal]);
   const deadlineAt = Date.now() + ctx.timeouts.deviceMs;
   try {
@@ -100,7 +103,8 @@ export async function collectDevice(device: Device, ctx: DeviceRunContext): Prom
     credentialName = login.step.credential.name;
     secrets = secretsOf(login.step.credential);
     rememberCredential(ctx, device, { credentialName, status: "ok" });
-    failure = await runCommands(session, ctx, deadline.signal, commands, secrets, clean);
+    if (ctx.store) capture = new StreamingCapture(ctx, device.name, prompt);
+    failure = await runCommands(session, ctx, deadline.signal, commands, secrets, clean, capture);
   } catch (err) {
     failure = classifyError(err);
   } finally {
@@ -122,7 +126,8 @@ export async function collectDevice(device: Device, ctx: DeviceRunContext): Prom
   };
   let save = result.status !== "failed";
   if (save && ctx.validate) save = await applyValidation(result, ctx.validate);
-  if (save && ctx.store) await saveCapture(result, prompt, ctx);
+  if (save && ctx.store) await saveCapture(result, prompt, ctx, capture);
+  else await capture?.discard();
   const finishedAt = new Date();
   result.finishedAt = finishedAt.toISOString();
   result.durationMs = finishedAt.getTime() - startedAt.getTime();
@@ -270,6 +275,7 @@ async function runCommands(
   out: CommandResult[],
   secrets: string[],
   clean: DeviceRedactor,
+  capture?: StreamingCapture,
 ): Promise<Classified | undefined> {
   for (let i = 0; i < ctx.commands.length; i++) {
     const command = ctx.commands[i];
@@ -290,6 +296,8 @@ async function runCommands(
             }
           : { command, output: clean.output(r.output), status: "ok", durationMs: r.durationMs },
       );
+      // Written to the capture file now; only an excerpt stays in memory.
+      if (capture) out[out.length - 1] = await capture.add(out[out.length - 1]);
     } catch (err) {
       const c = classifyError(err);
       out.push({
@@ -307,19 +315,31 @@ async function runCommands(
 }
 
 /** Writes the capture and its captures row; a failure of either makes the device failed. */
-async function saveCapture(result: DeviceResult, prompt: string, ctx: DeviceRunContext): Promise<void> {
+async function saveCapture(
+  result: DeviceResult,
+  prompt: string,
+  ctx: DeviceRunContext,
+  capture?: StreamingCapture,
+): Promise<void> {
   const store = ctx.store!;
   const capturedAt = new Date();
   try {
-    const content = captureContent(result.commands, prompt);
-    const saved = await store.save(ctx.captureType, result.device.name, content, capturedAt);
-    ctx.versions?.record({
-      device: result.device,
-      captureType: ctx.captureType,
-      content,
-      runId: ctx.runId,
-      capturedAt,
-    });
+    const saved = capture
+      ? await capture.commit(capturedAt)
+      : await store.save(ctx.captureType, result.device.name, captureContent(result.commands, prompt), capturedAt);
+    if (ctx.versions) {
+      // The version store compares whole texts: the capture file holds the whole output (results keep excerpts).
+      const content = capture
+        ? await fs.promises.readFile(saved.path, "utf8")
+        : captureContent(result.commands, prompt);
+      ctx.versions.record({
+        device: result.device,
+        captureType: ctx.captureType,
+        content,
+        runId: ctx.runId,
+        capturedAt,
+      });
+    }
     result.capturePaths = saved.historyPath ? [saved.path, saved.historyPath] : [saved.path];
     ctx.history?.db.addCapture({
       runId: ctx.runId,
@@ -361,4 +381,49 @@ function rememberCredential(
 
 function failureOf(errorClass: SessionErrorClass, message: string): Error & { errorClass: SessionErrorClass } {
   return Object.assign(new Error(message), { errorClass });
+}
+
+/**
+ * The device's capture file, written command by command as outputs arrive (atomic: a temp file
+ * renamed at the end), so a big output is not held in memory for the whole device. A write error
+ * is kept and reported at commit (the device then fails with save_failed).
+ */
+class StreamingCapture {
+  private writer?: Promise<CaptureWriter>;
+  private error?: unknown;
+
+  constructor(
+    private readonly ctx: DeviceRunContext,
+    private readonly deviceName: string,
+    private readonly prompt: string,
+  ) {}
+
+  /** Appends the command's part and returns the result to keep in memory (output excerpted). */
+  async add(result: CommandResult): Promise<CommandResult> {
+    if (this.error === undefined) {
+      try {
+        this.writer ??= this.ctx.store!.open(this.ctx.captureType, this.deviceName);
+        const writer = await this.writer;
+        for (const piece of capturePieces(result, this.prompt, this.ctx.commands.length)) await writer.append(piece);
+      } catch (err) {
+        this.error = err;
+        return result;
+      }
+    }
+    return excerptCommand(result, IN_MEMORY_OUTPUT_CHARS);
+  }
+
+  async commit(at: Date) {
+    if (this.error !== undefined) {
+      await this.discard();
+      throw this.error;
+    }
+    const writer = await (this.writer ??= this.ctx.store!.open(this.ctx.captureType, this.deviceName));
+    return writer.commit(at);
+  }
+
+  async discard(): Promise<void> {
+    const writer = await this.writer?.catch(() => undefined);
+    await writer?.discard();
+  }
 }

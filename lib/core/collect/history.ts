@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { preparePrivateFile } from "../home";
 import { VcError, errorMessage } from "../errors";
 import type { SessionErrorClass } from "../types";
 import type { RunStatus, RunSummary } from "./types";
@@ -179,6 +180,7 @@ export class CollectorDb {
     let db: Database.Database;
     try {
       fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+      preparePrivateFile(file); // 0600 like the vault: run history names devices and paths
       db = new Database(file);
     } catch (err) {
       throw new VcError("history_unavailable", `cannot open the collector database: ${errorMessage(err)}`, file, {

@@ -15,6 +15,7 @@ import { redactionRules, type RuleOptions } from "../platforms";
 import { linkedSignal } from "./timing";
 import type { HostKeyPolicy, SessionOpener } from "./session";
 import type { CaptureStore } from "./store";
+import { defaultMaxOutputBytes } from "./excerpt";
 import {
   DEFAULT_RETRY,
   runTimeouts,
@@ -50,6 +51,7 @@ export interface CollectRequest {
   commandDelayMs?: number;
   timeouts?: Partial<CollectTimeouts>;
   retry?: Partial<RetryPolicy>;
+  /** Cap on one command's output; default 32 MiB when a command shows a configuration, else 8 MiB. */
   maxOutputBytes?: number;
   /** Host-key policy (default tofu) and store (required unless accept-any: the data home's known_hosts). */
   hostKeys?: { policy: HostKeyPolicy; store?: KnownHostsStore };
@@ -178,7 +180,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     retry: { ...DEFAULT_RETRY, ...req.retry },
     jitterMs: req.jitterMs ?? DEFAULT_JITTER_MS,
     commandDelayMs: req.commandDelayMs ?? 0,
-    maxOutputBytes: req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+    maxOutputBytes: req.maxOutputBytes ?? defaultMaxOutputBytes(commands),
     hostKeyPolicy: req.hostKeys?.policy ?? DEFAULT_HOST_KEY_POLICY,
     hostKeyStore,
     pins: pinsFrom(hostKeyStore),

@@ -89,7 +89,11 @@ export function expandPathPattern(pattern: string, values: PathValues): string {
         return values.format;
     }
   };
-  return pattern.replace(PLACEHOLDER, (_m, name: string) => value(name));
+  const expanded = pattern.replace(PLACEHOLDER, (_m, name: string) => value(name));
+  // Defence in depth: values are single safe segments, so this only fires on an unchecked pattern.
+  if (path.isAbsolute(expanded) || expanded.split(/[\\/]/).some((seg) => seg === ".."))
+    throw new VcError("bad_path_pattern", "may not be absolute or contain '..'", `path pattern '${pattern}'`);
+  return expanded;
 }
 
 /** `relative` resolved under `dir`, refusing anything that would land outside it. */

@@ -1,6 +1,7 @@
 import type { Device } from "../types";
 import { VcError } from "../errors";
 import { compactName, loadCatalogue } from "../platforms";
+import { compileBounded, testAll, type BoundedRegex } from "../regex-budget";
 import { namesFor, type FilterAttribute } from "./labels";
 import type { CredentialStatus, DeviceFilter } from "./types";
 
@@ -115,8 +116,13 @@ function parseLimit(value: unknown, where: string): number | undefined {
 
 /** Device names are matched case-insensitively, like host names. */
 export function compileNamePattern(pattern: string, where = "filter"): RegExp {
+  return boundedNamePattern(pattern, where).regex;
+}
+
+/** The name filter as a time-bounded regex (see regex-budget): a runaway pattern fails with regex_timeout. */
+function boundedNamePattern(pattern: string, where = "filter"): BoundedRegex {
   try {
-    return new RegExp(pattern, "i");
+    return compileBounded(pattern, { caseInsensitive: true });
   } catch (err) {
     throw filterError(
       "name",
@@ -160,10 +166,6 @@ function buildPredicates(filter: DeviceFilter): Predicate[] {
     const w = new Set(listItems(filter.status).map((v) => v.toLowerCase()));
     predicates.push((d) => w.has((d.status ?? "active").toLowerCase()));
   }
-  if (filter.name !== undefined) {
-    const re = compileNamePattern(filter.name);
-    predicates.push((d) => re.test(d.name));
-  }
   if (filter.tag !== undefined) {
     const w = new Set(listItems(filter.tag).map((v) => v.toLowerCase()));
     predicates.push((d) => (d.tags ?? []).some((t) => w.has(t.toLowerCase())));
@@ -186,7 +188,16 @@ function byName(a: Device, b: Device): number {
 export function filterDevices(devices: Device[], filter: DeviceFilter = {}): Device[] {
   const clean = normaliseFilter(filter);
   const predicates = buildPredicates(clean);
-  const selected = predicates.length === 0 ? devices.slice() : devices.filter((d) => predicates.every((p) => p(d)));
+  let selected = predicates.length === 0 ? devices.slice() : devices.filter((d) => predicates.every((p) => p(d)));
+  if (clean.name !== undefined) {
+    // One budget for all names: a pattern that backtracks without bound fails with regex_timeout.
+    const matched = testAll(
+      boundedNamePattern(clean.name),
+      selected.map((d) => d.name),
+      { where: "filter.name" },
+    );
+    selected = selected.filter((_, i) => matched[i]);
+  }
   selected.sort(byName);
   return clean.limit === undefined ? selected : selected.slice(0, clean.limit);
 }

@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import { VcError } from "../errors";
 import { listCaptures, Pacer, type CaptureFile, type CaptureFilter } from "../captures/browse";
 import { compileSearchPattern, type CompiledPattern } from "./pattern";
-import { scanBlock, type LineMatch } from "./scan";
+import { DEFAULT_REGEX_BUDGET_MS, matchLines } from "../regex-budget";
+import { lineMatch, scanBlock, type LineMatch } from "./scan";
 
 export { compileSearchPattern } from "./pattern";
 export type { CompiledPattern } from "./pattern";
@@ -25,6 +26,11 @@ export interface SearchOptions extends CaptureFilter {
   maxResults?: number;
   /** Files larger than this are skipped with a notice. Default 50 MiB. */
   maxFileBytes?: number;
+  /**
+   * Time budget of a regex that could backtrack without bound, per block of up to 1 MiB of a
+   * file (default 2000 ms); past it the search fails with "regex_timeout".
+   */
+  regexBudgetMs?: number;
   signal?: AbortSignal;
 }
 
@@ -99,17 +105,33 @@ async function scanFile(
   pattern: CompiledPattern,
   sink: (m: LineMatch) => boolean,
   pacer: Pacer,
-  signal?: AbortSignal,
+  opts: { signal?: AbortSignal; budgetMs: number; remaining: () => number },
 ): Promise<number> {
+  const { signal } = opts;
   const fd = fs.openSync(file, "r");
   let bytes = 0;
   let line = 1;
   let previous: string | undefined;
-  const scan = (text: string): boolean => {
+  const scan = async (text: string): Promise<boolean> => {
     // Lines of the block before are counted only when another block follows.
     if (previous !== undefined) line += countNewlines(previous);
     previous = text;
-    return scanBlock(text, line, pattern, sink);
+    if (pattern.bounded.linear) return scanBlock(text, line, pattern, sink);
+    // A pattern that could backtrack without bound: matched in the worker, under the budget.
+    const hits = await matchLines(pattern.bounded, text, {
+      where: file,
+      budgetMs: opts.budgetMs,
+      limit: opts.remaining() + 1,
+      firstLine: line,
+      signal,
+    });
+    const lines = hits.length > 0 ? text.split("\n") : [];
+    for (const [index, start, end] of hits) {
+      const raw = lines[index];
+      const content = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+      if (!sink(lineMatch(content, line + index, start, end))) return false;
+    }
+    return true;
   };
   try {
     let carry = Buffer.alloc(0);
@@ -122,13 +144,13 @@ async function scanFile(
       // A "\n" byte never occurs inside a multi-byte UTF-8 sequence, so cutting after it is safe.
       const cut = data.lastIndexOf(10) + 1;
       carry = Buffer.from(data.subarray(cut));
-      if (cut > 0 && !scan(data.toString("utf8", 0, cut))) return bytes;
+      if (cut > 0 && !(await scan(data.toString("utf8", 0, cut)))) return bytes;
       if (bytesRead === buffer.length) {
         await pacer.pause();
         throwIfAborted(signal);
       }
     }
-    if (carry.length > 0) scan(carry.toString("utf8"));
+    if (carry.length > 0) await scan(carry.toString("utf8"));
     return bytes;
   } finally {
     fs.closeSync(fd);
@@ -151,6 +173,7 @@ export async function* streamSearch(opts: SearchOptions): AsyncGenerator<SearchE
   const pattern: CompiledPattern = compileSearchPattern(opts.pattern, opts);
   const maxResults = positiveInteger(opts.maxResults, DEFAULT_MAX_RESULTS, "maxResults");
   const maxFileBytes = positiveInteger(opts.maxFileBytes, DEFAULT_MAX_FILE_BYTES, "maxFileBytes");
+  const regexBudgetMs = positiveInteger(opts.regexBudgetMs, DEFAULT_REGEX_BUDGET_MS, "regexBudgetMs");
   const files = await listCaptures(opts.collections, opts);
   const pacer = new Pacer();
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -187,7 +210,11 @@ export async function* streamSearch(opts: SearchOptions): AsyncGenerator<SearchE
       return true;
     };
     try {
-      stats.bytesSearched += await scanFile(file.path, buffer, pattern, sink, pacer, opts.signal);
+      stats.bytesSearched += await scanFile(file.path, buffer, pattern, sink, pacer, {
+        signal: opts.signal,
+        budgetMs: regexBudgetMs,
+        remaining: () => maxResults - found,
+      });
     } catch (err) {
       if (err instanceof VcError) throw err;
       // One unreadable file (removed meanwhile, no permission) does not end the search.

@@ -1,4 +1,5 @@
 import { VcError } from "../errors";
+import { compileBounded, type BoundedRegex } from "../regex-budget";
 
 /**
  * A search pattern compiled twice: `line` finds every match inside one line; `block`, when set,
@@ -6,11 +7,14 @@ import { VcError } from "../errors";
  * makes searching large collections fast. Any line with a match also gives a block match at or
  * before it, so no line is missed; candidates are confirmed per line. Lookarounds can see across
  * a line break in a block, so patterns using them are checked line by line instead.
+ * `bounded.linear` false means the pattern could backtrack without bound: it is then matched in
+ * the regex-budget worker under a time budget, never on this thread.
  */
 export interface CompiledPattern {
   source: string;
   line: RegExp;
   block: RegExp | null;
+  bounded: BoundedRegex;
 }
 
 const LOOKAROUND = /\(\?<?[=!]/;
@@ -22,14 +26,16 @@ export function compileSearchPattern(
   if (typeof pattern !== "string" || pattern === "")
     throw new VcError("bad_pattern", "the search pattern is empty", "pattern");
   const source = opts.regex ? pattern : pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const flags = opts.caseSensitive ? "g" : "gi";
-  let line: RegExp;
+  let bounded: BoundedRegex;
   try {
-    line = new RegExp(source, flags);
+    bounded = compileBounded(source, { global: true, caseInsensitive: !opts.caseSensitive });
   } catch (err) {
     const reason = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
     throw new VcError("bad_pattern", `invalid regular expression: ${reason}`, `pattern '${pattern}'`);
   }
-  const block = opts.regex && LOOKAROUND.test(pattern) ? null : new RegExp(source, flags + "m");
-  return { source, line, block };
+  const block =
+    !bounded.linear || (opts.regex && LOOKAROUND.test(pattern))
+      ? null
+      : new RegExp(bounded.source, bounded.flags + "m");
+  return { source, line: bounded.regex, block, bounded };
 }

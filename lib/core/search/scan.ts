@@ -70,7 +70,7 @@ function matchLine(line: string, lineNumber: number, re: RegExp, sink: MatchSink
   return true;
 }
 
-function lineMatch(line: string, lineNumber: number, start: number, end: number): LineMatch {
+export function lineMatch(line: string, lineNumber: number, start: number, end: number): LineMatch {
   if (line.length <= MAX_LINE_CHARS) return { lineNumber, line, match: [start, end] };
   const from = Math.max(0, Math.min(start - WINDOW_LEAD, line.length - MAX_LINE_CHARS));
   const window = line.slice(from, from + MAX_LINE_CHARS);

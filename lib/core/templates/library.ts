@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
+import { preparePrivateFile } from "../home";
 import { VcError } from "../errors";
 import { writeFileAtomicSync } from "../fs/atomic-write";
 import { readIndexRows, type IndexRow } from "../textfsm";
@@ -186,6 +187,7 @@ export class TemplateLibrary {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     let db: Database.Database;
     try {
+      preparePrivateFile(file);
       db = new Database(file);
     } catch (err) {
       throw new VcError("library_error", `cannot open the template library: ${(err as Error).message}`, file, {

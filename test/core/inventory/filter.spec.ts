@@ -209,4 +209,26 @@ describe("normaliseFilter", () => {
     assert.strictEqual(describeFilter({ site: "dc1", name: "^core" }), "site=dc1, name~^core");
     assert.strictEqual(describeFilter({}), "all devices");
   });
+
+  it("a name regex that backtracks without bound cannot hang the filter (linear fallback or regex_timeout)", function () {
+    this.timeout(30_000);
+    const evil = dev("a".repeat(40) + "!");
+    // Nested repeats: bounded by the linear-engine fallback, so the answer comes, and it is right.
+    assert.deepStrictEqual(
+      filterDevices([evil, dev("AAAA")], { name: "^(a+)+$" }).map((d) => d.name),
+      ["AAAA"],
+    );
+    // Not linear (lookahead): the worker deadline ends it with regex_timeout naming the field.
+    assert.throws(
+      () => filterDevices([evil], { name: "^(?=a)(a+)+$" }),
+      (err: unknown) =>
+        err instanceof VcError &&
+        err.errorClass === "regex_timeout" &&
+        err.message.startsWith("filter.name: regular expression '^(?=a)(a+)+$'"),
+    );
+    assert.deepStrictEqual(
+      filterDevices([dev("core-1"), dev("edge-1")], { name: "^(?=c)core" }).map((d) => d.name),
+      ["core-1"],
+    );
+  });
 });

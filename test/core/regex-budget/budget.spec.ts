@@ -1,0 +1,147 @@
+import * as assert from "node:assert";
+import * as path from "node:path";
+import { VcError } from "../../../lib/core/errors";
+import { compileBounded, matchLines, RegexTimeoutError, testAll } from "../../../lib/core/regex-budget";
+import { searchCaptures } from "../../../lib/core/search";
+import { hoursAgo, writeCapture } from "../../support/capture-fixtures";
+import { useTmpDir } from "../../support/tmp";
+import { rng } from "../../support/rng";
+
+/** 40 a's and a "!": exponential for (a+)+$ on a backtracking engine. */
+const EVIL_LINE = "a".repeat(40) + "!";
+/** Catastrophic AND not runnable on the linear engine (the lookahead): only a deadline stops it. */
+const EVIL_NONLINEAR = "^(?=a)(a+)+$";
+
+describe("regex-budget: every user regex bounded", function () {
+  this.timeout(60_000);
+
+  it("runs nested repeats on this thread (linear fallback), case-insensitive too", () => {
+    for (const caseInsensitive of [false, true]) {
+      const b = compileBounded("^(a+)+$", { caseInsensitive });
+      assert.strictEqual(b.linear, true);
+      assert.deepStrictEqual(testAll(b, [EVIL_LINE, "aaa", "AAA"], { where: "t" }), [false, true, caseInsensitive]);
+    }
+  });
+
+  it("sends lookarounds, backreferences and big counted repeats to the worker", () => {
+    for (const p of [EVIL_NONLINEAR, "(a)\\1", "a{1,100}", "(?<=x)y"])
+      assert.strictEqual(compileBounded(p).linear, false, p);
+  });
+
+  it("synchronous: a runaway regex fails with regex_timeout naming the pattern, the place and the text", () => {
+    const b = compileBounded(EVIL_NONLINEAR, { caseInsensitive: true });
+    assert.throws(
+      () => testAll(b, ["ok", EVIL_LINE], { where: "inventory filter 'name'", budgetMs: 200 }),
+      (err: unknown) =>
+        err instanceof RegexTimeoutError &&
+        err.errorClass === "regex_timeout" &&
+        err.message.includes(EVIL_NONLINEAR) &&
+        err.message.startsWith("inventory filter 'name': ") &&
+        err.message.includes(EVIL_LINE),
+    );
+    // The worker is replaced: the next job works.
+    assert.deepStrictEqual(testAll(b, ["AAA", "b"], { where: "x", budgetMs: 2000 }), [true, false]);
+  });
+
+  it("asynchronous: a runaway regex rejects with regex_timeout naming the line; an abort cancels at once", async () => {
+    const b = compileBounded(EVIL_NONLINEAR, { global: true });
+    await assert.rejects(
+      matchLines(b, `aaa\n${EVIL_LINE}\n`, { where: "/x/file.txt", budgetMs: 200, limit: 10, firstLine: 5 }),
+      (err: unknown) =>
+        err instanceof RegexTimeoutError && /file\.txt: .*'\^\(\?=a\)\(a\+\)\+\$'.* at line 6/.test(err.message),
+    );
+    const ctl = new AbortController();
+    const running = matchLines(b, EVIL_LINE, { where: "f", budgetMs: 60_000, limit: 10, signal: ctl.signal });
+    setTimeout(() => ctl.abort(), 100);
+    await assert.rejects(running, (err: unknown) => err instanceof VcError && err.errorClass === "cancelled");
+    assert.deepStrictEqual(await matchLines(b, "aa\nb\r\naaa", { where: "f", limit: 10 }), [
+      [0, 0, 2],
+      [2, 0, 3],
+    ]);
+  });
+
+  describe("search", () => {
+    const tmp = useTmpDir("vc-regex-budget-");
+    const collections = () => path.join(tmp.path, "collections");
+    beforeEach(() => {
+      writeCapture(collections(), "show_run", "r1", `hostname r1\n${EVIL_LINE}\naaaa\n`, hoursAgo(1));
+      writeCapture(collections(), "show_run", "r2", `${"ab".repeat(30)}!\nAbAb\n`, hoursAgo(1));
+    });
+
+    it("'^(a+)+$' over a 40-char line of a's and '!' finishes with the right result", async () => {
+      const r = await searchCaptures({ collections: collections(), pattern: "^(a+)+$", regex: true });
+      assert.deepStrictEqual(
+        r.matches.map((m) => [m.device, m.lineNumber, m.line]),
+        [["r1", 3, "aaaa"]],
+      );
+    });
+
+    it("a runaway non-linear regex ends in regex_timeout naming the pattern and the file", async () => {
+      await assert.rejects(
+        searchCaptures({ collections: collections(), pattern: EVIL_NONLINEAR, regex: true, regexBudgetMs: 200 }),
+        (err: unknown) =>
+          err instanceof RegexTimeoutError &&
+          err.message.includes(EVIL_NONLINEAR) &&
+          err.message.includes(path.join(collections(), "show_run", "r1.txt")),
+      );
+    });
+
+    it("a non-linear regex that does finish gives the same matches as on this thread", async () => {
+      const pattern = "(ab)\\1(?=ab)";
+      const line = `${"ab".repeat(30)}!`;
+      const r = await searchCaptures({ collections: collections(), pattern, regex: true });
+      const expected = [...line.matchAll(new RegExp(pattern, "gi"))].map((m) => ["r2", 1, [m.index, m.index + 4]]);
+      assert.strictEqual(expected.length, 14);
+      assert.deepStrictEqual(
+        r.matches.map((m) => [m.device, m.lineNumber, m.match]),
+        expected,
+      );
+    });
+
+    it("fuzz: 1,000 seeded random patterns each finish within their budget (result, bad_pattern or regex_timeout)", async () => {
+      const atoms = ["a", "b", "A", ".", "[ab]", "\\w", "!", "x", "^", "$", "\\1", "(?=a)", "(?!b)", "\\b"];
+      const quantifiers = ["", "", "+", "*", "?", "{2,20}", "+?", "{1,"];
+      const next = rng(20261206);
+      const pick = <T>(list: T[]): T => list[Math.floor(next() * list.length)];
+      // Mostly well-formed patterns (groups nest, repeats stack), some broken on purpose.
+      const randomRegex = (depth: number): string => {
+        let out = "";
+        const parts = 1 + Math.floor(next() * 3);
+        for (let k = 0; k < parts; k++) {
+          const atom = depth < 3 && next() < 0.35 ? `${pick(["(", "(?:"])}${randomRegex(depth + 1)})` : pick(atoms);
+          out += atom + pick(quantifiers);
+          if (next() < 0.1) out += "|";
+        }
+        return out;
+      };
+      writeCapture(
+        collections(),
+        "show_run",
+        "r3",
+        `${"a".repeat(28)}\n${"ab".repeat(20)}x\n${"a".repeat(25)}!\n`,
+        hoursAgo(1),
+      );
+      const outcomes: Record<string, number> = {};
+      for (let i = 0; i < 1000; i++) {
+        const pattern = randomRegex(0);
+        let outcome: string;
+        try {
+          await searchCaptures({
+            collections: collections(),
+            pattern,
+            regex: true,
+            caseSensitive: next() < 0.5,
+            regexBudgetMs: 100,
+          });
+          outcome = "done";
+        } catch (err) {
+          assert.ok(err instanceof VcError, `${pattern}: ${String(err)}`);
+          assert.ok(["bad_pattern", "regex_timeout"].includes(err.errorClass), `${pattern}: ${err.message}`);
+          outcome = err.errorClass;
+        }
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      }
+      assert.ok((outcomes.done ?? 0) > 500, JSON.stringify(outcomes));
+    });
+  });
+});
