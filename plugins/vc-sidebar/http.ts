@@ -72,7 +72,11 @@ export class Routes {
 
 function inputOf(method: Method, req: Request): unknown {
   const params = { ...(req.params as Record<string, string>) };
-  if (method === "get" || method === "delete") return { ...(req.query as Record<string, unknown>), ...params };
+  if (method === "get" || method === "delete") {
+    // "_" is jQuery's cache buster (cache: false): not a field.
+    const { _: _cacheBuster, ...query } = req.query as Record<string, unknown>;
+    return { ...query, ...params };
+  }
   const body = req.body as unknown;
   if (body === undefined || body === null || (typeof body === "object" && Object.keys(body).length === 0))
     return { ...params };

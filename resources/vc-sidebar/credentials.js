@@ -8,7 +8,6 @@
     var el = app.el;
     var data = null;
 
-    var $state = el("div", "vc-sb-vault-state").attr("role", "status").appendTo($c);
     var $msg = el("div", "vc-sb-message").attr("role", "status").appendTo($c);
     var $list = el("div", "vc-sb-cred-list").appendTo($c);
     var $discovery = el("div", "vc-sb-discovery").appendTo($c);
@@ -30,18 +29,8 @@
 
     function draw() {
       var v = data.vault;
-      $state.empty().attr("data-vault", v.unlocked ? "unlocked" : "locked");
-      el("i", "fa " + (v.unlocked ? "fa-unlock" : "fa-lock")).appendTo($state);
-      el(
-        "span",
-        "vc-sb-vault-text",
-        " " +
-          (v.unlocked
-            ? t("status.unlocked", { node: v.node || "" })
-            : v.exists
-              ? t("status.locked", { reason: v.reason || "" })
-              : t("status.noVault")),
-      ).appendTo($state);
+      // The vault's state is the status line above every view (core.js).
+      app.refreshStatus();
       $list.empty();
       var fallback = data.fallback.slice();
       var canEdit = v.unlocked;

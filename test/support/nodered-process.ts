@@ -77,7 +77,7 @@ export async function startNodeRed(opts: StartNodeRedOptions): Promise<NodeRedPr
   };
 }
 
-/** Ready means the runtime has loaded its nodes: GET /nodes answers 200. */
+/** Ready means the runtime has loaded its nodes: GET /nodes answers (200, or 401 under adminAuth). */
 async function waitUntilReady(url: string, started: Started, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -86,7 +86,7 @@ async function waitUntilReady(url: string, started: Started, ms: number): Promis
     }
     try {
       const res = await fetch(`${url}nodes`, { headers: { Accept: "application/json" } });
-      if (res.ok) return;
+      if (res.ok || res.status === 401) return;
     } catch {
       // not listening yet
     }
