@@ -120,7 +120,8 @@
 
     function render() {
       var p = state.page;
-      $tableBox.empty();
+      // Which name filter the table shows (tests and scripts wait for it).
+      $tableBox.empty().attr("data-filter-name", state.filter.name || "");
       if (!p.exists) {
         $summary.text(t("devices.noInventory"));
       } else {
@@ -186,7 +187,9 @@
             openDeviceForm(d);
           });
           $tr.on("keydown", function (e) {
-            if (e.key === "Enter") {
+            if (e.key === "Enter" && e.target === $tr[0]) {
+              // Otherwise the Enter would also submit the form that now has the focus.
+              e.preventDefault();
               openDeviceForm(d);
             } else if (e.key === " " && e.target === $tr[0]) {
               e.preventDefault();
