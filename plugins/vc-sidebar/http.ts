@@ -93,7 +93,8 @@ function invalid(validate: ValidateFunction): VcError {
 function fieldOf(e: ErrorObject | undefined): string {
   if (!e) return "request";
   const base = e.instancePath.replace(/^\//, "").replace(/\//g, ".");
-  if (e.keyword === "required") return base ? `${base}.${String(e.params.missingProperty)}` : String(e.params.missingProperty);
+  if (e.keyword === "required")
+    return base ? `${base}.${String(e.params.missingProperty)}` : String(e.params.missingProperty);
   if (e.keyword === "additionalProperties")
     return base ? `${base}.${String(e.params.additionalProperty)}` : String(e.params.additionalProperty);
   return base || "request";

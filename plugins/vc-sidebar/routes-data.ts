@@ -142,7 +142,14 @@ export function registerDataRoutes(
     },
   );
 
-  routes.add<{ pattern: string; regex?: string; caseSensitive?: string; type?: string; device?: string; history?: string }>(
+  routes.add<{
+    pattern: string;
+    regex?: string;
+    caseSensitive?: string;
+    type?: string;
+    device?: string;
+    history?: string;
+  }>(
     "get",
     "/captures/search",
     {

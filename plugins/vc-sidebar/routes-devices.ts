@@ -142,24 +142,26 @@ export function registerDeviceRoutes(routes: Routes, ctx: SidebarContext, runs: 
       }),
   );
 
-  routes.add<Record<string, never>>(
-    "get",
-    "/taxonomy",
-    { type: "object", additionalProperties: false },
-    () => {
-      if (!ctx.inventoryExists())
-        return { body: { sites: [], roles: [], platforms: [], manufacturers: [], statuses: DEVICE_STATUSES } };
-      return ctx.withInventory(false, (inv) => ({
-        body: {
-          sites: listTaxonomy(inv, "site"),
-          roles: listTaxonomy(inv, "role"),
-          platforms: listTaxonomy(inv, "platform"),
-          manufacturers: [...new Set(inv.listDevices().map((d) => d.manufacturer).filter(Boolean))].sort(),
-          statuses: DEVICE_STATUSES,
-        },
-      }));
-    },
-  );
+  routes.add<Record<string, never>>("get", "/taxonomy", { type: "object", additionalProperties: false }, () => {
+    if (!ctx.inventoryExists())
+      return { body: { sites: [], roles: [], platforms: [], manufacturers: [], statuses: DEVICE_STATUSES } };
+    return ctx.withInventory(false, (inv) => ({
+      body: {
+        sites: listTaxonomy(inv, "site"),
+        roles: listTaxonomy(inv, "role"),
+        platforms: listTaxonomy(inv, "platform"),
+        manufacturers: [
+          ...new Set(
+            inv
+              .listDevices()
+              .map((d) => d.manufacturer)
+              .filter(Boolean),
+          ),
+        ].sort(),
+        statuses: DEVICE_STATUSES,
+      },
+    }));
+  });
 
   routes.add<TaxonomyInput & { kind: TaxonomyKind }>(
     "post",

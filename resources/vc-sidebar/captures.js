@@ -1,6 +1,7 @@
 /* VelocityCollector sidebar: the Captures view (browse by type / device / age, viewer with find
  * next/previous, regex search across captures with highlighted matches, Smart Export preview and
  * JSON/CSV download). */
+/* global document, Blob, URL */
 (function () {
   "use strict";
   var AGES = ["", "1h", "24h", "7d", "30d"];
@@ -31,7 +32,10 @@
       .attr("aria-label", t("captures.age"))
       .appendTo($filters);
     var $hist = $('<input type="checkbox" class="vc-sb-cap-history">');
-    $("<label>").append($hist).append(document.createTextNode(" " + t("captures.includeHistory"))).appendTo($filters);
+    $("<label>")
+      .append($hist)
+      .append(document.createTextNode(" " + t("captures.includeHistory")))
+      .appendTo($filters);
 
     // ---- search -------------------------------------------------------------------------
     var $search = $('<form class="vc-sb-search">').appendTo($c);
@@ -41,8 +45,14 @@
       .appendTo($search);
     var $regex = $('<input type="checkbox" class="vc-sb-search-regex">');
     var $case = $('<input type="checkbox" class="vc-sb-search-case">');
-    $("<label>").append($regex).append(document.createTextNode(" " + t("captures.regex"))).appendTo($search);
-    $("<label>").append($case).append(document.createTextNode(" " + t("captures.caseSensitive"))).appendTo($search);
+    $("<label>")
+      .append($regex)
+      .append(document.createTextNode(" " + t("captures.regex")))
+      .appendTo($search);
+    $("<label>")
+      .append($case)
+      .append(document.createTextNode(" " + t("captures.caseSensitive")))
+      .appendTo($search);
     app.button(t("captures.search"), "fa-search", "vc-sb-search-run").attr("type", "submit").appendTo($search);
 
     var $msg = el("div", "vc-sb-message").attr("role", "status").appendTo($c);
@@ -128,8 +138,11 @@
           el(
             "div",
             "vc-sb-search-summary",
-            t("captures.searchSummary", { matches: r.matches.length, files: r.filesMatched, searched: r.filesSearched }) +
-              (r.truncated ? " " + t("captures.truncated") : ""),
+            t("captures.searchSummary", {
+              matches: r.matches.length,
+              files: r.filesMatched,
+              searched: r.filesSearched,
+            }) + (r.truncated ? " " + t("captures.truncated") : ""),
           ).appendTo($results);
           var $ul = el("ul", "vc-sb-search-list").appendTo($results);
           r.matches.forEach(function (m) {
@@ -139,7 +152,10 @@
             app.highlighted(m.line, [m.match]).addClass("vc-sb-hit-line").appendTo($li);
             $li.on("click keydown", function (ev) {
               if (ev.type === "click" || ev.key === "Enter") {
-                open({ type: m.type, device: m.device, stamp: m.stamp }, { pattern: q.pattern, regex: q.regex, caseSensitive: q.caseSensitive, line: m.lineNumber });
+                open(
+                  { type: m.type, device: m.device, stamp: m.stamp },
+                  { pattern: q.pattern, regex: q.regex, caseSensitive: q.caseSensitive, line: m.lineNumber },
+                );
               }
             });
           });
@@ -172,9 +188,11 @@
       $viewer.empty().show();
       var $head = el("div", "vc-sb-panel-head").appendTo($viewer);
       el("span", "vc-sb-panel-title vc-sb-viewer-title", r.type + "/" + r.device).appendTo($head);
-      el("span", "vc-sb-hint", " " + app.bytes(r.size) + (r.truncated ? " · " + t("captures.viewTruncated") : "")).appendTo(
-        $head,
-      );
+      el(
+        "span",
+        "vc-sb-hint",
+        " " + app.bytes(r.size) + (r.truncated ? " · " + t("captures.viewTruncated") : ""),
+      ).appendTo($head);
       app
         .button("", "fa-times", "vc-sb-viewer-close")
         .attr("aria-label", t("common.close"))
@@ -189,9 +207,19 @@
         .attr("aria-label", t("captures.find"))
         .appendTo($find);
       var $fre = $('<input type="checkbox" class="vc-sb-find-regex">');
-      $("<label>").append($fre).append(document.createTextNode(" .*")).attr("title", t("captures.regex")).appendTo($find);
-      var $prev = app.button("", "fa-chevron-up", "vc-sb-find-prev").attr("aria-label", t("captures.findPrev")).appendTo($find);
-      var $next = app.button("", "fa-chevron-down", "vc-sb-find-next").attr("aria-label", t("captures.findNext")).appendTo($find);
+      $("<label>")
+        .append($fre)
+        .append(document.createTextNode(" .*"))
+        .attr("title", t("captures.regex"))
+        .appendTo($find);
+      var $prev = app
+        .button("", "fa-chevron-up", "vc-sb-find-prev")
+        .attr("aria-label", t("captures.findPrev"))
+        .appendTo($find);
+      var $next = app
+        .button("", "fa-chevron-down", "vc-sb-find-next")
+        .attr("aria-label", t("captures.findNext"))
+        .appendTo($find);
       var $count = el("span", "vc-sb-find-count").attr("aria-live", "polite").appendTo($find);
       app
         .button(t("captures.smartExport"), "fa-table", "vc-sb-smart-export")
@@ -209,7 +237,7 @@
         if (pattern) {
           try {
             re = new RegExp($fre.prop("checked") ? pattern : escapeRegExp(pattern), "gi");
-          } catch (e) {
+          } catch {
             $count.text(t("captures.badRegex")).addClass("vc-sb-error");
           }
         }
@@ -310,12 +338,18 @@
             t("captures.exportMeta", { template: r.template, score: r.score.toFixed(2), count: r.recordCount }),
           ).appendTo($export);
           var $buttons = el("div", "vc-sb-form-buttons").appendTo($export);
-          app.button(t("captures.downloadJson"), "fa-download", "vc-sb-download-json").appendTo($buttons).on("click", function () {
-            download(f, "json");
-          });
-          app.button(t("captures.downloadCsv"), "fa-download", "vc-sb-download-csv").appendTo($buttons).on("click", function () {
-            download(f, "csv");
-          });
+          app
+            .button(t("captures.downloadJson"), "fa-download", "vc-sb-download-json")
+            .appendTo($buttons)
+            .on("click", function () {
+              download(f, "json");
+            });
+          app
+            .button(t("captures.downloadCsv"), "fa-download", "vc-sb-download-csv")
+            .appendTo($buttons)
+            .on("click", function () {
+              download(f, "csv");
+            });
           var cols = r.fields.map(function (name) {
             return {
               key: name,
@@ -342,7 +376,9 @@
     /** Fetches the file with the editor's credentials, then saves it through a blob link. */
     function download(f, format) {
       $.ajax({
-        url: "vc/captures/smart-export" + app.query({ type: f.type, device: f.device, stamp: f.stamp, format: format, download: true }),
+        url:
+          "vc/captures/smart-export" +
+          app.query({ type: f.type, device: f.device, stamp: f.stamp, format: format, download: true }),
         method: "GET",
         dataType: "text",
         cache: false,

@@ -5,7 +5,8 @@
  * A view module calls VcSidebar.registerView({ id, order, icon, create(container, app) }) where
  * create returns { refresh() } (called when the view is shown). Device names, CSV cells and capture
  * text are untrusted: they only ever go into the page through .text() / text nodes. */
-/* global RED */
+
+/* global RED, document */
 (function () {
   "use strict";
   var existing = window.VcSidebar;
@@ -48,7 +49,7 @@
     if (j && j.error) {
       return j.error + (j.errorClass ? " (" + j.errorClass + ")" : "");
     }
-    return (xhr && (xhr.status + " " + xhr.statusText)) || "error";
+    return (xhr && xhr.status + " " + xhr.statusText) || "error";
   }
 
   function el(tag, cls, text) {

@@ -1,5 +1,6 @@
 /* VelocityCollector sidebar: the Credentials view (vault state, credentials without secrets,
  * default and fallback order, credential discovery with live progress). */
+
 (function () {
   "use strict";
 
@@ -173,7 +174,9 @@
             app.progressWidget($out, r.id, function (p) {
               $run.prop("disabled", false);
               if (p.coveragePercent !== undefined) {
-                el("div", "vc-sb-disc-coverage", t("discovery.coverage", { percent: p.coveragePercent })).appendTo($out);
+                el("div", "vc-sb-disc-coverage", t("discovery.coverage", { percent: p.coveragePercent })).appendTo(
+                  $out,
+                );
               }
               app.api("GET", "runs/" + encodeURIComponent(r.id)).then(function (d) {
                 app

@@ -1,5 +1,6 @@
 /* VelocityCollector sidebar: the Devices view (inventory table, CRUD, sites/roles/platforms, CSV
  * import, NetBox sync, credential coverage, collect now). */
+/* global document, FileReader, CSS */
 (function () {
   "use strict";
   var FILTERS = ["site", "role", "platform", "manufacturer", "status", "credentialStatus"];
@@ -115,7 +116,9 @@
       var st = d.credentialStatus || "untested";
       var $s = el("span", "vc-sb-cred vc-sb-cred-" + st, d.credentialName ? d.credentialName : "—");
       $s.attr("title", t("cred." + st));
-      return $("<span>").append($s).append(el("span", "vc-sb-cred-state", " " + t("cred." + st)));
+      return $("<span>")
+        .append($s)
+        .append(el("span", "vc-sb-cred-state", " " + t("cred." + st)));
     }
 
     function render() {
@@ -212,7 +215,11 @@
         state.offset += PAGE;
         load();
       });
-      $pager.append($prev, el("span", "vc-sb-page-text", t("common.range", { from: from, to: to, total: p.total })), $next);
+      $pager.append(
+        $prev,
+        el("span", "vc-sb-page-text", t("common.range", { from: from, to: to, total: p.total })),
+        $next,
+      );
       updateButtons();
     }
 
@@ -277,9 +284,12 @@
           }),
         ),
       );
-      if (d.platform && !$plat.find("option").filter(function () {
-        return this.value === d.platform;
-      }).length) {
+      if (
+        d.platform &&
+        !$plat.find("option").filter(function () {
+          return this.value === d.platform;
+        }).length
+      ) {
         $("<option>").val(d.platform).text(d.platform).appendTo($plat);
       }
       $plat.val(d.platform || "");
@@ -381,27 +391,35 @@
     });
     $del.on("click", function () {
       var names = selectedNames();
-      app.confirm($c, t("devices.confirmDelete", { count: names.length, names: names.slice(0, 5).join(", ") }), function () {
-        var chain = $.Deferred().resolve().promise();
-        var failed = [];
-        names.forEach(function (n) {
-          chain = chain.then(function () {
-            return app.api("DELETE", "devices/" + encodeURIComponent(n)).then(
-              function () {
-                delete state.selected[n];
-              },
-              function (xhr) {
-                failed.push(n + ": " + app.errorText(xhr));
-                return $.Deferred().resolve().promise();
-              },
-            );
+      app.confirm(
+        $c,
+        t("devices.confirmDelete", { count: names.length, names: names.slice(0, 5).join(", ") }),
+        function () {
+          var chain = $.Deferred().resolve().promise();
+          var failed = [];
+          names.forEach(function (n) {
+            chain = chain.then(function () {
+              return app.api("DELETE", "devices/" + encodeURIComponent(n)).then(
+                function () {
+                  delete state.selected[n];
+                },
+                function (xhr) {
+                  failed.push(n + ": " + app.errorText(xhr));
+                  return $.Deferred().resolve().promise();
+                },
+              );
+            });
           });
-        });
-        chain.then(function () {
-          app.message($msg, failed.length ? failed.join("; ") : t("devices.deleted", { count: names.length }), failed.length > 0);
-          load();
-        });
-      });
+          chain.then(function () {
+            app.message(
+              $msg,
+              failed.length ? failed.join("; ") : t("devices.deleted", { count: names.length }),
+              failed.length > 0,
+            );
+            load();
+          });
+        },
+      );
     });
 
     // ---- collect now ----------------------------------------------------------------------
@@ -417,7 +435,10 @@
       );
       var $err = formError($form);
       var $buttons = el("div", "vc-sb-form-buttons").appendTo($form);
-      var $run = app.button(t("collect.run"), "fa-play", "primary vc-sb-collect-run").attr("type", "submit").appendTo($buttons);
+      var $run = app
+        .button(t("collect.run"), "fa-play", "primary vc-sb-collect-run")
+        .attr("type", "submit")
+        .appendTo($buttons);
       var $out = el("div", "vc-sb-run-box").appendTo($p);
       $form.on("submit", function (e) {
         e.preventDefault();
@@ -529,7 +550,9 @@
 
     function showCsvReport($result, r, failed) {
       if (failed) {
-        el("div", "vc-sb-error vc-sb-csv-summary", t("csv.nothingImported", { count: r.errors.length })).appendTo($result);
+        el("div", "vc-sb-error vc-sb-csv-summary", t("csv.nothingImported", { count: r.errors.length })).appendTo(
+          $result,
+        );
       } else {
         el("div", "vc-sb-csv-summary", t("csv.imported", { count: r.imported, skipped: r.skipped.length })).appendTo(
           $result,
@@ -582,7 +605,13 @@
               $result,
               r.dryRun
                 ? t("netbox.dryResult", { count: r.devices })
-                : t("netbox.result", { devices: r.devices, added: r.added, updated: r.updated, unchanged: r.unchanged, failed: r.failed.length }),
+                : t("netbox.result", {
+                    devices: r.devices,
+                    added: r.added,
+                    updated: r.updated,
+                    unchanged: r.unchanged,
+                    failed: r.failed.length,
+                  }),
             );
             if (!r.dryRun) {
               loadTaxonomy();

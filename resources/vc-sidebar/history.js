@@ -1,5 +1,6 @@
 /* VelocityCollector sidebar: the History view (runs with status and counts, per-device results,
  * error classes). */
+
 (function () {
   "use strict";
 

@@ -27,7 +27,8 @@ async function openSidebar(page: Page, url: string): Promise<void> {
   await page.locator("#vc-sidebar-root").waitFor();
   // A wider sidebar, as a user would drag it for a table (what the separator's drag handler sets).
   await page.evaluate((width) => {
-    const $ = (window as unknown as { $: (s: string) => { width(w: number): void; css(k: string, v: number): void } }).$;
+    const $ = (window as unknown as { $: (s: string) => { width(w: number): void; css(k: string, v: number): void } })
+      .$;
     $("#red-ui-sidebar").width(width);
     $("#red-ui-workspace").css("right", width + 8);
     $("#red-ui-editor-stack").css("right", width + 9);
@@ -194,11 +195,16 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     await page.locator(".vc-sb-kind-site").click();
     await page.locator(".vc-sb-tax-table tr[data-slug='branch-9'] .vc-sb-tax-delete").click();
     await page.locator(".vc-sb-confirm-yes").click();
-    await page.locator(".vc-sb-panel .vc-sb-form-error", { hasText: /still used by 1 device.*\(conflict\)$/ }).waitFor();
+    await page
+      .locator(".vc-sb-panel .vc-sb-form-error", { hasText: /still used by 1 device.*\(conflict\)$/ })
+      .waitFor();
     await page.locator(".vc-sb-panel-close").click();
     await screenshot(page, "devices");
     await assertNoSecret(page, traffic);
-    assert.deepStrictEqual(pageErrors.filter((e) => !/favicon|Failed to load resource/.test(e)), []);
+    assert.deepStrictEqual(
+      pageErrors.filter((e) => !/favicon|Failed to load resource/.test(e)),
+      [],
+    );
   });
 
   it("devices: CSV import shows each bad row with its row and column, imports nothing, then skips bad rows on request", async () => {
@@ -209,7 +215,7 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     const csv = [
       "name,primary_ip4,platform,site,role,status",
       "csv-01,127.0.0.50,cisco_ios,lab,router,active",
-      'csv-02,127.0.0.51,no_such_os,lab,router,active',
+      "csv-02,127.0.0.51,no_such_os,lab,router,active",
       'csv-03,127.0.0.52,cisco_ios,"<img src=x onerror=""window.__vcXss=1"">",router,active',
       "csv-04,127.0.0.53,arista_eos,lab,switch,active",
     ].join("\n");
@@ -217,9 +223,9 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     await page.locator(".vc-sb-csv-import").click();
     await page.locator(".vc-sb-csv-errors").waitFor();
     assert.match((await page.locator(".vc-sb-csv-summary").textContent()) ?? "", /^Nothing imported: 2 problem/);
-    const rows = await page.locator(".vc-sb-csv-errors tbody tr").evaluateAll((trs) =>
-      trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")),
-    );
+    const rows = await page
+      .locator(".vc-sb-csv-errors tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")));
     assert.deepStrictEqual(
       rows.map((r) => [r[0], r[1]]),
       [
@@ -240,7 +246,10 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     await page.locator(".vc-sb-csv-summary", { hasText: "Imported 2 device(s)" }).waitFor();
     await page.waitForFunction(() => document.querySelectorAll(".vc-sb-devices-table tbody tr").length === 2);
     assert.deepStrictEqual(await deviceNames(page), ["csv-01", "csv-04"]);
-    assert.deepStrictEqual(pageErrors.filter((e) => !/favicon|Failed to load resource/.test(e)), []);
+    assert.deepStrictEqual(
+      pageErrors.filter((e) => !/favicon|Failed to load resource/.test(e)),
+      [],
+    );
   });
 
   it("credentials: shows the vault and its credentials without secrets, and runs discovery with live progress", async () => {
@@ -261,9 +270,9 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     await page.locator(".vc-sb-discovery .vc-sb-progress[data-state='done']").waitFor({ timeout: 90_000 });
     assert.match((await progress.locator(".vc-sb-progress-text").textContent()) ?? "", /^5\/5 ✓5 ✗0 · done$/);
     await page.locator(".vc-sb-disc-results tbody tr").nth(4).waitFor();
-    const results = await page.locator(".vc-sb-disc-results tbody tr").evaluateAll((trs) =>
-      trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")),
-    );
+    const results = await page
+      .locator(".vc-sb-disc-results tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")));
     assert.deepStrictEqual(
       results.map((r) => [r[0], r[1], r[2]]).sort(),
       ["ios-rtr-01", "ios-rtr-05", "ios-rtr-09", "ios-rtr-13", "ios-rtr-17"].map((n) => [n, "matched", "lab-admin"]),
@@ -281,11 +290,31 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
         }
       })
       .filter((m) => m && typeof m.topic === "string" && m.topic.startsWith("vc-sidebar/run/"));
-    assert.ok(messages.some((m) => m.data.state === "running"), "a running state was published");
-    assert.ok(messages.some((m) => m.data.state === "done" && m.data.done === 5), "the final state was published");
+    assert.ok(
+      messages.some((m) => m.data.state === "running"),
+      "a running state was published",
+    );
+    assert.ok(
+      messages.some((m) => m.data.state === "done" && m.data.done === 5),
+      "the final state was published",
+    );
     for (const m of messages)
       assert.deepStrictEqual(
-        Object.keys(m.data).filter((k) => !["id", "kind", "state", "total", "done", "ok", "failed", "coveragePercent", "runId", "errorClass"].includes(k)),
+        Object.keys(m.data).filter(
+          (k) =>
+            ![
+              "id",
+              "kind",
+              "state",
+              "total",
+              "done",
+              "ok",
+              "failed",
+              "coveragePercent",
+              "runId",
+              "errorClass",
+            ].includes(k),
+        ),
         [],
       );
 
@@ -302,15 +331,14 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     await page.locator(".vc-sb-devices-table tbody tr").first().waitFor();
     await filterDevices(page, "^(eos-sw-0[26]|dead-01)$");
     assert.deepStrictEqual(await deviceNames(page), ["dead-01", "eos-sw-02", "eos-sw-06"]);
-    for (const n of ["dead-01", "eos-sw-02", "eos-sw-06"]) await page.locator(`tr[data-device='${n}'] .vc-sb-select`).check();
+    for (const n of ["dead-01", "eos-sw-02", "eos-sw-06"])
+      await page.locator(`tr[data-device='${n}'] .vc-sb-select`).check();
     await page.locator(".vc-sb-dev-collect").click();
     await page.locator("#vc-sb-collect-commands").fill("show version");
     await page.locator("#vc-sb-collect-type").fill("version");
     await page.locator(".vc-sb-collect-run").click();
     await page.locator(".vc-sb-collect-form ~ .vc-sb-run-box .vc-sb-progress").waitFor();
-    await page
-      .locator(".vc-sb-run-box .vc-sb-progress[data-state='done']")
-      .waitFor({ timeout: 90_000 });
+    await page.locator(".vc-sb-run-box .vc-sb-progress[data-state='done']").waitFor({ timeout: 90_000 });
     assert.match(
       (await page.locator(".vc-sb-run-box .vc-sb-progress-text").textContent()) ?? "",
       /^3\/3 ✓2 ✗1 · done$/,
@@ -328,17 +356,14 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     assert.strictEqual(cells[4], "connect_refused ×1");
     await first.click();
     await page.locator(".vc-sb-history-devices tbody tr").nth(2).waitFor();
-    const perDevice = await page.locator(".vc-sb-history-devices tbody tr").evaluateAll((trs) =>
-      trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")),
-    );
-    assert.deepStrictEqual(
-      perDevice.map((r) => [r[0], r[1], r[2]]).sort(),
-      [
-        ["dead-01", "failed", "connect_refused"],
-        ["eos-sw-02", "ok", ""],
-        ["eos-sw-06", "ok", ""],
-      ],
-    );
+    const perDevice = await page
+      .locator(".vc-sb-history-devices tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")));
+    assert.deepStrictEqual(perDevice.map((r) => [r[0], r[1], r[2]]).sort(), [
+      ["dead-01", "failed", "connect_refused"],
+      ["eos-sw-02", "ok", ""],
+      ["eos-sw-06", "ok", ""],
+    ]);
     await screenshot(page, "history");
     await assertNoSecret(page, traffic);
   });
@@ -378,7 +403,10 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     await page.locator(".vc-sb-search-regex").check();
     await page.locator(".vc-sb-search-run").click();
     await page.locator(".vc-sb-search-summary").waitFor();
-    assert.match((await page.locator(".vc-sb-search-summary").textContent()) ?? "", /^2 match\(es\) in 2 of 2 file\(s\)/);
+    assert.match(
+      (await page.locator(".vc-sb-search-summary").textContent()) ?? "",
+      /^2 match\(es\) in 2 of 2 file\(s\)/,
+    );
     const hits = page.locator(".vc-sb-search-hit");
     assert.deepStrictEqual(
       (await hits.locator(".vc-sb-hit-where").allTextContents()).map((w) => w.replace(/:\d+$/, "")).sort(),
@@ -401,7 +429,10 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     assert.ok(headers.length > 2, "the record table has the template's fields");
     await screenshot(page, "captures");
 
-    const [jsonDownload] = await Promise.all([page.waitForEvent("download"), page.locator(".vc-sb-download-json").click()]);
+    const [jsonDownload] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator(".vc-sb-download-json").click(),
+    ]);
     assert.strictEqual(jsonDownload.suggestedFilename(), "eos-sw-06_version_parsed.json");
     const json = JSON.parse(fs.readFileSync((await jsonDownload.path())!, "utf8")) as {
       template: string;
@@ -412,10 +443,16 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     assert.strictEqual(json.template, m[1]);
     assert.strictEqual(json.record_count, Number(m[3]));
     assert.deepStrictEqual(json.fields, headers);
-    const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.locator(".vc-sb-download-csv").click()]);
+    const [csvDownload] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator(".vc-sb-download-csv").click(),
+    ]);
     assert.strictEqual(csvDownload.suggestedFilename(), "eos-sw-06_version_parsed.csv");
     const csvText = fs.readFileSync((await csvDownload.path())!, "utf8");
     assert.strictEqual(csvText.split(/\r?\n/)[0], headers.join(","));
-    assert.deepStrictEqual(pageErrors.filter((e) => !/favicon|Failed to load resource/.test(e)), []);
+    assert.deepStrictEqual(
+      pageErrors.filter((e) => !/favicon|Failed to load resource/.test(e)),
+      [],
+    );
   });
 });

@@ -55,9 +55,13 @@ describe("vc-sidebar admin endpoints (real Node-RED with adminAuth)", function (
     tmp = makeTmpDir("vc-sidebar-api-");
     const home = path.join(tmp, "home");
     fs.mkdirSync(home, { recursive: true });
-    vault = makeVault(home, [{ name: "lab-admin", username: "admin", password: DEVICE_SECRET, enableSecret: DEVICE_SECRET }], {
-      defaultName: "lab-admin",
-    });
+    vault = makeVault(
+      home,
+      [{ name: "lab-admin", username: "admin", password: DEVICE_SECRET, enableSecret: DEVICE_SECRET }],
+      {
+        defaultName: "lab-admin",
+      },
+    );
     const inv = Inventory.open(path.join(home, "dcim.db"), { create: true });
     inv.init();
     inv.addDevice({ name: "r1", host: "127.0.0.1", port: 2201, platform: "cisco_ios" });
@@ -163,9 +167,11 @@ describe("vc-sidebar admin endpoints (real Node-RED with adminAuth)", function (
     assert.strictEqual(form.status, 415);
     assert.strictEqual(((await form.json()) as { errorClass: string }).errorClass, "unsupported_media_type");
 
-    const names = ((await (await call("GET", "vc/devices", { token: adminToken })).json()) as {
-      devices: Array<{ name: string }>;
-    }).devices.map((d) => d.name);
+    const names = (
+      (await (await call("GET", "vc/devices", { token: adminToken })).json()) as {
+        devices: Array<{ name: string }>;
+      }
+    ).devices.map((d) => d.name);
     assert.deepStrictEqual(names, ["r1", "x1"], "only the same-origin JSON write landed");
   });
 
@@ -220,7 +226,8 @@ describe("vc-sidebar admin endpoints (real Node-RED with adminAuth)", function (
       "updatedAt",
       "username",
     ]);
-    for (const secret of [DEVICE_SECRET, vault.password]) assert.ok(!text.includes(secret), "no secret in the response");
+    for (const secret of [DEVICE_SECRET, vault.password])
+      assert.ok(!text.includes(secret), "no secret in the response");
     const status = await (await call("GET", "vc/status", { token: readerToken })).text();
     assert.ok(!status.includes(vault.password));
   });

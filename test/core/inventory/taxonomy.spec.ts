@@ -33,7 +33,10 @@ describe("inventory taxonomy editing (sites, roles, platforms) and device pages"
     assert.strictEqual(renamed.slug, "data-centre-1", "the slug stays when only the name changes");
     assert.strictEqual(renamed.devices, 1);
     assert.strictEqual(inv.getDevice("r1")?.site, "data-centre-1");
-    assert.match(classOf(() => removeTaxonomy(inv, "site", "DC One")), /^conflict: site DC One: still used by 1 device/);
+    assert.match(
+      classOf(() => removeTaxonomy(inv, "site", "DC One")),
+      /^conflict: site DC One: still used by 1 device/,
+    );
     assert.ok(inv.getDevice("r1"), "the refused removal deleted nothing");
     inv.removeDevice("r1");
     removeTaxonomy(inv, "site", "dc one");
@@ -43,11 +46,26 @@ describe("inventory taxonomy editing (sites, roles, platforms) and device pages"
   it("keeps names and slugs unique and checks colours and netmiko names, naming the field", () => {
     addTaxonomy(inv, "role", { name: "Perimeter", color: "#FF0000" });
     assert.strictEqual(listTaxonomy(inv, "role").find((r) => r.slug === "perimeter")?.color, "ff0000");
-    assert.match(classOf(() => addTaxonomy(inv, "role", { name: "perimeter" })), /^conflict: role: a role .Perimeter./);
-    assert.match(classOf(() => addTaxonomy(inv, "role", { name: "Core2", color: "red" })), /field color/);
-    assert.match(classOf(() => addTaxonomy(inv, "platform", { name: "X", netmikoDeviceType: "Cisco IOS" })), /field netmikoDeviceType/);
-    assert.match(classOf(() => addTaxonomy(inv, "site", { name: "  " })), /^invalid_input: site   , field name/);
-    assert.match(classOf(() => updateTaxonomy(inv, "site", "nowhere", { name: "x" })), /^not_found/);
+    assert.match(
+      classOf(() => addTaxonomy(inv, "role", { name: "perimeter" })),
+      /^conflict: role: a role .Perimeter./,
+    );
+    assert.match(
+      classOf(() => addTaxonomy(inv, "role", { name: "Core2", color: "red" })),
+      /field color/,
+    );
+    assert.match(
+      classOf(() => addTaxonomy(inv, "platform", { name: "X", netmikoDeviceType: "Cisco IOS" })),
+      /field netmikoDeviceType/,
+    );
+    assert.match(
+      classOf(() => addTaxonomy(inv, "site", { name: "  " })),
+      /^invalid_input: site {3}, field name/,
+    );
+    assert.match(
+      classOf(() => updateTaxonomy(inv, "site", "nowhere", { name: "x" })),
+      /^not_found/,
+    );
     const p = addTaxonomy(inv, "platform", { name: "Acme OS", manufacturer: "Acme", netmikoDeviceType: "acme_os" });
     assert.deepStrictEqual(p, {
       kind: "platform",
@@ -77,6 +95,9 @@ describe("inventory taxonomy editing (sites, roles, platforms) and device pages"
       ["sw7", "sw6"],
     );
     assert.deepStrictEqual(credentialCoverage(all), { total: 7, ok: 1, failed: 1, untested: 5, percent: 14.3 });
-    assert.match(classOf(() => pageDevices(all, { limit: 501 })), /^invalid_input: limit/);
+    assert.match(
+      classOf(() => pageDevices(all, { limit: 501 })),
+      /^invalid_input: limit/,
+    );
   });
 });
