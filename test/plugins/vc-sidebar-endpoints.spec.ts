@@ -2,6 +2,7 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Inventory } from "../../lib/core/inventory";
+import { startFakeNetBox, type FakeNetBox } from "../support/netbox-server";
 import { startNodeRed, type NodeRedProcess } from "../support/nodered-process";
 import { makeTmpDir } from "../support/tmp";
 import { makeVault, type TestVault } from "../support/vault";
@@ -24,6 +25,7 @@ describe("vc-sidebar admin endpoints (real Node-RED with adminAuth)", function (
   let vault: TestVault;
   let adminToken = "";
   let readerToken = "";
+  let netbox: FakeNetBox | undefined;
 
   async function token(user: { username: string; password: string }, scope: string): Promise<string> {
     const res = await fetch(`${red!.url}auth/token`, {
@@ -66,9 +68,19 @@ describe("vc-sidebar admin endpoints (real Node-RED with adminAuth)", function (
     inv.init();
     inv.addDevice({ name: "r1", host: "127.0.0.1", port: 2201, platform: "cisco_ios" });
     inv.close();
+    netbox = await startFakeNetBox([
+      { id: 1, name: "nb-sw1", site: "dc1", role: "switch", platform: "cisco_ios", ip4: "127.0.1.1/24" },
+      { id: 2, name: "nb-sw2", site: "dc1", role: "switch", platform: "arista_eos", ip4: "127.0.1.2/24" },
+      { id: 3, name: "nb-other", site: "dc2", role: "switch", platform: "cisco_ios", ip4: "127.0.1.3/24" },
+    ]);
     red = await startNodeRed({
       userDir: path.join(tmp, "userdir"),
-      env: { VCOLLECTOR_HOME: undefined, VCOLLECTOR_VAULT_PASS: undefined },
+      env: {
+        VCOLLECTOR_HOME: undefined,
+        VCOLLECTOR_VAULT_PASS: undefined,
+        NETBOX_URL: netbox.url,
+        NETBOX_TOKEN: netbox.token,
+      },
       settings: {
         velocitycollector: { home },
         adminAuth: {
@@ -101,6 +113,7 @@ describe("vc-sidebar admin endpoints (real Node-RED with adminAuth)", function (
 
   after(async () => {
     await red?.stop();
+    await netbox?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -133,6 +146,7 @@ describe("vc-sidebar admin endpoints (real Node-RED with adminAuth)", function (
       ["PUT", "vc/credentials/default", { name: null }],
       ["POST", "vc/discovery", { dryRun: true }],
       ["POST", "vc/collect", { devices: ["r1"], commands: ["show version"], captureType: "version" }],
+      ["POST", "vc/netbox/sync", { site: "dc1" }],
     ] as const) {
       const res = await call(method, url, { token: readerToken, json });
       assert.strictEqual(res.status, 401, `${method} ${url} as a read-only user`);
@@ -230,5 +244,36 @@ describe("vc-sidebar admin endpoints (real Node-RED with adminAuth)", function (
       assert.ok(!text.includes(secret), "no secret in the response");
     const status = await (await call("GET", "vc/status", { token: readerToken })).text();
     assert.ok(!status.includes(vault.password));
+  });
+
+  it("syncs from NetBox with the URL and token of the runtime (never from the request), dry run first", async () => {
+    const dry = await call("POST", "vc/netbox/sync", { token: adminToken, json: { site: "dc1", dryRun: true } });
+    assert.strictEqual(dry.status, 200);
+    assert.deepStrictEqual(await dry.json(), { dryRun: true, devices: 2, names: ["nb-sw1", "nb-sw2"] });
+    const fromRequest = await call("POST", "vc/netbox/sync", {
+      token: adminToken,
+      json: { site: "dc1", url: "http://127.0.0.1:9/" },
+    });
+    assert.strictEqual(fromRequest.status, 400, "a URL in the request is refused");
+
+    const res = await call("POST", "vc/netbox/sync", { token: adminToken, json: { site: "dc1" } });
+    const text = await res.text();
+    assert.strictEqual(res.status, 200, text);
+    const body = JSON.parse(text) as { devices: number; added: number; failed: unknown[] };
+    assert.strictEqual(body.devices, 2);
+    assert.strictEqual(body.added, 2);
+    assert.deepStrictEqual(body.failed, []);
+    assert.ok(!text.includes(netbox!.token), "the token is never in a response");
+    const list = (await (await call("GET", "vc/devices?name=%5Enb-", { token: readerToken })).json()) as {
+      devices: Array<{ name: string; host: string; site: string }>;
+    };
+    assert.deepStrictEqual(
+      list.devices.map((d) => [d.name, d.host, d.site]),
+      [
+        ["nb-sw1", "127.0.1.1", "dc1"],
+        ["nb-sw2", "127.0.1.2", "dc1"],
+      ],
+    );
+    assert.ok(netbox!.requests.every((r) => r.authorization === `Token ${netbox!.token}`));
   });
 });
