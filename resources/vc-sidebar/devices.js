@@ -336,6 +336,7 @@
       app.button(t("common.cancel"), null, "vc-sb-dev-cancel").appendTo($buttons).on("click", closePanel);
       $form.on("submit", function (e) {
         e.preventDefault();
+        $err.text("");
         var body = {
           name: $n.val().trim(),
           host: $h.val().trim(),

@@ -46,6 +46,23 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.locator("#red-ui-sidebar").screenshot({ path: path.join(IMAGES, `sidebar-${name}.png`) });
 }
 
+/** Clicks Save in the device form and waits for `done`, failing with the form's error if one shows. */
+async function saveDevice(page: Page, done: string): Promise<void> {
+  await page.locator(".vc-sb-dev-save").click();
+  const outcome = await page.waitForFunction(
+    (text) => {
+      const msg = document.querySelector("#vc-sb-view-devices .vc-sb-message")?.textContent ?? "";
+      if (msg.includes(text)) return "ok";
+      const err = document.querySelector(".vc-sb-device-form .vc-sb-form-error")?.textContent ?? "";
+      return err.trim() !== "" ? err : false;
+    },
+    done,
+    { timeout: 30_000 },
+  );
+  const result = await outcome.jsonValue();
+  if (result !== "ok") throw new Error(`saving failed: ${String(result)}`);
+}
+
 async function deviceNames(page: Page): Promise<string[]> {
   return page.locator(".vc-sb-devices-table tbody td.vc-sb-dev-name").allTextContents();
 }
@@ -119,6 +136,13 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     const traffic = recordTraffic(browser.session);
     await openSidebar(page, demo!.url);
     assert.match((await page.locator("#vc-sb-status").textContent()) ?? "", /Vault unlocked \(demo vault\)/);
+    // The keyboard shortcut brings the tab back after another one was shown.
+    await page.evaluate(() => (window as unknown as RedWindow).RED.sidebar.show("info"));
+    await page.locator("#vc-sidebar-root").waitFor({ state: "hidden" });
+    await page.locator("#red-ui-workspace-chart").click({ position: { x: 300, y: 400 } });
+    await page.keyboard.press("Control+g");
+    await page.keyboard.press("n");
+    await page.locator("#vc-sidebar-root").waitFor();
     await page.locator(".vc-sb-devices-table tbody tr").first().waitFor();
     assert.match(
       (await page.locator("#vc-sb-view-devices .vc-sb-summary").textContent()) ?? "",
@@ -151,8 +175,7 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     // An unknown site is refused unless allowed.
     await page.locator(".vc-sb-device-form .vc-sb-form-error", { hasText: /branch-9/ }).waitFor();
     await page.locator("#vc-sb-dev-f-create").check();
-    await page.locator(".vc-sb-dev-save").click();
-    await page.locator(".vc-sb-message", { hasText: "Added dead-01" }).waitFor();
+    await saveDevice(page, "Added dead-01");
     await filterDevices(page, "dead");
     assert.deepStrictEqual(await deviceNames(page), ["dead-01"]);
     assert.strictEqual(
@@ -165,8 +188,7 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     await page.keyboard.press("Enter");
     await page.locator("#vc-sb-dev-f-status").selectOption("planned");
     await page.locator("#vc-sb-dev-f-tags").fill("lab, broken");
-    await page.locator(".vc-sb-dev-save").click();
-    await page.locator(".vc-sb-message", { hasText: "Saved dead-01" }).waitFor();
+    await saveDevice(page, "Saved dead-01");
     await page.locator(".vc-sb-devices-table tbody tr[data-device='dead-01'] td", { hasText: "planned" }).waitFor();
 
     // A second device to remove again.
@@ -174,8 +196,7 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     await page.locator("#vc-sb-dev-f-name").fill("temp-99");
     await page.locator("#vc-sb-dev-f-host").fill("127.0.0.99");
     await page.locator("#vc-sb-dev-f-platform").selectOption("arista_eos");
-    await page.locator(".vc-sb-dev-save").click();
-    await page.locator(".vc-sb-message", { hasText: "Added temp-99" }).waitFor();
+    await saveDevice(page, "Added temp-99");
     await filterDevices(page, "temp");
     await page.locator("tr[data-device='temp-99'] .vc-sb-select").check();
     await page.locator(".vc-sb-dev-delete").click();
@@ -261,6 +282,11 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     const row = await page.locator(".vc-sb-creds-table tr[data-credential='lab-admin'] td").allTextContents();
     assert.deepStrictEqual(row.slice(0, 3), ["lab-admin", "admin", "password + enable"]);
     assert.ok(await page.locator("tr[data-credential='lab-admin'] .vc-sb-default").isChecked());
+    // Fallback order: add, then take out again.
+    await page.locator("tr[data-credential='lab-admin'] .vc-sb-fb-add").click();
+    await page.locator("tr[data-credential='lab-admin'] .vc-sb-fallback-pos", { hasText: "1" }).waitFor();
+    await page.locator("tr[data-credential='lab-admin'] .vc-sb-fb-remove").click();
+    await page.locator("tr[data-credential='lab-admin'] .vc-sb-fallback-pos", { hasText: "—" }).waitFor();
 
     await page.locator("#vc-sb-disc-name").fill("^ios-");
     await page.locator("#vc-sb-disc-pinNewHosts").check();
