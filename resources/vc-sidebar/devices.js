@@ -233,7 +233,10 @@
       return app.api("GET", "devices" + app.query(q)).then(
         function (p) {
           state.page = p;
-          app.message($msg, "");
+          // A reload keeps what the last action said ("Added …"), but not an old failure.
+          if ($msg.hasClass("vc-sb-error")) {
+            app.message($msg, "");
+          }
           render();
         },
         function (xhr) {

@@ -23,8 +23,17 @@ type RedWindow = { RED: { sidebar: { show(id: string): void } } };
 async function openSidebar(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.locator("#red-ui-palette .red-ui-palette-node").first().waitFor();
-  await page.evaluate(() => (window as unknown as RedWindow).RED.sidebar.show("vc-sidebar"));
-  await page.locator("#vc-sidebar-root").waitFor();
+  // The editor may still switch to its default tab while it finishes loading: show ours until it stays.
+  await page.waitForFunction(
+    () => {
+      const root = document.getElementById("vc-sidebar-root");
+      if (root && root.offsetParent !== null) return true;
+      (window as unknown as RedWindow).RED.sidebar.show("vc-sidebar");
+      return false;
+    },
+    undefined,
+    { polling: 250, timeout: 30_000 },
+  );
   // A wider sidebar, as a user would drag it for a table (what the separator's drag handler sets).
   await page.evaluate((width) => {
     const $ = (window as unknown as { $: (s: string) => { width(w: number): void; css(k: string, v: number): void } })
