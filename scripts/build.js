@@ -9,7 +9,7 @@ const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
 const dist = path.join(root, "dist");
-const ASSET_ROOTS = ["lib", "nodes", "cli"];
+const ASSET_ROOTS = ["lib", "nodes", "plugins", "cli"];
 const ASSET_EXT = new Set([".html", ".svg", ".png", ".json", ".yaml", ".yml", ".txt", ".css", ".textfsm", ".raw"]);
 
 function copyAssets(dir) {
