@@ -141,9 +141,9 @@ async function exportItems(
   const format = ctx.getNodeParameter("format", 0) as ExportFormat;
   const mode = ctx.getNodeParameter("mode", 0) as ExportMode;
   if (!EXPORT_FORMATS.includes(format))
-    throw new VcError("invalid_config", `unknown format '${format}'`, "Export format");
+    throw exportError("invalid_config", `unknown format '${format}'`, "Export format");
   if (!EXPORT_MODES.includes(mode))
-    throw new VcError("invalid_config", `unknown grouping '${mode}'`, "Export group by");
+    throw exportError("invalid_config", `unknown grouping '${mode}'`, "Export group by");
   const destination = ctx.getNodeParameter("destination", 0) as "binary" | "file";
   const o = ctx.getNodeParameter("options", 0, {}) as Record<string, unknown>;
   const pretty = o.pretty !== false;
@@ -166,7 +166,7 @@ async function exportItems(
   const problems = result.problems.length ? (result.problems as unknown as IDataObject[]) : undefined;
   if (destination === "file") {
     if (result.files.length === 0 && result.failures.length > 0)
-      throw new VcError("export_failed", `no file written: ${result.failures[0].message}`, result.failures[0].path);
+      throw exportError("export_failed", `no file written: ${result.failures[0].message}`, result.failures[0].path);
     const out: INodeExecutionData[] = result.files.map((f) => ({
       json: { ...f, ...(problems ? { problems } : {}) } as unknown as IDataObject,
       pairedItem: paired,
@@ -197,4 +197,9 @@ async function exportItems(
     });
   }
   return out;
+}
+
+/** The core's error type for this node's own checks; execute() turns it into a NodeOperationError. */
+function exportError(errorClass: string, message: string, where: string): VcError {
+  return new VcError(errorClass, message, where);
 }

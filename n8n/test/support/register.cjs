@@ -1,7 +1,7 @@
 // Loaded by mocha (--require) in the n8n leg, on Node 24:
 // - `better-sqlite3` resolves to lib/core/sqlite/node-sqlite.ts, as in the esbuild bundle, so the
 //   tests' own fixtures (vaults, inventories) go through the same SQLite layer the package ships;
-// - `n8n-workflow` and `n8n-core` resolve to the n8n runtime's copies (.n8n-runtime/n8n or
+// - `n8n-workflow`, `n8n-core` and `@n8n/*` resolve to the n8n runtime's copies (.n8n-runtime/n8n or
 //   $VC_N8N_RUNTIME), so the bundle and the engine share one n8n-workflow (error classes).
 "use strict";
 const Module = require("node:module");
@@ -16,6 +16,6 @@ const original = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, isMain, options) {
   if (request === "better-sqlite3") return adapter;
   const top = request.split("/")[0];
-  if (fromRuntime.has(top)) return original.call(this, request, parent, isMain, { paths: [runtime] });
+  if (fromRuntime.has(top) || top === "@n8n") return original.call(this, request, parent, isMain, { paths: [runtime] });
   return original.call(this, request, parent, isMain, options);
 };
