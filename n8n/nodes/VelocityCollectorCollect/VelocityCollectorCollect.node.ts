@@ -223,6 +223,7 @@ export class VelocityCollectorCollect implements INodeType {
 
 /** The devices of one input item: the item itself, or its `devices` list (Device Source "all"). */
 function devicesOfItem(json: IDataObject, index: number): Device[] {
-  const list = Array.isArray(json.devices) ? json.devices : [json];
-  return normaliseDevices(list, `item ${index}`);
+  return Array.isArray(json.devices)
+    ? normaliseDevices(json.devices, `item ${index}.devices`)
+    : normaliseDevices(json, `item ${index}`);
 }

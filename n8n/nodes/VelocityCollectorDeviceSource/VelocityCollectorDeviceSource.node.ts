@@ -117,8 +117,21 @@ export class VelocityCollectorDeviceSource implements INodeType {
         options: [
           { name: "One Item per Device", value: "each" },
           { name: "One Item with All Devices", value: "all", description: "JSON field devices" },
+          {
+            name: "One Item per Batch",
+            value: "batch",
+            description: "JSON field devices with up to Batch Size devices (to fan out, e.g. one execution per batch)",
+          },
         ],
         default: "each",
+      },
+      {
+        displayName: "Batch Size",
+        name: "batchSize",
+        type: "number",
+        default: 50,
+        typeOptions: { minValue: 1 },
+        displayOptions: { show: { output: ["batch"] } },
       },
       {
         displayName: "Filters",
@@ -164,7 +177,7 @@ export class VelocityCollectorDeviceSource implements INodeType {
       const filterOf = (i: number) => parseSourceSettings({ source: "msg", filter: filterParameter(this, i) }).filter;
       const devices: Array<{ device: Device; item: number }> = [];
       for (let i = 0; i < items.length; i++) {
-        const { devices: found, errors } = normaliseDevicesReport([items[i].json], `item ${i}`);
+        const { devices: found, errors } = normaliseDevicesReport(items[i].json, `item ${i}`);
         if (errors.length) {
           const err = nodeError(this.getNode(), errors[0], i);
           if (!this.continueOnFail()) throw err;
@@ -243,22 +256,31 @@ function sourceConfig(
   }
 }
 
-/** Appends the devices as one item each, or as one item per input item with `devices`. */
+/** Appends the devices as one item each, or in items holding a `devices` list (all, or batches). */
 function shape(
   ctx: IExecuteFunctions,
   devices: Array<{ device: Device; item: number }>,
   out: INodeExecutionData[],
 ): INodeExecutionData[] {
-  const perDevice = (ctx.getNodeParameter("output", 0, "each") as string) !== "all";
-  if (perDevice) {
+  const output = ctx.getNodeParameter("output", 0, "each") as string;
+  if (output === "each") {
     for (const { device, item } of devices) out.push({ json: device as unknown as IDataObject, pairedItem: { item } });
     return out;
   }
-  const items = [...new Set(devices.map((d) => d.item))];
-  if (items.length === 0) items.push(0);
-  out.push({
-    json: { devices: devices.map((d) => d.device) as unknown as IDataObject[], count: devices.length },
-    pairedItem: items.map((item) => ({ item })),
+  const size = output === "batch" ? Math.max(1, Number(ctx.getNodeParameter("batchSize", 0, 50)) || 50) : Infinity;
+  const batches: Array<Array<{ device: Device; item: number }>> = devices.length === 0 ? [[]] : [];
+  for (let i = 0; i < devices.length; i += size === Infinity ? devices.length : size)
+    batches.push(devices.slice(i, size === Infinity ? devices.length : i + size));
+  batches.forEach((batch, index) => {
+    const items = [...new Set(batch.map((d) => d.item))];
+    out.push({
+      json: {
+        devices: batch.map((d) => d.device) as unknown as IDataObject[],
+        count: batch.length,
+        ...(output === "batch" ? { batch: index, batches: batches.length } : {}),
+      },
+      pairedItem: (items.length ? items : [0]).map((item) => ({ item })),
+    });
   });
   return out;
 }

@@ -85,6 +85,9 @@ class MapCredentialsHelper extends workflowLib.ICredentialsHelper {
   getCredentialsProperties() {
     return [];
   }
+  isCredentialUsableByNode() {
+    return true;
+  }
 }
 
 let binaryReady = false;
@@ -145,8 +148,9 @@ export async function runWorkflow(
     settings: {},
   });
   const hooks = new core.ExecutionLifecycleHooks("manual", "1", { id: "test", nodes, connections: spec.connections });
-  const finished = workflowLib.createDeferredPromise<IRun>();
-  hooks.addHandler("workflowExecuteAfter", (run: IRun) => finished.resolve(run));
+  let resolveRun!: (run: IRun) => void;
+  const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+  hooks.addHandler("workflowExecuteAfter", (run: IRun) => resolveRun(run));
   const additionalData = {
     hooks,
     credentialsHelper: new MapCredentialsHelper(opts.credentials ?? {}),
@@ -177,7 +181,7 @@ export async function runWorkflow(
   } as unknown as IRunExecutionData;
   const execute = new core.WorkflowExecute(additionalData, "manual", runExecutionData);
   await execute.processRunExecutionData(workflow);
-  const run = await finished.promise;
+  const run = await finished;
   const runData = run.data.resultData.runData;
   return {
     run,
