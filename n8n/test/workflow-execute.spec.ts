@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { IDataObject, INodeExecutionData, INodeType } from "n8n-workflow";
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeType } from "n8n-workflow";
 import { startLab, type Lab } from "../../lib/lab";
 import { makeVault, type TestVault } from "../../test/support/vault";
 import { findSecretsInDir, findSecretsInText } from "../../test/support/secrets";
@@ -29,7 +29,7 @@ describe("n8n: the nodes in n8n-core's WorkflowExecute against the lab", functio
   let vault: TestVault;
   let csv: string;
   let templates: string;
-  let credentials: Record<string, IDataObject>;
+  let credentials: Record<string, ICredentialDataDecryptedObject>;
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "vc-n8n-engine-"));

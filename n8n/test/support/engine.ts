@@ -99,7 +99,7 @@ function useInlineBinaryData(): void {
   const BinaryDataService = core.BinaryDataService;
   class InlineBinaryDataService extends BinaryDataService {
     constructor() {
-      super(...([undefined, undefined, undefined] as []));
+      super(...([undefined, undefined, undefined] as unknown as []));
     }
     async store(_location: unknown, buffer: Buffer, binaryData: IDataObject) {
       binaryData.data = buffer.toString("base64");
