@@ -21,7 +21,15 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { makeVault } from "../test/support/vault";
-import { freePort, installPackage, N8N_BIN, n8nCli, n8nEnv, parseRawOutput } from "../n8n/test/support/n8n-cli";
+import {
+  executeEnv,
+  freePort,
+  installPackage,
+  N8N_BIN,
+  n8nCli,
+  n8nEnv,
+  parseRawOutput,
+} from "../n8n/test/support/n8n-cli";
 
 const ROOT = path.resolve(__dirname, "..");
 const PG_BIN = process.env.VC_PG_BIN || "/usr/lib/postgresql/15/bin";
@@ -357,7 +365,7 @@ async function run(dir: string): Promise<void> {
   const dispatch = async (label: string, duringRun?: (afterId: number) => Promise<void>) => {
     const afterId = lastExecutionId();
     const env = queueEnv({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
-    const running = n8nCli(["execute", "--id=vcDispatcher", "--rawOutput"], env, 1_800_000);
+    const running = n8nCli(["execute", "--id=vcDispatcher", "--rawOutput"], executeEnv(env), 1_800_000);
     if (duringRun) await duringRun(afterId);
     const r = await running;
     if (r.status !== 0)

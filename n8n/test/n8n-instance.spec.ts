@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { startLab, type Lab } from "../../lib/lab";
 import { findSecretsInDir, findSecretsInText } from "../../test/support/secrets";
 import { makeVault } from "../../test/support/vault";
-import { installPackage, n8nCli, n8nEnv, parseRawOutput } from "./support/n8n-cli";
+import { executeEnv, installPackage, n8nCli, n8nEnv, parseRawOutput } from "./support/n8n-cli";
 import { sharedDir } from "./support/shared-dir";
 
 /**
@@ -83,7 +83,7 @@ describe("n8n: a real n8n instance runs the example workflow against the lab", f
     const imported = await n8nCli(["import:workflow", `--input=${wfFile}`], env);
     assert.equal(imported.status, 0, imported.stderr + imported.stdout);
 
-    const run = await n8nCli(["execute", "--id=vcExampleSchedule", "--rawOutput"], env);
+    const run = await n8nCli(["execute", "--id=vcExampleSchedule", "--rawOutput"], executeEnv(env));
     assert.equal(run.status, 0, `n8n execute failed:\n${run.stderr.slice(-3000)}\n${run.stdout.slice(-3000)}`);
     const data = parseRawOutput(run.stdout) as {
       status?: string;

@@ -93,9 +93,24 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The JSON object n8n `execute --rawOutput` prints (after any log lines). */
+/**
+ * The JSON object `n8n execute --rawOutput` prints. n8n prints it through its logger at level
+ * info (run execute with N8N_LOG_LEVEL=info), so log lines may surround it.
+ */
 export function parseRawOutput(stdout: string): Record<string, unknown> {
   const start = stdout.indexOf("{\n");
   if (start < 0) throw new Error(`no JSON in n8n output:\n${stdout.slice(0, 2000)}`);
-  return JSON.parse(stdout.slice(start)) as Record<string, unknown>;
+  for (let end = stdout.lastIndexOf("\n}"); end > start; end = stdout.lastIndexOf("\n}", end - 1)) {
+    try {
+      return JSON.parse(stdout.slice(start, end + 2)) as Record<string, unknown>;
+    } catch {
+      // a shorter candidate: a log line followed the JSON
+    }
+  }
+  throw new Error(`no complete JSON in n8n output:\n${stdout.slice(start, start + 2000)}`);
+}
+
+/** The environment for `n8n execute`: its result is logged at level info. */
+export function executeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, N8N_LOG_LEVEL: "info", N8N_LOG_OUTPUT: "console" };
 }
