@@ -346,12 +346,13 @@ async function run(dir: string): Promise<void> {
     const i = workers.length + 1;
     const w = start(`n8n-worker-${i}`, process.execPath, [N8N_BIN, "worker", `--concurrency=${WORKER_CONCURRENCY}`], {
       dir,
-      env: queueEnv({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), QUEUE_HEALTH_CHECK_ACTIVE: "false" }),
+      // Level info: the worker says "n8n worker is now ready" at that level.
+      env: queueEnv({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_LOG_LEVEL: "info" }),
     });
     workers.push(w);
     return w;
   };
-  const workerReady = (w: Managed) => /worker.*(ready|started)|Worker started/i.test(fs.readFileSync(w.log, "utf8"));
+  const workerReady = (w: Managed) => /n8n worker is now ready/.test(fs.readFileSync(w.log, "utf8"));
 
   const lastExecutionId = () => Number(psql(`SELECT coalesce(max(id::int), 0) FROM execution_entity`) || 0);
   const window = (afterId: number) => {
