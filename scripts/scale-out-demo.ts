@@ -371,6 +371,7 @@ async function run(dir: string): Promise<void> {
     const r = await running;
     if (r.status !== 0)
       throw new Error(`dispatcher failed (${label}):\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-2000)}`);
+    fs.writeFileSync(path.join(dir, `dispatcher-${label.replace(/\W+/g, "-")}.out`), r.stdout);
     const out = parseRawOutput(r.stdout) as {
       data: {
         resultData: {

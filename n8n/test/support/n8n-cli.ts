@@ -98,16 +98,19 @@ export function freePort(): Promise<number> {
  * info (run execute with N8N_LOG_LEVEL=info), so log lines may surround it.
  */
 export function parseRawOutput(stdout: string): Record<string, unknown> {
-  const start = stdout.indexOf("{\n");
-  if (start < 0) throw new Error(`no JSON in n8n output:\n${stdout.slice(0, 2000)}`);
-  for (let end = stdout.lastIndexOf("\n}"); end > start; end = stdout.lastIndexOf("\n}", end - 1)) {
+  // JSON.stringify(data, null, 2): a line "{" … the first line "}" after it closes it.
+  for (let at = stdout.indexOf("{\n"); at >= 0; at = stdout.indexOf("{\n", at + 1)) {
+    if (at > 0 && stdout[at - 1] !== "\n") continue;
+    const end = stdout.indexOf("\n}", at);
+    if (end < 0) break;
     try {
-      return JSON.parse(stdout.slice(start, end + 2)) as Record<string, unknown>;
+      const parsed = JSON.parse(stdout.slice(at, end + 2)) as Record<string, unknown>;
+      if (parsed && typeof parsed === "object" && "data" in parsed) return parsed;
     } catch {
-      // a shorter candidate: a log line followed the JSON
+      // another log line that starts with "{": keep looking
     }
   }
-  throw new Error(`no complete JSON in n8n output:\n${stdout.slice(start, start + 2000)}`);
+  throw new Error(`no execution JSON in n8n output (${stdout.length} chars):\n${stdout.slice(0, 1500)}`);
 }
 
 /** The environment for `n8n execute`: its result is logged at level info. */
