@@ -366,12 +366,12 @@ async function run(dir: string): Promise<void> {
   const dispatch = async (label: string, duringRun?: (afterId: number) => Promise<void>) => {
     const afterId = lastExecutionId();
     const env = queueEnv({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
-    const running = n8nCli(["execute", "--id=vcDispatcher", "--rawOutput"], executeEnv(env), 1_800_000);
+    const outFile = path.join(dir, `dispatcher-${label.replace(/\W+/g, "-")}.out`);
+    const running = n8nCli(["execute", "--id=vcDispatcher", "--rawOutput"], executeEnv(env), 1_800_000, outFile);
     if (duringRun) await duringRun(afterId);
     const r = await running;
     if (r.status !== 0)
       throw new Error(`dispatcher failed (${label}):\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-2000)}`);
-    fs.writeFileSync(path.join(dir, `dispatcher-${label.replace(/\W+/g, "-")}.out`), r.stdout);
     const out = parseRawOutput(r.stdout) as {
       data: {
         resultData: {

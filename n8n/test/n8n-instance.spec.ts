@@ -83,7 +83,12 @@ describe("n8n: a real n8n instance runs the example workflow against the lab", f
     const imported = await n8nCli(["import:workflow", `--input=${wfFile}`], env);
     assert.equal(imported.status, 0, imported.stderr + imported.stdout);
 
-    const run = await n8nCli(["execute", "--id=vcExampleSchedule", "--rawOutput"], executeEnv(env));
+    const run = await n8nCli(
+      ["execute", "--id=vcExampleSchedule", "--rawOutput"],
+      executeEnv(env),
+      300_000,
+      path.join(dir, "execute.out"),
+    );
     assert.equal(run.status, 0, `n8n execute failed:\n${run.stderr.slice(-3000)}\n${run.stdout.slice(-3000)}`);
     const data = parseRawOutput(run.stdout) as {
       status?: string;

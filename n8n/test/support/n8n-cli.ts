@@ -45,13 +45,27 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs one n8n CLI command to completion (bounded by timeoutMs). */
-export function n8nCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<CliResult> {
+/**
+ * Runs one n8n CLI command to completion (bounded by timeoutMs). With `stdoutFile`, stdout goes
+ * to that file (n8n ends with process.exit(), which cuts a large output written to a pipe; writes
+ * to a file are synchronous) and is read back from it.
+ */
+export function n8nCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 240_000,
+  stdoutFile?: string,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [N8N_BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const outFd = stdoutFile ? fs.openSync(stdoutFile, "w") : undefined;
+    const child = spawn(process.execPath, [N8N_BIN, ...args], {
+      env,
+      stdio: ["ignore", outFd ?? "pipe", "pipe"],
+    });
+    if (outFd !== undefined) fs.closeSync(outFd);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -60,6 +74,7 @@ export function n8nCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 240_0
     child.on("error", reject);
     child.on("close", (status) => {
       clearTimeout(timer);
+      if (stdoutFile) stdout = fs.readFileSync(stdoutFile, "utf8");
       resolve({ status, stdout, stderr });
     });
   });
