@@ -465,7 +465,7 @@ async function run(dir: string): Promise<void> {
     const missing = killResult.counts.MISSING ?? 0;
     console.log(
       `worker killed mid-run: ${killResult.devices} devices, ${missing} without a result; ${JSON.stringify(killResult.counts)}` +
-        ` (${killResult.batchErrors} batch error item(s) after the dispatcher's retries)`,
+        ` (${killResult.batchErrors} batch(es) answered with an error: reported, not lost)`,
     );
     console.log(missing === 0 ? "no device result lost" : "DEVICE RESULTS LOST");
   }
