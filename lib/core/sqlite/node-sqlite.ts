@@ -36,12 +36,11 @@ interface NodeSqliteModule {
 
 function nodeSqlite(): NodeSqliteModule {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require("node:sqlite") as NodeSqliteModule;
   } catch (err) {
-    throw new Error(
-      `this Node.js (${process.version}) has no node:sqlite module; Node 22.13 or later is needed (${String(err)})`,
-    );
+    throw new Error(`this Node.js (${process.version}) has no node:sqlite module; Node 22.13 or later is needed`, {
+      cause: err,
+    });
   }
 }
 
