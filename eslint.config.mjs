@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".nr5/**", ".demo/**", "test-output/**", "bench-output/**", "**/*.html"] },
+  { ignores: ["dist/**", "node_modules/**", "n8n/**", ".nr5/**", ".demo/**", "test-output/**", "bench-output/**", "**/*.html"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,174 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from "n8n-workflow";
+import { NodeConnectionTypes } from "n8n-workflow";
+import { resolveTemplatesDir, type TextFsmTemplate } from "../../../lib/core/textfsm";
+import { compileInline, parsePayload, type ParseMode } from "../../../lib/core/textfsm/results";
+// Registers mode "auto" (template library auto-detect) with the engine.
+import { type AutoModeSettings } from "../../../lib/core/templates/auto-parse";
+import "../../../lib/core/templates/auto-parse";
+import { errorJson, nodeError } from "../shared/errors";
+
+/**
+ * Parses the command outputs of each item with TextFSM (lib/core/textfsm/results' parsePayload)
+ * and adds `parsed` (one result per command: status, template, records, score in auto mode).
+ * Accepts the Collect node's device results and plain { output, command, platform } items.
+ */
+export class VelocityCollectorTextFsm implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: "Velocity Collector TextFSM",
+    name: "velocityCollectorTextFsm",
+    icon: { light: "file:velocitycollector-textfsm.svg", dark: "file:velocitycollector-textfsm.dark.svg" },
+    group: ["transform"],
+    version: 1,
+    subtitle: '={{"mode: " + $parameter["mode"]}}',
+    description: "Parse network command output into records with TextFSM (ntc-templates)",
+    defaults: { name: "TextFSM" },
+    usableAsTool: true,
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
+    properties: [
+      {
+        displayName: "Mode",
+        name: "mode",
+        type: "options",
+        noDataExpression: true,
+        options: [
+          {
+            name: "Index",
+            value: "index",
+            description: "Choose the template by platform and command from the templates' index file",
+          },
+          { name: "Named Template", value: "template", description: "One template file for every output" },
+          { name: "Inline Template", value: "inline", description: "A template typed here" },
+          {
+            name: "Auto-Detect",
+            value: "auto",
+            description: "Score the candidate templates on the output and use the best",
+          },
+        ],
+        default: "index",
+      },
+      {
+        displayName: "Templates Folder",
+        name: "templatesDir",
+        type: "string",
+        default: "",
+        placeholder: "/data/ntc-templates/ntc_templates/templates",
+        description: "Folder with the templates and their index. Empty: $NET_TEXTFSM.",
+        displayOptions: { show: { mode: ["index", "template", "auto"] } },
+      },
+      {
+        displayName: "Template File",
+        name: "template",
+        type: "string",
+        default: "",
+        required: true,
+        placeholder: "cisco_ios_show_version.textfsm",
+        displayOptions: { show: { mode: ["template"] } },
+      },
+      {
+        displayName: "Template",
+        name: "inlineTemplate",
+        type: "string",
+        typeOptions: { rows: 8 },
+        default: "Value VERSION (\\S+)\n\nStart\n  ^.*Version ${VERSION} -> Record\n",
+        displayOptions: { show: { mode: ["inline"] } },
+      },
+      {
+        displayName: "Platform Hint",
+        name: "autoPlatform",
+        type: "string",
+        default: "",
+        description: "Empty: the device's platform",
+        displayOptions: { show: { mode: ["auto"] } },
+      },
+      {
+        displayName: "Capture Type Hint",
+        name: "autoCaptureType",
+        type: "string",
+        default: "",
+        placeholder: "arp",
+        displayOptions: { show: { mode: ["auto"] } },
+      },
+      {
+        displayName: "Minimum Score",
+        name: "minScore",
+        type: "number",
+        default: 0,
+        typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+        description: "A detected template scoring lower is not used (0: it only has to fit)",
+        displayOptions: { show: { mode: ["auto"] } },
+      },
+      {
+        displayName: "Data Home",
+        name: "home",
+        type: "string",
+        default: "",
+        description:
+          "Folder whose template library (templates.db) auto-detect uses. Empty: $VCOLLECTOR_HOME or ~/.vcollector.",
+        displayOptions: { show: { mode: ["auto"] } },
+      },
+      {
+        displayName: "Time Budget (Ms)",
+        name: "budgetMs",
+        type: "number",
+        default: 0,
+        typeOptions: { minValue: 0 },
+        description: "Longest one output may take to parse (0: the engine's default)",
+      },
+    ],
+  };
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    const items = this.getInputData();
+    const out: INodeExecutionData[] = [];
+    const inlineCache = new Map<string, TextFsmTemplate>();
+    for (let i = 0; i < items.length; i++) {
+      try {
+        const settings = parseSettings(this, i, inlineCache);
+        const json = items[i].json;
+        const hint = (k: string) => (typeof json[k] === "string" ? (json[k] as string) : undefined);
+        const { payload } = parsePayload(
+          json,
+          { platform: hint("platform"), command: hint("command"), device: hint("device") },
+          settings,
+        );
+        out.push({ json: payload as IDataObject, pairedItem: { item: i } });
+      } catch (err) {
+        const error = nodeError(this.getNode(), err, i);
+        if (!this.continueOnFail()) throw error;
+        out.push({ json: { ...items[i].json, ...errorJson(err) }, pairedItem: { item: i } });
+      }
+    }
+    return [out];
+  }
+}
+
+function parseSettings(ctx: IExecuteFunctions, i: number, inlineCache: Map<string, TextFsmTemplate>): AutoModeSettings {
+  const mode = ctx.getNodeParameter("mode", i) as ParseMode;
+  const budget = Number(ctx.getNodeParameter("budgetMs", i, 0));
+  const settings: AutoModeSettings = {
+    mode,
+    templatesDir: resolveTemplatesDir(ctx.getNodeParameter("templatesDir", i, "") as string),
+    budgetMs: Number.isFinite(budget) && budget > 0 ? budget : undefined,
+  };
+  if (mode === "template") settings.template = String(ctx.getNodeParameter("template", i)).trim() || undefined;
+  if (mode === "inline") {
+    const text = String(ctx.getNodeParameter("inlineTemplate", i) ?? "");
+    let compiled = inlineCache.get(text);
+    if (!compiled) {
+      compiled = compileInline(text, `${ctx.getNode().name} (inline)`);
+      inlineCache.set(text, compiled);
+    }
+    settings.inline = compiled;
+  }
+  if (mode === "auto") {
+    const minScore = Number(ctx.getNodeParameter("minScore", i, 0));
+    settings.autoHints = {
+      platform: String(ctx.getNodeParameter("autoPlatform", i, "")).trim() || undefined,
+      captureType: String(ctx.getNodeParameter("autoCaptureType", i, "")).trim() || undefined,
+    };
+    settings.minScore = Number.isFinite(minScore) && minScore > 0 ? minScore : undefined;
+    settings.homeDir = String(ctx.getNodeParameter("home", i, "")).trim() || undefined;
+  }
+  return settings;
+}

@@ -1,0 +1,115 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startLab, type Lab } from "../../lib/lab";
+import { findSecretsInDir, findSecretsInText } from "../../test/support/secrets";
+import { makeVault } from "../../test/support/vault";
+import { executeEnv, installPackage, n8nCli, n8nEnv, parseRawOutput } from "./support/n8n-cli";
+import { sharedDir } from "./support/shared-dir";
+
+/**
+ * A real n8n (SQLite, a temp user folder, loopback, telemetry off) with the packed package
+ * installed into its nodes folder imports the example workflow and runs it with
+ * `n8n execute --id`, collecting from the lab.
+ */
+
+const LAB_PASSWORD = "Lab-Device-Secret-81aa";
+const MASTER_PASSWORD = "N8n-Vault-Master-c04f";
+const EXAMPLE = path.resolve(__dirname, "../examples/collect-parse-export-on-schedule.json");
+
+describe("n8n: a real n8n instance runs the example workflow against the lab", function () {
+  this.timeout(600_000);
+  let dir: string;
+  let lab: Lab;
+  let userFolder: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "vc-n8n-instance-"));
+    lab = await startLab({
+      count: 3,
+      platforms: ["cisco_ios", "arista_eos", "juniper_junos"],
+      password: LAB_PASSWORD,
+      latencyMs: 5,
+      seed: "n8n-instance",
+    });
+    userFolder = path.join(dir, "user");
+    fs.mkdirSync(userFolder, { recursive: true });
+    installPackage(userFolder, dir);
+  });
+  after(async () => {
+    await lab?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("imports the credential and the example, runs it with `n8n execute --id`, and every device is collected, parsed and exported", async () => {
+    const home = path.join(dir, "vcollector");
+    fs.mkdirSync(home, { recursive: true });
+    const vault = makeVault(home, [{ name: "lab", username: "admin", password: LAB_PASSWORD, isDefault: true }], {
+      password: MASTER_PASSWORD,
+    });
+    const csv = path.join(home, "devices.csv");
+    fs.writeFileSync(csv, lab.inventoryCsv());
+    const env = n8nEnv(userFolder);
+
+    const workflow = JSON.parse(fs.readFileSync(EXAMPLE, "utf8")) as {
+      id?: string;
+      nodes: Array<{ name: string; parameters: Record<string, unknown> }>;
+    };
+    workflow.id = "vcExampleSchedule";
+    const node = (name: string) => workflow.nodes.find((n) => n.name === name)!.parameters;
+    node("Device Source").csvPath = csv;
+    node("Collect").options = { ...(node("Collect").options as object), home, jitter: 0 };
+    node("TextFSM").templatesDir = path.join(sharedDir(), "ntc-templates", "templates");
+    node("Export").outputDir = path.join(home, "exports");
+    const wfFile = path.join(dir, "workflow.json");
+    fs.writeFileSync(wfFile, JSON.stringify(workflow));
+    const credFile = path.join(dir, "credentials.json");
+    fs.writeFileSync(
+      credFile,
+      JSON.stringify([
+        {
+          id: "vcVaultExample01",
+          name: "Velocity Collector vault",
+          type: "velocityCollectorVaultApi",
+          data: { vaultPath: vault.file, masterPassword: MASTER_PASSWORD },
+        },
+      ]),
+    );
+
+    const creds = await n8nCli(["import:credentials", `--input=${credFile}`], env);
+    fs.rmSync(credFile);
+    assert.equal(creds.status, 0, creds.stderr + creds.stdout);
+    const imported = await n8nCli(["import:workflow", `--input=${wfFile}`], env);
+    assert.equal(imported.status, 0, imported.stderr + imported.stdout);
+
+    const run = await n8nCli(
+      ["execute", "--id=vcExampleSchedule", "--rawOutput"],
+      executeEnv(env),
+      300_000,
+      path.join(dir, "execute.out"),
+    );
+    assert.equal(run.status, 0, `n8n execute failed:\n${run.stderr.slice(-3000)}\n${run.stdout.slice(-3000)}`);
+    const data = parseRawOutput(run.stdout) as {
+      status?: string;
+      data: {
+        resultData: {
+          runData: Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, unknown> }>> } }>>;
+        };
+      };
+    };
+    const runData = data.data.resultData.runData;
+    const collected = runData.Collect[0].data.main[0].map((i) => i.json);
+    assert.equal(collected.length, lab.devices.length, "one item per device");
+    for (const r of collected) assert.equal(r.status, "ok", `${JSON.stringify(r.device)}: ${String(r.error)}`);
+    const parsed = runData.TextFSM[0].data.main[0].map((i) => i.json);
+    for (const p of parsed) assert.equal((p.parsed as Array<{ status: string }>)[0].status, "ok");
+    const files = runData.Export[0].data.main[0].map((i) => i.json.path as string);
+    assert.equal(files.length, 1);
+    const csvText = fs.readFileSync(files[0], "utf8");
+    for (const d of lab.devices) assert.ok(csvText.includes(d.name), `${d.name} exported`);
+
+    assert.deepEqual(findSecretsInText(run.stdout + run.stderr, [LAB_PASSWORD, MASTER_PASSWORD]), []);
+    assert.deepEqual(findSecretsInDir(userFolder, [LAB_PASSWORD, MASTER_PASSWORD]), []);
+  });
+});
