@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (npm test). On a fresh machine it installs what is missing (Debian packages,
 # node_modules), builds, lints, type-checks, runs every test on Node 20 + Node-RED 4, runs the
-# node tests again on Node 22 + Node-RED 5, and ends with the line "N passed, N failed".
+# node tests again on Node 22 + Node-RED 5, the n8n package's tests on Node 24 + n8n, and ends
+# with the line "N passed, N failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -25,6 +26,11 @@ if [ "${VC_SKIP_NR5:-}" != 1 ]; then
 else
   echo "nr5 leg skipped (VC_SKIP_NR5=1)"
 fi
+if [ "${VC_SKIP_N8N:-}" != 1 ]; then
+  timeout 3000 bash scripts/test-n8n.sh || true
+else
+  echo "n8n leg skipped (VC_SKIP_N8N=1)"
+fi
 
 passes=0; failures=0; legs=0
 while read -r line; do
@@ -32,7 +38,9 @@ while read -r line; do
   passes=$((passes + p)); failures=$((failures + f)); legs=$((legs + 1))
 done < "$SUMMARY"
 rm -f "$SUMMARY"
-expected_legs=2; [ "${VC_SKIP_NR5:-}" = 1 ] && expected_legs=1
+expected_legs=3
+[ "${VC_SKIP_NR5:-}" = 1 ] && expected_legs=$((expected_legs - 1))
+[ "${VC_SKIP_N8N:-}" = 1 ] && expected_legs=$((expected_legs - 1))
 if [ "$legs" -lt "$expected_legs" ]; then failed_steps+=("a test leg did not finish"); fi
 for s in "${failed_steps[@]}"; do echo "FAILED STEP: $s"; failures=$((failures + 1)); done
 echo "$passes passed, $failures failed"
