@@ -2,7 +2,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "n8n/**", ".nr5/**", ".demo/**", "test-output/**", "bench-output/**", "**/*.html"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "n8n/**",
+      ".nr5/**",
+      ".demo/**",
+      "test-output/**",
+      "bench-output/**",
+      "**/*.html",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
