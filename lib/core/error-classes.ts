@@ -93,7 +93,7 @@ export const ERROR_CLASSES = {
     export_write_failed: "the export file could not be written",
     bad_pattern: "the search pattern is invalid",
     regex_timeout: "a search regex took too long on a line (names the pattern and the file)",
-    capture_too_large: "a capture is larger than the size allowed here",
+    export_failed: "an export could not write any file (n8n Export node)",
     versions_unavailable: "the capture version store (change detection) cannot be opened",
     version_missing: "a version's stored text is missing or damaged",
     version_not_found: "no such version, or no versions for that device and capture type",

@@ -41,7 +41,7 @@ describe("error classes (one catalogue)", () => {
     assert.match(errorClassMeaning("invalid_input"), /not acceptable/);
   });
 
-  it("classes other engineers are adding are already catalogued", () => {
+  it("the classes of the security, platform, jobs and change-detection work are catalogued", () => {
     for (const code of [
       "regex_timeout",
       "validation_failed",
@@ -49,9 +49,12 @@ describe("error classes (one catalogue)", () => {
       "unsupported_platform",
       "cross_origin",
       "unsupported_media_type",
-      "job_invalid",
-      "batch_invalid",
-      "capture_too_large",
+      "invalid_job",
+      "invalid_batch",
+      "job_not_found",
+      "import_refused",
+      "database_damaged",
+      "version_not_found",
     ])
       assert.ok(isErrorClass(code), code);
   });

@@ -9,6 +9,7 @@ import {
   type DeviceSourceConfig,
 } from "../../../lib/core/inventory";
 import { errorJson, nodeError } from "../shared/errors";
+import { resolveHome } from "../../../lib/core/home";
 
 type Source = "sqlite" | "csv" | "netbox" | "inline" | "input";
 
@@ -174,7 +175,8 @@ export class VelocityCollectorDeviceSource implements INodeType {
     const inputs: INodeExecutionData[] = items.length > 0 ? items : [{ json: {}, pairedItem: { item: 0 } }];
 
     if (source === "input") {
-      const filterOf = (i: number) => parseSourceSettings({ source: "msg", filter: filterParameter(this, i) }).filter;
+      const filterOf = (i: number) =>
+        parseSourceSettings({ source: "msg", filter: filterParameter(this, i) }, resolveHome()).filter;
       const devices: Array<{ device: Device; item: number }> = [];
       for (let i = 0; i < items.length; i++) {
         const { devices: found, errors } = normaliseDevicesReport(items[i].json, `item ${i}`);
@@ -237,21 +239,30 @@ function sourceConfig(
   const filter = filterParameter(ctx, i);
   switch (source) {
     case "sqlite":
-      return parseSourceSettings({ source, path: ctx.getNodeParameter("path", i, "") as string, filter });
+      return parseSourceSettings(
+        { source, path: ctx.getNodeParameter("path", i, "") as string, filter },
+        resolveHome(),
+      );
     case "csv":
-      return parseSourceSettings({ source, path: ctx.getNodeParameter("csvPath", i) as string, filter });
+      return parseSourceSettings({ source, path: ctx.getNodeParameter("csvPath", i) as string, filter }, resolveHome());
     case "inline":
-      return parseSourceSettings({ source, inline: jsonText(ctx.getNodeParameter("inline", i)), filter });
+      return parseSourceSettings(
+        { source, inline: jsonText(ctx.getNodeParameter("inline", i)), filter },
+        resolveHome(),
+      );
     default: {
       const map = jsonText(ctx.getNodeParameter("platformMap", i, "{}"));
-      return parseSourceSettings({
-        source: "netbox",
-        netboxUrl: netbox.url,
-        netboxToken: netbox.token,
-        netboxTimeout: ctx.getNodeParameter("netboxTimeout", i, 30) as number,
-        platformMap: map.trim() === "{}" ? undefined : map,
-        filter,
-      });
+      return parseSourceSettings(
+        {
+          source: "netbox",
+          netboxUrl: netbox.url,
+          netboxToken: netbox.token,
+          netboxTimeout: ctx.getNodeParameter("netboxTimeout", i, 30) as number,
+          platformMap: map.trim() === "{}" ? undefined : map,
+          filter,
+        },
+        resolveHome(),
+      );
     }
   }
 }

@@ -11,6 +11,7 @@ import {
 } from "../../../lib/core/export";
 import { resolveHome } from "../../../lib/core/home";
 import { errorJson, nodeError } from "../shared/errors";
+import type { ErrorClass } from "../../../lib/core/error-classes";
 
 /**
  * Exports the parsed records of all input items (the TextFSM node's output) as JSON, NDJSON or
@@ -200,6 +201,6 @@ async function exportItems(
 }
 
 /** The core's error type for this node's own checks; execute() turns it into a NodeOperationError. */
-function exportError(errorClass: string, message: string, where: string): VcError {
+function exportError(errorClass: ErrorClass, message: string, where: string): VcError {
   return new VcError(errorClass, message, where);
 }

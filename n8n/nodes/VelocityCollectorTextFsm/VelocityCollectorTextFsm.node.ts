@@ -1,14 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from "n8n-workflow";
 import { NodeConnectionTypes } from "n8n-workflow";
-import { resolveTemplatesDir, type TextFsmTemplate } from "../../../lib/core/textfsm";
-import { compileInline, parsePayload, type ParseMode } from "../../../lib/core/textfsm/results";
-// Registers mode "auto" (template library auto-detect) with the engine.
-import { type AutoModeSettings } from "../../../lib/core/templates/auto-parse";
-import "../../../lib/core/templates/auto-parse";
+import type { TextFsmTemplate } from "../../../lib/core/textfsm";
+import { homePaths } from "../../../lib/core/home";
+import {
+  compileInline,
+  parsePayload,
+  resolveTemplateSource,
+  type ParseMode,
+  type ParseSettings,
+} from "../../../lib/core/parse";
 import { errorJson, nodeError } from "../shared/errors";
 
 /**
- * Parses the command outputs of each item with TextFSM (lib/core/textfsm/results' parsePayload)
+ * Parses the command outputs of each item with the pack's one parse stage (lib/core/parse's parsePayload)
  * and adds `parsed` (one result per command: status, template, records, score in auto mode).
  * Accepts the Collect node's device results and plain { output, command, platform } items.
  */
@@ -53,7 +57,7 @@ export class VelocityCollectorTextFsm implements INodeType {
         type: "string",
         default: "",
         placeholder: "/data/ntc-templates/ntc_templates/templates",
-        description: "Folder with the templates and their index. Empty: $NET_TEXTFSM.",
+        description: "Folder with the templates and their index. Empty: $NET_TEXTFSM, else the bundled ntc-templates.",
         displayOptions: { show: { mode: ["index", "template", "auto"] } },
       },
       {
@@ -104,8 +108,8 @@ export class VelocityCollectorTextFsm implements INodeType {
         type: "string",
         default: "",
         description:
-          "Folder whose template library (templates.db) auto-detect uses. Empty: $VCOLLECTOR_HOME or ~/.vcollector.",
-        displayOptions: { show: { mode: ["auto"] } },
+          "Data home whose template library (templates.db) overrides the bundled templates by name. Empty: none.",
+        displayOptions: { show: { mode: ["index", "template", "auto"] } },
       },
       {
         displayName: "Time Budget (Ms)",
@@ -143,12 +147,19 @@ export class VelocityCollectorTextFsm implements INodeType {
   }
 }
 
-function parseSettings(ctx: IExecuteFunctions, i: number, inlineCache: Map<string, TextFsmTemplate>): AutoModeSettings {
+function parseSettings(ctx: IExecuteFunctions, i: number, inlineCache: Map<string, TextFsmTemplate>): ParseSettings {
   const mode = ctx.getNodeParameter("mode", i) as ParseMode;
   const budget = Number(ctx.getNodeParameter("budgetMs", i, 0));
-  const settings: AutoModeSettings = {
+  const home = mode === "inline" ? "" : String(ctx.getNodeParameter("home", i, "")).trim();
+  const settings: ParseSettings = {
     mode,
-    templatesDir: resolveTemplatesDir(ctx.getNodeParameter("templatesDir", i, "") as string),
+    source:
+      mode === "inline"
+        ? undefined
+        : resolveTemplateSource({
+            explicit: ctx.getNodeParameter("templatesDir", i, "") as string,
+            ...(home ? { libraryFile: homePaths(home).templatesDb } : {}),
+          }),
     budgetMs: Number.isFinite(budget) && budget > 0 ? budget : undefined,
   };
   if (mode === "template") settings.template = String(ctx.getNodeParameter("template", i)).trim() || undefined;
@@ -163,12 +174,11 @@ function parseSettings(ctx: IExecuteFunctions, i: number, inlineCache: Map<strin
   }
   if (mode === "auto") {
     const minScore = Number(ctx.getNodeParameter("minScore", i, 0));
-    settings.autoHints = {
+    settings.hints = {
       platform: String(ctx.getNodeParameter("autoPlatform", i, "")).trim() || undefined,
       captureType: String(ctx.getNodeParameter("autoCaptureType", i, "")).trim() || undefined,
     };
     settings.minScore = Number.isFinite(minScore) && minScore > 0 ? minScore : undefined;
-    settings.homeDir = String(ctx.getNodeParameter("home", i, "")).trim() || undefined;
   }
   return settings;
 }

@@ -66,7 +66,7 @@ export function n8nCli(
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`n8n ${args.join(" ")} did not finish in ${timeoutMs} ms\n${stderr.slice(-2000)}`));

@@ -146,7 +146,14 @@ describe("jobs: job and batch runs against the lab", function () {
         assert.match(r.error!, /no template (fits|produced a record)|parsed no record|below the minimum/);
       }
       assert.strictEqual(h.history.getRun(run.summary!.runId)!.validationFailed, gated.length);
-      assert.ok(!fs.existsSync(path.join(h.home.collections, "probe")), "nothing stored");
+      // Captures stream into a temp file beside their target; a gated device's is discarded.
+      const probeDir = path.join(h.home.collections, "probe");
+      const probeFiles = fs.existsSync(probeDir)
+        ? (fs.readdirSync(probeDir, { recursive: true }) as string[]).filter((f) =>
+            fs.statSync(path.join(probeDir, f)).isFile(),
+          )
+        : [];
+      assert.deepStrictEqual(probeFiles, [], "nothing stored");
 
       const keep = h.store.saveJob({ ...PROBE, validation: { template: "auto", store_failures: true } });
       const kept: DeviceResult[] = [];
