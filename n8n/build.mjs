@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds dist/ for n8n: one CommonJS bundle (nodes, credentials, lib/core, ssh2) with esbuild,
-// a stub per node/credential file n8n loads, the codex files and icons beside the stubs, the SSH
-// platform profiles and the TextFSM sandbox worker that lib/core finds through __dirname.
+// a stub per node/credential file n8n loads, the codex files and icons beside the stubs, the
+// platform catalogue, the bundled ntc-templates and the TextFSM sandbox worker that lib/core
+// finds through __dirname.
 // n8n-workflow is the host's (peer dependency). better-sqlite3 (a native addon, which a bundle
 // cannot carry) is replaced by lib/core/sqlite/node-sqlite.ts, the same API on Node's built-in
 // node:sqlite. ssh2's optional native parts (sshcrypto.node, cpu-features) stay out: ssh2 falls
@@ -51,6 +52,12 @@ await esbuild.build({
   entryPoints: [path.join(root, "lib/core/textfsm/sandbox-worker.ts")],
   outfile: path.join(dist, "sandbox-worker.js"),
 });
+// The bounded-regex worker (lib/core/regex-budget: user regexes that cannot run in linear time).
+await esbuild.build({
+  ...common,
+  entryPoints: [path.join(root, "lib/core/regex-budget/worker.ts")],
+  outfile: path.join(dist, "worker.js"),
+});
 
 for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
   const out = path.join(here, file);
@@ -69,9 +76,12 @@ for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
   }
 }
 
-const profiles = path.join(root, "lib/core/ssh/profiles");
-fs.mkdirSync(path.join(dist, "profiles"));
-for (const f of fs.readdirSync(profiles)) fs.copyFileSync(path.join(profiles, f), path.join(dist, "profiles", f));
+// The platform catalogue (lib/core/platforms finds it through __dirname: the bundle's folder).
+const platforms = path.join(root, "lib/core/platforms");
+fs.cpSync(path.join(platforms, "catalogue"), path.join(dist, "catalogue"), { recursive: true });
+for (const f of ["vendors.yaml", "common.yaml"]) fs.copyFileSync(path.join(platforms, f), path.join(dist, f));
+// The bundled ntc-templates with their LICENSE and NOTICE (lib/core/parse/bundled.ts looks beside the bundle).
+fs.cpSync(path.join(root, "data", "ntc-templates"), path.join(dist, "data", "ntc-templates"), { recursive: true });
 
 const size = fs.statSync(path.join(dist, BUNDLE)).size;
 console.log(

@@ -4,7 +4,7 @@ import { errorMessage, VcError } from "../../lib/core/errors";
 import { resolveHome } from "../../lib/core/home";
 import { normaliseDevices } from "../../lib/core/inventory";
 import { KnownHostsStore } from "../../lib/core/ssh/known-hosts";
-import { adminGuard } from "../shared/admin-guard";
+import { adminGuard } from "../common/admin-guard";
 import { getVaultConfigNode } from "../vc-vault-config/api";
 
 /** Longest a test may take: connect, banner and authentication limits, each. */

@@ -1,7 +1,7 @@
 import type { NodeAPI } from "node-red";
 import type { Request, Response } from "express";
 import { errorMessage, VcError } from "../../lib/core/errors";
-import { adminGuard } from "../shared/admin-guard";
+import { adminGuard } from "../common/admin-guard";
 import { Vault, type CredentialInput, type CredentialPatch } from "../../lib/core/vault";
 import { getVaultConfigNode, VAULT_CONFIG_TYPE, type VaultConfigNode } from "./api";
 

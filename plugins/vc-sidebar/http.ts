@@ -2,7 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { NodeAPI } from "node-red";
 import { errorMessage, VcError } from "../../lib/core/errors";
-import { adminGuard } from "../../nodes/shared/admin-guard";
+import { adminGuard } from "../../nodes/common/admin-guard";
 
 /**
  * How every sidebar endpoint is registered: under `/vc/…`, behind RED.auth.needsPermission

@@ -1,5 +1,5 @@
 import * as assert from "node:assert";
-import { adminGuard, refusalFor } from "../../nodes/shared/admin-guard";
+import { adminGuard, refusalFor } from "../../nodes/common/admin-guard";
 
 type Headers = Record<string, string | string[] | undefined>;
 
