@@ -451,7 +451,7 @@ describe("vc-vault-config in a real Node-RED runtime (adminAuth, flows_cred.json
     };
     // The vault node is loaded and deployed (its flow started) once the endpoint answers for it.
     const admin = await token("admin", "*");
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 300; i++) {
       if ((await call("GET", "/vc-vault-config/v1/credentials", admin)).status === 200) break;
       await new Promise((r) => setTimeout(r, 100));
     }
