@@ -12,7 +12,8 @@ import type { CredentialStatus, DeviceFilter } from "./types";
  * means (VelocityCollector's dry run and real run did).
  */
 
-const FILTER_KEYS = [
+/** Every filter a device selection takes, in the order forms show them. */
+export const FILTER_KEYS = [
   "site",
   "role",
   "platform",

@@ -26,7 +26,7 @@ export {
   type RawSourceSettings,
   type MessageParts,
 } from "./source";
-export { filterDevices, normaliseFilter, compileNamePattern, describeFilter } from "./filter";
+export { filterDevices, normaliseFilter, compileNamePattern, describeFilter, FILTER_KEYS } from "./filter";
 export { parseDevicesCsv, parseCsvRows, CSV_COLUMNS } from "./csv";
 export { loadDevices, sourceKind, type SourceKind } from "./load";
 export { normaliseDevices, normaliseDevicesReport, aggregateError, type ItemError } from "./normalise";

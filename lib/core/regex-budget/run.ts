@@ -1,5 +1,5 @@
-import * as path from "node:path";
-import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
+import { type MessagePort, type Worker, receiveMessageOnPort } from "node:worker_threads";
+import { startWorker } from "../workers/start-worker";
 import { VcError } from "../errors";
 import type { LineHit } from "./lines";
 
@@ -37,27 +37,8 @@ interface RegexWorker {
   shared: Int32Array;
 }
 
-function workerEntry(): { file: string; eval: boolean } {
-  const ext = path.extname(__filename);
-  const file = path.join(__dirname, `worker${ext}`);
-  if (ext !== ".ts") return { file, eval: false };
-  // Running from TypeScript sources (tests, bench): load the worker through tsx.
-  const tsx = require.resolve("tsx/cjs");
-  return { file: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(file)});`, eval: true };
-}
-
 function spawn(): RegexWorker {
-  const shared = new Int32Array(new SharedArrayBuffer(12));
-  const { port1, port2 } = new MessageChannel();
-  const entry = workerEntry();
-  const worker = new Worker(entry.file, {
-    eval: entry.eval,
-    workerData: { shared, port: port2 },
-    transferList: [port2],
-  });
-  worker.unref();
-  port1.unref();
-  return { worker, port: port1, shared };
+  return startWorker(__filename, "worker");
 }
 
 function kill(w: RegexWorker): void {

@@ -1,5 +1,5 @@
-import * as path from "node:path";
-import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
+import { type MessagePort, type Worker, receiveMessageOnPort } from "node:worker_threads";
+import { startWorker } from "../workers/start-worker";
 import { VcError, type ErrorClass } from "../errors";
 import { ParseTimeoutError, TextFsmParseError } from "./errors";
 import type { RunOutput } from "./fsm";
@@ -42,25 +42,8 @@ interface Sandbox {
 
 let sandbox: Sandbox | undefined;
 
-function workerEntry(): { file: string; eval: boolean } {
-  const ext = path.extname(__filename);
-  const file = path.join(__dirname, `sandbox-worker${ext}`);
-  if (ext !== ".ts") return { file, eval: false };
-  // Running from TypeScript sources (tests, bench): load the worker through tsx.
-  const tsx = require.resolve("tsx/cjs");
-  return { file: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(file)});`, eval: true };
-}
-
 function startSandbox(): Sandbox {
-  const shared = new Int32Array(new SharedArrayBuffer(12));
-  const { port1, port2 } = new MessageChannel();
-  const entry = workerEntry();
-  const worker = new Worker(entry.file, {
-    eval: entry.eval,
-    workerData: { shared, port: port2 },
-    transferList: [port2],
-  });
-  worker.unref();
+  const { worker, port, shared } = startWorker(__filename, "sandbox-worker");
   worker.on("error", () => {
     if (sandbox?.worker === worker) sandbox = undefined;
   });
@@ -68,7 +51,7 @@ function startSandbox(): Sandbox {
     void worker.terminate();
     throw new VcError("internal_error", "the TextFSM sandbox worker did not start");
   }
-  return { worker, port: port1, shared };
+  return { worker, port, shared };
 }
 
 export function parseInSandbox(template: { name: string; text: string }, input: string, budgetMs: number): RunOutput {

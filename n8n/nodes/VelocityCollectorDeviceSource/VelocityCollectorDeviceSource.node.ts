@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeConnectionTypes } from "n8n-workflow";
 import type { Device } from "../../../lib/core/types";
 import {
+  FILTER_KEYS,
   filterDevices,
   normaliseDevicesReport,
   parseSourceSettings,
@@ -12,18 +13,6 @@ import { errorJson, nodeError } from "../shared/errors";
 import { resolveHome } from "../../../lib/core/home";
 
 type Source = "sqlite" | "csv" | "netbox" | "inline" | "input";
-
-const FILTER_FIELDS = [
-  "site",
-  "role",
-  "platform",
-  "manufacturer",
-  "status",
-  "name",
-  "tag",
-  "credentialStatus",
-  "limit",
-] as const;
 
 /**
  * Devices from the SQLite inventory, a CSV file, NetBox, an inline JSON list or the input items,
@@ -213,7 +202,7 @@ export class VelocityCollectorDeviceSource implements INodeType {
 function filterParameter(ctx: IExecuteFunctions, i: number): Record<string, unknown> {
   const raw = ctx.getNodeParameter("filters", i, {}) as Record<string, unknown>;
   const filter: Record<string, unknown> = {};
-  for (const key of FILTER_FIELDS) {
+  for (const key of FILTER_KEYS) {
     const v = raw[key];
     if (v !== undefined && v !== "") filter[key] = typeof v === "number" ? String(v) : v;
   }
