@@ -26,4 +26,6 @@ fi
 cd "$L"
 export PATH="$L/node_modules/.bin:$PATH"
 echo "nr5: $(node --version), node-red $(node -p 'require("node-red/package.json").version')"
+# Some node tests start a real Node-RED process on the compiled package (dist/): build it here.
+node scripts/build.js >/dev/null || { echo "nr5: build failed"; exit 1; }
 VC_LEG=nr5 node node_modules/mocha/bin/mocha.js --no-config --require tsx/cjs --require ./test/support/engine-flags.ts --extension ts --timeout 30000 --exit --reporter ./scripts/mocha-summary-reporter.js 'test/nodes/**/*.spec.ts'

@@ -57,6 +57,12 @@ export function prepareUserDir(opts: UserDirOptions): PreparedUserDir {
 }
 
 /** The demo's settings; `credentialSecret` is the generated one (settings.js reads it from its file). */
+/**
+ * The vault node the sidebar unlocks in the demo: the "Collect and parse" example's. Several
+ * examples carry a vault node for the same vault file; naming one keeps the choice fixed.
+ */
+export const DEMO_SIDEBAR_VAULT_NODE = "7ee68011896e7e57";
+
 export function demoSettings(port: number, credentialSecret: string): Record<string, unknown> {
   return {
     uiHost: "127.0.0.1",
@@ -68,6 +74,7 @@ export function demoSettings(port: number, credentialSecret: string): Record<str
     telemetry: { enabled: false },
     editorTheme: { tours: false, projects: { enabled: false }, palette: { catalogues: [] } },
     logging: { console: { level: "info", metrics: false, audit: false } },
+    velocitycollector: { vaultNode: DEMO_SIDEBAR_VAULT_NODE },
   };
 }
 

@@ -96,8 +96,8 @@ describe("vc-job node and generated batch flows (real Node-RED runtime)", functi
     const batch = parseBatch(dumpBatch(EXAMPLE_BATCH), `batches/${EXAMPLE_BATCH_SLUG}.yaml`, EXAMPLE_BATCH_SLUG);
     assert.deepStrictEqual(
       example,
-      generateBatchFlow(batch),
-      "the example is what the generator makes of the demo batch",
+      generateBatchFlow(batch, { label: "Batch of jobs" }),
+      "the example is what the generator makes of the demo batch (its tab named like the file)",
     );
     await load(example);
     const result = nextMessage<{ payload: BatchResult }>(byType(example, "debug", "batch result").id, 60_000);
