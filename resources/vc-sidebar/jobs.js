@@ -1,6 +1,7 @@
 /* VelocityCollector sidebar: the Jobs & run view (the data home's jobs/ and batches/): list, edit as
  * a form or as YAML (errors located by line and field), create, delete, enable/disable, run a job
  * or a batch with live per-device progress, cancel, and open the run in History. */
+/* global document */
 
 (function () {
   "use strict";
