@@ -24,7 +24,11 @@ const DEFINITION = {
     yaml: { type: "string", minLength: 1, maxLength: MAX_YAML },
     job: { type: "object" },
   },
-  oneOf: [{ required: ["yaml"] }, { required: ["job"] }],
+  // One of the two (strict ajv wants each branch to declare what it requires).
+  oneOf: [
+    { type: "object", properties: { yaml: { type: "string" } }, required: ["yaml"] },
+    { type: "object", properties: { job: { type: "object" } }, required: ["job"] },
+  ],
   additionalProperties: false,
 } as const;
 
