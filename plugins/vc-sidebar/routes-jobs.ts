@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { CollectorDb, type HistoryRow } from "../../lib/core/collect";
 import { errorMessage, VcError } from "../../lib/core/errors";
-import { checkJob, JobStore, parseJob, type Batch, type Job, type JobFile } from "../../lib/core/jobs";
+import { checkJob, dumpJob, JobStore, parseJob, type Batch, type Job, type JobFile } from "../../lib/core/jobs";
 import type { SidebarContext } from "./context";
 import type { Routes } from "./http";
 import type { RunManager } from "./runs";
@@ -155,7 +155,7 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
   routes.add<{ yaml?: string; job?: Record<string, unknown> }>("post", "/jobs/check", DEFINITION, (input) => {
     try {
       const job = check(input);
-      return { body: { ok: true, job: jobSummary(job), source: job.source } };
+      return { body: { ok: true, job: jobSummary(job), source: job.source, yaml: dumpJob(job.source) } };
     } catch (err) {
       if (!(err instanceof VcError)) throw err;
       return { body: { ok: false, ...located(err, store().jobsDir) } };

@@ -254,7 +254,7 @@
             load();
           });
           var $job = el("div", "vc-sb-hint vc-sb-run-job").appendTo($runBox);
-          var $rows = el("div", "vc-sb-run-devices").appendTo($runBox);
+          var $rows = el("div", "vc-sb-job-run-devices").appendTo($runBox);
           var $link = el("div", "vc-sb-run-link").appendTo($runBox);
           var pending = false;
           function drawRows(id, p) {
@@ -360,6 +360,10 @@
       var $cancel = app.button(t("common.cancel"), null, "vc-sb-job-cancel").appendTo($buttons);
       var source = {};
       var mode = "form";
+      var yamlTyped = false;
+      $yaml.on("input", function () {
+        yamlTyped = true;
+      });
 
       function fillForm(src) {
         source = src || {};
@@ -464,7 +468,18 @@
           return;
         }
         if (m === "yaml") {
-          $yaml.val(jsyaml(fromForm()));
+          // The form's fields as the server writes them (a form the schema refuses keeps the last YAML).
+          yamlTyped = false;
+          app.api("POST", "jobs/check", { job: fromForm() }).then(function (r) {
+            if (yamlTyped) {
+              return;
+            }
+            if (r.ok) {
+              $yaml.val(r.yaml);
+            } else {
+              showError({ responseJSON: r });
+            }
+          });
         }
         mode = m;
         $form.toggle(m === "form");
@@ -482,31 +497,6 @@
             }
           });
         }
-      }
-
-      /** A YAML text of a job object (the server writes the file; this is only the starting text). */
-      function jsyaml(obj) {
-        var lines = [];
-        function scalar(v) {
-          return typeof v === "string" ? JSON.stringify(v) : String(v);
-        }
-        Object.keys(obj).forEach(function (k) {
-          var v = obj[k];
-          if (Array.isArray(v)) {
-            lines.push(k + ":");
-            v.forEach(function (x) {
-              lines.push("  - " + scalar(x));
-            });
-          } else if (v && typeof v === "object") {
-            lines.push(k + ":");
-            Object.keys(v).forEach(function (kk) {
-              lines.push("  " + kk + ": " + scalar(v[kk]));
-            });
-          } else {
-            lines.push(k + ": " + scalar(v));
-          }
-        });
-        return lines.join("\n") + "\n";
       }
 
       $formBtn.on("click", function () {
