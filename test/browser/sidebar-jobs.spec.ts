@@ -156,7 +156,11 @@ async function lowContrast(page: Page, selector: string): Promise<string[]> {
         .map((n) => n.textContent ?? "")
         .join("")
         .trim();
-      const isControl = /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName) && (html as HTMLInputElement).type !== "checkbox";
+      // Disabled controls are exempt (WCAG 1.4.3: inactive components); radios and checkboxes hold no text.
+      if ((html as HTMLButtonElement).disabled) continue;
+      const isControl =
+        /^(SELECT|TEXTAREA)$/.test(el.tagName) ||
+        (el.tagName === "INPUT" && /^(text|search|number|email|url|password)$/.test((html as HTMLInputElement).type));
       if (!ownText && !isControl) continue;
       const style = getComputedStyle(el);
       const fg = parse(style.color);
