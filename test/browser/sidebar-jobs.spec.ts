@@ -428,7 +428,11 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
     } finally {
       store.close();
     }
-    fs.writeFileSync(path.join(home.collections, "config", "r9.txt"), text("uplink B", "3 days"));
+    // On disk as a redacting collection saves it; the versions above hold the secret, the diff must mask it.
+    fs.writeFileSync(
+      path.join(home.collections, "config", "r9.txt"),
+      text("uplink B", "3 days").replace(CONFIG_SECRET, "<redacted>"),
+    );
     await openSidebar(page, demo!.url);
     await showView(page, "captures");
     await page.locator("#vc-sb-view-captures .vc-sb-table-box tbody tr", { hasText: "r9" }).first().click();
