@@ -331,6 +331,46 @@ describe("vc-sidebar jobs, run and diff endpoints (real Node-RED with adminAuth,
     );
   });
 
+  it("runs a batch: its jobs in order through runBatch, a missing job reported, the batch row with its job runs", async () => {
+    fs.mkdirSync(path.join(home, "batches"), { recursive: true });
+    fs.writeFileSync(
+      path.join(home, "batches", "nightly.yaml"),
+      "name: Nightly\njobs: [versions, missing-job]\nstop_on_failure: false\ndelay_s: 0\n",
+    );
+    const list = await json<{ batches: Array<{ slug: string; jobs: string[] }> }>(
+      await call("GET", "vc/jobs", { token: readerToken }),
+      200,
+    );
+    assert.deepStrictEqual(list.batches, [
+      {
+        slug: "nightly",
+        name: "Nightly",
+        description: "",
+        jobs: ["versions", "missing-job"],
+        stopOnFailure: false,
+        delayS: 0,
+      },
+    ]);
+    const { id } = await json<{ id: string }>(
+      await call("POST", "vc/batches/nightly/run", { token: adminToken, json: {} }),
+      202,
+    );
+    const run = await waitForRun(id, (r) => r.state !== "running");
+    assert.deepStrictEqual([run.state, run.total, run.ok, run.failed], ["done", 3, 3, 0]);
+    assert.ok(run.devices.every((d) => d.job === "versions"));
+    const hist = await json<{
+      run: { kind: string; status: string; error: string };
+      jobs: Array<{ jobName: string; status: string }>;
+    }>(await call("GET", `vc/history/${run.historyId}`, { token: readerToken }), 200);
+    assert.strictEqual(hist.run.kind, "batch");
+    assert.strictEqual(hist.run.status, "partial");
+    assert.match(hist.run.error, /missing-job: .*no job 'missing-job'/);
+    assert.deepStrictEqual(
+      hist.jobs.map((j) => [j.jobName, j.status]),
+      [["versions", "success"]],
+    );
+  });
+
   it("lists a capture's versions and diffs them with volatile lines ignored and secrets masked", async () => {
     const collections = path.join(home, "collections");
     const store = openVersionStore(collections, { homeRoot: home, importExisting: false });
