@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Second leg of the compatibility matrix: the node tests on Node 22 + Node-RED 5, in their own
+# Second leg of the compatibility matrix: the node tests and the sidebar plugin's endpoint tests
+# (test/plugins) on Node 22 + Node-RED 5, in their own
 # tree (.nr5/) so native modules (better-sqlite3, ssh2) are built for Node 22 against its headers.
 # The tree is a copy of the working tree's files in .nr5/tree; its node_modules is kept and
 # reinstalled only when package-lock.json changes. .nr5/shared links to the repo's ../shared, so
@@ -28,4 +29,4 @@ export PATH="$L/node_modules/.bin:$PATH"
 echo "nr5: $(node --version), node-red $(node -p 'require("node-red/package.json").version')"
 # Some node tests start a real Node-RED process on the compiled package (dist/): build it here.
 node scripts/build.js >/dev/null || { echo "nr5: build failed"; exit 1; }
-VC_LEG=nr5 node node_modules/mocha/bin/mocha.js --no-config --require tsx/cjs --require ./test/support/engine-flags.ts --extension ts --timeout 30000 --exit --reporter ./scripts/mocha-summary-reporter.js 'test/nodes/**/*.spec.ts'
+VC_LEG=nr5 node node_modules/mocha/bin/mocha.js --no-config --require tsx/cjs --require ./test/support/engine-flags.ts --extension ts --timeout 30000 --exit --reporter ./scripts/mocha-summary-reporter.js 'test/nodes/**/*.spec.ts' 'test/plugins/**/*.spec.ts'

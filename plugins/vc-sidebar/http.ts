@@ -118,7 +118,7 @@ function describe(e: ErrorObject | undefined): string {
 export function statusOf(errorClass: string): number {
   if (/^(usage|invalid_.*|bad_.*|vault_invalid)$/.test(errorClass)) return 400;
   if (/(^|_)not_found$|^vault_unknown_credential$/.test(errorClass)) return 404;
-  if (/^(conflict|duplicate_device|vault_duplicate|vault_exists)$/.test(errorClass)) return 409;
+  if (/^(conflict|duplicate_device|vault_duplicate|vault_exists|job_exists)$/.test(errorClass)) return 409;
   if (/^netbox_(unreachable|timeout|bad_response|auth)$/.test(errorClass)) return 502;
   if (errorClass === "internal_error") return 500;
   return 422;
@@ -126,7 +126,9 @@ export function statusOf(errorClass: string): number {
 
 export function sendError(RED: NodeAPI, res: Response, err: unknown, where: string): void {
   if (err instanceof VcError) {
-    res.status(statusOf(err.errorClass)).json({ error: err.message, errorClass: err.errorClass });
+    // A job error located in the editor's terms (jobs/<slug>.yaml:<line>) carries where and line too.
+    const located = (err as { located?: { error: string; where?: string; line?: number } }).located;
+    res.status(statusOf(err.errorClass)).json({ error: err.message, errorClass: err.errorClass, ...located });
     return;
   }
   RED.log.error(`vc-sidebar: ${where} failed: ${errorMessage(err)}`);

@@ -59,13 +59,32 @@ export function registerDataRoutes(
       const found = withHistory((db) => {
         const run = db.getRun(Number(id));
         if (!run) return undefined;
-        const captures = run.runId ? db.listCaptures({ runId: run.runId }) : [];
-        return { run, captures };
+        const recorded = run.runId ? db.runDevices(run.runId) : [];
+        const captures = run.runId && recorded.length === 0 ? db.listCaptures({ runId: run.runId }) : [];
+        const jobs = run.kind === "batch" && run.runId ? db.batchJobs(run.runId) : [];
+        return { run, recorded, captures, jobs };
       });
       if (!found) throw new VcError("not_found", "no such run in the history", `run ${id}`);
-      const { run, captures } = found;
-      // Per device: what this Node-RED process saw (sidebar runs, with failures and error
-      // classes), else the captures the run saved.
+      const { run, recorded, captures, jobs } = found;
+      // Per device: collector.db's run_devices (every run of the CLI, the nodes, jobs and this
+      // sidebar), else what this Node-RED process saw, else the captures an older run saved.
+      if (recorded.length > 0 || run.kind === "batch")
+        return {
+          body: {
+            run,
+            jobs,
+            devices: recorded.map((d) => ({
+              device: d.deviceName,
+              status: d.status,
+              ...(d.errorClass ? { errorClass: d.errorClass } : {}),
+              ...(d.error ? { error: d.error } : {}),
+              ...(d.credentialName ? { credentialName: d.credentialName } : {}),
+              ...(d.durationMs !== null ? { durationMs: d.durationMs } : {}),
+              ...(d.template ? { template: d.template, score: d.score } : {}),
+            })),
+            perDeviceSource: "history",
+          },
+        };
       const seen = run.runId ? runs.devicesOfCollectorRun(run.runId) : undefined;
       const devices =
         seen ??
@@ -76,7 +95,7 @@ export function registerDataRoutes(
           size: c.size,
           capturedAt: c.capturedAt,
         }));
-      return { body: { run, devices, perDeviceSource: seen ? "run" : "captures" } };
+      return { body: { run, jobs, devices, perDeviceSource: seen ? "run" : "captures" } };
     },
   );
 

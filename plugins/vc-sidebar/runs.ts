@@ -10,6 +10,7 @@ import {
 } from "../../lib/core/collect";
 import { errorMessage, VcError } from "../../lib/core/errors";
 import type { Inventory } from "../../lib/core/inventory";
+import { homeTemplates, runBatch, runJob, selectJobDevices, type Batch, type Job } from "../../lib/core/jobs";
 import { KnownHostsStore } from "../../lib/core/ssh/known-hosts";
 import type { Device, DeviceResult } from "../../lib/core/types";
 import type { SidebarContext } from "./context";
@@ -25,7 +26,7 @@ export const PROGRESS_INTERVAL_MS = 250;
 const KEEP_RUNS = 20;
 const MAX_ACTIVE_RUNS = 4;
 
-export type RunKind = "collect" | "discovery";
+export type RunKind = "collect" | "discovery" | "job" | "batch";
 export type RunState = "running" | "done" | "cancelled" | "failed";
 
 /** What the editor sees of one device in a run: never an output, never a secret. */
@@ -37,6 +38,8 @@ export interface RunDeviceRow {
   credentialName?: string;
   durationMs: number;
   attempts?: number;
+  /** Job and batch runs: the job the device ran in. */
+  job?: string;
 }
 
 export interface RunProgressMessage {
@@ -49,6 +52,10 @@ export interface RunProgressMessage {
   failed: number;
   /** Collection: the collector.db run id once known. Discovery: coverage after the run. */
   runId?: string;
+  /** Job and batch runs: the collector.db history id (the row History opens) once known. */
+  historyId?: number;
+  /** Batch runs: the job running now. */
+  job?: string;
   coveragePercent?: number;
   errorClass?: string;
 }
@@ -187,6 +194,96 @@ export class RunManager {
     return run.id;
   }
 
+  /**
+   * Runs a job or a batch of the data home on lib/core/jobs (runJob / runBatch: the same runner,
+   * validation gate, storage and history as `vcollector run`); the abort signal is the core
+   * runner's, so a cancelled run is recorded as cancelled in collector.db.
+   */
+  startJobRun(req: {
+    job?: Job;
+    batch?: Batch;
+    jobs?: Map<string, Job>;
+    jobErrors?: Map<string, VcError>;
+    devices: Device[];
+  }): string {
+    const vault = this.ctx.unlockedVault();
+    const home = this.ctx.home;
+    const jobsOf = req.batch ? req.batch.jobs.map((slug) => req.jobs?.get(slug)).filter((j) => j !== undefined) : [];
+    const total = req.job
+      ? selectJobDevices(req.job, req.devices).length
+      : jobsOf.reduce((n, j) => n + (j.enabled ? selectJobDevices(j, req.devices).length : 0), 0);
+    const run = req.job ? this.create("job", total, req.job.slug) : this.create("batch", total, req.batch!.slug);
+    let history: CollectorDb | undefined;
+    let recorder: Inventory | undefined;
+    const onDevice = (r: DeviceResult, slug: string) => {
+      if (run.kind === "job" && run.historyId === undefined && r.runId) run.historyId = history?.getRun(r.runId)?.id;
+      run.runId ??= r.runId;
+      run.devices.push({ ...collectRow(r), job: slug });
+      run.done++;
+      if (r.status === "ok") run.ok++;
+      else run.failed++;
+      this.progress(run);
+    };
+    void (async () => {
+      try {
+        history = CollectorDb.open(home.collectorDb);
+        recorder = this.ctx.inventoryExists() ? this.ctx.openInventory(true) : undefined;
+        const common = {
+          devices: req.devices,
+          credentials: vault,
+          collections: home.collections,
+          templates: homeTemplates(home),
+          history,
+          recorder,
+          hostKeys: { policy: "tofu" as const, store: new KnownHostsStore(home.knownHosts) },
+          signal: run.abort.signal,
+          log: (line: string) => this.RED.log.trace(`vc-sidebar: ${line}`),
+        };
+        if (req.job) {
+          const job = req.job;
+          const result = await runJob(job, { ...common, onDeviceResult: (r) => onDevice(r, job.slug) });
+          run.summary = result.summary;
+          if (result.summary) {
+            run.runId = result.summary.runId;
+            run.historyId = history.getRun(result.summary.runId)?.id;
+          }
+          if (result.errorClass && !result.summary) {
+            run.errorClass = result.errorClass;
+            run.error = result.error;
+            this.end(run, "failed");
+            return;
+          }
+        } else {
+          const batch = req.batch!;
+          const result = await runBatch(batch, {
+            ...common,
+            job: (slug) => {
+              const job = req.jobs?.get(slug);
+              if (!job) throw req.jobErrors?.get(slug) ?? new VcError("job_not_found", `no job '${slug}'`, slug);
+              return job;
+            },
+            onJobStart: (slug) => {
+              run.job = slug;
+              this.progress(run);
+            },
+            onDeviceResult: onDevice,
+          });
+          run.runId = result.runId;
+          run.historyId = result.historyId;
+          const failedJob = result.jobs.find((j) => j.errorClass && !j.summary && !j.skipped);
+          if (failedJob) run.errorClass = failedJob.errorClass;
+        }
+        this.end(run, run.abort.signal.aborted ? "cancelled" : "done");
+      } catch (err) {
+        this.fail(run, err);
+      } finally {
+        history?.close();
+        recorder?.close();
+      }
+    })();
+    return run.id;
+  }
+
   /** Stops every running run (the plugin is going away or Node-RED stops). */
   stopAll(): void {
     for (const run of this.runs.values()) if (run.state === "running") run.abort.abort();
@@ -266,6 +363,8 @@ export class RunManager {
       failed: run.failed,
     };
     if (run.runId) msg.runId = run.runId;
+    if (run.historyId !== undefined) msg.historyId = run.historyId;
+    if (run.job) msg.job = run.job;
     if (run.coveragePercent !== undefined) msg.coveragePercent = run.coveragePercent;
     if (run.errorClass) msg.errorClass = run.errorClass;
     this.RED.comms.publish(`${PROGRESS_TOPIC}/${run.id}`, msg, retain);

@@ -4,6 +4,8 @@ import { Routes } from "./http";
 import { registerCredentialRoutes } from "./routes-credentials";
 import { registerDataRoutes } from "./routes-data";
 import { registerDeviceRoutes } from "./routes-devices";
+import { registerJobRoutes } from "./routes-jobs";
+import { registerVersionRoutes } from "./routes-versions";
 import { RunManager } from "./runs";
 
 /**
@@ -25,6 +27,8 @@ export = function register(RED: NodeAPI): void {
       const routes = new Routes(RED);
       registerDeviceRoutes(routes, ctx, runs);
       registerCredentialRoutes(routes, ctx, runs);
+      registerJobRoutes(routes, ctx, runs);
+      registerVersionRoutes(routes, ctx);
       registerDataRoutes(routes, ctx, runs, () => {
         const dir = (RED.settings as unknown as Record<string, unknown>).vcTextfsmTemplatesDir;
         return typeof dir === "string" && dir !== "" ? dir : undefined;
@@ -34,7 +38,7 @@ export = function register(RED: NodeAPI): void {
           home: ctx.home.root,
           inventory: ctx.inventoryExists(),
           vault: ctx.vaultState(),
-          views: ["devices", "credentials", "history", "captures"],
+          views: ["devices", "credentials", "jobs", "history", "captures"],
         },
       }));
     },

@@ -60,6 +60,7 @@
     var $results = el("div", "vc-sb-search-results").appendTo($c);
     var $viewer = el("div", "vc-sb-viewer").hide().appendTo($c);
     var $export = el("div", "vc-sb-export").hide().appendTo($c);
+    var $versions = el("div", "vc-sb-versions").hide().appendTo($c);
 
     var timer;
     $device.on("input", function () {
@@ -174,6 +175,7 @@
     function open(f, find) {
       current = f;
       $export.hide().empty();
+      $versions.hide().empty();
       app.api("GET", "captures/content" + captureQuery(f)).then(
         function (r) {
           drawViewer(r, find);
@@ -200,6 +202,7 @@
         .on("click", function () {
           $viewer.hide().empty();
           $export.hide().empty();
+          $versions.hide().empty();
         });
       var $find = $('<div class="vc-sb-find">').appendTo($viewer);
       var $input = $('<input type="search" class="vc-sb-find-input">')
@@ -225,6 +228,10 @@
         .button(t("captures.smartExport"), "fa-table", "vc-sb-smart-export")
         .appendTo($find)
         .on("click", smartExportPreview);
+      app
+        .button(t("captures.versions"), "fa-code-fork", "vc-sb-versions-btn")
+        .appendTo($find)
+        .on("click", versionsPanel);
       var $pre = el("pre", "vc-sb-capture-text").attr("tabindex", "0").appendTo($viewer);
       var lines = r.text.split("\n");
       var marks = [];
@@ -320,6 +327,130 @@
         paint();
       }
       $input.trigger("focus");
+    }
+
+    // ---- Versions and diff (change detection) ---------------------------------------------
+    function versionsPanel() {
+      var f = current;
+      $versions.empty().show();
+      var key = app.query({ type: f.type, device: f.device });
+      app.api("GET", "captures/versions" + key).then(
+        function (r) {
+          $versions.empty();
+          el("h4", "vc-sb-section", t("captures.versionsTitle", { name: f.type + "/" + f.device })).appendTo($versions);
+          if (r.versions.length === 0) {
+            el("div", "vc-sb-hint", t("captures.noVersions")).appendTo($versions);
+            return;
+          }
+          app
+            .table(
+              [
+                {
+                  label: "v",
+                  render: function (v) {
+                    return "v" + v.version;
+                  },
+                },
+                {
+                  label: t("captures.time"),
+                  render: function (v) {
+                    return new Date(v.capturedAt).toLocaleString();
+                  },
+                },
+                {
+                  label: "sha256",
+                  cls: "vc-sb-mono",
+                  render: function (v) {
+                    return v.sha256.slice(0, 12);
+                  },
+                },
+                {
+                  label: t("captures.size"),
+                  render: function (v) {
+                    return app.bytes(v.size);
+                  },
+                },
+                {
+                  label: "+/−",
+                  render: function (v) {
+                    return "+" + v.added + " −" + v.removed;
+                  },
+                },
+              ],
+              r.versions,
+              {
+                onRow: function (v, $tr) {
+                  $tr.attr("data-version", v.version);
+                },
+              },
+            )
+            .addClass("vc-sb-versions-table")
+            .appendTo($versions);
+          var opts = r.versions.map(function (v) {
+            return { value: String(v.version), label: "v" + v.version };
+          });
+          var $form = $('<form class="vc-sb-form vc-sb-diff-form">').appendTo($versions);
+          var $from = app.select(opts, r.versions.length > 1 ? String(r.versions[1].version) : opts[0].value);
+          var $to = app.select(opts, opts[0].value);
+          $form.append(app.field(t("captures.diffFrom"), $from, "vc-sb-diff-from"));
+          $form.append(app.field(t("captures.diffTo"), $to, "vc-sb-diff-to"));
+          app
+            .button(t("captures.diff"), "fa-exchange", "primary vc-sb-diff-run")
+            .attr("type", "submit")
+            .appendTo($form);
+          var $out = el("div", "vc-sb-diff-out").appendTo($versions);
+          $form.on("submit", function (e) {
+            e.preventDefault();
+            showDiff(f, Number($from.val()), Number($to.val()), $out);
+          });
+          if (r.versions.length > 1) {
+            showDiff(f, r.versions[1].version, r.versions[0].version, $out);
+          }
+        },
+        function (xhr) {
+          $versions.empty();
+          el("div", "vc-sb-error", app.errorText(xhr)).appendTo($versions);
+        },
+      );
+    }
+
+    function showDiff(f, from, to, $out) {
+      $out.empty();
+      if (from >= to) {
+        el("div", "vc-sb-error", t("captures.diffOrder")).appendTo($out);
+        return;
+      }
+      app.api("GET", "captures/diff" + app.query({ type: f.type, device: f.device, from: from, to: to })).then(
+        function (d) {
+          el(
+            "div",
+            "vc-sb-hint vc-sb-diff-summary",
+            t("captures.diffSummary", { from: from, to: to, added: d.added, removed: d.removed }) +
+              (d.redacted ? " · " + t("captures.redacted") : ""),
+          ).appendTo($out);
+          if (d.diff === "") {
+            el("div", "vc-sb-hint", t("captures.noChange")).appendTo($out);
+            return;
+          }
+          var $pre = el("pre", "vc-sb-diff").attr("tabindex", "0").appendTo($out);
+          d.diff.split("\n").forEach(function (line) {
+            var cls = /^(\+\+\+|---)/.test(line)
+              ? "vc-sb-diff-file"
+              : line[0] === "+"
+                ? "vc-sb-diff-add"
+                : line[0] === "-"
+                  ? "vc-sb-diff-del"
+                  : line.indexOf("@@") === 0
+                    ? "vc-sb-diff-hunk"
+                    : "vc-sb-diff-ctx";
+            el("span", cls, line).appendTo($pre);
+            $pre.append(document.createTextNode("\n"));
+          });
+        },
+        function (xhr) {
+          el("div", "vc-sb-error", app.errorText(xhr)).appendTo($out);
+        },
+      );
     }
 
     // ---- Smart Export -------------------------------------------------------------------

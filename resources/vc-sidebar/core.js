@@ -155,16 +155,18 @@
 
   /** Live progress: `fn(progress)` for messages about run `id` until it ends. */
   function onRun(id, fn) {
-    runListeners[id] = fn;
+    (runListeners[id] = runListeners[id] || []).push(fn);
   }
 
   function dispatchRun(topic, msg) {
     if (!msg || typeof msg.id !== "string") {
       return;
     }
-    var fn = runListeners[msg.id];
-    if (fn) {
-      fn(msg);
+    var fns = runListeners[msg.id];
+    if (fns) {
+      fns.slice().forEach(function (fn) {
+        fn(msg);
+      });
       if (msg.state !== "running") {
         delete runListeners[msg.id];
       }
@@ -273,6 +275,7 @@
     age: age,
     message: message,
     progressWidget: progressWidget,
+    onRun: onRun,
     table: table,
     confirm: confirm,
     show: function () {},

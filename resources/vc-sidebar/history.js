@@ -27,7 +27,7 @@
     }
 
     function load() {
-      app.api("GET", "history?limit=100").then(
+      return app.api("GET", "history?limit=100").then(
         function (r) {
           app.message($msg, r.runs.length ? "" : t("history.none"));
           $runs.empty();
@@ -91,7 +91,7 @@
     function detail(id) {
       app.api("GET", "history/" + encodeURIComponent(id)).then(
         function (r) {
-          $detail.empty();
+          $detail.empty().attr("data-history-id", id);
           var h = r.run;
           el("h4", "vc-sb-section", t("history.detailTitle", { job: h.jobName, status: h.status })).appendTo($detail);
           el(
@@ -109,12 +109,67 @@
           if (r.perDeviceSource === "captures") {
             el("div", "vc-sb-hint", t("history.fromCaptures")).appendTo($detail);
           }
+          if (h.status === "cancelled" || h.status === "interrupted") {
+            el(
+              "div",
+              "vc-sb-hint vc-sb-hist-ended",
+              t("history.ended." + h.status, { done: (h.ok || 0) + (h.failed || 0), total: h.total || 0 }),
+            ).appendTo($detail);
+          }
+          if (r.jobs && r.jobs.length) {
+            app
+              .table(
+                [
+                  { key: "jobName", label: t("history.job") },
+                  {
+                    label: t("history.status"),
+                    render: function (j) {
+                      return el("span", "vc-sb-run-status vc-sb-run-" + j.status, j.status);
+                    },
+                  },
+                  {
+                    label: t("history.counts"),
+                    render: function (j) {
+                      return t("history.countText", { total: j.total || 0, ok: j.ok || 0, failed: j.failed || 0 });
+                    },
+                  },
+                ],
+                r.jobs,
+                {
+                  onRow: function (j, $tr) {
+                    $tr
+                      .attr("tabindex", "0")
+                      .attr("data-history-id", j.id)
+                      .addClass("vc-sb-clickable")
+                      .on("click keydown", function (e) {
+                        if (e.type === "click" || e.key === "Enter") {
+                          detail(j.id);
+                        }
+                      });
+                  },
+                },
+              )
+              .addClass("vc-sb-history-jobs")
+              .appendTo($detail);
+          }
           app
             .table(
               [
                 { key: "device", label: t("devices.col.name") },
-                { key: "status", label: t("devices.col.status") },
+                {
+                  label: t("devices.col.status"),
+                  render: function (d) {
+                    return el("span", "vc-sb-dev-status vc-sb-status-" + d.status, d.status);
+                  },
+                },
                 { key: "errorClass", label: t("history.errorClass") },
+                {
+                  label: t("history.error"),
+                  cls: "vc-sb-hist-error",
+                  render: function (d) {
+                    return d.error || "";
+                  },
+                },
                 { key: "credentialName", label: t("devices.col.credential") },
                 {
                   label: t("history.duration"),
@@ -124,6 +179,11 @@
                 },
               ],
               r.devices,
+              {
+                onRow: function (d, $tr) {
+                  $tr.attr("data-device", d.device).attr("data-status", d.status);
+                },
+              },
             )
             .addClass("vc-sb-history-devices")
             .appendTo($detail);
@@ -134,7 +194,24 @@
       );
     }
 
-    return { refresh: load };
+    /** Opens one run (the Jobs view's link to a run): its row selected, its details shown. */
+    app.openHistoryRun = function (id) {
+      openWhenLoaded = id;
+      detail(id);
+    };
+    var openWhenLoaded = null;
+
+    return {
+      refresh: function () {
+        var id = openWhenLoaded;
+        openWhenLoaded = null;
+        load().then(function () {
+          if (id !== null) {
+            $runs.find('tr[data-history-id="' + id + '"]').addClass("selected");
+          }
+        });
+      },
+    };
   }
 
   (window.VcSidebar = window.VcSidebar || { views: [] }).views.push({

@@ -1,0 +1,282 @@
+import * as fs from "node:fs";
+import { CollectorDb, type HistoryRow } from "../../lib/core/collect";
+import { errorMessage, VcError } from "../../lib/core/errors";
+import { checkJob, dumpJob, JobStore, parseJob, type Batch, type Job, type JobFile } from "../../lib/core/jobs";
+import type { SidebarContext } from "./context";
+import type { Routes } from "./http";
+import type { RunManager } from "./runs";
+
+/**
+ * The Jobs & run view: the data home's jobs/ and batches/ (lib/core/jobs JobStore), edited as a
+ * form or as raw YAML (checked by the job schema; errors name the line and field), enabled or
+ * disabled, and run in the background through RunManager (runJob / runBatch with the core
+ * runner's abort signal). Job files are named by slug only, checked by the slug pattern.
+ */
+const SLUG = { type: "string", pattern: "^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$" } as const;
+const BATCH_NAME = { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$" } as const;
+const MAX_YAML = 200_000;
+
+/** A job's definition from the editor: raw YAML, or the job file's fields as an object. */
+const DEFINITION = {
+  type: "object",
+  properties: {
+    slug: SLUG,
+    yaml: { type: "string", minLength: 1, maxLength: MAX_YAML },
+    job: { type: "object" },
+  },
+  // One of the two (strict ajv wants each branch to declare what it requires).
+  oneOf: [
+    { type: "object", properties: { yaml: { type: "string" } }, required: ["yaml"] },
+    { type: "object", properties: { job: { type: "object" } }, required: ["job"] },
+  ],
+  additionalProperties: false,
+} as const;
+
+interface LastRun {
+  id: number;
+  status: string;
+  startedAt: string;
+  total: number | null;
+  ok: number | null;
+  failed: number | null;
+}
+
+function lastRun(row: HistoryRow | undefined): LastRun | undefined {
+  if (!row) return undefined;
+  return { id: row.id, status: row.status, startedAt: row.startedAt, total: row.total, ok: row.ok, failed: row.failed };
+}
+
+function jobSummary(job: Job, last?: HistoryRow) {
+  return {
+    slug: job.slug,
+    name: job.name,
+    description: job.description ?? "",
+    enabled: job.enabled,
+    captureType: job.captureType,
+    commands: job.commands,
+    filter: job.source.devices ?? {},
+    credential: job.credential ?? "",
+    concurrency: job.execution.concurrency,
+    validation: job.validation?.template,
+    lastRun: lastRun(last),
+  };
+}
+
+function batchSummary(batch: Batch, last?: HistoryRow) {
+  return {
+    slug: batch.slug,
+    name: batch.name,
+    description: batch.description ?? "",
+    jobs: batch.jobs,
+    stopOnFailure: batch.stopOnFailure,
+    delayS: batch.delayMs / 1000,
+    lastRun: lastRun(last),
+  };
+}
+
+/** `jobs/<slug>.yaml:7: …` instead of the home's absolute path: where plus the line, for the editor. */
+function located(err: VcError, jobsDir: string): { error: string; where?: string; line?: number } {
+  const strip = (s: string) => s.split(`${jobsDir}/`).join("jobs/");
+  const where = err.where !== undefined ? strip(err.where) : undefined;
+  const m = where ? /:(\d+)$/.exec(where) : null;
+  return { error: strip(err.message), ...(where ? { where } : {}), ...(m ? { line: Number(m[1]) } : {}) };
+}
+
+export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: RunManager): void {
+  const store = () => new JobStore(ctx.home);
+
+  /** Newest history row per job name (jobs) and per batch name (batches). */
+  const lastRuns = (): { jobs: Map<string, HistoryRow>; batches: Map<string, HistoryRow> } => {
+    const jobs = new Map<string, HistoryRow>();
+    const batches = new Map<string, HistoryRow>();
+    if (!fs.existsSync(ctx.home.collectorDb)) return { jobs, batches };
+    const db = CollectorDb.open(ctx.home.collectorDb);
+    try {
+      for (const row of db.listRuns(1000)) {
+        const map = row.kind === "batch" ? batches : jobs;
+        if (!map.has(row.jobName)) map.set(row.jobName, row);
+      }
+    } finally {
+      db.close();
+    }
+    return { jobs, batches };
+  };
+
+  /** Checks a definition (YAML located by line, or fields) without writing it. */
+  const check = (input: { yaml?: string; job?: Record<string, unknown> }, slugHint?: string): Job => {
+    const name = `${store().jobsDir}/${slugHint ?? "new"}.yaml`;
+    if (input.yaml !== undefined) return parseJob(input.yaml, name);
+    return checkJob(input.job, name, (pointer) => `${name} ${pointer.replace(/^\//, "").replace(/\//g, ".")}`);
+  };
+
+  const rethrowLocated = (err: unknown): never => {
+    if (err instanceof VcError) {
+      const l = located(err, store().jobsDir);
+      throw new LocatedJobError(err, l);
+    }
+    throw err;
+  };
+
+  routes.add("get", "/jobs", { type: "object", additionalProperties: false }, () => {
+    const s = store();
+    const { jobs, errors } = s.listJobs();
+    const { batches, errors: batchErrors } = s.listBatches();
+    const last = lastRuns();
+    return {
+      body: {
+        jobs: jobs.map((j) => jobSummary(j, last.jobs.get(j.slug))),
+        batches: batches.map((b) => batchSummary(b, last.batches.get(b.slug))),
+        errors: [...errors, ...batchErrors].map((e) => located(e, s.jobsDir)),
+      },
+    };
+  });
+
+  routes.add<{ slug: string }>(
+    "get",
+    "/jobs/:slug",
+    { type: "object", properties: { slug: SLUG }, required: ["slug"], additionalProperties: false },
+    ({ slug }) => {
+      const s = store();
+      const file = s.jobFile(slug);
+      if (!file) throw new VcError("job_not_found", `no job '${slug}' in jobs/`, slug);
+      const yaml = fs.readFileSync(file, "utf8");
+      try {
+        const job = s.getJob(slug);
+        return { body: { yaml, job: jobSummary(job), source: job.source } };
+      } catch (err) {
+        if (!(err instanceof VcError)) throw err;
+        // An invalid file is still shown (and editable) with its located error.
+        return { body: { yaml, invalid: located(err, s.jobsDir) } };
+      }
+    },
+  );
+
+  /** Checks only: the located error, or the job as it would be saved. */
+  routes.add<{ yaml?: string; job?: Record<string, unknown> }>("post", "/jobs/check", DEFINITION, (input) => {
+    try {
+      const job = check(input);
+      return { body: { ok: true, job: jobSummary(job), source: job.source, yaml: dumpJob(job.source) } };
+    } catch (err) {
+      if (!(err instanceof VcError)) throw err;
+      return { body: { ok: false, ...located(err, store().jobsDir) } };
+    }
+  });
+
+  const save = (input: { slug?: string; yaml?: string; job?: Record<string, unknown> }, create: boolean) => {
+    const s = store();
+    let job: Job;
+    try {
+      job = check(input, input.slug);
+    } catch (err) {
+      return rethrowLocated(err);
+    }
+    if (!create && job.slug !== input.slug)
+      throw new VcError(
+        "invalid_job",
+        `slug: '${job.slug}' differs from the job being edited ('${input.slug}')`,
+        "slug",
+      );
+    if (create && s.hasJob(job.slug))
+      throw new VcError("job_exists", `a job '${job.slug}' exists already: edit it instead`, job.slug);
+    if (!create && !s.hasJob(job.slug)) throw new VcError("job_not_found", `no job '${job.slug}' in jobs/`, job.slug);
+    let saved: Job;
+    try {
+      saved = s.saveJob(job.source as JobFile);
+    } catch (err) {
+      return rethrowLocated(err);
+    }
+    return { status: create ? 201 : 200, body: { job: jobSummary(saved) } };
+  };
+
+  routes.add<{ yaml?: string; job?: Record<string, unknown> }>("post", "/jobs", DEFINITION, (input) =>
+    save(input, true),
+  );
+  routes.add<{ slug: string; yaml?: string; job?: Record<string, unknown> }>(
+    "put",
+    "/jobs/:slug",
+    { ...DEFINITION, required: ["slug"] },
+    (input) => save(input, false),
+  );
+
+  routes.add<{ slug: string }>(
+    "delete",
+    "/jobs/:slug",
+    { type: "object", properties: { slug: SLUG }, required: ["slug"], additionalProperties: false },
+    ({ slug }) => {
+      store().removeJob(slug);
+      return { body: { removed: slug } };
+    },
+  );
+
+  routes.add<{ slug: string; enabled: boolean }>(
+    "put",
+    "/jobs/:slug/enabled",
+    {
+      type: "object",
+      properties: { slug: SLUG, enabled: { type: "boolean" } },
+      required: ["slug", "enabled"],
+      additionalProperties: false,
+    },
+    ({ slug, enabled }) => {
+      try {
+        return { body: { job: jobSummary(store().setEnabled(slug, enabled)) } };
+      } catch (err) {
+        return rethrowLocated(err);
+      }
+    },
+  );
+
+  const inventoryDevices = () => {
+    if (!ctx.inventoryExists())
+      throw new VcError("not_found", "no inventory in the data home: add devices first", "inventory");
+    return ctx.withInventory(false, (inv) => inv.listDevices());
+  };
+
+  routes.add<{ slug: string }>(
+    "post",
+    "/jobs/:slug/run",
+    { type: "object", properties: { slug: SLUG }, required: ["slug"], additionalProperties: false },
+    ({ slug }) => {
+      let job: Job;
+      try {
+        job = store().getJob(slug);
+      } catch (err) {
+        return rethrowLocated(err);
+      }
+      if (!job.enabled) throw new VcError("job_disabled", `job '${slug}' is disabled: enable it to run it`, slug);
+      return { status: 202, body: { id: runs.startJobRun({ job, devices: inventoryDevices() }) } };
+    },
+  );
+
+  routes.add<{ slug: string }>(
+    "post",
+    "/batches/:slug/run",
+    { type: "object", properties: { slug: BATCH_NAME }, required: ["slug"], additionalProperties: false },
+    ({ slug }) => {
+      const s = store();
+      const batch = s.getBatch(slug);
+      const jobs = new Map<string, Job>();
+      const jobErrors = new Map<string, VcError>();
+      for (const jobSlug of batch.jobs) {
+        try {
+          jobs.set(jobSlug, s.getJob(jobSlug));
+        } catch (err) {
+          jobErrors.set(
+            jobSlug,
+            err instanceof VcError ? err : new VcError("invalid_job", errorMessage(err), jobSlug, { cause: err }),
+          );
+        }
+      }
+      return { status: 202, body: { id: runs.startJobRun({ batch, jobs, jobErrors, devices: inventoryDevices() }) } };
+    },
+  );
+}
+
+/** A job error whose reply carries `where` and `line` (the editor marks the line). */
+export class LocatedJobError extends VcError {
+  readonly located: { error: string; where?: string; line?: number };
+  constructor(err: VcError, located: { error: string; where?: string; line?: number }) {
+    super(err.errorClass, located.error, undefined, { cause: err });
+    this.located = located;
+  }
+}
