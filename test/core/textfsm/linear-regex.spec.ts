@@ -66,7 +66,10 @@ describe("textfsm linear-time matcher (risky regexes without V8's flags)", funct
     ];
     for (const [pattern, line] of cases) {
       assert.deepStrictEqual(linearExec(pattern, line), backtrackingExec(pattern, line), `${pattern} on ${line}`);
-      assert.strictEqual(linearExec(pattern, line + "\u0000!") === null, backtrackingExec(pattern, line + "\u0000!") === null);
+      assert.strictEqual(
+        linearExec(pattern, line + "\u0000!") === null,
+        backtrackingExec(pattern, line + "\u0000!") === null,
+      );
     }
   });
 
@@ -82,7 +85,11 @@ describe("textfsm linear-time matcher (risky regexes without V8's flags)", funct
         for (const line of c.input.split("\n")) {
           const linear = linearExec(pattern, line);
           if (linear === "unsupported") continue;
-          assert.deepStrictEqual(linear, backtrackingExec(pattern, line), `${c.name}: ${pattern} on ${JSON.stringify(line)}`);
+          assert.deepStrictEqual(
+            linear,
+            backtrackingExec(pattern, line),
+            `${c.name}: ${pattern} on ${JSON.stringify(line)}`,
+          );
           compared++;
         }
       }

@@ -82,7 +82,8 @@ class ProgramBuilder {
     switch (node.t) {
       case "char":
         if (node.cp > 0xffff) {
-          for (const unit of String.fromCodePoint(node.cp)) this.char(atomSource({ t: "char", cp: unit.charCodeAt(0) }));
+          for (const unit of String.fromCodePoint(node.cp))
+            this.char(atomSource({ t: "char", cp: unit.charCodeAt(0) }));
         } else this.char(atomSource(node));
         return;
       case "any":
