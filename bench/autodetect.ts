@@ -110,34 +110,20 @@ function main(): void {
     );
 
     const index = loadIndex(templatesDir);
-    const modes: Mode[] = [
-      {
-        name: "platform-hint",
-        hints: (platform) => ({ platform }),
-        hits: 0,
-        fitFlagged: 0,
-        latencies: [],
-        cpuTimes: [],
-        slowest: [],
-        passedLiterals: [],
-        survivors: [],
-        parsed: [],
-        misses: new Map(),
-      },
-      {
-        name: "no-hint",
-        hints: () => ({}),
-        hits: 0,
-        fitFlagged: 0,
-        latencies: [],
-        cpuTimes: [],
-        slowest: [],
-        passedLiterals: [],
-        survivors: [],
-        parsed: [],
-        misses: new Map(),
-      },
-    ];
+    const newMode = (name: string, hints: Mode["hints"]): Mode => ({
+      name,
+      hints,
+      hits: 0,
+      fitFlagged: 0,
+      latencies: [],
+      cpuTimes: [],
+      slowest: [],
+      passedLiterals: [],
+      survivors: [],
+      parsed: [],
+      misses: new Map(),
+    });
+    const modes: Mode[] = [newMode("platform-hint", (platform) => ({ platform })), newMode("no-hint", () => ({}))];
     const timeouts = new Map<string, number>();
     let skipped = 0;
     for (const c of cases) {
