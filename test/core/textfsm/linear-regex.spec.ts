@@ -26,6 +26,8 @@ function linearExec(pattern: string, line: string): Record<string, string | unde
   }
   if (!program.vm) return "unsupported";
   const slots = program.vm.exec(line);
+  // test() (no captures, used by the walk) must agree with exec().
+  assert.strictEqual(program.vm.test(line), slots !== null, `test() and exec() disagree: ${pattern} on ${line}`);
   if (!slots) return null;
   const out: Record<string, string | undefined> = {};
   for (const [name, i] of program.named) {

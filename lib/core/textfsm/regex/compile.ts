@@ -109,7 +109,7 @@ export class PyRegex {
   /** Whether the pattern matches `line` (re.match), without captures. */
   test(line: string): boolean {
     if (!mayMatch(this.first, line) || !hasLiterals(this.literals, line)) return false;
-    if (this.risky && this.vm) return this.vm.exec(line) !== null;
+    if (this.risky && this.vm) return this.vm.test(line);
     return (this.jsCache ?? this.tester).test(line);
   }
 

@@ -175,8 +175,82 @@ export class LinearMatcher {
     this.seen = new Int32Array(b.op.length);
   }
 
+  /**
+   * Whether the pattern matches at 0 (re.match), without captures: integer thread lists and no
+   * priorities, several times cheaper than exec. Most lines a template tries do not match.
+   */
+  test(line: string): boolean {
+    const n = this.op.length;
+    const seen = this.seen.fill(-1);
+    let clist = new Int32Array(n);
+    let nlist = new Int32Array(n);
+    const stack = new Int32Array(n);
+    let ccount = 0;
+    // Adds pc and its epsilon closure at pos to `list`; true when it reaches Match.
+    const add = (list: Int32Array, count: number, pc0: number, pos: number): number => {
+      if (seen[pc0] === pos) return count;
+      seen[pc0] = pos;
+      let top = 0;
+      stack[top++] = pc0;
+      while (top > 0) {
+        const pc = stack[--top];
+        let next = -1;
+        let other = -1;
+        switch (this.op[pc]) {
+          case Op.Jmp:
+            next = this.x[pc];
+            break;
+          case Op.Split:
+            next = this.x[pc];
+            other = this.y[pc];
+            break;
+          case Op.Save:
+            next = pc + 1;
+            break;
+          case Op.Assert: {
+            const re = this.asserts[pc]!;
+            re.lastIndex = pos;
+            if (re.test(line)) next = pc + 1;
+            break;
+          }
+          case Op.Match:
+            return -1;
+          default:
+            list[count++] = pc;
+        }
+        if (next >= 0 && seen[next] !== pos) {
+          seen[next] = pos;
+          stack[top++] = next;
+        }
+        if (other >= 0 && seen[other] !== pos) {
+          seen[other] = pos;
+          stack[top++] = other;
+        }
+      }
+      return count;
+    };
+    ccount = add(clist, 0, 0, 0);
+    for (let pos = 0; ccount > 0; pos++) {
+      if (ccount < 0) return true;
+      if (pos >= line.length) return false;
+      const cu = line.charCodeAt(pos);
+      let ncount = 0;
+      for (let i = 0; i < ccount; i++) {
+        const pc = clist[i];
+        if (passes(this.tests[pc]!, cu)) {
+          ncount = add(nlist, ncount, pc + 1, pos + 1);
+          if (ncount < 0) return true;
+        }
+      }
+      [clist, nlist] = [nlist, clist];
+      ccount = ncount;
+    }
+    return ccount < 0;
+  }
+
   /** Slots [2i, 2i+1] hold group i's start and end (-1 = did not take part); null when no match. */
   exec(line: string): Int32Array | null {
+    if (!this.test(line)) return null;
     const seen = this.seen.fill(-1);
     let clist: Thread[] = [];
     let nlist: Thread[] = [];
