@@ -185,7 +185,6 @@ export class LinearMatcher {
     let clist = new Int32Array(n);
     let nlist = new Int32Array(n);
     const stack = new Int32Array(n);
-    let ccount = 0;
     // Adds pc and its epsilon closure at pos to `list`; true when it reaches Match.
     const add = (list: Int32Array, count: number, pc0: number, pos: number): number => {
       if (seen[pc0] === pos) return count;
@@ -229,7 +228,7 @@ export class LinearMatcher {
       }
       return count;
     };
-    ccount = add(clist, 0, 0, 0);
+    let ccount = add(clist, 0, 0, 0);
     for (let pos = 0; ccount > 0; pos++) {
       if (ccount < 0) return true;
       if (pos >= line.length) return false;
