@@ -1,12 +1,10 @@
 import * as assert from "node:assert";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Lab } from "../../lib/lab";
 import { runCli } from "../support/cli";
 import { login } from "../support/lab-shell";
 import { findSecretsInText } from "../support/secrets";
-import { makeTmpDir } from "../support/tmp";
-import { collectArgs, startCliLab } from "../support/cli-lab";
+import { collectArgs, startCliLab, stopCliLab } from "../support/cli-lab";
 import type { TestVault } from "../support/vault";
 
 const PASSWORD = "Cli-Changes-Pass-5e7a";
@@ -19,19 +17,15 @@ describe("vcollector diff / changes after vcollector collect (lab)", function ()
   let vault: TestVault;
 
   before(async () => {
-    dir = makeTmpDir("vc-cli-changes-");
-    ({ lab, csv, vault } = await startCliLab(dir, PASSWORD, {
+    ({ dir, lab, csv, vault } = await startCliLab("vc-cli-changes-", PASSWORD, () => ({
       devices: [
         { name: "r1", platform: "cisco_ios", password: PASSWORD },
         { name: "r2", platform: "cisco_ios", password: PASSWORD },
         { name: "nx1", platform: "cisco_nxos", password: PASSWORD },
       ],
-    }));
+    })));
   });
-  after(async () => {
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopCliLab({ dir, lab }));
 
   const home = () => path.join(dir, "home");
   const cli = (...args: string[]) => runCli(["--home", home(), ...args], { env: vault.env });

@@ -1,12 +1,10 @@
 import * as assert from "node:assert";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Lab } from "../../lib/lab";
 import { runCli } from "../support/cli";
 import { PLANTED, SECRETS_COMMAND, writeSecretsResponses } from "../support/redaction";
 import { findSecretsInDir, findSecretsInText } from "../support/secrets";
-import { makeTmpDir } from "../support/tmp";
-import { collectArgs, startCliLab } from "../support/cli-lab";
+import { collectArgs, startCliLab, stopCliLab } from "../support/cli-lab";
 import type { TestVault } from "../support/vault";
 
 const PASSWORD = "Cli-Redact-Pass-6b20";
@@ -19,18 +17,14 @@ describe("vcollector collect --redact", function () {
   let vault: TestVault;
 
   before(async () => {
-    dir = makeTmpDir("vc-cli-redact-");
-    ({ lab, csv, vault } = await startCliLab(dir, PASSWORD, {
+    ({ dir, lab, csv, vault } = await startCliLab("vc-cli-redact-", PASSWORD, (dir) => ({
       count: 2,
       platforms: ["cisco_ios", "arista_eos"],
       password: PASSWORD,
       responsesDirs: [writeSecretsResponses(dir, ["cisco_ios", "arista_eos"], [PASSWORD])],
-    }));
+    })));
   });
-  after(async () => {
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopCliLab({ dir, lab }));
 
   const collect = (name: string, extra: string[]) =>
     runCli(

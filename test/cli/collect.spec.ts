@@ -8,8 +8,7 @@ import { CLI, runCli } from "../support/cli";
 import { startProcess } from "../support/process";
 import { PROBE_COMMANDS, probeOutput, startRecordingServer, writeProbeResponses } from "../support/collect";
 import { findSecretsInDir, findSecretsInText } from "../support/secrets";
-import { makeTmpDir } from "../support/tmp";
-import { collectArgs, startCliLab } from "../support/cli-lab";
+import { collectArgs, startCliLab, stopCliLab } from "../support/cli-lab";
 import type { TestVault } from "../support/vault";
 
 const PASSWORD = "Cli-Lab-Pass-2a7c";
@@ -23,19 +22,15 @@ describe("vcollector collect", function () {
   let vault: TestVault;
 
   before(async () => {
-    dir = makeTmpDir("vc-cli-collect-");
-    ({ lab, csv, vault } = await startCliLab(dir, PASSWORD, {
+    ({ dir, lab, csv, vault } = await startCliLab("vc-cli-collect-", PASSWORD, (dir) => ({
       count: 6,
       platforms: PLATFORMS,
       password: PASSWORD,
       faults: ["auth_fail"],
       responsesDirs: [writeProbeResponses(dir, PLATFORMS)],
-    }));
+    })));
   });
-  after(async () => {
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopCliLab({ dir, lab }));
 
   const healthy = () => lab.devices.filter((d) => !d.fault);
   const base = (home: string, out: string) =>
