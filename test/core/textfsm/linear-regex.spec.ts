@@ -109,7 +109,7 @@ describe("textfsm linear-time matcher (risky regexes without V8's flags)", funct
     }
     assert.ok(risky.size > 50, `${risky.size} risky regexes`);
     const lines = new Set<string>();
-    for (const c of findConformanceCases(NTC_TESTS).filter((_, i) => i % 4 === 0))
+    for (const c of findConformanceCases(NTC_TESTS).filter((_, i) => i % 8 === 0))
       for (const line of fs.readFileSync(c.raw, "utf8").split(/\r?\n/)) if (line.length < 300) lines.add(line);
     let matched = 0;
     for (const pattern of risky) {
