@@ -13,7 +13,13 @@
  *
  * Latency is per output with a warm detector (templates compiled once beforehand, as in a
  * running flow); the one-time preparation is printed separately.
+ *
+ * Two modes, each in its own process (V8's regexp flags are process-wide and act when a regex
+ * is compiled): `--mode=flags` sets them first, as the vcollector process does; `--mode=library`
+ * does not, as inside Node-RED (risky regexes run on the linear matcher, or in the worker
+ * sandbox). Without --mode both run, one after the other.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -21,10 +27,13 @@ import { compareWithReference, findConformanceCases, loadIndex, loadParsedSample
 import { TemplateLibrary } from "../lib/core/templates/library";
 import { TemplateDetector, type DetectResult } from "../lib/core/templates/detect";
 import type { DetectHints } from "../lib/core/templates/hints";
+import { enableRegexEngineFlags } from "../lib/core/textfsm/guard";
 
 const root = path.resolve(__dirname, "..");
-const testsDir = path.resolve(process.argv[2] ?? path.join(root, "..", "shared", "ntc-templates", "tests"));
-const templatesDir = path.resolve(process.argv[3] ?? path.join(testsDir, "..", "templates"));
+const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const modeArg = process.argv.find((a) => a.startsWith("--mode="))?.slice("--mode=".length);
+const testsDir = path.resolve(positional[0] ?? path.join(root, "..", "shared", "ntc-templates", "tests"));
+const templatesDir = path.resolve(positional[1] ?? path.join(testsDir, "..", "templates"));
 
 interface Mode {
   name: string;
@@ -49,7 +58,31 @@ function answerOf(result: DetectResult): Record<string, unknown>[] {
   return result.best ? result.best.records : [];
 }
 
+/** Runs this bench once per regex mode, each in a child process. */
+function runBothModes(): void {
+  let failed = false;
+  for (const mode of ["flags", "library"]) {
+    console.log(`\n--- mode ${mode}`);
+    const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...positional, `--mode=${mode}`], {
+      stdio: "inherit",
+    });
+    if (r.status !== 0) failed = true;
+  }
+  if (failed) process.exitCode = 1;
+}
+
 function main(): void {
+  if (modeArg !== "flags" && modeArg !== "library") {
+    if (modeArg !== undefined) throw new Error(`--mode must be flags or library, not ${modeArg}`);
+    runBothModes();
+    return;
+  }
+  const linear = modeArg === "flags" ? enableRegexEngineFlags() : false;
+  console.log(
+    modeArg === "library"
+      ? "mode: library (no V8 regexp flags, as inside Node-RED; risky regexes on the linear matcher or in the worker sandbox)"
+      : `mode: vcollector process (V8 regexp flags set; linear engine ${linear ? "on" : "unavailable"})`,
+  );
   if (!fs.existsSync(testsDir)) throw new Error(`no tests directory ${testsDir}`);
   if (!fs.existsSync(path.join(templatesDir, "index")))
     throw new Error(`no templates with an index in ${templatesDir} (pass it as the second argument)`);
@@ -77,34 +110,20 @@ function main(): void {
     );
 
     const index = loadIndex(templatesDir);
-    const modes: Mode[] = [
-      {
-        name: "platform-hint",
-        hints: (platform) => ({ platform }),
-        hits: 0,
-        fitFlagged: 0,
-        latencies: [],
-        cpuTimes: [],
-        slowest: [],
-        passedLiterals: [],
-        survivors: [],
-        parsed: [],
-        misses: new Map(),
-      },
-      {
-        name: "no-hint",
-        hints: () => ({}),
-        hits: 0,
-        fitFlagged: 0,
-        latencies: [],
-        cpuTimes: [],
-        slowest: [],
-        passedLiterals: [],
-        survivors: [],
-        parsed: [],
-        misses: new Map(),
-      },
-    ];
+    const newMode = (name: string, hints: Mode["hints"]): Mode => ({
+      name,
+      hints,
+      hits: 0,
+      fitFlagged: 0,
+      latencies: [],
+      cpuTimes: [],
+      slowest: [],
+      passedLiterals: [],
+      survivors: [],
+      parsed: [],
+      misses: new Map(),
+    });
+    const modes: Mode[] = [newMode("platform-hint", (platform) => ({ platform })), newMode("no-hint", () => ({}))];
     const timeouts = new Map<string, number>();
     let skipped = 0;
     for (const c of cases) {

@@ -65,7 +65,7 @@ function main(): void {
   const linear = libraryMode ? false : enableRegexEngineFlags();
   console.log(
     libraryMode
-      ? "mode: library (no V8 regexp flags; risky templates parse in the worker sandbox)"
+      ? "mode: library (no V8 regexp flags; risky regexes run on the linear matcher, regex/linear.ts)"
       : `mode: vcollector process (V8 regexp flags set; linear engine ${linear ? "on" : "unavailable"})`,
   );
   const { testsDir, templatesDir } = parseArgs();

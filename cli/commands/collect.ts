@@ -11,6 +11,7 @@ import {
   type HostKeyPolicy,
 } from "../../lib/core/ssh/host-key-policy";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
+import { COLLECTION_RUN_OPTIONS } from "../run-options";
 import { terminalSafe } from "../terminal-safe";
 import { parseByteSize } from "./search";
 import { excerptResult, JSON_OUTPUT_CHARS } from "../../lib/core/collect/excerpt";
@@ -129,11 +130,9 @@ export function seconds(ms: number): string {
 
 const OPTIONS = {
   ...FILTER_OPTIONS,
+  ...COLLECTION_RUN_OPTIONS,
   commands: { type: "string" },
   "capture-type": { type: "string" },
-  job: { type: "string" },
-  vault: { type: "string" },
-  credential: { type: "string" },
   discover: { type: "boolean" },
   "host-keys": { type: "string" },
   concurrency: { type: "string" },
@@ -145,13 +144,8 @@ const OPTIONS = {
   retries: { type: "string" },
   out: { type: "string" },
   "keep-history": { type: "boolean" },
-  "no-save": { type: "boolean" },
-  "no-history": { type: "boolean" },
   redact: { type: "boolean" },
-  "dry-run": { type: "boolean" },
-  json: { type: "boolean" },
   "max-output": { type: "string" },
-  quiet: { type: "boolean" },
 } as const;
 
 async function run(args: string[], ctx: CliContext): Promise<number> {

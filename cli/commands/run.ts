@@ -1,6 +1,7 @@
 import { UsageError, VcError } from "../../lib/core/errors";
 import type { DeviceResult } from "../../lib/core/types";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
+import { COLLECTION_RUN_OPTIONS } from "../run-options";
 import { countOption, openVaultFromEnv, seconds, selectDevices } from "./collect";
 
 const USAGE = `Usage: vcollector run --job <slug> | --batch <name> [options]
@@ -27,18 +28,11 @@ Options:
 Exit code: 0 when every job succeeded (every device of every job), 1 otherwise, 2 for a usage error.`;
 
 const OPTIONS = {
-  job: { type: "string" },
+  ...COLLECTION_RUN_OPTIONS,
   batch: { type: "string" },
-  "dry-run": { type: "boolean" },
   limit: { type: "string" },
-  credential: { type: "string" },
-  "no-save": { type: "boolean" },
   "force-save": { type: "boolean" },
   inventory: { type: "string" },
-  vault: { type: "string" },
-  "no-history": { type: "boolean" },
-  json: { type: "boolean" },
-  quiet: { type: "boolean" },
 } as const;
 
 async function run(args: string[], ctx: CliContext): Promise<number> {

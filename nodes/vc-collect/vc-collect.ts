@@ -20,8 +20,7 @@ import type { DeviceResult } from "../../lib/core/types";
 import { getVaultConfigNode } from "../vc-vault-config/api";
 import { settingsFrom, type NodeRunSettings, type VcCollectDef } from "./options";
 import { registerTestCredentialApi } from "./test-credential";
-
-type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
+import { serialInput, type Send } from "../common/serial-input";
 
 const STATUS_INTERVAL_MS = 250;
 
@@ -46,7 +45,6 @@ function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
   // The test-credential endpoint pins host keys in this deployed home, never in one a request names.
   (node as Node & { dataHome?: string }).dataHome = home.root;
   tightenHome(home, (m) => node.warn(m));
-  const closing = new AbortController();
   const hostKeys = new KnownHostsStore(home.knownHosts);
   let settings: NodeRunSettings | undefined;
   let configError: Error | undefined;
@@ -57,30 +55,12 @@ function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
     configError = err as Error;
     node.status({ fill: "red", shape: "ring", text: "bad configuration" });
   }
-  let queue: Promise<void> = Promise.resolve();
-
-  node.on("input", (msg: NodeMessageInFlow, send: Send, done: (err?: Error) => void) => {
-    queue = queue.then(() =>
-      handle(msg, send).then(
-        () => done(),
-        (err: Error) => {
-          if (!closing.signal.aborted) node.status({ fill: "red", shape: "ring", text: "error" });
-          done(err);
-        },
-      ),
-    );
-  });
-
-  node.on("close", (_removed: boolean, done: () => void) => {
-    closing.abort();
-    void queue.then(() => {
-      try {
-        hostKeys.flush();
-      } catch (err) {
-        node.error(`host keys not saved: ${errorMessage(err)}`);
-      }
-      done();
-    });
+  const closing = serialInput(node, handle, () => {
+    try {
+      hostKeys.flush();
+    } catch (err) {
+      node.error(`host keys not saved: ${errorMessage(err)}`);
+    }
   });
 
   async function handle(msg: NodeMessageInFlow, send: Send): Promise<void> {

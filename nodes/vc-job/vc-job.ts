@@ -8,8 +8,7 @@ import { JobStore, homeTemplates, runJob, selectJobDevices, type JobRun } from "
 import { KnownHostsStore } from "../../lib/core/ssh/known-hosts";
 import type { Device, DeviceResult } from "../../lib/core/types";
 import { getVaultConfigNode } from "../vc-vault-config/api";
-
-type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
+import { serialInput, type Send } from "../common/serial-input";
 
 interface VcJobDef extends NodeDef {
   /** Job slug in the data home's jobs/ folder. */
@@ -49,27 +48,10 @@ export = function register(RED: NodeAPI): void {
 
 function attach(RED: NodeAPI, node: Node, def: VcJobDef): void {
   const home = resolveHome(def.home && def.home.trim() !== "" ? def.home.trim() : undefined);
-  const closing = new AbortController();
-  let queue: Promise<void> = Promise.resolve();
+  const closing = serialInput(node, handle);
   node.status(
     def.job ? { fill: "grey", shape: "ring", text: def.job } : { fill: "red", shape: "ring", text: "no job" },
   );
-
-  node.on("input", (msg: NodeMessageInFlow, send: Send, done: (err?: Error) => void) => {
-    queue = queue.then(() =>
-      handle(msg, send).then(
-        () => done(),
-        (err: Error) => {
-          if (!closing.signal.aborted) node.status({ fill: "red", shape: "ring", text: "error" });
-          done(err);
-        },
-      ),
-    );
-  });
-  node.on("close", (_removed: boolean, done: () => void) => {
-    closing.abort();
-    void queue.then(() => done());
-  });
 
   async function handle(msg: NodeMessageInFlow, send: Send): Promise<void> {
     if (closing.signal.aborted) return;

@@ -1,6 +1,6 @@
 import type { CredentialSummary } from "../../lib/core/types";
 import type { SidebarContext } from "./context";
-import { filterOf } from "./routes-devices";
+import { FILTER_PROPS, filterOf } from "./routes-devices";
 import type { Routes } from "./http";
 import type { RunManager } from "./runs";
 
@@ -64,20 +64,7 @@ export function registerCredentialRoutes(routes: Routes, ctx: SidebarContext, ru
     {
       type: "object",
       properties: {
-        filter: {
-          type: "object",
-          properties: {
-            site: text(),
-            role: text(),
-            platform: text(),
-            manufacturer: text(),
-            status: text(),
-            name: text(500),
-            tag: text(),
-            credentialStatus: { type: "string", enum: ["", "ok", "failed", "untested"] },
-          },
-          additionalProperties: false,
-        },
+        filter: { type: "object", properties: FILTER_PROPS, additionalProperties: false },
         names: { type: "array", maxItems: 100, items: text() },
         skipConfigured: { type: "boolean" },
         force: { type: "boolean" },

@@ -23,7 +23,8 @@ import type { RunManager } from "./runs";
 /** Devices view: list (paged, sorted, filtered), CRUD, sites/roles/platforms, CSV import, NetBox sync, collect now. */
 
 const text = (max = 200) => ({ type: "string", maxLength: max }) as const;
-const FILTER_PROPS = {
+/** The device filter as request properties (JSON Schema), shared by the devices and credentials views. */
+export const FILTER_PROPS = {
   site: text(),
   role: text(),
   platform: text(),

@@ -1,12 +1,11 @@
 import * as assert from "node:assert";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { startLab, type Lab } from "../../lib/lab";
+import type { Lab } from "../../lib/lab";
 import { runCli } from "../support/cli";
 import { login } from "../support/lab-shell";
 import { findSecretsInText } from "../support/secrets";
-import { makeTmpDir } from "../support/tmp";
-import { makeVault } from "../support/vault";
+import { collectArgs, startCliLab, stopCliLab } from "../support/cli-lab";
+import type { TestVault } from "../support/vault";
 
 const PASSWORD = "Cli-Changes-Pass-5e7a";
 
@@ -15,41 +14,31 @@ describe("vcollector diff / changes after vcollector collect (lab)", function ()
   let dir: string;
   let lab: Lab;
   let csv: string;
-  let vault: ReturnType<typeof makeVault>;
+  let vault: TestVault;
 
   before(async () => {
-    dir = makeTmpDir("vc-cli-changes-");
-    lab = await startLab({
+    ({ dir, lab, csv, vault } = await startCliLab("vc-cli-changes-", PASSWORD, () => ({
       devices: [
         { name: "r1", platform: "cisco_ios", password: PASSWORD },
         { name: "r2", platform: "cisco_ios", password: PASSWORD },
         { name: "nx1", platform: "cisco_nxos", password: PASSWORD },
       ],
-    });
-    csv = path.join(dir, "lab.csv");
-    fs.writeFileSync(csv, lab.inventoryCsv());
-    vault = makeVault(dir, [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }]);
+    })));
   });
-  after(async () => {
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopCliLab({ dir, lab }));
 
   const home = () => path.join(dir, "home");
   const cli = (...args: string[]) => runCli(["--home", home(), ...args], { env: vault.env });
   const collect = () =>
-    cli(
-      "collect",
-      "--inventory",
-      csv,
-      "--vault",
-      vault.file,
-      "--commands",
-      "show running-config",
-      "--capture-type",
-      "configs",
-      "--jitter",
-      "0",
+    runCli(
+      collectArgs({
+        home: home(),
+        inventory: csv,
+        vault: vault.file,
+        commands: ["show running-config"],
+        captureType: "configs",
+      }),
+      { env: vault.env },
     );
 
   it("reports new devices, then nothing for an unchanged run, then exactly the changed device with exit code 3", async () => {

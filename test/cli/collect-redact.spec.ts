@@ -1,12 +1,11 @@
 import * as assert from "node:assert";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { startLab, type Lab } from "../../lib/lab";
+import type { Lab } from "../../lib/lab";
 import { runCli } from "../support/cli";
 import { PLANTED, SECRETS_COMMAND, writeSecretsResponses } from "../support/redaction";
 import { findSecretsInDir, findSecretsInText } from "../support/secrets";
-import { makeTmpDir } from "../support/tmp";
-import { makeVault } from "../support/vault";
+import { collectArgs, startCliLab, stopCliLab } from "../support/cli-lab";
+import type { TestVault } from "../support/vault";
 
 const PASSWORD = "Cli-Redact-Pass-6b20";
 
@@ -15,43 +14,29 @@ describe("vcollector collect --redact", function () {
   let dir: string;
   let lab: Lab;
   let csv: string;
-  let vault: ReturnType<typeof makeVault>;
+  let vault: TestVault;
 
   before(async () => {
-    dir = makeTmpDir("vc-cli-redact-");
-    lab = await startLab({
+    ({ dir, lab, csv, vault } = await startCliLab("vc-cli-redact-", PASSWORD, (dir) => ({
       count: 2,
       platforms: ["cisco_ios", "arista_eos"],
       password: PASSWORD,
       responsesDirs: [writeSecretsResponses(dir, ["cisco_ios", "arista_eos"], [PASSWORD])],
-    });
-    csv = path.join(dir, "lab.csv");
-    fs.writeFileSync(csv, lab.inventoryCsv());
-    vault = makeVault(dir, [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }]);
+    })));
   });
-  after(async () => {
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopCliLab({ dir, lab }));
 
   const collect = (name: string, extra: string[]) =>
     runCli(
       [
-        "--home",
-        path.join(dir, `home-${name}`),
-        "collect",
-        "--inventory",
-        csv,
-        "--vault",
-        vault.file,
-        "--out",
-        path.join(dir, `out-${name}`),
-        "--commands",
-        SECRETS_COMMAND,
-        "--capture-type",
-        "cfg",
-        "--jitter",
-        "0",
+        ...collectArgs({
+          home: path.join(dir, `home-${name}`),
+          inventory: csv,
+          vault: vault.file,
+          out: path.join(dir, `out-${name}`),
+          commands: [SECRETS_COMMAND],
+          captureType: "cfg",
+        }),
         "--platform",
         "cisco_ios,arista_eos",
         "--json",

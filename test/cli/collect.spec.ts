@@ -8,8 +8,8 @@ import { CLI, runCli } from "../support/cli";
 import { startProcess } from "../support/process";
 import { PROBE_COMMANDS, probeOutput, startRecordingServer, writeProbeResponses } from "../support/collect";
 import { findSecretsInDir, findSecretsInText } from "../support/secrets";
-import { makeTmpDir } from "../support/tmp";
-import { makeVault } from "../support/vault";
+import { collectArgs, startCliLab, stopCliLab } from "../support/cli-lab";
+import type { TestVault } from "../support/vault";
 
 const PASSWORD = "Cli-Lab-Pass-2a7c";
 const PLATFORMS = ["cisco_ios", "arista_eos", "juniper_junos"];
@@ -19,44 +19,22 @@ describe("vcollector collect", function () {
   let dir: string;
   let lab: Lab;
   let csv: string;
-  let vault: ReturnType<typeof makeVault>;
+  let vault: TestVault;
 
   before(async () => {
-    dir = makeTmpDir("vc-cli-collect-");
-    lab = await startLab({
+    ({ dir, lab, csv, vault } = await startCliLab("vc-cli-collect-", PASSWORD, (dir) => ({
       count: 6,
       platforms: PLATFORMS,
       password: PASSWORD,
       faults: ["auth_fail"],
       responsesDirs: [writeProbeResponses(dir, PLATFORMS)],
-    });
-    csv = path.join(dir, "lab.csv");
-    fs.writeFileSync(csv, lab.inventoryCsv());
-    vault = makeVault(dir, [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }]);
+    })));
   });
-  after(async () => {
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopCliLab({ dir, lab }));
 
   const healthy = () => lab.devices.filter((d) => !d.fault);
-  const base = (home: string, out: string) => [
-    "--home",
-    home,
-    "collect",
-    "--inventory",
-    csv,
-    "--vault",
-    vault.file,
-    "--out",
-    out,
-    "--commands",
-    PROBE_COMMANDS.join(";"),
-    "--capture-type",
-    "probe",
-    "--jitter",
-    "0",
-  ];
+  const base = (home: string, out: string) =>
+    collectArgs({ home, inventory: csv, vault: vault.file, out, commands: PROBE_COMMANDS, captureType: "probe" });
 
   it("collects the selected devices, prints a line per device and a summary, exits 0 when all succeeded", async () => {
     const home = path.join(dir, "home1");

@@ -7,6 +7,7 @@ import { startLab, type Lab } from "../../lib/lab";
 import { CLI } from "../support/cli";
 import { hoursAgo, writeCapture } from "../support/capture-fixtures";
 import { PROBE_COMMANDS, writeProbeResponses } from "../support/collect";
+import { collectArgs } from "../support/cli-lab";
 import { makeTmpDir } from "../support/tmp";
 import { makeVault } from "../support/vault";
 
@@ -80,21 +81,14 @@ describe("closed stdout (EPIPE): output ends quietly, the command runs to its en
     const out = path.join(dir, "out");
     const r = await runClosingStdout(
       [
-        "--home",
-        home,
-        "collect",
-        "--inventory",
-        csv,
-        "--vault",
-        vault.file,
-        "--out",
-        out,
-        "--commands",
-        PROBE_COMMANDS.join(";"),
-        "--capture-type",
-        "probe",
-        "--jitter",
-        "0",
+        ...collectArgs({
+          home,
+          inventory: csv,
+          vault: vault.file,
+          out,
+          commands: PROBE_COMMANDS,
+          captureType: "probe",
+        }),
         "--concurrency",
         "2",
       ],

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { terminalSafe } from "../../cli/terminal-safe";
 import { splitOutputPath } from "../../cli/commands/export";
+import { collectArgs } from "../support/cli-lab";
 import { runCli } from "../support/cli";
 import { hoursAgo, parsedDeviceResult, parsedResult, ARP_RECORDS, writeCapture } from "../support/capture-fixtures";
 import { useLab } from "../support/lab";
@@ -59,21 +60,14 @@ describe("terminal output hygiene, capture paths and export path patterns", func
     const out = path.join(tmp.path, "out");
     const r = await runCli(
       [
-        "--home",
-        path.join(tmp.path, "home"),
-        "collect",
-        "--inventory",
-        csv,
-        "--vault",
-        vault.file,
-        "--out",
-        out,
-        "--commands",
-        "show clock",
-        "--capture-type",
-        `../type ${ESC}[31mred`,
-        "--jitter",
-        "0",
+        ...collectArgs({
+          home: path.join(tmp.path, "home"),
+          inventory: csv,
+          vault: vault.file,
+          out,
+          commands: ["show clock"],
+          captureType: `../type ${ESC}[31mred`,
+        }),
         "--retries",
         "0",
         "--connect-timeout",

@@ -1,5 +1,4 @@
 import Database from "better-sqlite3";
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
@@ -13,6 +12,7 @@ import {
 } from "../changes/significant";
 import { DEFAULT_CHANGE_SETTINGS, type ChangeSettings } from "../changes/settings";
 import { VcError, errorMessage } from "../errors";
+import { writeFileAtomicSync } from "../fs/atomic-write";
 import { historyDir, safeSegment } from "./layout";
 
 /**
@@ -220,14 +220,11 @@ export class VersionStore {
     return path.join(this.objectsDir, sha.slice(0, 2), `${sha}.gz`);
   }
 
-  /** Writes a text once per content (atomic: temp file then rename). */
+  /** Writes a text once per content (the one atomic write: temp file, fsync, rename). */
   private writeObject(sha: string, text: string): void {
     const target = this.objectPath(sha);
     if (fs.existsSync(target)) return;
-    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    const temp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    fs.writeFileSync(temp, zlib.gzipSync(Buffer.from(text, "utf8")), { mode: 0o600 });
-    fs.renameSync(temp, target);
+    writeFileAtomicSync(target, zlib.gzipSync(Buffer.from(text, "utf8")), { mode: 0o600, mkdir: 0o700 });
   }
 
   /** The stored text of a version. */

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { historyCapturePath, latestCapturePath } from "../captures/layout";
 import { VcError, errorMessage } from "../errors";
+import { type AtomicFileWriter, openAtomicWriter } from "../fs/atomic-write";
 import type { CommandResult } from "../types";
 
 /** A capture written to disk. */
@@ -24,9 +25,10 @@ export interface CaptureStoreOptions {
 }
 
 /**
- * Capture files in VelocityCollector's layout. Every write is atomic (a temp file in the same
- * directory, then rename), so a reader never sees half a file and a crash never leaves the
- * previous capture truncated. Any failure throws a VcError of class "save_failed".
+ * Capture files in VelocityCollector's layout (files 0600, folders 0700). Every write goes
+ * through the product's one atomic write (fs/atomic-write.ts, streamed: temp file in the same
+ * folder, fsync, rename, fsync of the folder), so a reader never sees half a file and a crash
+ * never leaves the previous capture truncated. Any failure throws a VcError of class "save_failed".
  */
 export class CaptureStore {
   readonly collections: string;
@@ -51,30 +53,24 @@ export class CaptureStore {
     this.knownDirs.add(dir);
   }
 
-  /** writeTemp, creating the directory first (again, if it was removed since this store made it). */
-  private async writeTempIn(target: string, data: Buffer): Promise<string> {
+  /** Opens the streamed atomic write of `target`, creating its folder first (again, if it was removed since). */
+  private async openWriter(target: string, beforeRename: (temp: string) => Promise<void>): Promise<AtomicFileWriter> {
     const dir = path.dirname(target);
     await this.ensureDir(dir);
     try {
-      return await writeTemp(target, data);
+      return await openAtomicWriter(target, { mode: 0o600, beforeRename });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
       this.knownDirs.delete(dir);
       await this.ensureDir(dir);
-      return writeTemp(target, data);
+      return openAtomicWriter(target, { mode: 0o600, beforeRename });
     }
   }
 
   async save(captureType: string, deviceName: string, content: string, at: Date = new Date()): Promise<SavedCapture> {
-    const target = this.pathFor(captureType, deviceName);
-    const data = Buffer.from(content, "utf8");
-    const sha256 = createHash("sha256").update(data).digest("hex");
-    try {
-      const temp = await this.writeTempIn(target, data);
-      return await this.publish(temp, target, captureType, deviceName, at, data.length, sha256);
-    } catch (err) {
-      throw saveFailed(target, deviceName, err);
-    }
+    const writer = await this.open(captureType, deviceName);
+    await writer.append(content);
+    return writer.commit(at);
   }
 
   /**
@@ -85,103 +81,70 @@ export class CaptureStore {
    */
   async open(captureType: string, deviceName: string): Promise<CaptureWriter> {
     const target = this.pathFor(captureType, deviceName);
+    // The history copy is linked to the temp file just before the rename; commit sets the time.
+    const history = { at: new Date(), path: undefined as string | undefined };
+    const beforeRename = async (temp: string): Promise<void> => {
+      if (this.keepHistory)
+        history.path = await linkHistory(
+          temp,
+          historyCapturePath(this.collections, captureType, deviceName, history.at),
+        );
+    };
     try {
-      await this.ensureDir(path.dirname(target));
-      let opened: { temp: string; handle: fs.promises.FileHandle };
-      try {
-        opened = await openTemp(target);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-        this.knownDirs.delete(path.dirname(target));
-        await this.ensureDir(path.dirname(target));
-        opened = await openTemp(target);
-      }
-      return new CaptureWriter(opened.handle, opened.temp, target, deviceName, (temp, size, sha256, at) =>
-        this.publish(temp, target, captureType, deviceName, at, size, sha256),
-      );
+      const file = await this.openWriter(target, beforeRename);
+      return new CaptureWriter(file, target, deviceName, history);
     } catch (err) {
       throw saveFailed(target, deviceName, err);
     }
-  }
-
-  private async publish(
-    temp: string,
-    target: string,
-    captureType: string,
-    deviceName: string,
-    at: Date,
-    size: number,
-    sha256: string,
-  ): Promise<SavedCapture> {
-    let historyPath: string | undefined;
-    try {
-      if (this.keepHistory)
-        historyPath = await linkHistory(temp, historyCapturePath(this.collections, captureType, deviceName, at));
-      await fs.promises.rename(temp, target);
-    } catch (err) {
-      await fs.promises.rm(temp, { force: true });
-      throw err;
-    }
-    return { path: target, historyPath, size, sha256 };
   }
 }
 
 /** See CaptureStore.open. */
 export class CaptureWriter {
   private readonly hash = createHash("sha256");
-  private size = 0;
   private done = false;
 
   constructor(
-    private readonly handle: fs.promises.FileHandle,
-    private readonly temp: string,
+    private readonly file: AtomicFileWriter,
     readonly path: string,
     private readonly deviceName: string,
-    private readonly publish: (temp: string, size: number, sha256: string, at: Date) => Promise<SavedCapture>,
+    private readonly history: { at: Date; path: string | undefined },
   ) {}
 
   /** Bytes written so far. */
   get bytes(): number {
-    return this.size;
+    return this.file.bytes;
   }
 
   async append(text: string): Promise<void> {
     if (this.done) throw new VcError("internal_error", "append after commit or discard", this.path);
     const data = Buffer.from(text, "utf8");
     try {
-      await this.handle.write(data, 0, data.length, null);
+      await this.file.write(data);
     } catch (err) {
-      await this.discard();
+      this.done = true;
       throw saveFailed(this.path, this.deviceName, err);
     }
     this.hash.update(data);
-    this.size += data.length;
   }
 
   async commit(at: Date = new Date()): Promise<SavedCapture> {
     if (this.done) throw new VcError("internal_error", "commit after commit or discard", this.path);
     this.done = true;
+    this.history.at = at;
     try {
-      await this.handle.sync();
-      await this.handle.close();
-    } catch (err) {
-      await this.handle.close().catch(() => undefined);
-      await fs.promises.rm(this.temp, { force: true });
-      throw saveFailed(this.path, this.deviceName, err);
-    }
-    try {
-      return await this.publish(this.temp, this.size, this.hash.digest("hex"), at);
+      await this.file.commit();
     } catch (err) {
       throw saveFailed(this.path, this.deviceName, err);
     }
+    return { path: this.path, historyPath: this.history.path, size: this.file.bytes, sha256: this.hash.digest("hex") };
   }
 
   /** Drops the temp file; the previous capture (if any) stays. Safe to call more than once. */
   async discard(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    await this.handle.close().catch(() => undefined);
-    await fs.promises.rm(this.temp, { force: true });
+    await this.file.abort();
   }
 }
 
@@ -190,33 +153,6 @@ function saveFailed(target: string, deviceName: string, err: unknown): VcError {
   return new VcError("save_failed", `could not save the capture to ${target}: ${errorMessage(err)}`, deviceName, {
     cause: err,
   });
-}
-
-async function openTemp(target: string): Promise<{ temp: string; handle: fs.promises.FileHandle }> {
-  const temp = tempPathFor(target);
-  return { temp, handle: await fs.promises.open(temp, "wx", 0o600) };
-}
-
-function tempPathFor(target: string): string {
-  return path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
-  );
-}
-
-async function writeTemp(target: string, data: Buffer): Promise<string> {
-  const temp = tempPathFor(target);
-  const handle = await fs.promises.open(temp, "wx", 0o600);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await fs.promises.rm(temp, { force: true });
-    throw err;
-  }
-  await handle.close();
-  return temp;
 }
 
 /**

@@ -142,3 +142,102 @@ export async function writeFileAtomic(file: string, data: AtomicData, opts: Atom
   await syncDir(dir);
   return bytes;
 }
+
+export interface AtomicStreamOptions {
+  /** Permissions of the new file (default 0o644; secrets and captures use 0o600). */
+  mode?: number;
+  /** Create the folder (recursively) first; a number is the mode for folders it creates. */
+  mkdir?: boolean | number;
+  /**
+   * Called after the temporary file is synced and closed, just before the rename (a capture's
+   * history link is made here; tests inject failures). A throw aborts the write.
+   */
+  beforeRename?: (tempFile: string) => void | Promise<void>;
+}
+
+/**
+ * A file replaced atomically but written piece by piece (see openAtomicWriter): only the piece
+ * being written is in memory. Each `write` resolves once the piece is handed to the file system,
+ * so a caller that awaits it writes no faster than the disk takes it.
+ */
+export interface AtomicFileWriter {
+  readonly target: string;
+  readonly tempFile: string;
+  /** Bytes written so far. */
+  readonly bytes: number;
+  write(data: string | Uint8Array): Promise<void>;
+  /** fsync, close, beforeRename, rename over the target, fsync the folder. On failure the temp file is gone and the target untouched. */
+  commit(): Promise<void>;
+  /** Closes and removes the temp file; the target stays as it was. Safe to call more than once, and after a failed commit. */
+  abort(): Promise<void>;
+}
+
+/** Opens the temporary file for a streamed atomic replace of `file` (same rules as writeFileAtomic). */
+export async function openAtomicWriter(file: string, opts: AtomicStreamOptions = {}): Promise<AtomicFileWriter> {
+  const target = path.resolve(file);
+  const dir = path.dirname(target);
+  if (opts.mkdir !== undefined && opts.mkdir !== false) {
+    await fs.promises.mkdir(dir, opts.mkdir === true ? { recursive: true } : { recursive: true, mode: opts.mkdir });
+  }
+  const tempFile = tempPathFor(target);
+  const handle = await fs.promises.open(tempFile, "wx", opts.mode ?? 0o644);
+  return new StreamedAtomicWrite(target, tempFile, handle, opts.beforeRename);
+}
+
+class StreamedAtomicWrite implements AtomicFileWriter {
+  private written = 0;
+  private state: "open" | "committing" | "done" = "open";
+  private handle: fs.promises.FileHandle | undefined;
+
+  constructor(
+    readonly target: string,
+    readonly tempFile: string,
+    handle: fs.promises.FileHandle,
+    private readonly beforeRename?: (tempFile: string) => void | Promise<void>,
+  ) {
+    this.handle = handle;
+  }
+
+  get bytes(): number {
+    return this.written;
+  }
+
+  async write(data: string | Uint8Array): Promise<void> {
+    if (this.state !== "open") throw new Error(`write to ${this.target} after commit or abort`);
+    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    try {
+      // FileHandle.writeFile continues at the current position and loops until all is written.
+      await this.handle!.writeFile(buf);
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
+    this.written += buf.length;
+  }
+
+  async commit(): Promise<void> {
+    if (this.state !== "open") throw new Error(`commit of ${this.target} after commit or abort`);
+    this.state = "committing";
+    try {
+      await this.handle!.sync();
+      await this.handle!.close();
+      this.handle = undefined;
+      await this.beforeRename?.(this.tempFile);
+      await fs.promises.rename(this.tempFile, this.target);
+    } catch (err) {
+      this.state = "open";
+      await this.abort();
+      throw err;
+    }
+    this.state = "done";
+    await syncDir(path.dirname(this.target));
+  }
+
+  async abort(): Promise<void> {
+    if (this.state === "done") return;
+    this.state = "done";
+    if (this.handle) await this.handle.close().catch(() => undefined);
+    this.handle = undefined;
+    await fs.promises.rm(this.tempFile, { force: true });
+  }
+}

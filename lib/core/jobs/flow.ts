@@ -36,6 +36,27 @@ function nodeId(batch: string, role: string): string {
   return createHash("sha256").update(`vcollector-batch:${batch}:${role}`).digest("hex").slice(0, 16);
 }
 
+/** A core debug node showing msg.payload in the sidebar (as the editor creates one). */
+function debugNode(n: { id: string; z: string; name: string; active: boolean; x: number; y: number }): FlowNode {
+  return {
+    id: n.id,
+    z: n.z,
+    type: "debug",
+    name: n.name,
+    active: n.active,
+    tosidebar: true,
+    console: false,
+    tostatus: false,
+    complete: "payload",
+    targetType: "msg",
+    statusVal: "",
+    statusType: "auto",
+    x: n.x,
+    y: n.y,
+    wires: [],
+  };
+}
+
 /** The summary function: one result per job (msg.jobResults, appended by each vc-job node). */
 function summaryFunction(batch: Batch): string {
   return [
@@ -158,23 +179,7 @@ export function generateBatchFlow(batch: Batch, opts: BatchFlowOptions = {}): Fl
       y,
       wires: [[devicesId], [summaryWire]],
     });
-    nodes.push({
-      id: devicesId,
-      z: tab,
-      type: "debug",
-      name: `${slug} devices`,
-      active: false,
-      tosidebar: true,
-      console: false,
-      tostatus: false,
-      complete: "payload",
-      targetType: "msg",
-      statusVal: "",
-      statusType: "auto",
-      x: 580,
-      y: y - 20,
-      wires: [],
-    });
+    nodes.push(debugNode({ id: devicesId, z: tab, name: `${slug} devices`, active: false, x: 580, y: y - 20 }));
   });
   const lastY = 120 + batch.jobs.length * 100;
   nodes.push(
@@ -194,23 +199,7 @@ export function generateBatchFlow(batch: Batch, opts: BatchFlowOptions = {}): Fl
       y: lastY,
       wires: [[id("summary-debug")]],
     },
-    {
-      id: id("summary-debug"),
-      z: tab,
-      type: "debug",
-      name: "batch result",
-      active: true,
-      tosidebar: true,
-      console: false,
-      tostatus: false,
-      complete: "payload",
-      targetType: "msg",
-      statusVal: "",
-      statusType: "auto",
-      x: 560,
-      y: lastY,
-      wires: [],
-    },
+    debugNode({ id: id("summary-debug"), z: tab, name: "batch result", active: true, x: 560, y: lastY }),
     {
       id: id("catch"),
       z: tab,

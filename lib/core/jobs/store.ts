@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { VcError, errorMessage } from "../errors";
+import { writeFileAtomicSync } from "../fs/atomic-write";
 import type { HomePaths } from "../home";
 import { parseBatch, dumpBatch, type Batch, type BatchFile } from "./batch";
 import { checkJob, dumpJob, parseJob, type Job, type JobFile } from "./job";
@@ -120,9 +120,7 @@ export class JobStore {
   }
 }
 
+/** A job, batch or generated flow file (0600, folders 0700), replaced through the one atomic write. */
 export function writeAtomic(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  fs.writeFileSync(temp, text, { mode: 0o600 });
-  fs.renameSync(temp, file);
+  writeFileAtomicSync(file, text, { mode: 0o600, mkdir: 0o700 });
 }

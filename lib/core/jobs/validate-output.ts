@@ -1,14 +1,22 @@
 import { VcError, errorMessage } from "../errors";
 import type { HomePaths } from "../home";
-import { detectorForSource, resolveTemplateSource } from "../parse";
-import type { TemplateDetector } from "../templates";
+import {
+  detectorForSource,
+  parseText,
+  resolveTemplateSource,
+  restrictCandidates,
+  type TemplateCandidates,
+  type TemplateSource,
+} from "../parse";
 import type { DeviceResult, OutputValidation } from "../types";
 import type { JobValidationSettings } from "./job";
 
+export { filterTerms } from "../parse";
+
 /**
- * THE adapter between a job's validation gate and the parsing code. Everything the gate needs
- * from TextFSM goes through here (today: the template library's auto-detect), so the parse
- * stage can be switched in one place.
+ * A job's validation gate parses through the parse stage (parseText, mode "auto"), like
+ * vc-textfsm and `vcollector parse`: the job's `validation.template` or tfsm `filter` becomes
+ * parseText's candidates.
  *
  * A device's output is valid when, for every command, a template fits (auto-detect's fit rule),
  * parses at least one record and scores at least the job's min_score (0..1). The device's
@@ -16,56 +24,42 @@ import type { JobValidationSettings } from "./job";
  */
 
 export interface OutputValidatorSource {
-  /** Templates to validate with; throws a VcError (no_template) when there are none. */
-  detector(): TemplateDetector;
+  /** Where the templates come from (the parse stage's template source). */
+  source(): TemplateSource;
 }
 
-/** The templates of a data home as the parse stage picks them (NET_TEXTFSM, else bundled + its library), loaded once per call site. */
+/** The templates of a data home as the parse stage picks them (NET_TEXTFSM, else bundled + its library), resolved once per call site. */
 export function homeTemplates(home: HomePaths, env: NodeJS.ProcessEnv = process.env): OutputValidatorSource {
-  let detector: TemplateDetector | undefined;
-  return {
-    detector: () => (detector ??= detectorForSource(resolveTemplateSource({ env, libraryFile: home.templatesDb }))),
-  };
+  let source: TemplateSource | undefined;
+  return { source: () => (source ??= resolveTemplateSource({ env, libraryFile: home.templatesDb })) };
 }
 
-/** VelocityCollector's tfsm_filter: split on '_'/'-', terms longer than two characters, all contained (case-insensitive). */
-export function filterTerms(filter: string): string[] {
-  return filter
-    .toLowerCase()
-    .replace(/-/g, "_")
-    .split(/[_\s]+/)
-    .filter((t) => t.length > 2);
+function candidatesOf(settings: JobValidationSettings): TemplateCandidates | undefined {
+  if (settings.template !== "auto") return { template: settings.template };
+  return settings.filter ? { filter: settings.filter } : undefined;
 }
 
-const subsets = new WeakMap<TemplateDetector, Map<string, TemplateDetector>>();
-
-function narrowed(detector: TemplateDetector, settings: JobValidationSettings): TemplateDetector {
-  const key =
-    settings.template !== "auto" ? `template:${settings.template}` : settings.filter ? `filter:${settings.filter}` : "";
-  if (key === "") return detector;
-  let cache = subsets.get(detector);
-  if (!cache) subsets.set(detector, (cache = new Map()));
-  let subset = cache.get(key);
-  if (!subset) {
-    if (settings.template !== "auto") {
-      const wanted = settings.template.replace(/\.textfsm$/, "");
-      subset = detector.subset((t) => t.name === wanted);
-      if (subset.size === 0)
-        throw new VcError("no_template", `template '${settings.template}' not found`, "validation.template");
-    } else {
-      const terms = filterTerms(settings.filter!);
-      subset = detector.subset((t) => terms.every((term) => t.name.toLowerCase().includes(term)));
-      if (subset.size === 0)
-        throw new VcError("no_template", `filter '${settings.filter}' matches no template`, "validation.filter");
-    }
-    cache.set(key, subset);
+/** Throws no_template when the source has no templates, or none the job's template or filter names. */
+function checkCandidates(source: OutputValidatorSource, settings: JobValidationSettings): void {
+  const detector = detectorForSource(source.source());
+  const candidates = candidatesOf(settings);
+  if (!candidates) return;
+  try {
+    restrictCandidates(detector, candidates);
+  } catch (err) {
+    if (err instanceof VcError)
+      throw new VcError(
+        err.errorClass,
+        err.message,
+        "template" in candidates ? "validation.template" : "validation.filter",
+      );
+    throw err;
   }
-  return subset;
 }
 
 /** Checks the templates a job's validation needs exist (before any device is contacted). */
 export function prepareValidation(source: OutputValidatorSource, settings: JobValidationSettings): void {
-  narrowed(source.detector(), settings);
+  checkCandidates(source, settings);
 }
 
 /** Validates one device's outputs under a job's settings. Never throws: problems make it invalid. */
@@ -84,55 +78,53 @@ export function validateDeviceOutput(
     reason,
     ...over,
   });
-  let detector: TemplateDetector;
   try {
-    detector = narrowed(source.detector(), settings);
+    checkCandidates(source, settings);
   } catch (err) {
     return invalid(errorMessage(err));
   }
+  const candidates = candidatesOf(settings);
+  // A named template is ranked on the output alone; a filter keeps the platform as a hint; plain
+  // auto-detect also uses the command and the capture type.
+  const hints =
+    settings.template !== "auto"
+      ? {}
+      : settings.filter
+        ? { platform: result.device.platform }
+        : { platform: result.device.platform, captureType: result.captureType };
   let worst: OutputValidation | undefined;
   for (const cmd of result.commands) {
     let v: OutputValidation;
     if (cmd.status === "error") v = invalid(`'${cmd.command}' failed: ${cmd.error ?? cmd.errorClass ?? "rejected"}`);
     else if (cmd.output.trim() === "") v = invalid(`'${cmd.command}' returned no output`);
     else {
-      try {
-        const named = settings.template !== "auto";
-        const d = detector.detect(
-          cmd.output,
-          named
-            ? {}
-            : {
-                platform: result.device.platform,
-                ...(settings.filter ? {} : { command: cmd.command, captureType: result.captureType }),
-              },
-          { top: 1, clean: true },
+      const parsed = parseText(
+        {
+          text: cmd.output,
+          mode: "auto",
+          ...hints,
+          ...(settings.template === "auto" && !settings.filter ? { command: cmd.command } : {}),
+          ...(candidates ? { candidates } : {}),
+        },
+        { source: source.source() },
+      );
+      const template = parsed.template?.replace(/\.textfsm$/, "") ?? null;
+      if (parsed.status === "parse_error")
+        v = invalid(`'${cmd.command}': validation failed: ${parsed.error ?? "parse error"}`);
+      else if (parsed.status !== "ok") {
+        const top = parsed.detection?.ranking[0];
+        v = invalid(
+          `'${cmd.command}': ${parsed.error ?? "no template fits"}`,
+          top ? { score: top.score, template: top.template } : {},
         );
-        const best = d.best;
-        if (!best)
-          v = invalid(
-            `'${cmd.command}': ${d.reason ?? "no template fits"}`,
-            d.ranking[0] ? { score: d.ranking[0].score, template: d.ranking[0].template } : {},
-          );
-        else if (best.records.length === 0)
-          v = invalid(`'${cmd.command}': ${best.template} parsed no record`, {
-            score: best.score,
-            template: best.template,
-          });
-        else if (best.score < minScore)
-          v = invalid(
-            `'${cmd.command}': score ${best.score.toFixed(2)} below the minimum ${minScore} (template ${best.template})`,
-            {
-              score: best.score,
-              template: best.template,
-              recordCount: best.records.length,
-            },
-          );
-        else
-          v = { valid: true, score: best.score, minScore, template: best.template, recordCount: best.records.length };
-      } catch (err) {
-        v = invalid(`'${cmd.command}': validation failed: ${errorMessage(err)}`);
-      }
+      } else if (parsed.records.length === 0)
+        v = invalid(`'${cmd.command}': ${template} parsed no record`, { score: parsed.score ?? 0, template });
+      else if ((parsed.score ?? 0) < minScore)
+        v = invalid(
+          `'${cmd.command}': score ${(parsed.score ?? 0).toFixed(2)} below the minimum ${minScore} (template ${template})`,
+          { score: parsed.score ?? 0, template, recordCount: parsed.records.length },
+        );
+      else v = { valid: true, score: parsed.score ?? 0, minScore, template, recordCount: parsed.records.length };
     }
     if (!worst || (worst.valid && !v.valid) || (worst.valid === v.valid && v.score < worst.score)) worst = v;
   }

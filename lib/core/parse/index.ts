@@ -25,6 +25,7 @@ export {
   type TemplateSourceOptions,
   type TemplateSourceDescription,
 } from "./sources";
+export { filterTerms, restrictCandidates, type TemplateCandidates } from "./template-subset";
 export { bundledTemplatesDir, BUNDLED_TEMPLATES_RELATIVE } from "./bundled";
 export {
   parseOne,

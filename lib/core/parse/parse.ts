@@ -12,6 +12,7 @@ import {
 import type { ParseStatus } from "../types";
 import { detectorForSource, namedTemplate, templatesForCommand, type TemplateSource } from "./sources";
 import { ntcPlatformFor } from "../platforms";
+import { restrictCandidates, type TemplateCandidates } from "./template-subset";
 
 /**
  * The parse stage: ONE function that turns a command output into records, used by vc-textfsm,
@@ -43,6 +44,8 @@ export interface ParseInput {
   captureType?: string;
   /** mode "auto": the best template must score at least this (0..1; default: it must fit). */
   minScore?: number;
+  /** mode "auto": choose only among these templates (a tfsm filter, or one named template); default all. */
+  candidates?: TemplateCandidates;
 }
 
 export interface ParseOptions {
@@ -153,7 +156,9 @@ function autoDetect(text: string, input: ParseInput, source: TemplateSource, bud
   let result: DetectResult;
   try {
     // The budget bounds the whole detection; each template keeps the detector's small one.
-    result = detectorForSource(source).detect(text, hints, { clean: false, top: 3, totalBudgetMs: budgetMs });
+    const all = detectorForSource(source);
+    const detector = input.candidates ? restrictCandidates(all, input.candidates) : all;
+    result = detector.detect(text, hints, { clean: false, top: 3, totalBudgetMs: budgetMs });
   } catch (err) {
     if (err instanceof VcError && err.errorClass === "no_template") throw err;
     return outcome("parse_error", { error: `auto-detect failed: ${errorMessage(err)}` });

@@ -1,5 +1,6 @@
-import { type MessagePort, type Worker, receiveMessageOnPort } from "node:worker_threads";
-import { startWorker } from "../workers/start-worker";
+import { receiveMessageOnPort } from "node:worker_threads";
+import { SLOT, WORKER_STARTUP_MS, runBlocking, startBlockingWorker, stopWorker } from "../workers/blocking";
+import { startWorker, type StartedWorker } from "../workers/start-worker";
 import { VcError } from "../errors";
 import type { LineHit } from "./lines";
 
@@ -25,25 +26,10 @@ export class JobTimeout extends Error {
   }
 }
 
-const STATE = 0;
-const PROGRESS = 1;
-const READY = 2;
-/** Time allowed for a worker to start (module loading), not counted in any budget. */
-const STARTUP_MS = 20_000;
-
-interface RegexWorker {
-  worker: Worker;
-  port: MessagePort;
-  shared: Int32Array;
-}
+type RegexWorker = StartedWorker;
 
 function spawn(): RegexWorker {
   return startWorker(__filename, "worker");
-}
-
-function kill(w: RegexWorker): void {
-  void w.worker.terminate();
-  w.port.close();
 }
 
 function failure(reply: RegexReply | undefined): Error {
@@ -55,14 +41,10 @@ function failure(reply: RegexReply | undefined): Error {
 let syncWorker: RegexWorker | undefined;
 
 function startSync(): RegexWorker {
-  const w = spawn();
+  const w = startBlockingWorker(__filename, "worker", "regex worker");
   w.worker.on("error", () => {
     if (syncWorker === w) syncWorker = undefined;
   });
-  if (Atomics.wait(w.shared, READY, 0, STARTUP_MS) === "timed-out") {
-    kill(w);
-    throw new VcError("internal_error", "the regex worker did not start");
-  }
   receiveMessageOnPort(w.port); // the "ready" message
   return w;
 }
@@ -70,17 +52,12 @@ function startSync(): RegexWorker {
 /** Runs a job, blocking the thread at most `budgetMs`; throws JobTimeout past it. */
 export function runSync(job: RegexJob, budgetMs: number): RegexReply & { ok: true } {
   syncWorker ??= startSync();
-  const w = syncWorker;
-  Atomics.store(w.shared, STATE, 0);
-  Atomics.store(w.shared, PROGRESS, 0);
-  w.worker.postMessage(job);
-  if (Atomics.wait(w.shared, STATE, 0, budgetMs) === "timed-out") {
-    const reached = Atomics.load(w.shared, PROGRESS);
+  const r = runBlocking(syncWorker, job, budgetMs);
+  if (r.timedOut) {
     syncWorker = undefined;
-    kill(w);
-    throw new JobTimeout(reached);
+    throw new JobTimeout(r.progress);
   }
-  const reply = receiveMessageOnPort(w.port)?.message as RegexReply | undefined;
+  const reply = r.reply as RegexReply | undefined;
   if (!reply || !reply.ok) throw failure(reply);
   return reply;
 }
@@ -94,9 +71,9 @@ function startAsync(): Promise<RegexWorker> {
   const w = spawn();
   return new Promise<RegexWorker>((resolve, reject) => {
     const timer = setTimeout(() => {
-      kill(w);
+      stopWorker(w);
       reject(new VcError("internal_error", "the regex worker did not start"));
-    }, STARTUP_MS);
+    }, WORKER_STARTUP_MS);
     w.port.once("message", () => {
       clearTimeout(timer);
       resolve(w);
@@ -132,7 +109,7 @@ async function runNow(job: RegexJob, budgetMs: number, signal?: AbortSignal): Pr
   return new Promise((resolve, reject) => {
     const discard = () => {
       if (asyncWorker === pending) asyncWorker = undefined;
-      kill(w);
+      stopWorker(w);
     };
     const finish = () => {
       clearTimeout(timer);
@@ -157,7 +134,7 @@ async function runNow(job: RegexJob, budgetMs: number, signal?: AbortSignal): Pr
       reject(new VcError("cancelled", "cancelled"));
     };
     const timer = setTimeout(() => {
-      const reached = Atomics.load(w.shared, PROGRESS);
+      const reached = Atomics.load(w.shared, SLOT.PROGRESS);
       finish();
       discard();
       reject(new JobTimeout(reached));
@@ -166,7 +143,7 @@ async function runNow(job: RegexJob, budgetMs: number, signal?: AbortSignal): Pr
     w.port.on("message", onMessage);
     w.port.ref();
     w.worker.once("error", onError);
-    Atomics.store(w.shared, PROGRESS, 0);
+    Atomics.store(w.shared, SLOT.PROGRESS, 0);
     w.worker.postMessage(job);
   });
 }

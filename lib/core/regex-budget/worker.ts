@@ -1,5 +1,6 @@
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { lineHits } from "./lines";
+import { reportProgress, signalDone, signalReady } from "../workers/blocking";
 import type { RegexJob, RegexReply } from "./run";
 
 // The worker side of run.ts: runs one regex job, publishes the item/line it is on in shared[1],
@@ -18,7 +19,7 @@ function regexFor(source: string, flags: string): RegExp {
   return re;
 }
 
-const progress = (i: number) => Atomics.store(shared, 1, i);
+const progress = (i: number) => reportProgress(shared, i);
 
 parentPort!.on("message", (job: RegexJob) => {
   let reply: RegexReply;
@@ -40,10 +41,8 @@ parentPort!.on("message", (job: RegexJob) => {
     reply = { ok: false, message: String((err as Error).message ?? err) };
   }
   port.postMessage(reply);
-  Atomics.store(shared, 0, 1);
-  Atomics.notify(shared, 0);
+  signalDone(shared);
 });
 
 port.postMessage({ ready: true });
-Atomics.store(shared, 2, 1);
-Atomics.notify(shared, 2);
+signalReady(shared);

@@ -46,8 +46,8 @@ export class TextFsmTemplate {
   }
 
   /**
-   * True when some regex of the template can backtrack exponentially and cannot be handed to
-   * V8's linear engine (it needs lookarounds or backreferences): such templates are parsed in a
+   * True when some regex of the template can backtrack exponentially and neither V8's linear
+   * engine nor regex/linear.ts can run it (it needs lookarounds or backreferences): such templates are parsed in a
    * worker thread that is stopped at the deadline. Worked out on first use (it costs a static
    * analysis of the risky regexes).
    */

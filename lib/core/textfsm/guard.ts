@@ -11,10 +11,10 @@ import * as v8 from "node:v8";
  * The flags are process-wide, so a library must not set them: loading this pack (inside
  * Node-RED, or any program) changes no engine setting. The `vcollector` process opts in at
  * start (cli/vcollector.ts calls enableRegexEngineFlags()), as can a program that owns its
- * process, or Node itself started with the flags. Without them every risky template (a regex
- * that may backtrack exponentially) is parsed in the worker sandbox with a hard deadline
- * (sandbox.ts): results are the same, a pathological input ends as parse_timeout instead of
- * being finished by the linear engine, and those templates pay the worker round trip.
+ * process, or Node itself started with the flags. Without them a risky regex (one that may
+ * backtrack exponentially) runs on the linear-time matcher of regex/linear.ts, with the same
+ * results; only one that needs lookarounds or backreferences sends its template to the worker
+ * sandbox with a hard deadline (sandbox.ts).
  *
  * The flags must be set before the regexes are compiled (V8 decides the fallback when it
  * compiles a regex); a regex compiled earlier keeps the sandbox (see PyRegex.linear).

@@ -1,5 +1,6 @@
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { VcError } from "../errors";
+import { reportProgress, signalDone, signalReady } from "../workers/blocking";
 import { type TextFsmTemplate, compileTemplate } from "./compiled";
 import type { SandboxJob, SandboxReply } from "./sandbox";
 
@@ -27,7 +28,7 @@ parentPort!.on("message", (job: SandboxJob) => {
       if (templates.size > 200) templates.clear();
       templates.set(key, template);
     }
-    const out = template.run(job.input, job.budgetMs, (line) => Atomics.store(shared, 1, line));
+    const out = template.run(job.input, job.budgetMs, (line) => reportProgress(shared, line));
     reply = { ok: true, out };
   } catch (err) {
     reply =
@@ -36,9 +37,7 @@ parentPort!.on("message", (job: SandboxJob) => {
         : { ok: false, errorClass: "internal_error", message: String(err) };
   }
   port.postMessage(reply);
-  Atomics.store(shared, 0, 1);
-  Atomics.notify(shared, 0);
+  signalDone(shared);
 });
 
-Atomics.store(shared, 2, 1);
-Atomics.notify(shared, 2);
+signalReady(shared);

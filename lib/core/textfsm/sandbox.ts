@@ -1,5 +1,5 @@
-import { type MessagePort, type Worker, receiveMessageOnPort } from "node:worker_threads";
-import { startWorker } from "../workers/start-worker";
+import { runBlocking, startBlockingWorker } from "../workers/blocking";
+import type { StartedWorker } from "../workers/start-worker";
 import { VcError, type ErrorClass } from "../errors";
 import { ParseTimeoutError, TextFsmParseError } from "./errors";
 import type { RunOutput } from "./fsm";
@@ -25,51 +25,29 @@ export type SandboxReply =
   | { ok: true; out: RunOutput }
   | { ok: false; errorClass: ErrorClass; message: string; fields?: Record<string, unknown> };
 
-/** Shared Int32 slots: [0] job state (0 busy, 1 done), [1] input line being parsed, [2] worker ready. */
-const STATE = 0;
-const LINE = 1;
-const READY = 2;
-/** Time allowed for the worker thread to start (module loading), not counted in the budget. */
-const STARTUP_MS = 20000;
 /** Time on top of the budget for the worker to notice its own deadline and report it. */
 const GRACE_MS = 50;
 
-interface Sandbox {
-  worker: Worker;
-  port: MessagePort;
-  shared: Int32Array;
-}
+let sandbox: StartedWorker | undefined;
 
-let sandbox: Sandbox | undefined;
-
-function startSandbox(): Sandbox {
-  const { worker, port, shared } = startWorker(__filename, "sandbox-worker");
-  worker.on("error", () => {
-    if (sandbox?.worker === worker) sandbox = undefined;
+function startSandbox(): StartedWorker {
+  const w = startBlockingWorker(__filename, "sandbox-worker", "TextFSM sandbox worker");
+  w.worker.on("error", () => {
+    if (sandbox === w) sandbox = undefined;
   });
-  if (Atomics.wait(shared, READY, 0, STARTUP_MS) === "timed-out") {
-    void worker.terminate();
-    throw new VcError("internal_error", "the TextFSM sandbox worker did not start");
-  }
-  return { worker, port, shared };
+  return w;
 }
 
 export function parseInSandbox(template: { name: string; text: string }, input: string, budgetMs: number): RunOutput {
   sandbox ??= startSandbox();
-  const sb = sandbox;
-  Atomics.store(sb.shared, STATE, 0);
-  Atomics.store(sb.shared, LINE, 0);
   const job: SandboxJob = { name: template.name, templateText: template.text, input, budgetMs };
-  sb.worker.postMessage(job);
-  if (Atomics.wait(sb.shared, STATE, 0, budgetMs + GRACE_MS) === "timed-out") {
-    const lineNo = Atomics.load(sb.shared, LINE);
+  const r = runBlocking(sandbox, job, budgetMs + GRACE_MS);
+  if (r.timedOut) {
     sandbox = undefined;
-    void sb.worker.terminate();
-    sb.port.close();
     const lines = pySplitLines(input);
-    throw new ParseTimeoutError(template.name, budgetMs, lineNo, lines[lineNo - 1] ?? "");
+    throw new ParseTimeoutError(template.name, budgetMs, r.progress, lines[r.progress - 1] ?? "");
   }
-  const reply = receiveMessageOnPort(sb.port)?.message as SandboxReply | undefined;
+  const reply = r.reply as SandboxReply | undefined;
   if (!reply) throw new VcError("internal_error", `the TextFSM sandbox gave no result for ${template.name}`);
   if (reply.ok) return reply.out;
   throw rebuildError(reply);

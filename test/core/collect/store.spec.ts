@@ -66,6 +66,41 @@ describe("collect: capture store", () => {
     });
   });
 
+  it("captures are 0600 in 0700 folders, saved whole or streamed, history copies included", async () => {
+    const store = new CaptureStore({ collections: path.join(tmp.path, "collections"), keepHistory: true });
+    const saved = await store.save("configs", "r1", "hostname r1\n");
+    const w = await store.open("configs", "r2");
+    await w.append("hostname r2\n");
+    const streamed = await w.commit();
+    for (const file of [saved.path, saved.historyPath!, streamed.path, streamed.historyPath!])
+      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600, file);
+    assert.strictEqual(fs.statSync(path.dirname(saved.path)).mode & 0o777, 0o700);
+  });
+
+  it("a failure between the last append and the rename keeps the old capture and leaves no temp file", async () => {
+    const collections = path.join(tmp.path, "collections");
+    const plain = new CaptureStore({ collections });
+    await plain.save("configs", "r1", "old\n");
+    // The history link is made just before the rename: a file where its folder should be makes it fail.
+    fs.writeFileSync(path.join(collections, "configs", "history"), "not a folder");
+    const store = new CaptureStore({ collections, keepHistory: true });
+    const w = await store.open("configs", "r1");
+    await w.append("new part 1\n");
+    await w.append("new part 2\n");
+    await assert.rejects(w.commit(), (err: unknown) => {
+      assert.ok(err instanceof VcError);
+      assert.strictEqual(err.errorClass, "save_failed");
+      assert.match(err.message, /^r1: could not save the capture to .*configs.r1\.txt/);
+      return true;
+    });
+    assert.strictEqual(fs.readFileSync(path.join(collections, "configs", "r1.txt"), "utf8"), "old\n");
+    assert.deepStrictEqual(fs.readdirSync(path.join(collections, "configs")).sort(), ["history", "r1.txt"]);
+    // The whole-content save takes the same path.
+    await assert.rejects(store.save("configs", "r1", "new\n"), /could not save the capture/);
+    assert.strictEqual(fs.readFileSync(path.join(collections, "configs", "r1.txt"), "utf8"), "old\n");
+    assert.deepStrictEqual(fs.readdirSync(path.join(collections, "configs")).sort(), ["history", "r1.txt"]);
+  });
+
   it("stores one command's output as is and several as a transcript", () => {
     const one = captureContent([{ command: "show clock", output: "12:00", status: "ok", durationMs: 1 }], "r1#");
     assert.strictEqual(one, "12:00\n");

@@ -145,4 +145,36 @@ describe("parse stage: mode auto (auto-detect)", function () {
       "NET_TEXTFSM is used alone",
     );
   });
+  it("candidates: a tfsm filter or a named template restricts which templates auto mode chooses from", () => {
+    const auto = (candidates?: { filter: string } | { template: string }) =>
+      parseText({ text: vlans.raw, mode: "auto", ...(candidates ? { candidates } : {}) }, { source });
+    const ranked = (o: ReturnType<typeof auto>) => o.detection!.ranking.map((r) => r.template);
+    assert.deepStrictEqual(auto().templates, ["arista_eos_show_vlan.textfsm"]);
+    // "show_vlan": both VLAN templates compete, the right one wins.
+    const both = auto({ filter: "show_vlan" });
+    assert.deepStrictEqual(both.templates, ["arista_eos_show_vlan.textfsm"]);
+    assert.ok(
+      ranked(both).every((t) => t.includes("show_vlan")),
+      ranked(both).join(),
+    );
+    // Only NX-OS templates: the Arista one is out of the choice, whatever it would score.
+    const nxos = auto({ filter: "cisco-nxos" });
+    assert.ok(!ranked(nxos).includes("arista_eos_show_vlan"), ranked(nxos).join());
+    assert.ok(
+      ranked(nxos).every((t) => t.startsWith("cisco_nxos")),
+      ranked(nxos).join(),
+    );
+    assert.notDeepStrictEqual(nxos.templates, ["arista_eos_show_vlan.textfsm"]);
+    // One named template is ranked and scored alone.
+    const named = auto({ template: "cisco_nxos_show_vlan.textfsm" });
+    assert.ok(
+      ranked(named).every((t) => t === "cisco_nxos_show_vlan"),
+      ranked(named).join(),
+    );
+    // Nothing left: no_template naming the filter or the template.
+    const none = auto({ filter: "juniper_junos" });
+    assert.strictEqual(none.status, "no_template");
+    assert.strictEqual(none.error, "filter 'juniper_junos' matches no template");
+    assert.strictEqual(auto({ template: "nope" }).error, "template 'nope' not found");
+  });
 });

@@ -4,6 +4,7 @@ import { hasExponentialBacktracking } from "./ambiguity";
 import { type ParsedPattern, walk } from "./ast";
 import { type FirstChar, firstChar, hasLiterals, mayMatch, requiredLiterals } from "./first-char";
 import { linearEngineAvailable, runsInLinearTime } from "../guard";
+import { type LinearMatcher, compileLinear } from "./linear";
 
 /**
  * A Python regex compiled to a JavaScript RegExp, matched the way Python's `re.match` does:
@@ -27,7 +28,10 @@ export class PyRegex {
   private linearCache?: boolean;
   /** The RegExp was compiled while V8's linear fallback was on (it is decided at compile time). */
   private builtWithFallback = false;
-  private unboundedCache?: boolean;
+  private riskyCache?: boolean;
+  /** The linear-time matcher a risky regex runs on (null: it needs lookarounds or backreferences). */
+  private vmCache?: LinearMatcher | null;
+  private namedSlots?: Array<[string, number]>;
 
   constructor(
     readonly pattern: string,
@@ -66,16 +70,35 @@ export class PyRegex {
     return this.linearCache;
   }
 
-  /** True when this regex may backtrack exponentially and no linear engine can stop it. */
-  get unbounded(): boolean {
-    this.unboundedCache ??=
+  /** True when this regex may backtrack exponentially and V8's linear engine cannot take over. */
+  get risky(): boolean {
+    this.riskyCache ??=
       this.parsed.repeatRisk && !this.linear && hasExponentialBacktracking(this.parsed.root, this.parsed.flags);
-    return this.unboundedCache;
+    return this.riskyCache;
+  }
+
+  /** True when this regex may backtrack exponentially and no linear engine (V8's or linear.ts) can run it. */
+  get unbounded(): boolean {
+    return this.risky && this.vm === null;
+  }
+
+  /** A risky regex runs on the linear-time matcher of linear.ts (when it can: no lookarounds or backreferences). */
+  private get vm(): LinearMatcher | null {
+    if (this.vmCache === undefined) {
+      this.vmCache = compileLinear(this.parsed.root, this.parsed.flags, this.parsed.groups) ?? null;
+      const slots: Array<[string, number]> = [];
+      walk(this.parsed.root, (n) => {
+        if (n.t === "group" && n.kind === "capture" && n.name !== undefined) slots.push([n.name, n.index!]);
+      });
+      this.namedSlots = slots;
+    }
+    return this.vmCache;
   }
 
   /** The values of the named groups, in pattern order (undefined = did not take part), or null. */
   exec(line: string): Record<string, string | undefined> | null {
     if (!mayMatch(this.first, line) || !hasLiterals(this.literals, line)) return null;
+    if (this.risky && this.vm) return this.execLinear(this.vm, line);
     const m = this.js.exec(line);
     if (m === null) return null;
     const groups = (m.groups ?? {}) as Record<string, string | undefined>;
@@ -86,7 +109,20 @@ export class PyRegex {
   /** Whether the pattern matches `line` (re.match), without captures. */
   test(line: string): boolean {
     if (!mayMatch(this.first, line) || !hasLiterals(this.literals, line)) return false;
+    if (this.risky && this.vm) return this.vm.test(line);
     return (this.jsCache ?? this.tester).test(line);
+  }
+
+  private execLinear(vm: LinearMatcher, line: string): Record<string, string | undefined> | null {
+    const slots = vm.exec(line);
+    if (slots === null) return null;
+    const groups: Record<string, string | undefined> = {};
+    for (const [name, index] of this.namedSlots!) {
+      const start = slots[2 * index];
+      const end = slots[2 * index + 1];
+      groups[name] = start >= 0 && end >= 0 ? line.slice(start, end) : undefined;
+    }
+    return groups;
   }
 
   /** The pattern with every group non-capturing: same matches, cheaper to compile and run. */

@@ -304,6 +304,16 @@ function rescanned(node: Extract<PyNode, { t: "repeat" }>, ctx: EmitContext): st
   return `(?<${wrapper}>${mainBody}${quantifier(node.min, node.max, node.lazy)})`;
 }
 
+/** JavaScript source of one character atom (a literal, `.`, a category or a class). */
+export function atomSource(node: Extract<PyNode, { t: "char" | "any" | "cat" | "class" }>): string {
+  return emit(node, {} as EmitContext);
+}
+
+/** JavaScript source of an anchor (^, $, \A, \Z, \b, \B). */
+export function anchorSource(at: "^" | "$" | "A" | "Z" | "b" | "B", multiline: boolean): string {
+  return anchor(at, multiline);
+}
+
 function anchor(at: "^" | "$" | "A" | "Z" | "b" | "B", multiline: boolean): string {
   switch (at) {
     case "^":

@@ -1,0 +1,329 @@
+import type { PyFlags, PyNode } from "./ast";
+import { atomSource, anchorSource } from "./emit";
+
+/**
+ * A linear-time matcher (Pike VM, after Thompson and Pike; see Russ Cox, "Regular Expression
+ * Matching: the Virtual Machine Approach") for the regexes that may backtrack exponentially when
+ * V8's own linear engine is not available (library mode: no V8 regexp flags, see guard.ts).
+ * Every thread advances one character at a time in priority order, so the first match found is
+ * the one a backtracking engine would find (leftmost-first, greedy and lazy repeats honoured) in
+ * time proportional to pattern × line, and a failing line costs no more than a matching one.
+ *
+ * Captures behave as Python's: a group inside a repeat keeps the value of the last iteration
+ * that set it (JavaScript would reset it). Characters are UTF-16 code units and each atom keeps
+ * the meaning the JavaScript translation gives it (emit.ts), so results agree with the
+ * backtracking path. Lookarounds and backreferences cannot run here (`compileLinear` returns
+ * undefined): such regexes keep the worker sandbox.
+ */
+
+const enum Op {
+  Char,
+  Split,
+  Jmp,
+  Save,
+  Assert,
+  Match,
+}
+
+/** A program bigger than this (counted repeats unrolled) is left to the sandbox. */
+const MAX_INSTRUCTIONS = 20000;
+
+class Unsupported extends Error {}
+
+interface CharTest {
+  ascii: Uint8Array;
+  other: RegExp;
+}
+
+function charTest(source: string, flags: string): CharTest {
+  const other = new RegExp(`^(?:${source})$`, flags);
+  const ascii = new Uint8Array(128);
+  for (let cu = 0; cu < 128; cu++) ascii[cu] = other.test(String.fromCharCode(cu)) ? 1 : 0;
+  return { ascii, other };
+}
+
+function passes(t: CharTest, cu: number): boolean {
+  return cu < 128 ? t.ascii[cu] === 1 : t.other.test(String.fromCharCode(cu));
+}
+
+class ProgramBuilder {
+  readonly op: Op[] = [];
+  readonly x: number[] = [];
+  readonly y: number[] = [];
+  readonly tests: Array<CharTest | undefined> = [];
+  readonly asserts: Array<RegExp | undefined> = [];
+  private readonly testCache = new Map<string, CharTest>();
+  private readonly flags: string;
+
+  constructor(private readonly pyFlags: PyFlags) {
+    this.flags = (pyFlags.ignoreCase ? "i" : "") + (pyFlags.multiline ? "m" : "") + (pyFlags.dotAll ? "s" : "");
+  }
+
+  emit(op: Op, x = 0, y = 0): number {
+    if (this.op.length >= MAX_INSTRUCTIONS) throw new Unsupported();
+    this.op.push(op);
+    this.x.push(x);
+    this.y.push(y);
+    this.tests.push(undefined);
+    this.asserts.push(undefined);
+    return this.op.length - 1;
+  }
+
+  private char(source: string): void {
+    let t = this.testCache.get(source);
+    if (!t) {
+      t = charTest(source, this.flags);
+      this.testCache.set(source, t);
+    }
+    this.tests[this.emit(Op.Char)] = t;
+  }
+
+  build(node: PyNode): void {
+    switch (node.t) {
+      case "char":
+        if (node.cp > 0xffff) {
+          for (const unit of String.fromCodePoint(node.cp))
+            this.char(atomSource({ t: "char", cp: unit.charCodeAt(0) }));
+        } else this.char(atomSource(node));
+        return;
+      case "any":
+      case "cat":
+      case "class":
+        this.char(atomSource(node));
+        return;
+      case "at": {
+        const at = this.emit(Op.Assert);
+        this.asserts[at] = new RegExp(anchorSource(node.at, this.pyFlags.multiline), this.flags + "y");
+        return;
+      }
+      case "backref":
+        throw new Unsupported();
+      case "seq":
+        for (const item of node.items) this.build(item);
+        return;
+      case "alt": {
+        const jumps: number[] = [];
+        node.branches.forEach((branch, i) => {
+          if (i < node.branches.length - 1) {
+            const split = this.emit(Op.Split);
+            this.x[split] = split + 1;
+            this.build(branch);
+            jumps.push(this.emit(Op.Jmp));
+            this.y[split] = this.op.length;
+          } else this.build(branch);
+        });
+        for (const j of jumps) this.x[j] = this.op.length;
+        return;
+      }
+      case "group":
+        if (node.kind === "capture") {
+          this.emit(Op.Save, 2 * node.index!);
+          this.build(node.body);
+          this.emit(Op.Save, 2 * node.index! + 1);
+          return;
+        }
+        if (node.kind === "noncapture") return this.build(node.body);
+        throw new Unsupported();
+      case "repeat":
+        return this.repeat(node);
+    }
+  }
+
+  /** Split with the preferred branch first: the body for a greedy repeat, the exit for a lazy one. */
+  private split(at: number, body: number, exit: number, lazy: boolean): void {
+    this.x[at] = lazy ? exit : body;
+    this.y[at] = lazy ? body : exit;
+  }
+
+  private repeat(node: Extract<PyNode, { t: "repeat" }>): void {
+    for (let i = 0; i < node.min; i++) this.build(node.body);
+    if (node.max === Infinity) {
+      const loop = this.emit(Op.Split);
+      this.build(node.body);
+      this.emit(Op.Jmp, loop);
+      this.split(loop, loop + 1, this.op.length, node.lazy);
+      return;
+    }
+    const splits: number[] = [];
+    for (let i = node.min; i < node.max; i++) {
+      const s = this.emit(Op.Split);
+      splits.push(s);
+      this.build(node.body);
+    }
+    for (const s of splits) this.split(s, s + 1, this.op.length, node.lazy);
+  }
+}
+
+/** A compiled program; `exec` returns the capture positions of Python's re.match, or null. */
+export class LinearMatcher {
+  private readonly op: Uint8Array;
+  private readonly x: Int32Array;
+  private readonly y: Int32Array;
+  private readonly tests: Array<CharTest | undefined>;
+  private readonly asserts: Array<RegExp | undefined>;
+  private readonly slots: number;
+  /** Last position each instruction was added at (epsilon closure bookkeeping). */
+  private readonly seen: Int32Array;
+
+  constructor(b: ProgramBuilder, groups: number) {
+    this.op = Uint8Array.from(b.op);
+    this.x = Int32Array.from(b.x);
+    this.y = Int32Array.from(b.y);
+    this.tests = b.tests;
+    this.asserts = b.asserts;
+    this.slots = 2 * (groups + 1);
+    this.seen = new Int32Array(b.op.length);
+  }
+
+  /**
+   * Whether the pattern matches at 0 (re.match), without captures: integer thread lists and no
+   * priorities, several times cheaper than exec. Most lines a template tries do not match.
+   */
+  test(line: string): boolean {
+    const n = this.op.length;
+    const seen = this.seen.fill(-1);
+    let clist = new Int32Array(n);
+    let nlist = new Int32Array(n);
+    const stack = new Int32Array(n);
+    // Adds pc and its epsilon closure at pos to `list`; true when it reaches Match.
+    const add = (list: Int32Array, count: number, pc0: number, pos: number): number => {
+      if (seen[pc0] === pos) return count;
+      seen[pc0] = pos;
+      let top = 0;
+      stack[top++] = pc0;
+      while (top > 0) {
+        const pc = stack[--top];
+        let next = -1;
+        let other = -1;
+        switch (this.op[pc]) {
+          case Op.Jmp:
+            next = this.x[pc];
+            break;
+          case Op.Split:
+            next = this.x[pc];
+            other = this.y[pc];
+            break;
+          case Op.Save:
+            next = pc + 1;
+            break;
+          case Op.Assert: {
+            const re = this.asserts[pc]!;
+            re.lastIndex = pos;
+            if (re.test(line)) next = pc + 1;
+            break;
+          }
+          case Op.Match:
+            return -1;
+          default:
+            list[count++] = pc;
+        }
+        if (next >= 0 && seen[next] !== pos) {
+          seen[next] = pos;
+          stack[top++] = next;
+        }
+        if (other >= 0 && seen[other] !== pos) {
+          seen[other] = pos;
+          stack[top++] = other;
+        }
+      }
+      return count;
+    };
+    let ccount = add(clist, 0, 0, 0);
+    for (let pos = 0; ccount > 0; pos++) {
+      if (ccount < 0) return true;
+      if (pos >= line.length) return false;
+      const cu = line.charCodeAt(pos);
+      let ncount = 0;
+      for (let i = 0; i < ccount; i++) {
+        const pc = clist[i];
+        if (passes(this.tests[pc]!, cu)) {
+          ncount = add(nlist, ncount, pc + 1, pos + 1);
+          if (ncount < 0) return true;
+        }
+      }
+      [clist, nlist] = [nlist, clist];
+      ccount = ncount;
+    }
+    return ccount < 0;
+  }
+
+  /** Slots [2i, 2i+1] hold group i's start and end (-1 = did not take part); null when no match. */
+  exec(line: string): Int32Array | null {
+    if (!this.test(line)) return null;
+    const seen = this.seen.fill(-1);
+    let clist: Thread[] = [];
+    let nlist: Thread[] = [];
+    const start = new Int32Array(this.slots).fill(-1);
+    start[0] = 0;
+    let matched: Int32Array | null = null;
+    this.add(clist, 0, start, 0, line, seen);
+    for (let pos = 0; clist.length > 0; pos++) {
+      const cu = pos < line.length ? line.charCodeAt(pos) : -1;
+      for (let i = 0; i < clist.length; i++) {
+        const t = clist[i];
+        const op = this.op[t.pc];
+        if (op === Op.Match) {
+          matched = t.caps.slice();
+          matched[1] = pos;
+          break; // lower-priority threads can no longer win
+        }
+        if (cu >= 0 && passes(this.tests[t.pc]!, cu)) this.add(nlist, t.pc + 1, t.caps, pos + 1, line, seen);
+      }
+      if (cu < 0) break;
+      [clist, nlist] = [nlist, clist];
+      nlist.length = 0;
+    }
+    return matched;
+  }
+
+  /** Adds the thread at `pc` and everything its epsilon moves reach, in priority order. */
+  private add(list: Thread[], pc0: number, caps0: Int32Array, pos: number, line: string, seen: Int32Array): void {
+    const stack: Thread[] = [{ pc: pc0, caps: caps0 }];
+    while (stack.length > 0) {
+      const { pc, caps } = stack.pop()!;
+      if (seen[pc] === pos) continue;
+      seen[pc] = pos;
+      switch (this.op[pc]) {
+        case Op.Jmp:
+          stack.push({ pc: this.x[pc], caps });
+          break;
+        case Op.Split:
+          stack.push({ pc: this.y[pc], caps }, { pc: this.x[pc], caps });
+          break;
+        case Op.Save: {
+          const copy = caps.slice();
+          copy[this.x[pc]] = pos;
+          stack.push({ pc: pc + 1, caps: copy });
+          break;
+        }
+        case Op.Assert: {
+          const re = this.asserts[pc]!;
+          re.lastIndex = pos;
+          if (re.test(line)) stack.push({ pc: pc + 1, caps });
+          break;
+        }
+        default:
+          list.push({ pc, caps });
+      }
+    }
+  }
+}
+
+interface Thread {
+  pc: number;
+  caps: Int32Array;
+}
+
+/** The program for a parsed pattern (anchored at 0, as re.match), or undefined when it needs
+ *  lookarounds or backreferences, or would be too large. */
+export function compileLinear(root: PyNode, flags: PyFlags, groups: number): LinearMatcher | undefined {
+  const b = new ProgramBuilder(flags);
+  try {
+    b.build(root);
+  } catch (err) {
+    if (err instanceof Unsupported) return undefined;
+    throw err;
+  }
+  b.emit(Op.Match);
+  return new LinearMatcher(b, groups);
+}
