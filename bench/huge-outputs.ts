@@ -32,13 +32,13 @@ function option(argv: string[], name: string, fallback: number): number {
   return n;
 }
 
-async function startLabProcess(devices: number, bytes: number, dir: string) {
+async function startLabProcess(devices: number, bytes: number, chunkBytes: number, dir: string) {
   const out = path.join(dir, "lab-devices.json");
   const script = `
     const { startLab } = require(${JSON.stringify(path.join(ROOT, "lib/lab"))});
     const fs = require("node:fs");
     (async () => {
-      const specs = Array.from({ length: ${devices} }, (_, i) => ({ name: "big" + i, platform: "cisco_ios", fault: "huge_output", hugeOutputBytes: ${bytes}, username: ${JSON.stringify(USERNAME)}, password: ${JSON.stringify(PASSWORD)} }));
+      const specs = Array.from({ length: ${devices} }, (_, i) => ({ name: "big" + i, platform: "cisco_ios", fault: "huge_output", hugeOutputBytes: ${bytes}, chunkBytes: ${chunkBytes}, username: ${JSON.stringify(USERNAME)}, password: ${JSON.stringify(PASSWORD)} }));
       const lab = await startLab({ devices: specs, username: ${JSON.stringify(USERNAME)}, password: ${JSON.stringify(PASSWORD)}, seed: "bench-huge" });
       fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify(lab.devices.map(({ name, platform, host, port }) => ({ name, platform, host, port }))));
       console.log("READY");
@@ -80,9 +80,10 @@ async function main(): Promise<void> {
   const mb = option(argv, "mb", 5);
   const concurrency = option(argv, "concurrency", 20);
   const limitS = option(argv, "time-limit", 150);
+  const chunkBytes = option(argv, "chunk-bytes", 32 * 1024);
   const bytes = Math.round(mb * 1024 * 1024);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vc-bench-huge-"));
-  const lab = await startLabProcess(count, bytes, dir);
+  const lab = await startLabProcess(count, bytes, chunkBytes, dir);
   const vaultFile = path.join(dir, "vault.db");
   const vault = Vault.create(vaultFile, "bench-master", { iterations: 1000 });
   vault.add({ name: "lab", username: USERNAME, password: PASSWORD, isDefault: true });

@@ -346,16 +346,20 @@ async function saveCapture(
       ? await capture.commit(capturedAt)
       : await store.save(ctx.captureType, result.device.name, captureContent(result.commands, prompt), capturedAt);
     if (ctx.versions) {
-      // The version store compares whole texts: the capture file holds the whole output (results keep excerpts).
-      const content = capture
-        ? await fs.promises.readFile(saved.path, "utf8")
-        : captureContent(result.commands, prompt);
-      ctx.versions.record({
-        device: result.device,
-        captureType: ctx.captureType,
-        content,
-        runId: ctx.runId,
-        capturedAt,
+      const versions = ctx.versions;
+      // The version store compares whole texts: the capture file holds the whole output (results
+      // keep excerpts). One capture at a time per run, so only one whole text is in memory.
+      await oneAtATime(versions, async () => {
+        const content = capture
+          ? await fs.promises.readFile(saved.path, "utf8")
+          : captureContent(result.commands, prompt);
+        versions.record({
+          device: result.device,
+          captureType: ctx.captureType,
+          content,
+          runId: ctx.runId,
+          capturedAt,
+        });
       });
     }
     result.capturePaths = saved.historyPath ? [saved.path, saved.historyPath] : [saved.path];
@@ -381,6 +385,18 @@ async function saveCapture(
         ? c.message
         : `the capture was written but not recorded in the captures table: ${c.message}`;
   }
+}
+
+const queues = new WeakMap<object, Promise<unknown>>();
+
+/** Runs the tasks given for one key one after another. */
+function oneAtATime<T>(key: object, task: () => Promise<T>): Promise<T> {
+  const next = (queues.get(key) ?? Promise.resolve()).then(task, task);
+  queues.set(
+    key,
+    next.catch(() => undefined),
+  );
+  return next;
 }
 
 function rememberCredential(
