@@ -56,6 +56,7 @@ export class LineStreamRedactor {
         cut = Math.min(cut, open.line);
       }
     }
+    if (this.tailLines > 0) cut = this.beforeSpanningSecret(cut);
     return this.emit(cut);
   }
 
@@ -74,6 +75,33 @@ export class LineStreamRedactor {
     const sep = this.started ? "\n" : "";
     this.started = true;
     return sep + text;
+  }
+
+  /**
+   * Moves a cut (a line index into `held`) up to the line where a secret of several lines starts,
+   * when that secret runs across the cut. A secret not complete yet lies within the tail kept back.
+   */
+  private beforeSpanningSecret(cut: number): number {
+    const text = this.held.join("\n");
+    const lineStart = (line: number): number => {
+      let pos = 0;
+      for (let i = 0; i < line; i++) pos += this.held[i].length + 1;
+      return pos;
+    };
+    for (let moved = true; moved && cut > 0; ) {
+      moved = false;
+      const at = lineStart(cut);
+      for (const secret of this.secrets) {
+        if (!secret.includes("\n")) continue;
+        for (let i = text.indexOf(secret); i >= 0 && i < at; i = text.indexOf(secret, i + 1)) {
+          if (i + secret.length <= at) continue;
+          cut = text.slice(0, i).split("\n").length - 1;
+          moved = true;
+          break;
+        }
+      }
+    }
+    return Math.max(0, cut);
   }
 
   /** Where the end pattern matches in a line (-1: not there). */

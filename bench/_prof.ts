@@ -1,0 +1,144 @@
+/**
+ * bench/huge-outputs: memory of a collection whose devices print huge outputs.
+ *
+ *   npm run bench -- huge-outputs [--devices N] [--mb M] [--concurrency C] [--time-limit S]
+ *
+ * The lab runs in its own process (devices with the huge_output fault, M MB per output, 5 by
+ * default); the collector collects "show interfaces" from every device at concurrency C (20, the
+ * default) with captures and history on, as `vcollector collect` does. Outputs stream to their
+ * capture files and results keep an excerpt, so the peak RSS depends on C × M, not on N.
+ * Printed: devices done, MB written, wall time, MB/s and the collector's peak RSS (target ≤ 400 MB
+ * for 1000 devices × 5 MB). The run stops after --time-limit seconds (default 150) and reports
+ * how far it got: 1000 × 5 MB is 5 GB through SSH and the terminal emulation on two cores, more
+ * than fits in a 3-minute bench.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as readline from "node:readline";
+import { CaptureStore, CollectorDb, runCollection } from "../lib/core/collect";
+import { Vault } from "../lib/core/vault";
+
+const ROOT = path.resolve(__dirname, "..");
+const USERNAME = "bench";
+const PASSWORD = "bench-huge-password";
+
+function option(argv: string[], name: string, fallback: number): number {
+  const i = argv.indexOf(`--${name}`);
+  if (i === -1) return fallback;
+  const n = Number(argv[i + 1]);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} needs a positive number`);
+  return n;
+}
+
+async function startLabProcess(devices: number, bytes: number, chunkBytes: number, dir: string) {
+  const out = path.join(dir, "lab-devices.json");
+  const script = `
+    const { startLab } = require(${JSON.stringify(path.join(ROOT, "lib/lab"))});
+    const fs = require("node:fs");
+    (async () => {
+      const specs = Array.from({ length: ${devices} }, (_, i) => ({ name: "big" + i, platform: "cisco_ios", fault: "huge_output", hugeOutputBytes: ${bytes}, chunkBytes: ${chunkBytes}, username: ${JSON.stringify(USERNAME)}, password: ${JSON.stringify(PASSWORD)} }));
+      const lab = await startLab({ devices: specs, username: ${JSON.stringify(USERNAME)}, password: ${JSON.stringify(PASSWORD)}, seed: "bench-huge" });
+      fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify(lab.devices.map(({ name, platform, host, port }) => ({ name, platform, host, port }))));
+      console.log("READY");
+      const stop = () => lab.stop().then(() => process.exit(0));
+      process.on("SIGTERM", stop);
+      process.stdin.on("end", stop);
+      process.stdin.resume();
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  const child = spawn(process.execPath, ["--cpu-prof", "--cpu-prof-dir=/tmp/memprof/lab2", "--require", "tsx/cjs", "-e", script], {
+    cwd: ROOT,
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (line === "READY") resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`the lab process exited with ${code}`)));
+  });
+  return {
+    devices: JSON.parse(fs.readFileSync(out, "utf8")) as Array<{
+      name: string;
+      platform: string;
+      host: string;
+      port: number;
+    }>,
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const count = option(argv, "devices", 1000);
+  const mb = option(argv, "mb", 5);
+  const concurrency = option(argv, "concurrency", 20);
+  const limitS = option(argv, "time-limit", 150);
+  const chunkBytes = option(argv, "chunk-bytes", 32 * 1024);
+  const bytes = Math.round(mb * 1024 * 1024);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vc-bench-huge-"));
+  const lab = await startLabProcess(count, bytes, chunkBytes, dir);
+  const vaultFile = path.join(dir, "vault.db");
+  const vault = Vault.create(vaultFile, "bench-master", { iterations: 1000 });
+  vault.add({ name: "lab", username: USERNAME, password: PASSWORD, isDefault: true });
+  const history = CollectorDb.open(path.join(dir, "collector.db"));
+  const stop = new AbortController();
+  const limit = setTimeout(() => stop.abort(new Error("time limit")), limitS * 1000);
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
+  let done = 0;
+  let ok = 0;
+  let written = 0;
+  const t0 = performance.now();
+  try {
+    const summary = await runCollection({
+      devices: lab.devices,
+      commands: ["show interfaces"],
+      captureType: "huge",
+      credentials: vault,
+      concurrency,
+      jitterMs: 0,
+      maxOutputBytes: bytes * 2,
+      history,
+      store: new CaptureStore({ collections: path.join(dir, "collections") }),
+      hostKeys: { policy: "accept-any" },
+      signal: stop.signal,
+      onDeviceResult: (r) => {
+        done++;
+        if (r.status === "ok") {
+          ok++;
+          written += fs.statSync(r.capturePaths[0]).size;
+        } else if (done - ok <= 3) console.log(`  ${r.device.name}: ${r.errorClass} ${r.error ?? ""}`);
+      },
+    });
+    const wallS = (performance.now() - t0) / 1000;
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    console.log(`huge outputs: ${count} lab devices × ${mb} MB, concurrency ${concurrency}`);
+    console.log(
+      `  devices done      ${done}/${count} (${ok} ok)${stop.signal.aborted ? `, stopped at the ${limitS} s limit` : ""}`,
+    );
+    console.log(`  status            ${summary.status}`);
+    console.log(
+      `  written           ${(written / 1048576).toFixed(0)} MB of captures in ${wallS.toFixed(1)} s (${(written / 1048576 / wallS).toFixed(1)} MB/s)`,
+    );
+    console.log(`  peak RSS          ${(peakRss / 1048576).toFixed(0)} MB  (target ≤ 400 MB)`);
+  } finally {
+    clearTimeout(limit);
+    clearInterval(sampler);
+    history.close();
+    vault.close();
+    await lab.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
