@@ -65,9 +65,11 @@ export class CommandOutputSink {
     }
     this.queued += text.length;
     const size = text.length;
-    this.written = this.written.then(() => this.write(text)).then(() => {
-      this.queued -= size;
-    });
+    this.written = this.written
+      .then(() => this.write(text))
+      .then(() => {
+        this.queued -= size;
+      });
     if (this.queued > HIGH_WATER_BYTES) return this.written;
   }
 }

@@ -88,7 +88,7 @@ export class LineStreamRedactor {
       for (let i = 0; i < line; i++) pos += this.held[i].length + 1;
       return pos;
     };
-    for (let moved = true; moved && cut > 0; ) {
+    for (let moved = true; moved && cut > 0;) {
       moved = false;
       const at = lineStart(cut);
       for (const secret of this.secrets) {
@@ -115,7 +115,10 @@ export class LineStreamRedactor {
   private openBlock(text: string): { rule: RedactionRule & { kind: "block" }; line: number } | undefined {
     let first: { rule: RedactionRule & { kind: "block" }; index: number } | undefined;
     for (const rule of this.blocks) {
-      const begin = new RegExp(rule.begin.source, rule.begin.flags.includes("g") ? rule.begin.flags : rule.begin.flags + "g");
+      const begin = new RegExp(
+        rule.begin.source,
+        rule.begin.flags.includes("g") ? rule.begin.flags : rule.begin.flags + "g",
+      );
       const end = new RegExp(rule.end.source, rule.end.flags.includes("g") ? rule.end.flags : rule.end.flags + "g");
       for (let b = begin.exec(text); b !== null; b = begin.exec(text)) {
         if (b[0] === "") begin.lastIndex++;

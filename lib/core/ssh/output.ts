@@ -101,7 +101,8 @@ export class CleanLineStream {
     if (out.length === 0) return;
     this.emitted += out.length;
     for (const line of out) this.emittedChars += line.length;
-    if (this.head.length < FAILURE_SEARCH_LINES) this.head.push(...out.slice(0, FAILURE_SEARCH_LINES - this.head.length));
+    if (this.head.length < FAILURE_SEARCH_LINES)
+      this.head.push(...out.slice(0, FAILURE_SEARCH_LINES - this.head.length));
     return this.sink(out);
   }
 

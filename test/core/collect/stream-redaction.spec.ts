@@ -9,7 +9,10 @@ import { applyRules, maskSecrets } from "../../../lib/core/redact";
  * on its BEGIN or END line, inside a secret that spans lines.
  */
 
-const KEY_BODY = Array.from({ length: 12 }, (_, i) => `MIIEvQIBADANBgkqhkiG9w0BAQEFAASC${String(i).padStart(4, "0")}Key`);
+const KEY_BODY = Array.from(
+  { length: 12 },
+  (_, i) => `MIIEvQIBADANBgkqhkiG9w0BAQEFAASC${String(i).padStart(4, "0")}Key`,
+);
 const OUTPUT = [
   "hostname edge-7",
   "enable secret 5 $1$abcd$Plk2Vq8eZ0x1yY2zW3aBc.",
@@ -25,7 +28,12 @@ const OUTPUT = [
   "end",
 ];
 
-function streamed(lines: string[], cuts: number[], rules = redactionRules("cisco_ios"), secrets: string[] = []): string {
+function streamed(
+  lines: string[],
+  cuts: number[],
+  rules = redactionRules("cisco_ios"),
+  secrets: string[] = [],
+): string {
   const r = new LineStreamRedactor(rules, secrets);
   let out = "";
   let from = 0;
@@ -46,8 +54,22 @@ describe("collect: streamed redaction (LineStreamRedactor)", () => {
       assert.equal(streamed(OUTPUT, [cut], rules), whole, `boundary before line ${cut}`);
     }
     // Line by line, and in pairs.
-    assert.equal(streamed(OUTPUT, OUTPUT.map((_, i) => i), rules), whole);
-    assert.equal(streamed(OUTPUT, OUTPUT.map((_, i) => i).filter((i) => i % 2 === 0), rules), whole);
+    assert.equal(
+      streamed(
+        OUTPUT,
+        OUTPUT.map((_, i) => i),
+        rules,
+      ),
+      whole,
+    );
+    assert.equal(
+      streamed(
+        OUTPUT,
+        OUTPUT.map((_, i) => i).filter((i) => i % 2 === 0),
+        rules,
+      ),
+      whole,
+    );
   });
 
   it("holds no key line back longer than its block: text before the block is given out at once", () => {

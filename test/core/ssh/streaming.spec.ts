@@ -60,7 +60,8 @@ describe("ssh: streamed command output (RunOptions.onLines)", function () {
       const s = await open(device(`${platform}-s`), true);
       const got: string[] = [];
       const r = await s.run(linesCommand(platform), { onLines: (lines) => void got.push(...lines) });
-      const text = platform === "cisco_xr" ? got.join("\n").replace(/^\w{3} \w{3} +\d+ [\d:.]+ \w+\n/, "") : got.join("\n");
+      const text =
+        platform === "cisco_xr" ? got.join("\n").replace(/^\w{3} \w{3} +\d+ [\d:.]+ \w+\n/, "") : got.join("\n");
       assert.equal(text, FIXTURE_TEXT);
       assert.equal(r.output, "");
       assert.equal(r.streamedChars, got.join("\n").length);
@@ -72,7 +73,10 @@ describe("ssh: streamed command output (RunOptions.onLines)", function () {
       assert.equal(rejected.error?.errorClass, "command_error");
       assert.ok(bad.length > 0);
       // The session is still in step: a plain run afterwards returns the whole output.
-      assert.equal((await s.run(linesCommand(platform))).output.replace(/^\w{3} \w{3} +\d+ [\d:.]+ \w+\n/, ""), FIXTURE_TEXT);
+      assert.equal(
+        (await s.run(linesCommand(platform))).output.replace(/^\w{3} \w{3} +\d+ [\d:.]+ \w+\n/, ""),
+        FIXTURE_TEXT,
+      );
     });
   }
 
