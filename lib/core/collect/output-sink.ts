@@ -1,7 +1,9 @@
 import type { LineStreamRedactor } from "./stream-redaction";
 
-/** Bytes queued for the capture file before the sink asks the session to stop reading for a while. */
-const HIGH_WATER_BYTES = 1024 * 1024;
+/** Characters queued for the capture file before the sink asks the session to stop reading for a while. */
+const HIGH_WATER_CHARS = 1024 * 1024;
+/** Pieces that queued up while a write was in progress go out together, up to this many characters. */
+const BATCH_CHARS = 256 * 1024;
 
 /** What stays in memory of one streamed output. */
 export interface StreamedOutput {
@@ -21,8 +23,9 @@ export class CommandOutputSink {
   private excerptChars = 0;
   private truncated = false;
   private bytes = 0;
-  private written: Promise<void> = Promise.resolve();
+  private pending: string[] = [];
   private queued = 0;
+  private writing?: Promise<void>;
 
   constructor(
     private readonly redactor: LineStreamRedactor,
@@ -44,7 +47,7 @@ export class CommandOutputSink {
   /** Flushes the redactor and waits for the capture writes. */
   async finish(): Promise<StreamedOutput> {
     await this.take(this.redactor.end());
-    await this.written;
+    while (this.writing) await this.writing;
     await this.close(this.bytes > 0);
     const output = this.excerpt.join("");
     return this.truncated ? { output, outputTruncated: true, outputBytes: this.bytes } : { output };
@@ -63,13 +66,23 @@ export class CommandOutputSink {
       this.excerptChars = this.maxChars;
       this.truncated = true;
     }
+    this.pending.push(text);
     this.queued += text.length;
-    const size = text.length;
-    this.written = this.written
-      .then(() => this.write(text))
-      .then(() => {
-        this.queued -= size;
-      });
-    if (this.queued > HIGH_WATER_BYTES) return this.written;
+    this.writing ??= this.drain();
+    if (this.queued > HIGH_WATER_CHARS) return this.writing;
+  }
+
+  /** Writes the queued pieces in order, joining those that waited (fewer, larger writes). */
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      let take = 0;
+      let chars = 0;
+      while (take < this.pending.length && (take === 0 || chars + this.pending[take].length <= BATCH_CHARS))
+        chars += this.pending[take++].length;
+      const batch = this.pending.splice(0, take);
+      await this.write(batch.length === 1 ? batch[0] : batch.join(""));
+      this.queued -= chars;
+    }
+    this.writing = undefined;
   }
 }
