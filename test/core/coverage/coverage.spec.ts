@@ -245,7 +245,7 @@ describe("coverage: captures of interrupted runs", () => {
         capturedAt: NOW.toISOString(),
       });
     const started = { jobName: "collect", startedAt: NOW.toISOString(), total: 2 };
-    const killed = db.startRun({ ...started, runId: "run-killed", captureType: "config" });
+    db.startRun({ ...started, runId: "run-killed", captureType: "config" });
     capture("run-killed", "r1", "config");
     const fine = db.startRun({ ...started, runId: "run-ok", captureType: "arp" });
     capture("run-ok", "r1", "arp");

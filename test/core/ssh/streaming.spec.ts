@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { labPlatforms, type LabDeviceInfo } from "../../../lib/lab";
-import { KnownHostsStore, SessionError, openSession, type DeviceSession } from "../../../lib/core/ssh";
+import { SessionError, openSession, type DeviceSession } from "../../../lib/core/ssh";
 import { useLab } from "../../support/lab";
 import { FIXTURE_RESPONSES, FIXTURE_TEXT, linesCommand, showVerb } from "./fixtures";
 
