@@ -1,22 +1,23 @@
 /**
- * bench/huge-outputs: memory of a collection whose devices print huge outputs.
+ * bench/huge-outputs: memory and throughput of a collection whose devices print huge outputs.
  *
- *   npm run bench -- huge-outputs [--devices N] [--mb M] [--concurrency C] [--time-limit S]
+ *   npm run bench -- huge-outputs [--devices N] [--mb M] [--concurrency C] [--time-limit S] [--chunk-bytes B]
  *
- * The lab runs in its own process (devices with the huge_output fault, M MB per output, 5 by
- * default); the collector collects "show interfaces" from every device at concurrency C (20, the
- * default) with captures and history on, as `vcollector collect` does. Outputs stream to their
- * capture files and results keep an excerpt, so the peak RSS depends on C × M, not on N.
- * Printed: devices done, MB written, wall time, MB/s and the collector's peak RSS (target ≤ 400 MB
- * for 1000 devices × 5 MB). The run stops after --time-limit seconds (default 150) and reports
- * how far it got: 1000 × 5 MB is 5 GB through SSH and the terminal emulation on two cores, more
- * than fits in a 3-minute bench.
+ * The lab runs in its own process (N devices, 1000 by default, with the huge_output fault, M MB
+ * per output, 5 by default, sent in B-byte writes, 32 KiB by default); the collector collects
+ * "show interfaces" from every device at concurrency C (20, the default) with captures, history
+ * and capture versions on, as `vcollector collect` does. Outputs stream from the shell into their
+ * capture files and results keep an excerpt, so the peak RSS depends on C, not on N or M.
+ * Printed: devices done, MB written, wall time, MB/s, the collector's peak RSS (target ≤ 400 MB
+ * for 1000 devices × 5 MB), the MB/s of ssh2 alone from the same lab (the floor) and the load
+ * average. The run stops after --time-limit seconds (default 600) and reports how far it got.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
+import { Client } from "ssh2";
 import { CaptureStore, CollectorDb, runCollection } from "../lib/core/collect";
 import { Vault } from "../lib/core/vault";
 
@@ -32,13 +33,13 @@ function option(argv: string[], name: string, fallback: number): number {
   return n;
 }
 
-async function startLabProcess(devices: number, bytes: number, dir: string) {
+async function startLabProcess(devices: number, bytes: number, chunkBytes: number, dir: string) {
   const out = path.join(dir, "lab-devices.json");
   const script = `
     const { startLab } = require(${JSON.stringify(path.join(ROOT, "lib/lab"))});
     const fs = require("node:fs");
     (async () => {
-      const specs = Array.from({ length: ${devices} }, (_, i) => ({ name: "big" + i, platform: "cisco_ios", fault: "huge_output", hugeOutputBytes: ${bytes}, username: ${JSON.stringify(USERNAME)}, password: ${JSON.stringify(PASSWORD)} }));
+      const specs = Array.from({ length: ${devices} }, (_, i) => ({ name: "big" + i, platform: "cisco_ios", fault: "huge_output", hugeOutputBytes: ${bytes}, chunkBytes: ${chunkBytes}, username: ${JSON.stringify(USERNAME)}, password: ${JSON.stringify(PASSWORD)} }));
       const lab = await startLab({ devices: specs, username: ${JSON.stringify(USERNAME)}, password: ${JSON.stringify(PASSWORD)}, seed: "bench-huge" });
       fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify(lab.devices.map(({ name, platform, host, port }) => ({ name, platform, host, port }))));
       console.log("READY");
@@ -74,15 +75,58 @@ async function startLabProcess(devices: number, bytes: number, dir: string) {
   };
 }
 
+/**
+ * The floor: MB/s of ssh2 alone from the same lab process (a raw shell channel, bytes counted,
+ * nothing rendered, parsed or written), `devices` outputs at once.
+ */
+async function ssh2Floor(devices: Array<{ host: string; port: number }>, bytes: number): Promise<number> {
+  const t0 = performance.now();
+  let total = 0;
+  await Promise.all(
+    devices.map(
+      (d) =>
+        new Promise<void>((resolve, reject) => {
+          const client = new Client();
+          client
+            .on("ready", () =>
+              client.shell({ term: "vt100", cols: 511, rows: 24 }, (err, channel) => {
+                if (err) return reject(err);
+                let received = 0;
+                let typed = false;
+                channel.on("data", (chunk: Buffer) => {
+                  received += chunk.length;
+                  if (!typed && chunk.includes("#")) {
+                    typed = true;
+                    channel.write("terminal length 0\rshow interfaces\r");
+                  }
+                  if (received >= bytes) {
+                    total += received;
+                    client.end();
+                    resolve();
+                  }
+                });
+              }),
+            )
+            .on("error", reject)
+            .connect({ host: d.host, port: d.port, username: USERNAME, password: PASSWORD });
+        }),
+    ),
+  );
+  return total / 1048576 / ((performance.now() - t0) / 1000);
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const count = option(argv, "devices", 1000);
   const mb = option(argv, "mb", 5);
   const concurrency = option(argv, "concurrency", 20);
-  const limitS = option(argv, "time-limit", 150);
+  const limitS = option(argv, "time-limit", 600);
+  const chunkBytes = option(argv, "chunk-bytes", 32 * 1024);
   const bytes = Math.round(mb * 1024 * 1024);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vc-bench-huge-"));
-  const lab = await startLabProcess(count, bytes, dir);
+  const lab = await startLabProcess(count, bytes, chunkBytes, dir);
+  const floor = await ssh2Floor(lab.devices.slice(0, 4), bytes);
+  const loadBefore = os.loadavg()[0];
   const vaultFile = path.join(dir, "vault.db");
   const vault = Vault.create(vaultFile, "bench-master", { iterations: 1000 });
   vault.add({ name: "lab", username: USERNAME, password: PASSWORD, isDefault: true });
@@ -127,6 +171,12 @@ async function main(): Promise<void> {
       `  written           ${(written / 1048576).toFixed(0)} MB of captures in ${wallS.toFixed(1)} s (${(written / 1048576 / wallS).toFixed(1)} MB/s)`,
     );
     console.log(`  peak RSS          ${(peakRss / 1048576).toFixed(0)} MB  (target ≤ 400 MB)`);
+    console.log(
+      `  ssh2 alone        ${floor.toFixed(1)} MB/s (4 raw shell channels from the same lab, nothing parsed)`,
+    );
+    console.log(
+      `  load average      ${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end (${os.cpus().length} cores)`,
+    );
   } finally {
     clearTimeout(limit);
     clearInterval(sampler);

@@ -4,7 +4,9 @@ import { UsageError, VcError } from "../../lib/core/errors";
 import { parseAge } from "../../lib/core/captures/browse";
 import {
   buildCoverage,
+  captureRunLookup,
   coverageHtml,
+  type CaptureRunLookup,
   parseDeviceList,
   type CoverageDevice,
   type CoverageReport,
@@ -15,7 +17,8 @@ import { parseCommandArgs, writeLine, type CliCommand } from "../command";
 const USAGE = `Usage: vcollector coverage [--html <file>] [--json <file>] [options]
 
 Devices x capture types: for every device the latest capture of each type (age, size) or a gap.
-Devices are those of --devices plus every device seen in the captures.
+Devices are those of --devices plus every device seen in the captures. A capture written by a run
+that was interrupted (its process ended mid-run, see "vcollector history") is marked as such.
 
 Options:
   --html <file>          write the report as one self-contained HTML file
@@ -33,7 +36,7 @@ Without --html or --json, a summary is printed. Exit codes: 0 ok, 1 failure, 2 u
 function summaryLines(report: CoverageReport): string[] {
   const s = report.summary;
   const lines = [
-    `coverage: ${s.devices} devices x ${s.captureTypes} capture types, ${s.present} of ${s.cells} present (${s.coveragePct}%), ${s.missing} missing, ${s.stale} stale`,
+    `coverage: ${s.devices} devices x ${s.captureTypes} capture types, ${s.present} of ${s.cells} present (${s.coveragePct}%), ${s.missing} missing, ${s.stale} stale${s.interrupted > 0 ? `, ${s.interrupted} from interrupted runs` : ""}`,
   ];
   const width = Math.max(0, ...report.perType.map((t) => t.captureType.length));
   for (const t of report.perType)
@@ -44,7 +47,22 @@ function summaryLines(report: CoverageReport): string[] {
     for (const r of gaps)
       lines.push(`  ${r.device}: ${report.captureTypes.filter((t) => !r.cells[t].present).join(", ")}`);
   }
+  const interrupted = report.rows.flatMap((r) =>
+    report.captureTypes
+      .map((t) => ({ t, c: r.cells[t] }))
+      .filter(({ c }) => c.present && c.interrupted)
+      .map(({ t, c }) => `  ${r.device}: ${t} (run ${c.present ? (c.run?.runId ?? "?") : "?"} was interrupted)`),
+  );
+  if (interrupted.length > 0) lines.push("from interrupted runs:", ...interrupted);
   return lines;
+}
+
+/** Which run wrote each capture, when the home has a collector.db (runs left "running" by a dead process become interrupted on open). */
+function withRunLookup<T>(file: string, use: (runOf?: CaptureRunLookup) => Promise<T>): Promise<T> {
+  if (!fs.existsSync(file)) return use(undefined);
+  const { CollectorDb } = require("../../lib/core/collect/history") as typeof import("../../lib/core/collect/history");
+  const db = CollectorDb.open(file);
+  return use(captureRunLookup(db)).finally(() => db.close());
 }
 
 function readDevices(file: string): CoverageDevice[] {
@@ -87,15 +105,18 @@ export const command: CliCommand = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const report = await buildCoverage({
-      collections: values.collections ?? ctx.home.collections,
-      devices: [
-        ...(values.devices !== undefined ? readDevices(values.devices) : []),
-        ...(values.inventory !== undefined ? inventoryDevices(values.inventory) : []),
-      ],
-      captureTypes: values.type,
-      staleAfterMs,
-    });
+    const report = await withRunLookup(ctx.home.collectorDb, (runOf) =>
+      buildCoverage({
+        collections: values.collections ?? ctx.home.collections,
+        devices: [
+          ...(values.devices !== undefined ? readDevices(values.devices) : []),
+          ...(values.inventory !== undefined ? inventoryDevices(values.inventory) : []),
+        ],
+        captureTypes: values.type,
+        staleAfterMs,
+        runOf,
+      }),
+    );
 
     const written: string[] = [];
     if (values.html !== undefined) {

@@ -19,6 +19,8 @@ export interface VcCollectDef extends NodeDef {
   retries?: number | string;
   hostKeyPolicy?: HostKeyPolicy | "";
   save?: boolean;
+  /** Cap on one command's output in MiB; empty: the core's default (32 MiB for configurations, 8 MiB otherwise). */
+  maxOutputMiB?: number | string;
   /** Mask secrets in device output by the platform's rules (vault secrets are masked in any case). */
   redact?: boolean;
   keepHistory?: boolean;
@@ -36,6 +38,24 @@ export interface NodeRunSettings {
   jitterMs: number;
   retry: Partial<RetryPolicy>;
   hostKeyPolicy: HostKeyPolicy;
+  /** Per-command output cap in bytes; undefined: the core picks by the commands (lib/core/collect/excerpt). */
+  maxOutputBytes?: number;
+}
+
+/** The largest output cap the dialog accepts, in MiB (outputs stream to disk; this only bounds a runaway device). */
+export const MAX_OUTPUT_CAP_MIB = 4096;
+
+/** The output cap field: empty for the default, else a positive number of MiB up to MAX_OUTPUT_CAP_MIB. */
+export function outputCapBytes(value: unknown): number | undefined {
+  if (value === undefined || value === null || String(value).trim() === "") return undefined;
+  const n = typeof value === "number" ? value : Number(String(value).trim());
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_OUTPUT_CAP_MIB)
+    throw new VcError(
+      "invalid_config",
+      `must be a positive number of MiB up to ${MAX_OUTPUT_CAP_MIB} (empty: the default), got ${JSON.stringify(value)}`,
+      "vc-collect output cap",
+    );
+  return Math.max(1, Math.round(n * 1024 * 1024));
 }
 
 function number(value: unknown, field: string, dflt: number, min: number, max: number, integer = false): number {
@@ -77,5 +97,6 @@ export function settingsFrom(def: VcCollectDef, maxConcurrency: number): NodeRun
     jitterMs: number(def.jitter, "start jitter", 0.25, 0, 3600) * 1000,
     retry: { retries: number(def.retries, "retries", 2, 0, 10, true) },
     hostKeyPolicy: policy as HostKeyPolicy,
+    maxOutputBytes: outputCapBytes(def.maxOutputMiB),
   };
 }

@@ -119,6 +119,7 @@ function attach(RED: NodeAPI, node: Node, def: VcCollectDef): void {
         commandDelayMs: settings.commandDelayMs,
         timeouts: settings.timeouts,
         retry: settings.retry,
+        ...(settings.maxOutputBytes !== undefined ? { maxOutputBytes: settings.maxOutputBytes } : {}),
         hostKeys: { policy: settings.hostKeyPolicy, store: hostKeys },
         store: resources.store,
         history: resources.history,

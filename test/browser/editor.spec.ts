@@ -114,6 +114,7 @@ describe("the Node-RED editor with the pack, in chromium", function () {
       "connectTimeout",
       "commandTimeout",
       "deviceTimeout",
+      "maxOutputMiB",
       "hostKeyPolicy",
       "save",
       "outputDir",
@@ -138,6 +139,24 @@ describe("the Node-RED editor with the pack, in chromium", function () {
       vaultChoices.some((t) => /^Add new vault/.test(t)),
       vaultChoices.join(" | "),
     );
+    // The output cap: empty (the default) or a positive number of MiB up to 4096.
+    const cap = tray.locator("#node-input-maxOutputMiB");
+    assert.strictEqual(await cap.inputValue(), "");
+    for (const [value, invalid] of [
+      ["0", true],
+      ["-2", true],
+      ["5000", true],
+      ["abc", true],
+      ["16", false],
+      ["", false],
+    ] as const) {
+      await cap.fill(value);
+      await cap.blur();
+      await page.waitForFunction(
+        ([sel, want]) => document.querySelector(sel)!.classList.contains("input-error") === want,
+        ["#node-input-maxOutputMiB", invalid] as const,
+      );
+    }
     await tray.locator("#node-input-commands").fill("show version\nshow ip arp");
     await saveScreenshot(page, "vc-collect-dialog");
 

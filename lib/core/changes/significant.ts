@@ -16,7 +16,7 @@ export interface ChangeRules {
 export function significantText(text: string, volatile: RegExp[]): string {
   const kept: string[] = [];
   for (const raw of text.replace(/\r\n?/g, "\n").split("\n")) {
-    const line = raw.replace(/\s+$/, "");
+    const line = raw.trimEnd(); // the same characters as /\s+$/, without its quadratic backtracking on blank runs
     if (volatile.some((re) => re.test(line))) continue;
     kept.push(line);
   }

@@ -23,6 +23,8 @@ import {
 import type { VersionRecorder } from "../changes";
 import { captureContent, capturePieces, type CaptureStore, type CaptureWriter } from "./store";
 import { excerptCommand, IN_MEMORY_OUTPUT_CHARS } from "./excerpt";
+import { CommandOutputSink } from "./output-sink";
+import type { LineStreamRedactor } from "./stream-redaction";
 import { AbortedError, backoffDelay, deadlineController, jitterDelay, raceAbort, sleep } from "./timing";
 import { RETRYABLE_CLASSES, type RetryPolicy, type RunTimeouts } from "./types";
 
@@ -282,32 +284,48 @@ async function runCommands(
     if (i > 0) await sleep(ctx.commandDelayMs, signal);
     if (signal.aborted) throw new AbortedError(signal.reason);
     const t0 = Date.now();
+    // With a capture file the output streams into it as it arrives; only an excerpt stays in memory.
+    const sink = capture?.sinkFor(command, clean.stream());
     try {
-      const r = await raceAbort(session.run(command, { timeoutMs: ctx.timeouts.commandMs }), signal);
+      const r = await raceAbort(
+        session.run(command, { timeoutMs: ctx.timeouts.commandMs, ...(sink ? { onLines: sink.onLines } : {}) }),
+        signal,
+      );
+      const streamed = sink && r.streamedChars !== undefined ? await sink.finish() : undefined;
+      const output = streamed ? streamed.output : clean.output(r.output);
+      const kept: Pick<CommandResult, "output" | "outputTruncated" | "outputBytes"> = streamed ?? { output };
       out.push(
         r.error
           ? {
               command,
-              output: clean.output(r.output),
+              ...kept,
               status: "error",
               errorClass: r.error.errorClass,
               error: clean.message(redact(r.error.message, secrets)),
               durationMs: r.durationMs,
             }
-          : { command, output: clean.output(r.output), status: "ok", durationMs: r.durationMs },
+          : { command, ...kept, status: "ok", durationMs: r.durationMs },
       );
-      // Written to the capture file now; only an excerpt stays in memory.
-      if (capture) out[out.length - 1] = await capture.add(out[out.length - 1]);
+      if (capture && !streamed) out[out.length - 1] = await capture.add(out[out.length - 1]);
     } catch (err) {
       const c = classifyError(err);
-      out.push({
-        command,
-        output: clean.output(c.partialOutput ?? "", true),
-        status: "error",
-        errorClass: c.errorClass,
-        error: clean.message(redact(c.message, secrets)),
-        durationMs: Date.now() - t0,
-      });
+      // A streamed output's start is in the sink (redacted); the session's partial output is the rest.
+      const before = sink?.textSoFar ?? "";
+      const partial = c.partialOutput ?? "";
+      const text = before && partial ? `${before}\n${partial}` : before || partial;
+      out.push(
+        excerptCommand(
+          {
+            command,
+            output: clean.output(text, true),
+            status: "error",
+            errorClass: c.errorClass,
+            error: clean.message(redact(c.message, secrets)),
+            durationMs: Date.now() - t0,
+          },
+          IN_MEMORY_OUTPUT_CHARS,
+        ),
+      );
       return c;
     }
   }
@@ -328,16 +346,20 @@ async function saveCapture(
       ? await capture.commit(capturedAt)
       : await store.save(ctx.captureType, result.device.name, captureContent(result.commands, prompt), capturedAt);
     if (ctx.versions) {
-      // The version store compares whole texts: the capture file holds the whole output (results keep excerpts).
-      const content = capture
-        ? await fs.promises.readFile(saved.path, "utf8")
-        : captureContent(result.commands, prompt);
-      ctx.versions.record({
-        device: result.device,
-        captureType: ctx.captureType,
-        content,
-        runId: ctx.runId,
-        capturedAt,
+      const versions = ctx.versions;
+      // The version store compares whole texts: the capture file holds the whole output (results
+      // keep excerpts). One capture at a time per run, so only one whole text is in memory.
+      await oneAtATime(versions, async () => {
+        const content = capture
+          ? await fs.promises.readFile(saved.path, "utf8")
+          : captureContent(result.commands, prompt);
+        versions.record({
+          device: result.device,
+          captureType: ctx.captureType,
+          content,
+          runId: ctx.runId,
+          capturedAt,
+        });
       });
     }
     result.capturePaths = saved.historyPath ? [saved.path, saved.historyPath] : [saved.path];
@@ -363,6 +385,18 @@ async function saveCapture(
         ? c.message
         : `the capture was written but not recorded in the captures table: ${c.message}`;
   }
+}
+
+const queues = new WeakMap<object, Promise<unknown>>();
+
+/** Runs the tasks given for one key one after another. */
+function oneAtATime<T>(key: object, task: () => Promise<T>): Promise<T> {
+  const next = (queues.get(key) ?? Promise.resolve()).then(task, task);
+  queues.set(
+    key,
+    next.catch(() => undefined),
+  );
+  return next;
 }
 
 function rememberCredential(
@@ -400,17 +434,42 @@ class StreamingCapture {
 
   /** Appends the command's part and returns the result to keep in memory (output excerpted). */
   async add(result: CommandResult): Promise<CommandResult> {
-    if (this.error === undefined) {
-      try {
-        this.writer ??= this.ctx.store!.open(this.ctx.captureType, this.deviceName);
-        const writer = await this.writer;
-        for (const piece of capturePieces(result, this.prompt, this.ctx.commands.length)) await writer.append(piece);
-      } catch (err) {
-        this.error = err;
-        return result;
-      }
+    for (const piece of capturePieces(result, this.prompt, this.ctx.commands.length)) await this.append(piece);
+    return this.error === undefined ? excerptCommand(result, IN_MEMORY_OUTPUT_CHARS) : result;
+  }
+
+  /**
+   * A sink that writes the command's part as its output streams in (the same text `add` writes):
+   * the transcript header first when the capture has several commands, then the redacted output.
+   */
+  sinkFor(command: string, redactor: LineStreamRedactor): CommandOutputSink {
+    let headed = this.ctx.commands.length === 1;
+    const header = `${this.prompt}${command}\n`;
+    return new CommandOutputSink(
+      redactor,
+      async (text) => {
+        if (!headed) {
+          headed = true;
+          await this.append(header);
+        }
+        await this.append(text);
+      },
+      IN_MEMORY_OUTPUT_CHARS,
+      async (wroteText) => {
+        if (!headed) await this.append(header);
+        if (wroteText) await this.append("\n");
+      },
+    );
+  }
+
+  private async append(text: string): Promise<void> {
+    if (this.error !== undefined) return;
+    try {
+      this.writer ??= this.ctx.store!.open(this.ctx.captureType, this.deviceName);
+      await (await this.writer).append(text);
+    } catch (err) {
+      this.error = err;
     }
-    return excerptCommand(result, IN_MEMORY_OUTPUT_CHARS);
   }
 
   async commit(at: Date) {

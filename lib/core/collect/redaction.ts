@@ -1,5 +1,6 @@
 import { redactionRules, type RuleOptions } from "../platforms";
 import { OUTPUT_SECRET_MIN_LENGTH, applyRules, maskSecrets } from "../redact";
+import { LineStreamRedactor } from "./stream-redaction";
 import { discoveryOrder, secretsOf, type CredentialSource } from "./credentials";
 
 /** What a run decides about redaction (CollectRequest.redact / platforms, and the vault's secrets). */
@@ -19,6 +20,8 @@ export interface DeviceRedactor {
    * the platform's rules when the run redacts or the output is partial.
    */
   output(text: string, partial?: boolean): string;
+  /** The same as `output` for an output read line by line as it arrives (see LineStreamRedactor). */
+  stream(): LineStreamRedactor;
   /** An error message (may quote device output): the platform's rules and the vault secrets, always. */
   message(text: string): string;
 }
@@ -39,6 +42,7 @@ export function deviceRedactor(
   return {
     output: (text, partial = false) =>
       maskSecrets(run.redact || partial ? applyRules(text, rules) : text, outputSecrets),
+    stream: () => new LineStreamRedactor(run.redact ? rules : [], outputSecrets),
     message: (text) => maskSecrets(applyRules(text, rules), secrets),
   };
 }

@@ -1,5 +1,6 @@
 import { listCaptureTypes, listCaptures, type CaptureFile } from "../captures/browse";
 import { safeSegment } from "../captures/layout";
+import * as path from "node:path";
 import { VcError } from "../errors";
 
 /**
@@ -22,10 +23,52 @@ export interface CoverageOptions {
   now?: Date;
   /** A capture older than this is marked stale. Default 7 days. */
   staleAfterMs?: number;
+  /** Which run wrote a capture file (collector.db's captures and job_history, see captureRunLookup). */
+  runOf?: CaptureRunLookup;
+}
+
+/** The run that wrote a capture, and how that run ended ("interrupted": its process died mid-run). */
+export interface CaptureRun {
+  runId: string;
+  status: string;
+}
+
+export type CaptureRunLookup = (capturePath: string) => CaptureRun | undefined;
+
+/** The run of each capture file, from a collector.db (the newest captures row of each path wins). */
+export function captureRunLookup(db: {
+  listCaptures(): Array<{ runId: string | null; path: string; historyPath: string | null }>;
+  getRun(runId: string): { status: string } | undefined;
+}): CaptureRunLookup {
+  const byPath = new Map<string, string>();
+  for (const c of db.listCaptures()) {
+    if (c.runId === null) continue;
+    byPath.set(path.resolve(c.path), c.runId);
+    if (c.historyPath) byPath.set(path.resolve(c.historyPath), c.runId);
+  }
+  const statuses = new Map<string, string | undefined>();
+  return (capturePath) => {
+    const runId = byPath.get(path.resolve(capturePath));
+    if (runId === undefined) return undefined;
+    if (!statuses.has(runId)) statuses.set(runId, db.getRun(runId)?.status);
+    const status = statuses.get(runId);
+    return status === undefined ? undefined : { runId, status };
+  };
 }
 
 export type CoverageCell =
-  | { present: true; capturedAt: string; ageSeconds: number; size: number; path: string; stale: boolean }
+  | {
+      present: true;
+      capturedAt: string;
+      ageSeconds: number;
+      size: number;
+      path: string;
+      stale: boolean;
+      /** The run that wrote it, when collector.db knows it. */
+      run?: CaptureRun;
+      /** Written by a run that was interrupted (its process ended mid-run): the capture may be older than expected. */
+      interrupted: boolean;
+    }
   | { present: false };
 
 export interface CoverageRow {
@@ -66,6 +109,8 @@ export interface CoverageReport {
     present: number;
     missing: number;
     stale: number;
+    /** Present cells whose capture was written by an interrupted run. */
+    interrupted: number;
     coveragePct: number;
     totalBytes: number;
   };
@@ -139,6 +184,7 @@ export async function buildCoverage(opts: CoverageOptions): Promise<CoverageRepo
         continue;
       }
       const ageMs = Math.max(0, now.getTime() - file.capturedAt.getTime());
+      const run = opts.runOf?.(file.path);
       row.cells[type] = {
         present: true,
         capturedAt: file.capturedAt.toISOString(),
@@ -146,6 +192,8 @@ export async function buildCoverage(opts: CoverageOptions): Promise<CoverageRepo
         size: file.size,
         path: file.path,
         stale: ageMs > staleAfterMs,
+        ...(run ? { run } : {}),
+        interrupted: run?.status === "interrupted",
       };
       row.present++;
     }
@@ -187,6 +235,10 @@ export async function buildCoverage(opts: CoverageOptions): Promise<CoverageRepo
       present,
       missing: cellCount - present,
       stale: rowList.reduce((n, r) => n + Object.values(r.cells).filter((c) => c.present && c.stale).length, 0),
+      interrupted: rowList.reduce(
+        (n, r) => n + Object.values(r.cells).filter((c) => c.present && c.interrupted).length,
+        0,
+      ),
       coveragePct: percent(present, cellCount),
       totalBytes: perType.reduce((n, t) => n + t.totalBytes, 0),
     },

@@ -42,7 +42,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 table{border-collapse:collapse;margin-top:8px}
 th,td{border:1px solid #d9e2ec;padding:4px 8px;text-align:left;vertical-align:top}
 thead th{background:#f0f4f8;position:sticky;top:0}
-td.present{background:#e3f9e5}td.stale{background:#fff3c4}td.missing{background:#ffe3e3;color:#a61b1b;text-align:center}
+td.present{background:#e3f9e5}td.stale{background:#fff3c4}td.interrupted{outline:2px dashed #b45309;outline-offset:-3px}.run-interrupted{color:#b45309}td.missing{background:#ffe3e3;color:#a61b1b;text-align:center}
 td small{color:#52606d}
 .num{text-align:right}
 .unlisted{color:#616e7c;font-style:italic}
@@ -60,9 +60,10 @@ document.getElementById("device-filter").addEventListener("input", function (e) 
 
 function cellHtml(type: string, cell: CoverageCell): string {
   if (!cell.present) return `<td class="missing" data-type="${escapeHtml(type)}" title="no capture">&mdash;</td>`;
-  const cls = cell.stale ? "stale" : "present";
-  const title = `${cell.capturedAt} · ${formatBytes(cell.size)}`;
-  return `<td class="${cls}" data-type="${escapeHtml(type)}" title="${escapeHtml(title)}">${escapeHtml(formatAge(cell.ageSeconds))}<br><small>${escapeHtml(formatBytes(cell.size))}</small></td>`;
+  const cls = (cell.stale ? "stale" : "present") + (cell.interrupted ? " interrupted" : "");
+  const title = `${cell.capturedAt} · ${formatBytes(cell.size)}${cell.interrupted ? ` · from interrupted run ${cell.run?.runId ?? ""}` : ""}`;
+  const note = cell.interrupted ? `<br><small class="run-interrupted">interrupted run</small>` : "";
+  return `<td class="${cls}" data-type="${escapeHtml(type)}" title="${escapeHtml(title)}">${escapeHtml(formatAge(cell.ageSeconds))}<br><small>${escapeHtml(formatBytes(cell.size))}</small>${note}</td>`;
 }
 
 export function coverageHtml(report: CoverageReport, title = "Capture coverage"): string {
@@ -73,6 +74,7 @@ export function coverageHtml(report: CoverageReport, title = "Capture coverage")
     ["present", "Captures present", s.present],
     ["missing", "Missing", s.missing],
     ["stale", "Stale", s.stale],
+    ...(s.interrupted > 0 ? [["interrupted", "From interrupted runs", s.interrupted] as [string, string, number]] : []),
     ["coverage", "Coverage", `${s.coveragePct}%`],
     ["size", "Total size", formatBytes(s.totalBytes)],
   ];

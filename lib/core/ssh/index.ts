@@ -5,7 +5,7 @@
  * use only what is exported here.
  */
 export { openSession, testLogin, DEFAULT_TIMEOUTS, DEFAULT_MAX_OUTPUT_BYTES } from "./session";
-export type { SessionOptions, SessionTimeouts, DeviceSession, RunResult } from "./session";
+export type { SessionOptions, SessionTimeouts, DeviceSession, RunResult, RunOptions } from "./session";
 export { SessionError } from "./errors";
 export {
   KnownHostsStore,

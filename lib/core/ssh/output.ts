@@ -55,3 +55,64 @@ export function cleanOutputLines(lines: readonly string[], profile: PlatformProf
   }
   return out.slice(0, end).join("\n");
 }
+
+/**
+ * cleanOutputLines for an output read in pieces: lines go to `sink` as they arrive, pager lines
+ * dropped, and blank or context lines held back until a later line shows they are not the
+ * output's trailing ones (a run longer than MAX_HELD_LINES is passed on: memory stays bounded).
+ * The lines handed over, joined with "\n", are what cleanOutputLines returns for all of them.
+ */
+export class CleanLineStream {
+  static readonly MAX_HELD_LINES = 10_000;
+  /** The first lines handed over (enough for findFailure). */
+  readonly head: string[] = [];
+  private held: string[] = [];
+  private emitted = 0;
+  private emittedChars = 0;
+
+  constructor(
+    private readonly profile: PlatformProfile,
+    private readonly sink: (lines: string[]) => void | Promise<void>,
+  ) {}
+
+  /** Characters of output handed over so far (with the "\n" between lines). */
+  get length(): number {
+    return this.emittedChars + Math.max(0, this.emitted - 1);
+  }
+
+  /** Lines held back as possibly trailing (a failed command's partial output includes them). */
+  get heldLines(): readonly string[] {
+    return this.held;
+  }
+
+  push(lines: readonly string[]): void | Promise<void> {
+    const { pager, contextLines } = this.profile;
+    const out: string[] = [];
+    for (const line of lines) {
+      if (pager && pager.patterns.some((re) => re.test(line))) continue;
+      if (line.trim() === "" || contextLines.some((re) => re.test(line))) {
+        this.held.push(line);
+        if (this.held.length > CleanLineStream.MAX_HELD_LINES) this.release(out);
+        continue;
+      }
+      if (this.held.length) this.release(out);
+      out.push(line);
+    }
+    if (out.length === 0) return;
+    this.emitted += out.length;
+    for (const line of out) this.emittedChars += line.length;
+    if (this.head.length < FAILURE_SEARCH_LINES)
+      this.head.push(...out.slice(0, FAILURE_SEARCH_LINES - this.head.length));
+    return this.sink(out);
+  }
+
+  /** The output's first lines as text, for findFailure. */
+  headText(): string {
+    return this.head.join("\n");
+  }
+
+  private release(out: string[]): void {
+    for (const line of this.held) out.push(line);
+    this.held = [];
+  }
+}

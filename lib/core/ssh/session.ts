@@ -8,7 +8,7 @@ import { connectSsh, forwardThrough, type Connection, type ConnectParams, type H
 import { SessionError, redact } from "./errors";
 import { DEFAULT_HOST_KEY_POLICY, hostKeyPolicyProblem } from "./host-key-policy";
 import { KnownHostsStore } from "./known-hosts";
-import { cleanOutputLines, findFailure } from "./output";
+import { CleanLineStream, cleanOutputLines, findFailure } from "./output";
 import { loadProfile, type PlatformProfile } from "./profile";
 import { OUTPUT_SECRET_MIN_LENGTH, makeRedactor } from "../redact";
 import { ShellChannel, WaitFailure, type Responder, type TailPattern, type WaitResult, type WaitSpec } from "./shell";
@@ -66,6 +66,19 @@ export interface RunResult {
   error?: { errorClass: "command_error"; message: string };
   /** How many pager prompts were answered while reading the output. */
   pagerAnswers: number;
+  /** Set when the output went to RunOptions.onLines: `output` is then empty, this is its length in characters. */
+  streamedChars?: number;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  /**
+   * Streams the clean output (as `output` would be, split into lines) here as it arrives instead
+   * of returning it, so a huge output is never held whole. A returned promise pauses reading
+   * until it settles. On failure the SessionError's partialOutput holds only what was not handed
+   * over yet.
+   */
+  onLines?: (lines: string[]) => void | Promise<void>;
 }
 
 export interface DeviceSession {
@@ -74,7 +87,7 @@ export interface DeviceSession {
   readonly hostKeyFingerprint: string;
   /** Pre-login banner the server sent, if any. */
   readonly banner?: string;
-  run(command: string, opts?: { timeoutMs?: number }): Promise<RunResult>;
+  run(command: string, opts?: RunOptions): Promise<RunResult>;
   /** Idempotent; also called on abort and when the device time limit passes. */
   close(): Promise<void>;
 }
@@ -384,34 +397,55 @@ class Session implements DeviceSession {
   }
 
   /** Runs one command and reads its output up to the next prompt. */
-  private async execute(command: string, timeoutMs: number): Promise<RunResult> {
+  private async execute(
+    command: string,
+    timeoutMs: number,
+    onLines?: (lines: string[]) => void | Promise<void>,
+  ): Promise<RunResult> {
     const started = Date.now();
     this.log(`> ${command}`);
-    const r = await this.typeAndWait(
-      command,
-      {
-        echo: command,
-        tails: this.promptTails,
-        responders: this.pager,
-        quietMs: this.timeouts.quietMs,
-        knownPrompt: this.prompt,
-        knownPromptQuietMs: KNOWN_PROMPT_QUIET_MS,
-        timeoutMs,
-      },
-      "command",
-    );
+    const stream = onLines ? new CleanLineStream(this.profile, onLines) : undefined;
+    let r: WaitResult;
+    try {
+      r = await this.typeAndWait(
+        command,
+        {
+          echo: command,
+          tails: this.promptTails,
+          responders: this.pager,
+          quietMs: this.timeouts.quietMs,
+          knownPrompt: this.prompt,
+          knownPromptQuietMs: KNOWN_PROMPT_QUIET_MS,
+          timeoutMs,
+          onLines: stream && ((lines) => stream.push(lines)),
+        },
+        "command",
+      );
+    } catch (err) {
+      // The held-back lines were not handed over: they belong to the partial output.
+      if (stream && err instanceof SessionError && stream.heldLines.length > 0) {
+        const held = this.scrub(stream.heldLines.join("\n"));
+        throw new SessionError(err.errorClass, err.host, err.detail, {
+          partialOutput: err.partialOutput ? `${held}\n${err.partialOutput}` : held,
+          command: err.command,
+        });
+      }
+      throw err;
+    }
     this.prompt = r.tail.trimEnd();
-    const output = cleanOutputLines(r.lines, this.profile);
+    if (stream) await stream.push(r.lines);
+    const output = stream ? "" : cleanOutputLines(r.lines, this.profile);
     const pagerAnswers = Object.values(r.answered).reduce((a, b) => a + b, 0);
-    const failure = findFailure(output, this.profile);
+    const failure = findFailure(stream ? stream.headText() : output, this.profile);
     const result: RunResult = { command, output, durationMs: Date.now() - started, pagerAnswers };
+    if (stream) result.streamedChars = stream.length;
     if (failure)
       result.error = {
         errorClass: "command_error",
         message: `${this.label}: command "${command}" rejected by the device: ${failure}`,
       };
     this.log(
-      `< ${command}: ${output.length} chars${pagerAnswers ? `, ${pagerAnswers} pages` : ""}${failure ? ", rejected" : ""}`,
+      `< ${command}: ${stream ? stream.length : output.length} chars${pagerAnswers ? `, ${pagerAnswers} pages` : ""}${failure ? ", rejected" : ""}`,
     );
     return result;
   }
@@ -486,13 +520,13 @@ class Session implements DeviceSession {
     );
   }
 
-  run(command: string, opts: { timeoutMs?: number } = {}): Promise<RunResult> {
+  run(command: string, opts: RunOptions = {}): Promise<RunResult> {
     const job = this.queue.then(() => this.runNow(command, opts));
     this.queue = job.catch(() => undefined);
     return job;
   }
 
-  private async runNow(command: string, opts: { timeoutMs?: number }): Promise<RunResult> {
+  private async runNow(command: string, opts: RunOptions): Promise<RunResult> {
     if (typeof command !== "string" || /[\r\n]/.test(command))
       throw new VcError("usage", "a command must be a single line of text", this.label);
     nonNegativeMs(opts.timeoutMs, "timeoutMs", this.label);
@@ -507,7 +541,7 @@ class Session implements DeviceSession {
       );
     if (this.closing) throw new SessionError("disconnected", this.label, "session is closed", { command });
     try {
-      return await this.execute(command, opts.timeoutMs ?? this.timeouts.commandMs);
+      return await this.execute(command, opts.timeoutMs ?? this.timeouts.commandMs, opts.onLines);
     } catch (err) {
       const e =
         err instanceof SessionError

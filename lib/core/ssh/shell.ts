@@ -33,6 +33,13 @@ export interface WaitSpec {
   knownPrompt?: string;
   knownPromptQuietMs?: number;
   timeoutMs: number;
+  /**
+   * Streaming: complete lines after the echo are handed here as they arrive and dropped from the
+   * screen, so a huge output is never held whole (WaitResult.lines and WaitFailure.partial then
+   * hold only the lines not yet handed over). A returned promise pauses reading the channel until
+   * it settles (the sink's backpressure).
+   */
+  onLines?: (lines: string[]) => void | Promise<void>;
 }
 
 export interface WaitResult {
@@ -40,7 +47,7 @@ export interface WaitResult {
   matched: string;
   /** The tail line (a prompt, a password question…), as rendered. */
   tail: string;
-  /** Complete lines after the echo. */
+  /** Complete lines after the echo (with onLines: those not yet handed over). */
   lines: string[];
   echoFound: boolean;
   /** How many times each responder answered. */
@@ -68,6 +75,8 @@ interface ActiveWait {
   screen: TerminalScreen;
   /** Index of the echo line, or NO_ECHO_EXPECTED / ECHO_PENDING. */
   echoIndex: number;
+  /** The echo was seen (or none was expected) and the lines up to it dropped: the screen holds body lines only. */
+  bodyOnly: boolean;
   scannedLines: number;
   answered: Record<string, number>;
   bytes: number;
@@ -87,6 +96,8 @@ export class ShellChannel {
   private closed = false;
   private idleScreen: TerminalScreen;
   private idleBytes = 0;
+  /** Sink writes in progress (the channel is paused while there are any). */
+  private pauses = 0;
 
   constructor(
     private readonly channel: ClientChannel,
@@ -124,6 +135,7 @@ export class ShellChannel {
         spec,
         screen,
         echoIndex: spec.echo === undefined || spec.echo === "" ? NO_ECHO_EXPECTED : ECHO_PENDING,
+        bodyOnly: false,
         scannedLines: 0,
         answered: {},
         bytes: 0,
@@ -178,7 +190,23 @@ export class ShellChannel {
 
   /** Lines after the echo, for results and partial output. */
   private bodyLines(w: ActiveWait): string[] {
-    return w.screen.lines.slice(w.echoIndex >= 0 ? w.echoIndex + 1 : 0);
+    return w.screen.lines.slice(!w.bodyOnly && w.echoIndex >= 0 ? w.echoIndex + 1 : 0);
+  }
+
+  /** Hands the complete body lines to the wait's onLines sink, pausing the channel while the sink is busy. */
+  private streamLines(w: ActiveWait): void {
+    const from = !w.bodyOnly && w.echoIndex >= 0 ? w.echoIndex + 1 : 0;
+    if (w.screen.lines.length <= from) return;
+    const lines = w.screen.takeLines(from);
+    w.bodyOnly = true;
+    const busy = w.spec.onLines!(lines);
+    if (!busy) return;
+    this.pauses++;
+    this.channel.pause();
+    const resume = (): void => {
+      if (--this.pauses === 0 && !this.closed) this.channel.resume();
+    };
+    busy.then(resume, resume);
   }
 
   private evaluate(w: ActiveWait): void {
@@ -195,6 +223,7 @@ export class ShellChannel {
         }
       }
     }
+    if (spec.onLines && w.echoIndex !== ECHO_PENDING) this.streamLines(w);
     const tail = screen.currentLine;
     if (tail === "") return;
     for (const r of spec.responders ?? []) {

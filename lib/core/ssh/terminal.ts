@@ -20,7 +20,8 @@ const SPECIAL = /[\x00-\x08\x0a-\x1f\x7f\x9b]/g;
  * keep the device's bytes exactly.
  */
 export class TerminalScreen {
-  readonly lines: string[] = [];
+  /** Completed lines not yet taken (see takeLines). */
+  lines: string[] = [];
   private cur = "";
   private col = 0;
   private repainted = false;
@@ -69,6 +70,13 @@ export class TerminalScreen {
     this.col = 0;
     this.repainted = false;
     this.erasingPager = true;
+  }
+
+  /** Removes every completed line and returns those from index `from` on (a streaming reader's share). */
+  takeLines(from = 0): string[] {
+    const all = this.lines;
+    this.lines = [];
+    return from === 0 ? all : all.slice(from);
   }
 
   /** All text seen so far, lines joined with "\n" (including the partial line). */

@@ -10,6 +10,10 @@ import {
   parseDeviceList,
   type CoverageReport,
 } from "../../../lib/core/coverage";
+import { spawnSync } from "node:child_process";
+import { CollectorDb } from "../../../lib/core/collect/history";
+import { captureRunLookup } from "../../../lib/core/coverage";
+import { latestCapturePath } from "../../../lib/core/captures/layout";
 import { hoursAgo, writeCapture, writeHistoryCapture } from "../../support/capture-fixtures";
 import { useTmpDir } from "../../support/tmp";
 
@@ -46,6 +50,7 @@ describe("coverage: devices x capture types", () => {
       size: 100,
       path: path.join(collections, "config", "r1.txt"),
       stale: false,
+      interrupted: false,
     });
     assert.deepStrictEqual(report.rows[0].cells.version, { present: false });
     assert.deepStrictEqual([report.rows[1].present, report.rows[1].missing], [1, 2]);
@@ -71,6 +76,7 @@ describe("coverage: devices x capture types", () => {
       present: 4,
       missing: 8,
       stale: 1,
+      interrupted: 0,
       coveragePct: 33.3,
       totalBytes: 460,
     });
@@ -216,5 +222,72 @@ describe("coverage: device lists", () => {
     );
     assert.throws(() => parseDeviceList("name,site\nr1,hq\n,dc\n", "inv.csv"), /inv\.csv: row 3: the name is empty/);
     assert.throws(() => parseDeviceList('name,site\n"r1,hq\n', "inv.csv"), /inv\.csv: invalid CSV: /);
+  });
+});
+
+describe("coverage: captures of interrupted runs", () => {
+  const tmp = useTmpDir("vc-coverage-runs-");
+
+  it("marks captures written by an interrupted run (its process died mid-run) as interrupted", async () => {
+    const collections = path.join(tmp.path, "collections");
+    writeCapture(collections, "config", "r1", "x".repeat(100), hoursAgo(2, NOW));
+    writeCapture(collections, "arp", "r1", "x".repeat(50), hoursAgo(1, NOW));
+    const file = path.join(tmp.path, "collector.db");
+    const db = CollectorDb.open(file);
+    const capture = (runId: string, device: string, type: string) =>
+      db.addCapture({
+        runId,
+        deviceName: device,
+        captureType: type,
+        path: latestCapturePath(collections, type, device),
+        size: 1,
+        sha256: "0",
+        capturedAt: NOW.toISOString(),
+      });
+    const started = { jobName: "collect", startedAt: NOW.toISOString(), total: 2 };
+    db.startRun({ ...started, runId: "run-killed", captureType: "config" });
+    capture("run-killed", "r1", "config");
+    const fine = db.startRun({ ...started, runId: "run-ok", captureType: "arp" });
+    capture("run-ok", "r1", "arp");
+    db.finishRun(fine, {
+      runId: "run-ok",
+      startedAt: NOW.toISOString(),
+      finishedAt: NOW.toISOString(),
+      durationMs: 1,
+      total: 1,
+      ok: 1,
+      partial: 0,
+      failed: 0,
+      cancelled: 0,
+      errorCounts: {},
+      status: "success",
+    } as Parameters<CollectorDb["finishRun"]>[1]);
+    db.close();
+    // The killed run's process is gone (kill -9): the next open marks its row interrupted.
+    const dead = Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout);
+    const raw = CollectorDb.open(file);
+    (raw as unknown as { db: { prepare(sql: string): { run(...a: unknown[]): void } } }).db
+      .prepare("UPDATE job_history SET pid = ? WHERE run_id = ?")
+      .run(dead, "run-killed");
+    raw.close();
+    const reopened = CollectorDb.open(file);
+    try {
+      assert.strictEqual(reopened.getRun("run-killed")?.status, "interrupted");
+      const report = await buildCoverage({ collections, now: NOW, runOf: captureRunLookup(reopened) });
+      const r1 = report.rows.find((r) => r.device === "r1")!;
+      assert.deepStrictEqual(r1.cells.config, {
+        ...(r1.cells.config as object),
+        run: { runId: "run-killed", status: "interrupted" },
+        interrupted: true,
+      });
+      assert.strictEqual((r1.cells.arp as { interrupted: boolean }).interrupted, false);
+      assert.deepStrictEqual((r1.cells.arp as { run?: object }).run, { runId: "run-ok", status: "success" });
+      assert.strictEqual(report.summary.interrupted, 1);
+      const html = coverageHtml(report);
+      assert.match(html, /<td class="present interrupted" data-type="config"[^>]*from interrupted run run-killed/);
+      assert.match(html, /From interrupted runs/);
+    } finally {
+      reopened.close();
+    }
   });
 });
