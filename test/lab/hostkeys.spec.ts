@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { utils } from "ssh2";
 import { derivedEd25519, fastSigningKey } from "../../lib/lab/hostkeys";
+import { generateSshKeyPair } from "../support/ssh-keys";
 
 describe("lab/hostkeys: the host key handed to ssh2's Server", () => {
   it("signs like ssh2's own ed25519 key (same signature, verifiable with the device's public key)", () => {
@@ -23,7 +24,7 @@ describe("lab/hostkeys: the host key handed to ssh2's Server", () => {
   });
 
   it("leaves other key types to ssh2 (passed as the text it parses itself)", () => {
-    const ecdsa = utils.generateKeyPairSync("ecdsa", { bits: 256 });
+    const ecdsa = generateSshKeyPair("ecdsa", { bits: 256 });
     assert.equal(fastSigningKey(ecdsa.private), ecdsa.private);
   });
 });

@@ -6,6 +6,7 @@ import type { Lab, LabDeviceInfo } from "../../lib/lab";
 import { parseDevicesCsv } from "../../lib/core/inventory";
 import { fingerprintOf, KnownHostsStore } from "../../lib/core/ssh";
 import type { Device } from "../../lib/core/types";
+import { generateSshKeyPair } from "./ssh-keys";
 
 /**
  * Test helpers for collection and discovery: probe commands whose outputs the test knows
@@ -79,7 +80,7 @@ export interface RecordingServer {
 }
 
 export async function startRecordingServer(host = "127.0.0.1"): Promise<RecordingServer> {
-  const key = utils.generateKeyPairSync("ed25519");
+  const key = generateSshKeyPair("ed25519");
   const parsed = utils.parseKey(key.public);
   const blob = (Array.isArray(parsed) ? parsed[0] : parsed) as { getPublicSSH(): Buffer };
   const clients = new Set<{ end(): void }>();

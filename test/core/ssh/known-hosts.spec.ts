@@ -3,12 +3,12 @@ import { execFileSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { utils } from "ssh2";
 import { KnownHostsStore, SAVE_COALESCE_MS, fingerprintOf, keyTypeOf } from "../../../lib/core/ssh/known-hosts";
 import { useTmpDir } from "../../support/tmp";
+import { generateSshKeyPair } from "../../support/ssh-keys";
 
 function publicBlob(): Buffer {
-  const pair = utils.generateKeyPairSync("ed25519");
+  const pair = generateSshKeyPair("ed25519");
   return Buffer.from(pair.public.trim().split(/\s+/)[1], "base64");
 }
 
@@ -72,7 +72,7 @@ describe("ssh/known-hosts: trust-on-first-use store", () => {
   });
 
   it("formats fingerprints as OpenSSH prints them and reads the key type from the blob", () => {
-    const pair = utils.generateKeyPairSync("ed25519");
+    const pair = generateSshKeyPair("ed25519");
     const pubFile = path.join(tmp.path, "k.pub");
     fs.writeFileSync(pubFile, pair.public);
     const printed = execFileSync("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", pubFile], {

@@ -3,7 +3,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { utils } from "ssh2";
 import { startLab, type LabDeviceInfo, type LabDeviceSpec } from "../../../lib/lab";
 import {
   KnownHostsStore,
@@ -19,6 +18,7 @@ import { freePort } from "../../support/net";
 import { findSecretsInText } from "../../support/secrets";
 import { useTmpDir } from "../../support/tmp";
 import { FIXTURE_RESPONSES, FIXTURE_TEXT, linesCommand } from "./fixtures";
+import { generateSshKeyPair } from "../../support/ssh-keys";
 
 const PASSWORD = "Conn-Pass-4410";
 
@@ -317,7 +317,7 @@ describe("ssh against the device lab: host keys, algorithms, authentication, jum
   });
 
   describe("authentication methods and a jump host", () => {
-    const key = utils.generateKeyPairSync("ed25519", { passphrase: "Key-Pass-8812", cipher: "aes256-ctr", rounds: 4 });
+    const key = generateSshKeyPair("ed25519", { passphrase: "Key-Pass-8812", cipher: "aes256-ctr", rounds: 4 });
     const env = useLab({
       devices: [
         { name: "kbd-only", platform: "arista_eos", keyboardInteractive: true },

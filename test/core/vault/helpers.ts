@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import { utils as sshUtils } from "ssh2";
 import type { CredentialInput } from "../../../lib/core/vault";
+import { generateSshKeyPair } from "../../support/ssh-keys";
 
 /** Recognisable secrets planted in vaults, so tests can scan every output for them. */
 export const PLANTED = {
@@ -14,12 +14,11 @@ export const PLANTED = {
 
 /** An ed25519 OpenSSH key encrypted with PLANTED.passphrase (few bcrypt rounds: fast). */
 export function encryptedKey(): string {
-  return sshUtils.generateKeyPairSync("ed25519", { passphrase: PLANTED.passphrase, cipher: "aes256-ctr", rounds: 4 })
-    .private;
+  return generateSshKeyPair("ed25519", { passphrase: PLANTED.passphrase, cipher: "aes256-ctr", rounds: 4 }).private;
 }
 
 export function plainKey(): string {
-  return sshUtils.generateKeyPairSync("ed25519").private;
+  return generateSshKeyPair("ed25519").private;
 }
 
 /** The distinctive body of a private key (what a leak scan looks for). */
