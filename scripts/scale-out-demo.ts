@@ -141,6 +141,27 @@ function cpuSnapshot(): Map<number, number> {
   return snap;
 }
 
+/**
+ * Snapshots every second while a run goes on, so that the CPU of the collection window alone
+ * (first collector execution started → last stopped) is measured, not the idle processes'
+ * while `n8n execute` starts up.
+ */
+function cpuSampler(): { stop(): void; spentBetween(fromMs: number, toMs: number): number } {
+  const samples: Array<{ t: number; snap: Map<number, number> }> = [{ t: Date.now(), snap: cpuSnapshot() }];
+  const timer = setInterval(() => samples.push({ t: Date.now(), snap: cpuSnapshot() }), 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      samples.push({ t: Date.now(), snap: cpuSnapshot() });
+    },
+    spentBetween(fromMs, toMs) {
+      const before = [...samples].reverse().find((x) => x.t <= fromMs) ?? samples[0];
+      const after = samples.find((x) => x.t >= toMs) ?? samples[samples.length - 1];
+      return cpuSpentMs(before.snap, after.snap);
+    },
+  };
+}
+
 /** CPU used between two snapshots by the processes alive in both (a killed worker's share is lost). */
 function cpuSpentMs(before: Map<number, number>, after: Map<number, number>): number {
   let ms = 0;
@@ -396,10 +417,17 @@ async function run(dir: string): Promise<void> {
   const lastExecutionId = () => Number(psql(`SELECT coalesce(max(id::int), 0) FROM execution_entity`) || 0);
   const window = (afterId: number) => {
     const row = psql(
-      `SELECT count(*), coalesce(sum((status = 'success')::int), 0), extract(epoch from max("stoppedAt") - min("startedAt")) ` +
+      `SELECT count(*), coalesce(sum((status = 'success')::int), 0), extract(epoch from max("stoppedAt") - min("startedAt")), ` +
+        `extract(epoch from min("startedAt")), extract(epoch from max("stoppedAt")) ` +
         `FROM execution_entity WHERE "workflowId" = 'vcCollector' AND id::int > ${afterId}`,
     ).split("|");
-    return { executions: Number(row[0]), succeeded: Number(row[1]), seconds: Number(row[2]) };
+    return {
+      executions: Number(row[0]),
+      succeeded: Number(row[1]),
+      seconds: Number(row[2]),
+      fromMs: Number(row[3]) * 1000,
+      toMs: Number(row[4]) * 1000,
+    };
   };
 
   type Item = { json: Record<string, unknown>; pairedItem?: unknown };
@@ -413,12 +441,12 @@ async function run(dir: string): Promise<void> {
     const afterId = lastExecutionId();
     const env = queueEnv({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
     const outFile = path.join(dir, `dispatcher-${label.replace(/\W+/g, "-")}.out`);
-    const cpuBefore = cpuSnapshot();
+    const sampler = cpuSampler();
     const loadBefore = os.loadavg()[0];
     const running = n8nCli(["execute", "--id=vcDispatcher", "--rawOutput"], executeEnv(env), 1_800_000, outFile);
     if (duringRun) await duringRun(afterId);
     const r = await running;
-    const cpuMs = cpuSpentMs(cpuBefore, cpuSnapshot());
+    sampler.stop();
     const loadAfter = os.loadavg()[0];
     if (r.status !== 0)
       throw new Error(`dispatcher failed (${label}):\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-2000)}`);
@@ -459,6 +487,7 @@ async function run(dir: string): Promise<void> {
       counts[s] = (counts[s] ?? 0) + 1;
     }
     const w = window(afterId);
+    const cpuMs = sampler.spentBetween(w.fromMs, w.toMs);
     const meanDeviceMs = durations.reduce((a, b) => a + b, 0) / Math.max(durations.length, 1);
     return {
       label,

@@ -2,6 +2,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { resolveHome } from "../../lib/core/home";
+import { Inventory } from "../../lib/core/inventory";
+import { JobStore } from "../../lib/core/jobs";
 import { startLab, type Lab } from "../../lib/lab";
 import { findSecretsInDir, findSecretsInText } from "../../test/support/secrets";
 import { makeVault } from "../../test/support/vault";
@@ -17,6 +20,15 @@ import { sharedDir } from "./support/shared-dir";
 const LAB_PASSWORD = "Lab-Device-Secret-81aa";
 const MASTER_PASSWORD = "N8n-Vault-Master-c04f";
 const EXAMPLE = path.resolve(__dirname, "../examples/collect-parse-export-on-schedule.json");
+const RUN_JOB_EXAMPLE = path.resolve(__dirname, "../examples/run-job-on-schedule.json");
+
+type ExecuteOutput = {
+  data: {
+    resultData: {
+      runData: Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, unknown> }>> } }>>;
+    };
+  };
+};
 
 describe("n8n: a real n8n instance runs the example workflow against the lab", function () {
   this.timeout(600_000);
@@ -109,6 +121,70 @@ describe("n8n: a real n8n instance runs the example workflow against the lab", f
     const csvText = fs.readFileSync(files[0], "utf8");
     for (const d of lab.devices) assert.ok(csvText.includes(d.name), `${d.name} exported`);
 
+    assert.deepEqual(findSecretsInText(run.stdout + run.stderr, [LAB_PASSWORD, MASTER_PASSWORD]), []);
+    assert.deepEqual(findSecretsInDir(userFolder, [LAB_PASSWORD, MASTER_PASSWORD]), []);
+  });
+  it("runs the Run Job example (the data home's nightly batch) with `n8n execute --id`", async () => {
+    const home = resolveHome(path.join(dir, "jobs-home"));
+    fs.mkdirSync(home.root, { recursive: true });
+    const vault = makeVault(home.root, [{ name: "lab", username: "admin", password: LAB_PASSWORD, isDefault: true }], {
+      password: MASTER_PASSWORD,
+    });
+    const inventory = Inventory.open(home.dcimDb, { create: true });
+    inventory.importCsv(lab.inventoryCsv(), { createMissing: true });
+    inventory.close();
+    const store = new JobStore(home);
+    store.saveJob({ name: "Version", slug: "version", capture_type: "version", commands: "show version" });
+    store.saveJob({ name: "ARP", slug: "arp", capture_type: "arp", commands: ["show ip arp"] });
+    store.saveBatch("nightly", { name: "Nightly", jobs: ["version", "arp"], delay_s: 0 });
+    const env = n8nEnv(userFolder);
+
+    const workflow = JSON.parse(fs.readFileSync(RUN_JOB_EXAMPLE, "utf8")) as {
+      id?: string;
+      nodes: Array<{ name: string; parameters: Record<string, unknown> }>;
+    };
+    workflow.id = "vcExampleRunJob";
+    workflow.nodes.find((n) => n.name === "Run Job")!.parameters.home = home.root;
+    const wfFile = path.join(dir, "run-job-workflow.json");
+    fs.writeFileSync(wfFile, JSON.stringify(workflow));
+    const credFile = path.join(dir, "run-job-credentials.json");
+    fs.writeFileSync(
+      credFile,
+      JSON.stringify([
+        {
+          id: "vcVaultExample01",
+          name: "Velocity Collector vault",
+          type: "velocityCollectorVaultApi",
+          data: { vaultPath: vault.file, masterPassword: MASTER_PASSWORD },
+        },
+      ]),
+    );
+    const creds = await n8nCli(["import:credentials", `--input=${credFile}`], env);
+    fs.rmSync(credFile);
+    assert.equal(creds.status, 0, creds.stderr + creds.stdout);
+    const imported = await n8nCli(["import:workflow", `--input=${wfFile}`], env);
+    assert.equal(imported.status, 0, imported.stderr + imported.stdout);
+
+    const run = await n8nCli(
+      ["execute", "--id=vcExampleRunJob", "--rawOutput"],
+      executeEnv(env),
+      300_000,
+      path.join(dir, "execute-run-job.out"),
+    );
+    assert.equal(run.status, 0, `n8n execute failed:\n${run.stderr.slice(-3000)}\n${run.stdout.slice(-3000)}`);
+    const main = (parseRawOutput(run.stdout) as ExecuteOutput).data.resultData.runData["Run Job"][0].data.main;
+    const devices = main[0].map((i) => i.json);
+    assert.equal(devices.length, 2 * lab.devices.length, "one item per device of each job");
+    for (const d of devices)
+      assert.equal(d.status, "ok", `${String(d.job)} ${JSON.stringify(d.device)}: ${String(d.error)}`);
+    assert.deepEqual(
+      main[1].map((i) => [i.json.job, i.json.status]),
+      [
+        ["version", "success"],
+        ["arp", "success"],
+      ],
+    );
+    assert.ok(fs.existsSync(path.join(home.collections, "arp")), "the job's captures are saved");
     assert.deepEqual(findSecretsInText(run.stdout + run.stderr, [LAB_PASSWORD, MASTER_PASSWORD]), []);
     assert.deepEqual(findSecretsInDir(userFolder, [LAB_PASSWORD, MASTER_PASSWORD]), []);
   });
