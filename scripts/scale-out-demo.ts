@@ -19,7 +19,7 @@
  * device, so the printout shows how far the 4-worker demand stays below the machine's CPU floor.
  *
  * Run with scripts/scale-out-demo.sh (installs what it needs). Settings (environment):
- *   VC_SCALE_DEVICES (2000) VC_SCALE_LATENCY_MS (200) VC_SCALE_BATCH (20)
+ *   VC_SCALE_DEVICES (2000) VC_SCALE_LATENCY_MS (400) VC_SCALE_BATCH (20)
  *   VC_SCALE_WORKER_CONCURRENCY (1) VC_SCALE_COLLECT_CONCURRENCY (10) VC_SCALE_WORKERS ("1,2,4")
  *   VC_SCALE_KILL (1)
  */
@@ -42,7 +42,7 @@ import {
 const ROOT = path.resolve(__dirname, "..");
 const PG_BIN = process.env.VC_PG_BIN || "/usr/lib/postgresql/15/bin";
 const DEVICES = Number(process.env.VC_SCALE_DEVICES || 2000);
-const LATENCY_MS = Number(process.env.VC_SCALE_LATENCY_MS || 200);
+const LATENCY_MS = Number(process.env.VC_SCALE_LATENCY_MS || 400);
 const BATCH = Number(process.env.VC_SCALE_BATCH || 20);
 const WORKER_CONCURRENCY = Number(process.env.VC_SCALE_WORKER_CONCURRENCY || 1);
 const COLLECT_CONCURRENCY = Number(process.env.VC_SCALE_COLLECT_CONCURRENCY || 10);
@@ -79,12 +79,21 @@ function start(
   return m;
 }
 
+/** The descendants of a process, from /proc (no `ps` spawned: the CPU sampler calls this every second). */
 function childPids(pid: number): number[] {
-  const r = spawnSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" });
-  const direct = r.stdout
-    .split("\n")
-    .map((s) => Number(s.trim()))
-    .filter((n) => n > 0);
+  let direct: number[] = [];
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`))
+      direct = direct.concat(
+        fs
+          .readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8")
+          .split(" ")
+          .map(Number)
+          .filter((n) => n > 0),
+      );
+  } catch {
+    // gone meanwhile
+  }
   return direct.flatMap((c) => [c, ...childPids(c)]);
 }
 

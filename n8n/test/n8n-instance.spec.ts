@@ -54,27 +54,18 @@ describe("n8n: a real n8n instance runs the example workflow against the lab", f
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("imports the credential and the example, runs it with `n8n execute --id`, and every device is collected, parsed and exported", async () => {
-    const home = path.join(dir, "vcollector");
-    fs.mkdirSync(home, { recursive: true });
-    const vault = makeVault(home, [{ name: "lab", username: "admin", password: LAB_PASSWORD, isDefault: true }], {
-      password: MASTER_PASSWORD,
-    });
-    const csv = path.join(home, "devices.csv");
-    fs.writeFileSync(csv, lab.inventoryCsv());
-    const env = n8nEnv(userFolder);
+  type Workflow = { id?: string; nodes: Array<{ name: string; parameters: Record<string, unknown> }> };
 
-    const workflow = JSON.parse(fs.readFileSync(EXAMPLE, "utf8")) as {
-      id?: string;
-      nodes: Array<{ name: string; parameters: Record<string, unknown> }>;
-    };
-    workflow.id = "vcExampleSchedule";
-    const node = (name: string) => workflow.nodes.find((n) => n.name === name)!.parameters;
-    node("Device Source").csvPath = csv;
-    node("Collect").options = { ...(node("Collect").options as object), home, jitter: 0 };
-    node("TextFSM").templatesDir = path.join(sharedDir(), "ntc-templates", "templates");
-    node("Export").outputDir = path.join(home, "exports");
-    const wfFile = path.join(dir, "workflow.json");
+  function example(file: string, id: string): Workflow {
+    const workflow = JSON.parse(fs.readFileSync(file, "utf8")) as Workflow;
+    workflow.id = id;
+    return workflow;
+  }
+
+  /** Imports the vault credential and the workflow, runs it with `n8n execute --id`, returns its run data. */
+  async function importAndExecute(workflow: Workflow, vaultFile: string) {
+    const env = n8nEnv(userFolder);
+    const wfFile = path.join(dir, `${workflow.id}.json`);
     fs.writeFileSync(wfFile, JSON.stringify(workflow));
     const credFile = path.join(dir, "credentials.json");
     fs.writeFileSync(
@@ -84,33 +75,42 @@ describe("n8n: a real n8n instance runs the example workflow against the lab", f
           id: "vcVaultExample01",
           name: "Velocity Collector vault",
           type: "velocityCollectorVaultApi",
-          data: { vaultPath: vault.file, masterPassword: MASTER_PASSWORD },
+          data: { vaultPath: vaultFile, masterPassword: MASTER_PASSWORD },
         },
       ]),
     );
-
     const creds = await n8nCli(["import:credentials", `--input=${credFile}`], env);
     fs.rmSync(credFile);
     assert.equal(creds.status, 0, creds.stderr + creds.stdout);
     const imported = await n8nCli(["import:workflow", `--input=${wfFile}`], env);
     assert.equal(imported.status, 0, imported.stderr + imported.stdout);
-
     const run = await n8nCli(
-      ["execute", "--id=vcExampleSchedule", "--rawOutput"],
+      ["execute", `--id=${workflow.id}`, "--rawOutput"],
       executeEnv(env),
       300_000,
-      path.join(dir, "execute.out"),
+      path.join(dir, `execute-${workflow.id}.out`),
     );
     assert.equal(run.status, 0, `n8n execute failed:\n${run.stderr.slice(-3000)}\n${run.stdout.slice(-3000)}`);
-    const data = parseRawOutput(run.stdout) as {
-      status?: string;
-      data: {
-        resultData: {
-          runData: Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, unknown> }>> } }>>;
-        };
-      };
-    };
-    const runData = data.data.resultData.runData;
+    assert.deepEqual(findSecretsInText(run.stdout + run.stderr, [LAB_PASSWORD, MASTER_PASSWORD]), []);
+    assert.deepEqual(findSecretsInDir(userFolder, [LAB_PASSWORD, MASTER_PASSWORD]), []);
+    return (parseRawOutput(run.stdout) as ExecuteOutput).data.resultData.runData;
+  }
+
+  it("imports the credential and the example, runs it with `n8n execute --id`, and every device is collected, parsed and exported", async () => {
+    const home = path.join(dir, "vcollector");
+    fs.mkdirSync(home, { recursive: true });
+    const vault = makeVault(home, [{ name: "lab", username: "admin", password: LAB_PASSWORD, isDefault: true }], {
+      password: MASTER_PASSWORD,
+    });
+    const csv = path.join(home, "devices.csv");
+    fs.writeFileSync(csv, lab.inventoryCsv());
+    const workflow = example(EXAMPLE, "vcExampleSchedule");
+    const node = (name: string) => workflow.nodes.find((n) => n.name === name)!.parameters;
+    node("Device Source").csvPath = csv;
+    node("Collect").options = { ...(node("Collect").options as object), home, jitter: 0 };
+    node("TextFSM").templatesDir = path.join(sharedDir(), "ntc-templates", "templates");
+    node("Export").outputDir = path.join(home, "exports");
+    const runData = await importAndExecute(workflow, vault.file);
     const collected = runData.Collect[0].data.main[0].map((i) => i.json);
     assert.equal(collected.length, lab.devices.length, "one item per device");
     for (const r of collected) assert.equal(r.status, "ok", `${JSON.stringify(r.device)}: ${String(r.error)}`);
@@ -120,10 +120,8 @@ describe("n8n: a real n8n instance runs the example workflow against the lab", f
     assert.equal(files.length, 1);
     const csvText = fs.readFileSync(files[0], "utf8");
     for (const d of lab.devices) assert.ok(csvText.includes(d.name), `${d.name} exported`);
-
-    assert.deepEqual(findSecretsInText(run.stdout + run.stderr, [LAB_PASSWORD, MASTER_PASSWORD]), []);
-    assert.deepEqual(findSecretsInDir(userFolder, [LAB_PASSWORD, MASTER_PASSWORD]), []);
   });
+
   it("runs the Run Job example (the data home's nightly batch) with `n8n execute --id`", async () => {
     const home = resolveHome(path.join(dir, "jobs-home"));
     fs.mkdirSync(home.root, { recursive: true });
@@ -137,42 +135,9 @@ describe("n8n: a real n8n instance runs the example workflow against the lab", f
     store.saveJob({ name: "Version", slug: "version", capture_type: "version", commands: "show version" });
     store.saveJob({ name: "ARP", slug: "arp", capture_type: "arp", commands: ["show ip arp"] });
     store.saveBatch("nightly", { name: "Nightly", jobs: ["version", "arp"], delay_s: 0 });
-    const env = n8nEnv(userFolder);
-
-    const workflow = JSON.parse(fs.readFileSync(RUN_JOB_EXAMPLE, "utf8")) as {
-      id?: string;
-      nodes: Array<{ name: string; parameters: Record<string, unknown> }>;
-    };
-    workflow.id = "vcExampleRunJob";
+    const workflow = example(RUN_JOB_EXAMPLE, "vcExampleRunJob");
     workflow.nodes.find((n) => n.name === "Run Job")!.parameters.home = home.root;
-    const wfFile = path.join(dir, "run-job-workflow.json");
-    fs.writeFileSync(wfFile, JSON.stringify(workflow));
-    const credFile = path.join(dir, "run-job-credentials.json");
-    fs.writeFileSync(
-      credFile,
-      JSON.stringify([
-        {
-          id: "vcVaultExample01",
-          name: "Velocity Collector vault",
-          type: "velocityCollectorVaultApi",
-          data: { vaultPath: vault.file, masterPassword: MASTER_PASSWORD },
-        },
-      ]),
-    );
-    const creds = await n8nCli(["import:credentials", `--input=${credFile}`], env);
-    fs.rmSync(credFile);
-    assert.equal(creds.status, 0, creds.stderr + creds.stdout);
-    const imported = await n8nCli(["import:workflow", `--input=${wfFile}`], env);
-    assert.equal(imported.status, 0, imported.stderr + imported.stdout);
-
-    const run = await n8nCli(
-      ["execute", "--id=vcExampleRunJob", "--rawOutput"],
-      executeEnv(env),
-      300_000,
-      path.join(dir, "execute-run-job.out"),
-    );
-    assert.equal(run.status, 0, `n8n execute failed:\n${run.stderr.slice(-3000)}\n${run.stdout.slice(-3000)}`);
-    const main = (parseRawOutput(run.stdout) as ExecuteOutput).data.resultData.runData["Run Job"][0].data.main;
+    const main = (await importAndExecute(workflow, vault.file))["Run Job"][0].data.main;
     const devices = main[0].map((i) => i.json);
     assert.equal(devices.length, 2 * lab.devices.length, "one item per device of each job");
     for (const d of devices)
@@ -185,7 +150,5 @@ describe("n8n: a real n8n instance runs the example workflow against the lab", f
       ],
     );
     assert.ok(fs.existsSync(path.join(home.collections, "arp")), "the job's captures are saved");
-    assert.deepEqual(findSecretsInText(run.stdout + run.stderr, [LAB_PASSWORD, MASTER_PASSWORD]), []);
-    assert.deepEqual(findSecretsInDir(userFolder, [LAB_PASSWORD, MASTER_PASSWORD]), []);
   });
 });

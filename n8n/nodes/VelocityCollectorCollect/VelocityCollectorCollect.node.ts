@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from "n8n-workflow";
-import { NodeConnectionTypes } from "n8n-workflow";
 import type { DeviceResult } from "../../../lib/core/types";
 import { devicesOfItem } from "../shared/devices";
 import { errorJson, nodeError } from "../shared/errors";
@@ -10,6 +9,7 @@ import {
   keepHistoryProperty,
   saveCapturesProperty,
   secondsProperty,
+  VERSION_1_MAIN_IN_OUT,
 } from "../shared/properties";
 import { openNodeVault, velocityCollectorVaultTest } from "../shared/vault";
 import { runSettingsFrom, collectGroups, type DeviceFromItem } from "./run";
@@ -27,13 +27,11 @@ export class VelocityCollectorCollect implements INodeType {
     name: "velocityCollectorCollect",
     icon: { light: "file:velocitycollector-collect.svg", dark: "file:velocitycollector-collect.dark.svg" },
     group: ["transform"],
-    version: 1,
     subtitle: '={{$parameter["captureType"] + ": " + $parameter["commands"].split("\\n")[0]}}',
     description: "Run show commands on network devices over SSH, many at once",
     defaults: { name: "Collect" },
     usableAsTool: true,
-    inputs: [NodeConnectionTypes.Main],
-    outputs: [NodeConnectionTypes.Main],
+    ...VERSION_1_MAIN_IN_OUT,
     credentials: [{ name: "velocityCollectorVaultApi", required: true, testedBy: "velocityCollectorVaultTest" }],
     properties: [
       {

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from "n8n-workflow";
-import { NodeConnectionTypes } from "n8n-workflow";
 import type { TextFsmTemplate } from "../../../lib/core/textfsm";
 import { homePaths } from "../../../lib/core/home";
 import {
@@ -10,7 +9,7 @@ import {
   type ParseSettings,
 } from "../../../lib/core/parse";
 import { errorJson, nodeError } from "../shared/errors";
-import { dataHomeProperty, templatesFolderProperty } from "../shared/properties";
+import { dataHomeProperty, templatesFolderProperty, VERSION_1_MAIN_IN_OUT } from "../shared/properties";
 
 /** The modes that read templates from files (not the inline one). */
 const FROM_FILES = { displayOptions: { show: { mode: ["index", "template", "auto"] } } };
@@ -26,13 +25,11 @@ export class VelocityCollectorTextFsm implements INodeType {
     name: "velocityCollectorTextFsm",
     icon: { light: "file:velocitycollector-textfsm.svg", dark: "file:velocitycollector-textfsm.dark.svg" },
     group: ["transform"],
-    version: 1,
     subtitle: '={{"mode: " + $parameter["mode"]}}',
     description: "Parse network command output into records with TextFSM (ntc-templates)",
     defaults: { name: "TextFSM" },
     usableAsTool: true,
-    inputs: [NodeConnectionTypes.Main],
-    outputs: [NodeConnectionTypes.Main],
+    ...VERSION_1_MAIN_IN_OUT,
     properties: [
       {
         displayName: "Mode",

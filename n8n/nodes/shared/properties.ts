@@ -1,4 +1,5 @@
-import type { INodeProperties, INodePropertyOptions } from "n8n-workflow";
+import type { INodeProperties, INodePropertyOptions, INodeTypeDescription } from "n8n-workflow";
+import { NodeConnectionTypes } from "n8n-workflow";
 
 /**
  * Property blocks that several node descriptions share (Collect, TextFSM, Run Job…), so that a
@@ -68,3 +69,10 @@ export function templatesFolderProperty(extra: Shown = {}): INodeProperties {
 export function secondsProperty(displayName: string, name: string, dflt: number, minValue = 0.1): INodeProperties {
   return { displayName: `${displayName} (Seconds)`, name, type: "number", default: dflt, typeOptions: { minValue } };
 }
+
+/** What every node of the package with one input and one output has (Run Job has two outputs). */
+export const VERSION_1_MAIN_IN_OUT: Pick<INodeTypeDescription, "version" | "inputs" | "outputs"> = {
+  version: 1,
+  inputs: [NodeConnectionTypes.Main],
+  outputs: [NodeConnectionTypes.Main],
+};
