@@ -133,22 +133,33 @@ describe("n8n: a real n8n instance runs the example workflow against the lab", f
     inventory.close();
     const store = new JobStore(home);
     store.saveJob({ name: "Version", slug: "version", capture_type: "version", commands: "show version" });
-    store.saveJob({ name: "ARP", slug: "arp", capture_type: "arp", commands: ["show ip arp"] });
-    store.saveBatch("nightly", { name: "Nightly", jobs: ["version", "arp"], delay_s: 0 });
+    store.saveJob({
+      name: "IOS clock",
+      slug: "ios-clock",
+      capture_type: "clock",
+      commands: ["show clock"],
+      devices: { platform: "cisco_ios" },
+    });
+    store.saveBatch("nightly", { name: "Nightly", jobs: ["version", "ios-clock"], delay_s: 0 });
     const workflow = example(RUN_JOB_EXAMPLE, "vcExampleRunJob");
     workflow.nodes.find((n) => n.name === "Run Job")!.parameters.home = home.root;
     const main = (await importAndExecute(workflow, vault.file))["Run Job"][0].data.main;
     const devices = main[0].map((i) => i.json);
-    assert.equal(devices.length, 2 * lab.devices.length, "one item per device of each job");
+    const ios = lab.devices.filter((d) => d.platform === "cisco_ios");
+    assert.equal(
+      devices.length,
+      lab.devices.length + ios.length,
+      "one item per device of each job (its filter applied)",
+    );
     for (const d of devices)
       assert.equal(d.status, "ok", `${String(d.job)} ${JSON.stringify(d.device)}: ${String(d.error)}`);
     assert.deepEqual(
       main[1].map((i) => [i.json.job, i.json.status]),
       [
         ["version", "success"],
-        ["arp", "success"],
+        ["ios-clock", "success"],
       ],
     );
-    assert.ok(fs.existsSync(path.join(home.collections, "arp")), "the job's captures are saved");
+    assert.ok(fs.existsSync(path.join(home.collections, "clock")), "the job's captures are saved");
   });
 });

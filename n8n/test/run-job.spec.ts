@@ -228,6 +228,30 @@ describe("n8n: Run Job in n8n-core's WorkflowExecute against the lab", function 
     }
   });
 
+  it("with Input Items and Continue On Fail a bad item is an error item and the other devices still run", async () => {
+    const home = freshHome("input-bad");
+    const good = lab.devices.find((d) => !d.fault)!;
+    const input = [
+      { json: { name: "no-host", platform: "cisco_ios" } },
+      { json: { name: good.name, host: good.host, port: good.port, platform: good.platform } },
+    ];
+    const r = await runWorkflow(
+      {
+        nodes: [runJobNode(home, { devices: "input", job: "arp" }, { onError: "continueRegularOutput" })],
+        connections: {},
+      },
+      { credentials, input },
+    );
+    const out = r.output("Run Job", 0);
+    assert.equal(out.length, 2);
+    const bad = out.find((it) => it.json.device === undefined)!;
+    assert.equal(bad.json.errorClass, "invalid_device");
+    assert.deepEqual(bad.pairedItem, { item: 0 });
+    const ok = out.find((it) => it.json.device !== undefined)!;
+    assert.equal(ok.json.status, "ok", String(ok.json.error));
+    assert.deepEqual(ok.pairedItem, { item: 1 });
+  });
+
   it("an unknown job stops the node with job_not_found; with Continue On Fail it is an error item", async () => {
     const home = freshHome("unknown");
     const stopped = await runWorkflow({ nodes: [runJobNode(home, { job: "nope" })], connections: {} }, { credentials });

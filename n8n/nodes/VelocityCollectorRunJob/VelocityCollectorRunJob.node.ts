@@ -187,6 +187,8 @@ export class VelocityCollectorRunJob implements INodeType {
           fail(err, i);
         }
       }
+      // Every item was bad (and Continue On Fail kept them as error items): nothing to run.
+      if (itemOf.size === 0 && items.length > 0) return [devicesOut, jobsOut];
       const given = [...new Set(itemOf.values())];
       try {
         const outcome = await runJobs(jobSettingsFrom(this, 0), [...itemOf.keys()], vault, signal, log);
