@@ -19,8 +19,8 @@
  * device, so the printout shows how far the 4-worker demand stays below the machine's CPU floor.
  *
  * Run with scripts/scale-out-demo.sh (installs what it needs). Settings (environment):
- *   VC_SCALE_DEVICES (2000) VC_SCALE_LATENCY_MS (400) VC_SCALE_BATCH (20)
- *   VC_SCALE_WORKER_CONCURRENCY (1) VC_SCALE_COLLECT_CONCURRENCY (10) VC_SCALE_WORKERS ("1,2,4")
+ *   VC_SCALE_DEVICES (2000) VC_SCALE_LATENCY_MS (400) VC_SCALE_BATCH (18)
+ *   VC_SCALE_WORKER_CONCURRENCY (1) VC_SCALE_COLLECT_CONCURRENCY (6) VC_SCALE_WORKERS ("1,2,4")
  *   VC_SCALE_KILL (1)
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -43,9 +43,9 @@ const ROOT = path.resolve(__dirname, "..");
 const PG_BIN = process.env.VC_PG_BIN || "/usr/lib/postgresql/15/bin";
 const DEVICES = Number(process.env.VC_SCALE_DEVICES || 2000);
 const LATENCY_MS = Number(process.env.VC_SCALE_LATENCY_MS || 400);
-const BATCH = Number(process.env.VC_SCALE_BATCH || 20);
+const BATCH = Number(process.env.VC_SCALE_BATCH || 18);
 const WORKER_CONCURRENCY = Number(process.env.VC_SCALE_WORKER_CONCURRENCY || 1);
-const COLLECT_CONCURRENCY = Number(process.env.VC_SCALE_COLLECT_CONCURRENCY || 10);
+const COLLECT_CONCURRENCY = Number(process.env.VC_SCALE_COLLECT_CONCURRENCY || 6);
 const WORKER_STEPS = (process.env.VC_SCALE_WORKERS || "1,2,4").split(",").map(Number);
 const KILL = process.env.VC_SCALE_KILL !== "0";
 const LAB_PASSWORD = "Scale-Lab-Secret-2f9a";
@@ -569,6 +569,12 @@ async function run(dir: string): Promise<void> {
     `one device's session ${sessionMs.toFixed(0)} ms (1 worker) → latency-bound ideal ` +
       `${((WORKER_CONCURRENCY * COLLECT_CONCURRENCY * 1000) / sessionMs).toFixed(1)} devices/s per worker; ` +
       `CPU ${cpuPerDevice.toFixed(1)} ms per device → CPU floor ${floor.toFixed(0)} devices/s on ${cores} cores`,
+  );
+  const most = Math.max(...results.map((r) => r.workers));
+  const mostIdeal = (most * WORKER_CONCURRENCY * COLLECT_CONCURRENCY * 1000) / sessionMs;
+  console.log(
+    `${most} workers at the ideal would ask for ${((100 * mostIdeal) / floor).toFixed(0)} % of the CPU floor ` +
+      `(load average is other work on the machine too)`,
   );
   console.log("workers  devices/s  ideal   of ideal  CPU demand  session  load avg     results");
   for (const r of results) {
