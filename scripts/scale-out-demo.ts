@@ -593,7 +593,9 @@ async function run(dir: string): Promise<void> {
     console.log(
       `worker killed mid-run: ${killResult.devices} devices, ${missing} without a result; ${JSON.stringify(killResult.counts)}; ` +
         `${killResult.retriedBatches} batch(es) (${killResult.retriedDevices} devices) failed with the worker and were sent again, ` +
-        `${killResult.failedBatches} failed again (reported as batch_failed)`,
+        `${killResult.failedBatches} failed again (reported as batch_failed); ` +
+        `${killResult.executions - killResult.succeeded} collector execution(s) marked failed by n8n ` +
+        `(a batch whose Respond to Webhook had already answered needs no retry)`,
     );
     console.log(missing === 0 ? "no device result lost" : "DEVICE RESULTS LOST");
   }
