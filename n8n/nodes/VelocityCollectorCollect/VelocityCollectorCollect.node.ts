@@ -1,19 +1,17 @@
-import type {
-  ICredentialsDecrypted,
-  ICredentialTestFunctions,
-  IDataObject,
-  IExecuteFunctions,
-  INodeCredentialTestResult,
-  INodeExecutionData,
-  INodeType,
-  INodeTypeDescription,
-} from "n8n-workflow";
-import { NodeConnectionTypes } from "n8n-workflow";
-import { errorMessage } from "../../../lib/core/errors";
-import { normaliseDevices } from "../../../lib/core/inventory";
-import type { Device, DeviceResult } from "../../../lib/core/types";
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from "n8n-workflow";
+import type { DeviceResult } from "../../../lib/core/types";
+import { devicesOfItem } from "../shared/devices";
 import { errorJson, nodeError } from "../shared/errors";
-import { openVault, vaultCredentialFrom } from "../shared/vault";
+import {
+  credentialNameProperty,
+  dataHomeProperty,
+  hostKeyPolicyProperty,
+  keepHistoryProperty,
+  saveCapturesProperty,
+  secondsProperty,
+  VERSION_1_MAIN_IN_OUT,
+} from "../shared/properties";
+import { openNodeVault, velocityCollectorVaultTest } from "../shared/vault";
 import { runSettingsFrom, collectGroups, type DeviceFromItem } from "./run";
 
 /**
@@ -29,13 +27,11 @@ export class VelocityCollectorCollect implements INodeType {
     name: "velocityCollectorCollect",
     icon: { light: "file:velocitycollector-collect.svg", dark: "file:velocitycollector-collect.dark.svg" },
     group: ["transform"],
-    version: 1,
     subtitle: '={{$parameter["captureType"] + ": " + $parameter["commands"].split("\\n")[0]}}',
     description: "Run show commands on network devices over SSH, many at once",
     defaults: { name: "Collect" },
     usableAsTool: true,
-    inputs: [NodeConnectionTypes.Main],
-    outputs: [NodeConnectionTypes.Main],
+    ...VERSION_1_MAIN_IN_OUT,
     credentials: [{ name: "velocityCollectorVaultApi", required: true, testedBy: "velocityCollectorVaultTest" }],
     properties: [
       {
@@ -56,14 +52,9 @@ export class VelocityCollectorCollect implements INodeType {
         description:
           "Folder name under collections/ for saved captures, and the job name in history (e.g. configs, arp)",
       },
-      {
-        displayName: "Credential Name",
-        name: "credential",
-        type: "string",
-        default: "",
-        description:
-          "Vault credential to use for every device. Empty: the device's mapped credential, then the vault's default and fallback chain.",
-      },
+      credentialNameProperty(
+        "Vault credential to use for every device. Empty: the device's mapped credential, then the vault's default and fallback chain.",
+      ),
       {
         displayName: "Options",
         name: "options",
@@ -71,13 +62,7 @@ export class VelocityCollectorCollect implements INodeType {
         placeholder: "Add Option",
         default: {},
         options: [
-          {
-            displayName: "Command Timeout (Seconds)",
-            name: "commandTimeout",
-            type: "number",
-            default: 60,
-            typeOptions: { minValue: 0.1 },
-          },
+          secondsProperty("Command Timeout", "commandTimeout", 60),
           {
             displayName: "Concurrency",
             name: "concurrency",
@@ -86,13 +71,7 @@ export class VelocityCollectorCollect implements INodeType {
             typeOptions: { minValue: 1, maxValue: 5000 },
             description: "Devices collected at once",
           },
-          {
-            displayName: "Connect Timeout (Seconds)",
-            name: "connectTimeout",
-            type: "number",
-            default: 10,
-            typeOptions: { minValue: 0.1 },
-          },
+          secondsProperty("Connect Timeout", "connectTimeout", 10),
           {
             displayName: "Credential Discovery",
             name: "discovery",
@@ -100,45 +79,11 @@ export class VelocityCollectorCollect implements INodeType {
             default: false,
             description: "Whether to try the other vault credentials on hosts whose key was pinned before",
           },
-          {
-            displayName: "Data Home",
-            name: "home",
-            type: "string",
-            default: "",
-            description: "Folder with known_hosts, collections and history. Empty: $VCOLLECTOR_HOME or ~/.vcollector.",
-          },
-          {
-            displayName: "Delay Between Commands (Seconds)",
-            name: "delay",
-            type: "number",
-            default: 0,
-            typeOptions: { minValue: 0 },
-          },
-          {
-            displayName: "Device Timeout (Seconds)",
-            name: "deviceTimeout",
-            type: "number",
-            default: 300,
-            typeOptions: { minValue: 0.1 },
-          },
-          {
-            displayName: "Host Key Policy",
-            name: "hostKeyPolicy",
-            type: "options",
-            options: [
-              { name: "Pin on First Use", value: "tofu", description: "Unknown hosts are pinned; a changed key fails" },
-              { name: "Strict", value: "strict", description: "Only hosts already in known_hosts" },
-              { name: "Accept Any (Lab Only)", value: "accept-any" },
-            ],
-            default: "tofu",
-          },
-          {
-            displayName: "Keep History",
-            name: "history",
-            type: "boolean",
-            default: true,
-            description: "Whether to record the run in collector.db (job history)",
-          },
+          dataHomeProperty(),
+          secondsProperty("Delay Between Commands", "delay", 0, 0),
+          secondsProperty("Device Timeout", "deviceTimeout", 300),
+          hostKeyPolicyProperty(),
+          keepHistoryProperty(),
           {
             displayName: "Retries",
             name: "retries",
@@ -147,41 +92,14 @@ export class VelocityCollectorCollect implements INodeType {
             typeOptions: { minValue: 0, maxValue: 10 },
             description: "Further attempts after a connection failure (never after an authentication failure)",
           },
-          {
-            displayName: "Save Captures",
-            name: "save",
-            type: "boolean",
-            default: true,
-            description: "Whether to write each device's output to the collections folder of its capture type",
-          },
-          {
-            displayName: "Start Jitter (Seconds)",
-            name: "jitter",
-            type: "number",
-            default: 0.25,
-            typeOptions: { minValue: 0 },
-          },
+          saveCapturesProperty("Whether to write each device's output to the collections folder of its capture type"),
+          secondsProperty("Start Jitter", "jitter", 0.25, 0),
         ],
       },
     ],
   };
 
-  methods = {
-    credentialTest: {
-      async velocityCollectorVaultTest(
-        this: ICredentialTestFunctions,
-        credential: ICredentialsDecrypted,
-      ): Promise<INodeCredentialTestResult> {
-        try {
-          const vault = await openVault(vaultCredentialFrom(credential.data));
-          const count = vault.list().length;
-          return { status: "OK", message: `Vault unlocked: ${count} credential${count === 1 ? "" : "s"}` };
-        } catch (err) {
-          return { status: "Error", message: errorMessage(err) };
-        }
-      },
-    },
-  };
+  methods = { credentialTest: { velocityCollectorVaultTest } };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();
@@ -201,9 +119,7 @@ export class VelocityCollectorCollect implements INodeType {
 
     let vault;
     try {
-      vault = await openVault(
-        vaultCredentialFrom(await this.getCredentials<Record<string, unknown>>("velocityCollectorVaultApi")),
-      );
+      vault = await openNodeVault(this);
     } catch (err) {
       const error = nodeError(this.getNode(), err);
       if (!this.continueOnFail()) throw error;
@@ -219,11 +135,4 @@ export class VelocityCollectorCollect implements INodeType {
     });
     return [[...out, ...failedItems]];
   }
-}
-
-/** The devices of one input item: the item itself, or its `devices` list (Device Source "all"). */
-function devicesOfItem(json: IDataObject, index: number): Device[] {
-  return Array.isArray(json.devices)
-    ? normaliseDevices(json.devices, `item ${index}.devices`)
-    : normaliseDevices(json, `item ${index}`);
 }

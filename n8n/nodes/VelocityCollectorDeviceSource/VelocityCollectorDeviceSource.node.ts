@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from "n8n-workflow";
-import { NodeConnectionTypes } from "n8n-workflow";
 import type { Device } from "../../../lib/core/types";
 import {
   FILTER_KEYS,
@@ -10,6 +9,7 @@ import {
   type DeviceSourceConfig,
 } from "../../../lib/core/inventory";
 import { errorJson, nodeError } from "../shared/errors";
+import { VERSION_1_MAIN_IN_OUT } from "../shared/properties";
 import { resolveHome } from "../../../lib/core/home";
 
 type Source = "sqlite" | "csv" | "netbox" | "inline" | "input";
@@ -26,13 +26,11 @@ export class VelocityCollectorDeviceSource implements INodeType {
     name: "velocityCollectorDeviceSource",
     icon: { light: "file:velocitycollector-device-source.svg", dark: "file:velocitycollector-device-source.dark.svg" },
     group: ["input"],
-    version: 1,
     subtitle: '={{$parameter["source"] + ($parameter["output"] === "all" ? " (one item)" : "")}}',
     description: "Network devices from an inventory database, a CSV file, NetBox or a list, filtered",
     defaults: { name: "Device Source" },
     usableAsTool: true,
-    inputs: [NodeConnectionTypes.Main],
-    outputs: [NodeConnectionTypes.Main],
+    ...VERSION_1_MAIN_IN_OUT,
     credentials: [
       {
         name: "velocityCollectorNetBoxApi",

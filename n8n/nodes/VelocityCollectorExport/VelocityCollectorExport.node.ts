@@ -1,6 +1,5 @@
 import * as path from "node:path";
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from "n8n-workflow";
-import { NodeConnectionTypes } from "n8n-workflow";
 import { VcError } from "../../../lib/core/errors";
 import {
   EXPORT_FORMATS,
@@ -11,6 +10,7 @@ import {
 } from "../../../lib/core/export";
 import { resolveHome } from "../../../lib/core/home";
 import { errorJson, nodeError } from "../shared/errors";
+import { VERSION_1_MAIN_IN_OUT } from "../shared/properties";
 import type { ErrorClass } from "../../../lib/core/error-classes";
 
 /**
@@ -24,13 +24,11 @@ export class VelocityCollectorExport implements INodeType {
     name: "velocityCollectorExport",
     icon: { light: "file:velocitycollector-export.svg", dark: "file:velocitycollector-export.dark.svg" },
     group: ["output"],
-    version: 1,
     subtitle: '={{$parameter["format"].toUpperCase() + " → " + $parameter["destination"]}}',
     description: "Export parsed records as JSON, NDJSON or CSV, as binary data or files",
     defaults: { name: "Export" },
     usableAsTool: true,
-    inputs: [NodeConnectionTypes.Main],
-    outputs: [NodeConnectionTypes.Main],
+    ...VERSION_1_MAIN_IN_OUT,
     properties: [
       {
         displayName: "Format",

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from "n8n-workflow";
-import { NodeConnectionTypes } from "n8n-workflow";
 import type { TextFsmTemplate } from "../../../lib/core/textfsm";
 import { homePaths } from "../../../lib/core/home";
 import {
@@ -10,6 +9,10 @@ import {
   type ParseSettings,
 } from "../../../lib/core/parse";
 import { errorJson, nodeError } from "../shared/errors";
+import { dataHomeProperty, templatesFolderProperty, VERSION_1_MAIN_IN_OUT } from "../shared/properties";
+
+/** The modes that read templates from files (not the inline one). */
+const FROM_FILES = { displayOptions: { show: { mode: ["index", "template", "auto"] } } };
 
 /**
  * Parses the command outputs of each item with the pack's one parse stage (lib/core/parse's parsePayload)
@@ -22,13 +25,11 @@ export class VelocityCollectorTextFsm implements INodeType {
     name: "velocityCollectorTextFsm",
     icon: { light: "file:velocitycollector-textfsm.svg", dark: "file:velocitycollector-textfsm.dark.svg" },
     group: ["transform"],
-    version: 1,
     subtitle: '={{"mode: " + $parameter["mode"]}}',
     description: "Parse network command output into records with TextFSM (ntc-templates)",
     defaults: { name: "TextFSM" },
     usableAsTool: true,
-    inputs: [NodeConnectionTypes.Main],
-    outputs: [NodeConnectionTypes.Main],
+    ...VERSION_1_MAIN_IN_OUT,
     properties: [
       {
         displayName: "Mode",
@@ -51,15 +52,7 @@ export class VelocityCollectorTextFsm implements INodeType {
         ],
         default: "index",
       },
-      {
-        displayName: "Templates Folder",
-        name: "templatesDir",
-        type: "string",
-        default: "",
-        placeholder: "/data/ntc-templates/ntc_templates/templates",
-        description: "Folder with the templates and their index. Empty: $NET_TEXTFSM, else the bundled ntc-templates.",
-        displayOptions: { show: { mode: ["index", "template", "auto"] } },
-      },
+      templatesFolderProperty(FROM_FILES),
       {
         displayName: "Template File",
         name: "template",
@@ -102,15 +95,10 @@ export class VelocityCollectorTextFsm implements INodeType {
         description: "A detected template scoring lower is not used (0: it only has to fit)",
         displayOptions: { show: { mode: ["auto"] } },
       },
-      {
-        displayName: "Data Home",
-        name: "home",
-        type: "string",
-        default: "",
-        description:
-          "Data home whose template library (templates.db) overrides the bundled templates by name. Empty: none.",
-        displayOptions: { show: { mode: ["index", "template", "auto"] } },
-      },
+      dataHomeProperty(
+        "Data home whose template library (templates.db) overrides the bundled templates by name. Empty: none.",
+        FROM_FILES,
+      ),
       {
         displayName: "Time Budget (Ms)",
         name: "budgetMs",

@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { VcError } from "../../../lib/core/errors";
+import type {
+  ICredentialsDecrypted,
+  ICredentialTestFunctions,
+  IExecuteFunctions,
+  INodeCredentialTestResult,
+} from "n8n-workflow";
+import { errorMessage, VcError } from "../../../lib/core/errors";
 import { Vault } from "../../../lib/core/vault";
 
 /** What the Velocity Collector Vault credential holds (n8n encrypts it in its database). */
@@ -68,5 +74,26 @@ export function closeCachedVaults(): void {
     if (entry.timer) clearTimeout(entry.timer);
     cache.delete(key);
     entry.vault.then((v) => v.close()).catch(() => undefined);
+  }
+}
+
+/** The node's Velocity Collector Vault credential, opened and unlocked. */
+export async function openNodeVault(ctx: IExecuteFunctions): Promise<Vault> {
+  return openVault(vaultCredentialFrom(await ctx.getCredentials<Record<string, unknown>>(VAULT_CREDENTIAL_TYPE)));
+}
+
+export const VAULT_CREDENTIAL_TYPE = "velocityCollectorVaultApi";
+
+/** The credential test of every node that uses the vault (`testedBy: "velocityCollectorVaultTest"`). */
+export async function velocityCollectorVaultTest(
+  this: ICredentialTestFunctions,
+  credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+  try {
+    const vault = await openVault(vaultCredentialFrom(credential.data));
+    const count = vault.list().length;
+    return { status: "OK", message: `Vault unlocked: ${count} credential${count === 1 ? "" : "s"}` };
+  } catch (err) {
+    return { status: "Error", message: errorMessage(err) };
   }
 }

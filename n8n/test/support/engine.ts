@@ -119,8 +119,8 @@ export interface WorkflowSpec {
 
 export interface RunResult {
   run: IRun;
-  /** Output items of a node's first run, first output. */
-  output(node: string): INodeExecutionData[];
+  /** Output items of a node's first run, first output (or the output given). */
+  output(node: string, index?: number): INodeExecutionData[];
   /** The error a node ended with, if any. */
   error(node: string): Error | undefined;
 }
@@ -185,7 +185,7 @@ export async function runWorkflow(
   const runData = run.data.resultData.runData;
   return {
     run,
-    output: (node) => runData[node]?.[0]?.data?.main?.[0] ?? [],
+    output: (node, index = 0) => runData[node]?.[0]?.data?.main?.[index] ?? [],
     error: (node) => runData[node]?.[0]?.error as Error | undefined,
   };
 }
