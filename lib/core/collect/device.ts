@@ -21,7 +21,7 @@ import {
   type SessionOpener,
 } from "./session";
 import type { VersionRecorder } from "../changes";
-import { captureContent, capturePieces, type CaptureStore, type CaptureWriter } from "./store";
+import { captureContent, capturePieces, type CaptureStore, type CaptureWriter, type SavedCapture } from "./store";
 import { excerptCommand, IN_MEMORY_OUTPUT_CHARS } from "./excerpt";
 import { CommandOutputSink } from "./output-sink";
 import type { LineStreamRedactor } from "./stream-redaction";
@@ -342,7 +342,7 @@ async function saveCapture(
   const store = ctx.store!;
   const capturedAt = new Date();
   try {
-    const saved = capture
+    const saved: SavedCapture & { content?: string } = capture
       ? await capture.commit(capturedAt)
       : await store.save(ctx.captureType, result.device.name, captureContent(result.commands, prompt), capturedAt);
     if (ctx.versions) {
@@ -351,7 +351,7 @@ async function saveCapture(
       // keep excerpts). One capture at a time per run, so only one whole text is in memory.
       await oneAtATime(versions, async () => {
         const content = capture
-          ? await fs.promises.readFile(saved.path, "utf8")
+          ? (saved.content ?? (await fs.promises.readFile(saved.path, "utf8")))
           : captureContent(result.commands, prompt);
         versions.record({
           device: result.device,
@@ -417,14 +417,21 @@ function failureOf(errorClass: SessionErrorClass, message: string): Error & { er
   return Object.assign(new Error(message), { errorClass });
 }
 
+/** A capture is kept in memory up to this many characters and written with one write; past it, it streams to its file. */
+export const CAPTURE_SPILL_CHARS = 256 * 1024;
+
 /**
- * The device's capture file, written command by command as outputs arrive (atomic: a temp file
- * renamed at the end), so a big output is not held in memory for the whole device. A write error
- * is kept and reported at commit (the device then fails with save_failed).
+ * The device's capture, written command by command as outputs arrive (atomic: a temp file renamed
+ * at the end). A small capture stays in memory and is saved with one write at commit; once it
+ * passes CAPTURE_SPILL_CHARS the temp file is opened and the rest streams into it, so a big
+ * output is not held in memory for the whole device. A write error is kept and reported at
+ * commit (the device then fails with save_failed).
  */
 class StreamingCapture {
   private writer?: Promise<CaptureWriter>;
   private error?: unknown;
+  private buffered: string[] = [];
+  private bufferedChars = 0;
 
   constructor(
     private readonly ctx: DeviceRunContext,
@@ -447,12 +454,11 @@ class StreamingCapture {
     const header = `${this.prompt}${command}\n`;
     return new CommandOutputSink(
       redactor,
-      async (text) => {
-        if (!headed) {
-          headed = true;
-          await this.append(header);
-        }
-        await this.append(text);
+      (text) => {
+        if (headed) return this.append(text);
+        headed = true;
+        const busy = this.append(header);
+        return busy ? busy.then(() => this.append(text)) : this.append(text);
       },
       IN_MEMORY_OUTPUT_CHARS,
       async (wroteText) => {
@@ -462,26 +468,54 @@ class StreamingCapture {
     );
   }
 
-  private async append(text: string): Promise<void> {
+  /** Returns a promise only when the text goes to the file (the capture passed the spill size). */
+  private append(text: string): void | Promise<void> {
     if (this.error !== undefined) return;
+    if (this.writer === undefined && this.bufferedChars + text.length <= CAPTURE_SPILL_CHARS) {
+      this.buffered.push(text);
+      this.bufferedChars += text.length;
+      return;
+    }
+    return this.appendToFile(text);
+  }
+
+  private async appendToFile(text: string): Promise<void> {
     try {
-      this.writer ??= this.ctx.store!.open(this.ctx.captureType, this.deviceName);
+      if (this.writer === undefined) {
+        this.writer = this.ctx.store!.open(this.ctx.captureType, this.deviceName);
+        this.buffered.push(text);
+        text = this.takeBuffered();
+      }
       await (await this.writer).append(text);
     } catch (err) {
       this.error = err;
     }
   }
 
-  async commit(at: Date) {
+  private takeBuffered(): string {
+    const text = this.buffered.length === 1 ? this.buffered[0] : this.buffered.join("");
+    this.buffered = [];
+    this.bufferedChars = 0;
+    return text;
+  }
+
+  /** Saves the capture; `content` is its text when it was small enough to stay in memory. */
+  async commit(at: Date): Promise<SavedCapture & { content?: string }> {
     if (this.error !== undefined) {
       await this.discard();
       throw this.error;
     }
-    const writer = await (this.writer ??= this.ctx.store!.open(this.ctx.captureType, this.deviceName));
-    return writer.commit(at);
+    if (this.writer === undefined) {
+      const content = this.takeBuffered();
+      const saved = await this.ctx.store!.save(this.ctx.captureType, this.deviceName, content, at);
+      return { ...saved, content };
+    }
+    return (await this.writer).commit(at);
   }
 
   async discard(): Promise<void> {
+    this.buffered = [];
+    this.bufferedChars = 0;
     const writer = await this.writer?.catch(() => undefined);
     await writer?.discard();
   }

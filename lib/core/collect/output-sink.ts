@@ -29,8 +29,8 @@ export class CommandOutputSink {
 
   constructor(
     private readonly redactor: LineStreamRedactor,
-    /** Appends to the capture; never rejects (the capture keeps its own error). */
-    private readonly write: (text: string) => Promise<void>,
+    /** Appends to the capture, at once or by a promise; never throws or rejects (the capture keeps its own error). */
+    private readonly write: (text: string) => void | Promise<void>,
     private readonly maxChars: number,
     /** Called once at the end, after the last write, with whether any text was written. */
     private readonly close: (wroteText: boolean) => Promise<void> = async () => undefined,
@@ -68,21 +68,32 @@ export class CommandOutputSink {
     }
     this.pending.push(text);
     this.queued += text.length;
-    this.writing ??= this.drain();
+    if (this.writing === undefined) this.drain();
     if (this.queued > HIGH_WATER_CHARS) return this.writing;
   }
 
-  /** Writes the queued pieces in order, joining those that waited (fewer, larger writes). */
-  private async drain(): Promise<void> {
+  /**
+   * Writes the queued pieces in order, joining those that waited (fewer, larger writes). A write
+   * that completes at once (the capture still buffering in memory) costs no promise; one that
+   * returns a promise makes `writing` the rest of the drain.
+   */
+  private drain(): void {
     while (this.pending.length > 0) {
       let take = 0;
       let chars = 0;
       while (take < this.pending.length && (take === 0 || chars + this.pending[take].length <= BATCH_CHARS))
         chars += this.pending[take++].length;
       const batch = this.pending.splice(0, take);
-      await this.write(batch.length === 1 ? batch[0] : batch.join(""));
+      const busy = this.write(batch.length === 1 ? batch[0] : batch.join(""));
+      if (busy) {
+        this.writing = busy.then(() => {
+          this.queued -= chars;
+          this.writing = undefined;
+          this.drain();
+        });
+        return;
+      }
       this.queued -= chars;
     }
-    this.writing = undefined;
   }
 }

@@ -69,6 +69,11 @@ export class WaitFailure extends Error {
 /** Values of ActiveWait.echoIndex besides a line index. */
 const NO_ECHO_EXPECTED = -1;
 const ECHO_PENDING = -2;
+/**
+ * Streaming hands lines to onLines once this many bytes arrived since the last handover: memory
+ * stays bounded for a huge output while a small one costs a single sink call.
+ */
+export const STREAM_BATCH_BYTES = 32 * 1024;
 
 interface ActiveWait {
   spec: WaitSpec;
@@ -77,6 +82,8 @@ interface ActiveWait {
   echoIndex: number;
   /** The echo was seen (or none was expected) and the lines up to it dropped: the screen holds body lines only. */
   bodyOnly: boolean;
+  /** `bytes` when lines were last handed to onLines (see STREAM_BATCH_BYTES). */
+  handedAtBytes: number;
   scannedLines: number;
   answered: Record<string, number>;
   bytes: number;
@@ -136,6 +143,7 @@ export class ShellChannel {
         screen,
         echoIndex: spec.echo === undefined || spec.echo === "" ? NO_ECHO_EXPECTED : ECHO_PENDING,
         bodyOnly: false,
+        handedAtBytes: 0,
         scannedLines: 0,
         answered: {},
         bytes: 0,
@@ -195,8 +203,11 @@ export class ShellChannel {
 
   /** Hands the complete body lines to the wait's onLines sink, pausing the channel while the sink is busy. */
   private streamLines(w: ActiveWait): void {
+    // A small output is handed over once, with the result (one sink call instead of one per packet).
+    if (w.bytes - w.handedAtBytes < STREAM_BATCH_BYTES) return;
     const from = !w.bodyOnly && w.echoIndex >= 0 ? w.echoIndex + 1 : 0;
     if (w.screen.lines.length <= from) return;
+    w.handedAtBytes = w.bytes;
     const lines = w.screen.takeLines(from);
     w.bodyOnly = true;
     const busy = w.spec.onLines!(lines);
