@@ -31,9 +31,44 @@ export function tempPathFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
 }
 
-function makeDir(dir: string, mkdir: boolean | number | undefined): void {
-  if (mkdir === undefined || mkdir === false) return;
-  fs.mkdirSync(dir, mkdir === true ? { recursive: true } : { recursive: true, mode: mkdir });
+function wantsDir(mkdir: boolean | number | undefined): mkdir is true | number {
+  return mkdir !== undefined && mkdir !== false;
+}
+
+function mkdirOptions(mkdir: true | number): fs.MakeDirectoryOptions & { recursive: true } {
+  return mkdir === true ? { recursive: true } : { recursive: true, mode: mkdir };
+}
+
+function isENOENT(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException).code === "ENOENT";
+}
+
+/**
+ * Opens the temporary file; with `mkdir` the folder is made only when the open finds it missing
+ * (a mkdir before every write of a run costs more than the write: most folders exist).
+ */
+function openTempSync(tmp: string, dir: string, opts: { mode?: number; mkdir?: boolean | number }): number {
+  try {
+    return fs.openSync(tmp, "wx", opts.mode ?? 0o644);
+  } catch (err) {
+    if (!wantsDir(opts.mkdir) || !isENOENT(err)) throw err;
+  }
+  fs.mkdirSync(dir, mkdirOptions(opts.mkdir));
+  return fs.openSync(tmp, "wx", opts.mode ?? 0o644);
+}
+
+async function openTemp(
+  tmp: string,
+  dir: string,
+  opts: { mode?: number; mkdir?: boolean | number },
+): Promise<fs.promises.FileHandle> {
+  try {
+    return await fs.promises.open(tmp, "wx", opts.mode ?? 0o644);
+  } catch (err) {
+    if (!wantsDir(opts.mkdir) || !isENOENT(err)) throw err;
+  }
+  await fs.promises.mkdir(dir, mkdirOptions(opts.mkdir));
+  return fs.promises.open(tmp, "wx", opts.mode ?? 0o644);
 }
 
 /** fsync of the folder after the rename; file systems that cannot (EINVAL, EISDIR, EPERM) are skipped. */
@@ -86,12 +121,11 @@ function* textPieces(data: AtomicData): Iterable<string | Uint8Array> {
 export function writeFileAtomicSync(file: string, data: AtomicData, opts: AtomicWriteOptions = {}): number {
   const target = path.resolve(file);
   const dir = path.dirname(target);
-  makeDir(dir, opts.mkdir);
   const tmp = tempPathFor(target);
   let fd: number | undefined;
   let bytes = 0;
   try {
-    fd = fs.openSync(tmp, "wx", opts.mode ?? 0o644);
+    fd = openTempSync(tmp, dir, opts);
     for (const piece of textPieces(data)) {
       const buf = typeof piece === "string" ? Buffer.from(piece, "utf8") : piece;
       for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
@@ -115,14 +149,11 @@ export function writeFileAtomicSync(file: string, data: AtomicData, opts: Atomic
 export async function writeFileAtomic(file: string, data: AtomicData, opts: AtomicWriteOptions = {}): Promise<number> {
   const target = path.resolve(file);
   const dir = path.dirname(target);
-  if (opts.mkdir !== undefined && opts.mkdir !== false) {
-    await fs.promises.mkdir(dir, opts.mkdir === true ? { recursive: true } : { recursive: true, mode: opts.mkdir });
-  }
   const tmp = tempPathFor(target);
   let handle: fs.promises.FileHandle | undefined;
   let bytes = 0;
   try {
-    handle = await fs.promises.open(tmp, "wx", opts.mode ?? 0o644);
+    handle = await openTemp(tmp, dir, opts);
     for (const piece of textPieces(data)) {
       const buf = typeof piece === "string" ? Buffer.from(piece, "utf8") : piece;
       // FileHandle.writeFile continues at the current position and loops until all is written.
@@ -175,12 +206,8 @@ export interface AtomicFileWriter {
 /** Opens the temporary file for a streamed atomic replace of `file` (same rules as writeFileAtomic). */
 export async function openAtomicWriter(file: string, opts: AtomicStreamOptions = {}): Promise<AtomicFileWriter> {
   const target = path.resolve(file);
-  const dir = path.dirname(target);
-  if (opts.mkdir !== undefined && opts.mkdir !== false) {
-    await fs.promises.mkdir(dir, opts.mkdir === true ? { recursive: true } : { recursive: true, mode: opts.mkdir });
-  }
   const tempFile = tempPathFor(target);
-  const handle = await fs.promises.open(tempFile, "wx", opts.mode ?? 0o644);
+  const handle = await openTemp(tempFile, path.dirname(target), opts);
   return new StreamedAtomicWrite(target, tempFile, handle, opts.beforeRename);
 }
 
