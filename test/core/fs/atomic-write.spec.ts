@@ -1,5 +1,7 @@
 import * as assert from "node:assert";
 import * as fs from "node:fs";
+// The module object itself (the namespace import is read-only): the spy below replaces its mkdir functions.
+import fsModule from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic, writeFileAtomicSync } from "../../../lib/core/fs/atomic-write";
 import { useTmpDir } from "../../support/tmp";
@@ -64,6 +66,30 @@ describe("atomic write (fs/atomic-write)", () => {
         assert.strictEqual(bytes, fs.statSync(file).size);
         assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
         assert.strictEqual(fs.readFileSync(file, "utf8").split("\n").length, 50001);
+      });
+
+      it("with mkdir, a folder that exists is not made again (only a missing one is)", async () => {
+        const file = path.join(tmp.path, "sub", "out.txt");
+        const calls: string[] = [];
+        const realSync = fsModule.mkdirSync;
+        const realAsync = fsModule.promises.mkdir;
+        fsModule.mkdirSync = ((dir: fs.PathLike, o?: fs.MakeDirectoryOptions) => {
+          calls.push(String(dir));
+          return realSync(dir, o);
+        }) as typeof fs.mkdirSync;
+        fsModule.promises.mkdir = ((dir: fs.PathLike, o?: fs.MakeDirectoryOptions) => {
+          calls.push(String(dir));
+          return realAsync(dir, o);
+        }) as typeof fs.promises.mkdir;
+        try {
+          for (let i = 0; i < 3; i++) await write(file, `v${i}\n`, { mkdir: 0o700 });
+        } finally {
+          fsModule.mkdirSync = realSync;
+          fsModule.promises.mkdir = realAsync;
+        }
+        assert.deepStrictEqual(calls, [path.dirname(file)]);
+        assert.strictEqual(fs.readFileSync(file, "utf8"), "v2\n");
+        assert.strictEqual(fs.statSync(path.dirname(file)).mode & 0o777, 0o700);
       });
 
       it("two writers never share a temp name", async () => {
