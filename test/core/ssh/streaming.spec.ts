@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { labPlatforms, type LabDeviceInfo } from "../../../lib/lab";
 import { SessionError, openSession, type DeviceSession } from "../../../lib/core/ssh";
+import { STREAM_BATCH_BYTES } from "../../../lib/core/ssh/shell";
 import { useLab } from "../../support/lab";
 import { FIXTURE_RESPONSES, FIXTURE_TEXT, linesCommand, showVerb } from "./fixtures";
 
@@ -79,6 +80,19 @@ describe("ssh: streamed command output (RunOptions.onLines)", function () {
       );
     });
   }
+
+  it("hands a small output sent in many packets over in one piece, with the result (one sink call, not one per packet)", async () => {
+    const d = device("cisco_ios-s");
+    const s = await open(d);
+    const calls: number[] = [];
+    const r = await s.run(showVerb(d.platform) + " running-config", {
+      onLines: (lines) => void calls.push(lines.join("\n").length),
+    });
+    const chars = r.streamedChars ?? 0;
+    // The lab writes 512-byte packets: this output took several, and is far below a streaming batch.
+    assert.ok(chars > 2 * 512 && chars < STREAM_BATCH_BYTES / 2, `${chars} chars`);
+    assert.deepEqual(calls, [chars]);
+  });
 
   it("hands a huge output over in many pieces while it is being read, and waits for a busy sink", async () => {
     const s = await open(device("huge"));
