@@ -113,4 +113,46 @@ describe("collect: outputs stream into the capture file, redacted piece by piece
       vault.close();
     }
   });
+
+  it("a small capture stays in memory while its commands run (no temp file) and is saved whole at the end", async () => {
+    const vault = makeVault(dir, [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }], {
+      file: "vault-small.db",
+    }).open();
+    const collections = path.join(dir, "collections-small");
+    const folder = path.join(collections, "small");
+    const results: DeviceResult[] = [];
+    const seen: string[][] = [];
+    try {
+      const summary = await runCollection({
+        devices: labDevices(lab),
+        commands: ["show version", "show clock", "show version"],
+        captureType: "small",
+        credentials: vault,
+        jitterMs: 0,
+        hostKeys: { policy: "accept-any" },
+        store: new CaptureStore({ collections }),
+        open: async (opts) => {
+          const s = await openSession(opts);
+          return {
+            prompt: s.prompt,
+            hostKeyFingerprint: s.hostKeyFingerprint,
+            close: () => s.close(),
+            run: (command: string, o?: RunOptions) => {
+              seen.push(fs.existsSync(folder) ? fs.readdirSync(folder) : []);
+              return s.run(command, o);
+            },
+          };
+        },
+        onDeviceResult: (r) => results.push(r),
+      });
+      assert.equal(summary.status, "success", JSON.stringify(results.map((r) => r.error)));
+      assert.deepEqual(seen, [[], [], []], "nothing on disk before the commit");
+      const file = fs.readFileSync(results[0].capturePaths[0], "utf8");
+      assert.equal((file.match(/show version\n/g) ?? []).length, 2);
+      assert.ok(file.includes("show clock\n"));
+      assert.deepEqual(fs.readdirSync(folder), ["stream1.txt"]);
+    } finally {
+      vault.close();
+    }
+  });
 });
