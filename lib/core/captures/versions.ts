@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import * as zlib from "node:zlib";
 import {
   significantText,
@@ -12,8 +13,19 @@ import {
 } from "../changes/significant";
 import { DEFAULT_CHANGE_SETTINGS, type ChangeSettings } from "../changes/settings";
 import { VcError, errorMessage } from "../errors";
-import { writeFileAtomicSync } from "../fs/atomic-write";
+import { writeFileAtomic, writeFileAtomicSync } from "../fs/atomic-write";
 import { historyDir, safeSegment } from "./layout";
+
+const gzip = promisify(zlib.gzip);
+
+interface PreparedRecord {
+  captureType: string;
+  device: string;
+  platform: string | undefined;
+  /** The text as stored (redacted when the settings say so). */
+  stored: string;
+  sig: { text: string; sha: string; key: string };
+}
 
 /**
  * Versioned captures: every capture that differs significantly from the previous one of the same
@@ -227,6 +239,19 @@ export class VersionStore {
     writeFileAtomicSync(target, zlib.gzipSync(Buffer.from(text, "utf8")), { mode: 0o600, mkdir: 0o700 });
   }
 
+  /** writeObject off the event loop (gzip and the fsyncs in libuv's pool). */
+  private async writeObjectAsync(sha: string, text: string): Promise<void> {
+    const target = this.objectPath(sha);
+    if (
+      await fs.promises.access(target).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    await writeFileAtomic(target, await gzip(Buffer.from(text, "utf8")), { mode: 0o600, mkdir: 0o700 });
+  }
+
   /** The stored text of a version. */
   read(row: Pick<VersionRow, "sha256" | "deviceName" | "version">): string {
     const file = this.objectPath(row.sha256);
@@ -254,13 +279,41 @@ export class VersionStore {
    * (or when it is the first), else only the latest version's last-seen time and count.
    */
   record(input: RecordInput): RecordResult {
+    return this.recordPrepared(input, this.prepare(input));
+  }
+
+  /**
+   * record for a collection run: a text that will make a new version is written to its object
+   * file first, asynchronously, so the run's event loop never waits for gzip or an fsync (the
+   * transaction then finds the object there). A crash in between leaves at most an object no
+   * version points to.
+   */
+  async recordAsync(input: RecordInput): Promise<RecordResult> {
+    const prepared = this.prepare(input);
+    if (this.mayAddVersion(prepared)) await this.writeObjectAsync(sha256(prepared.stored), prepared.stored);
+    return this.recordPrepared(input, prepared);
+  }
+
+  private prepare(input: RecordInput): PreparedRecord {
     const captureType = safeSegment(input.captureType);
     const device = safeSegment(input.deviceName);
-    const at = (input.capturedAt ?? this.now()).toISOString();
     const platform = input.platform || undefined;
     const rules = this.rulesFor(platform);
     const stored = this.settings.redactStorage && rules.redact ? rules.redact(input.content) : input.content;
-    const sig = this.significantOf(stored, platform);
+    return { captureType, device, platform, stored, sig: this.significantOf(stored, platform) };
+  }
+
+  /** Whether recordPrepared would add a version (true when it cannot tell without reading the latest text). */
+  private mayAddVersion(p: PreparedRecord): boolean {
+    const latestRow = this.latestDb(p.captureType, p.device);
+    if (!latestRow) return true;
+    if (latestRow.rules_key !== p.sig.key || latestRow.platform !== (p.platform ?? null)) return true;
+    return latestRow.significant_sha256 !== p.sig.sha;
+  }
+
+  private recordPrepared(input: RecordInput, prepared: PreparedRecord): RecordResult {
+    const { captureType, device, platform, stored, sig } = prepared;
+    const at = (input.capturedAt ?? this.now()).toISOString();
     const run = this.db.transaction((): RecordResult => {
       const latestRow = this.latestDb(captureType, device);
       if (latestRow) {

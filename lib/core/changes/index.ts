@@ -55,7 +55,7 @@ export interface VersionRecorder {
     content: string;
     runId: string;
     capturedAt: Date;
-  }): RecordResult | undefined;
+  }): Promise<RecordResult | undefined>;
   close(): void;
 }
 
@@ -74,9 +74,9 @@ export function runVersionRecorder(collections: string, log?: (line: string) => 
     return undefined;
   }
   return {
-    record: (input) => {
+    record: async (input) => {
       try {
-        return store.record({
+        return await store.recordAsync({
           captureType: input.captureType,
           deviceName: input.device.name,
           platform: input.device.platform,

@@ -353,7 +353,7 @@ async function saveCapture(
         const content = capture
           ? (saved.content ?? (await fs.promises.readFile(saved.path, "utf8")))
           : captureContent(result.commands, prompt);
-        versions.record({
+        await versions.record({
           device: result.device,
           captureType: ctx.captureType,
           content,

@@ -247,15 +247,44 @@ describe("capture versions", () => {
   });
 });
 
+describe("recordAsync (what a collection run calls)", () => {
+  const tmp = useTmpDir("vc-versions-async-");
+
+  it("writes a new version's object before its row and none for an unchanged capture, with record's results", async () => {
+    const collections = path.join(tmp.path, "collections");
+    const s = store(collections);
+    try {
+      const input = { captureType: "configs", deviceName: "r1", platform: "cisco_ios" };
+      const first = iosConfig({ clock: "10:00:00 UTC Mon Dec 7 2026", drift: 1, description: "LAN" });
+      const a = await s.recordAsync({ ...input, content: first });
+      assert.strictEqual(a.status, "new");
+      assert.deepStrictEqual(objectFiles(collections), [`${a.version.sha256}.gz`]);
+      assert.match(s.read(a.version), /description LAN/);
+      // only volatile lines differ: unchanged, no second object
+      const again = iosConfig({ clock: "11:00:00 UTC Mon Dec 7 2026", drift: 2, description: "LAN" });
+      assert.strictEqual((await s.recordAsync({ ...input, content: again })).status, "unchanged");
+      assert.strictEqual(objectFiles(collections).length, 1);
+      const changed = iosConfig({ clock: "12:00:00 UTC Mon Dec 7 2026", drift: 3, description: "WAN" });
+      const c = await s.recordAsync({ ...input, content: changed });
+      assert.strictEqual(c.status, "changed");
+      assert.strictEqual(c.version.version, 2);
+      assert.strictEqual(objectFiles(collections).length, 2);
+      assert.match(s.read(c.version), /description WAN/);
+    } finally {
+      s.close();
+    }
+  });
+});
+
 describe("the run's version recorder", () => {
   const tmp = useTmpDir("vc-versions-run-");
   const device = { name: "r1", host: "127.0.0.1", port: 22, platform: "cisco_ios" };
 
-  it("records each saved capture; an unusable store or a bad changes.yaml turns versions off with a logged reason", () => {
+  it("records each saved capture; an unusable store or a bad changes.yaml turns versions off with a logged reason", async () => {
     const lines: string[] = [];
     const rec = runVersionRecorder(path.join(tmp.path, "ok"), (l) => lines.push(l));
     assert.ok(rec);
-    const r = rec.record({
+    const r = await rec.record({
       device,
       captureType: "configs",
       content: "hostname r1\n",
@@ -266,7 +295,13 @@ describe("the run's version recorder", () => {
     rec.close();
     // a closed store: the failure is logged with the device, the run goes on
     assert.strictEqual(
-      rec.record({ device, captureType: "configs", content: "hostname r2\n", runId: "y", capturedAt: new Date() }),
+      await rec.record({
+        device,
+        captureType: "configs",
+        content: "hostname r2\n",
+        runId: "y",
+        capturedAt: new Date(),
+      }),
       undefined,
     );
     assert.match(lines.join("\n"), /^r1: capture version not recorded: /m);
