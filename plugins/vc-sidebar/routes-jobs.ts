@@ -1,7 +1,18 @@
 import * as fs from "node:fs";
 import { CollectorDb, type HistoryRow } from "../../lib/core/collect";
 import { errorMessage, VcError } from "../../lib/core/errors";
-import { checkJob, dumpJob, JobStore, parseJob, type Batch, type Job, type JobFile } from "../../lib/core/jobs";
+import {
+  batchSlug,
+  checkJob,
+  dumpJob,
+  JobStore,
+  loadYamlLocated,
+  parseBatch,
+  parseJob,
+  type Batch,
+  type Job,
+  type JobFile,
+} from "../../lib/core/jobs";
 import type { SidebarContext } from "./context";
 import type { Routes } from "./http";
 import type { RunManager } from "./runs";
@@ -74,9 +85,18 @@ function batchSummary(batch: Batch, last?: HistoryRow) {
   };
 }
 
+/** A batch's definition from the editor: its YAML (the slug, for a new batch, defaults from its name). */
+const BATCH_DEFINITION = {
+  type: "object",
+  properties: { slug: SLUG, yaml: { type: "string", minLength: 1, maxLength: MAX_YAML } },
+  required: ["yaml"],
+  additionalProperties: false,
+} as const;
+
 /** `jobs/<slug>.yaml:7: …` instead of the home's absolute path: where plus the line, for the editor. */
-function located(err: VcError, jobsDir: string): { error: string; where?: string; line?: number } {
-  const strip = (s: string) => s.split(`${jobsDir}/`).join("jobs/");
+function located(err: VcError, store: JobStore): { error: string; where?: string; line?: number } {
+  const strip = (s: string) =>
+    s.split(`${store.jobsDir}/`).join("jobs/").split(`${store.batchesDir}/`).join("batches/");
   const where = err.where !== undefined ? strip(err.where) : undefined;
   const m = where ? /:(\d+)$/.exec(where) : null;
   return { error: strip(err.message), ...(where ? { where } : {}), ...(m ? { line: Number(m[1]) } : {}) };
@@ -111,7 +131,7 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
 
   const rethrowLocated = (err: unknown): never => {
     if (err instanceof VcError) {
-      const l = located(err, store().jobsDir);
+      const l = located(err, store());
       throw new LocatedJobError(err, l);
     }
     throw err;
@@ -126,7 +146,7 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
       body: {
         jobs: jobs.map((j) => jobSummary(j, last.jobs.get(j.slug))),
         batches: batches.map((b) => batchSummary(b, last.batches.get(b.slug))),
-        errors: [...errors, ...batchErrors].map((e) => located(e, s.jobsDir)),
+        errors: [...errors, ...batchErrors].map((e) => located(e, s)),
       },
     };
   });
@@ -146,7 +166,7 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
       } catch (err) {
         if (!(err instanceof VcError)) throw err;
         // An invalid file is still shown (and editable) with its located error.
-        return { body: { yaml, invalid: located(err, s.jobsDir) } };
+        return { body: { yaml, invalid: located(err, s) } };
       }
     },
   );
@@ -158,7 +178,7 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
       return { body: { ok: true, job: jobSummary(job), source: job.source, yaml: dumpJob(job.source) } };
     } catch (err) {
       if (!(err instanceof VcError)) throw err;
-      return { body: { ok: false, ...located(err, store().jobsDir) } };
+      return { body: { ok: false, ...located(err, store()) } };
     }
   });
 
@@ -245,6 +265,83 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
       }
       if (!job.enabled) throw new VcError("job_disabled", `job '${slug}' is disabled: enable it to run it`, slug);
       return { status: 202, body: { id: runs.startJobRun({ job, devices: inventoryDevices() }) } };
+    },
+  );
+
+  /**
+   * Checks a batch's YAML as `vcollector jobs validate` does: the batch schema (located by line and
+   * field), then every job it names must exist in jobs/ (the line of the unknown one).
+   */
+  const checkBatch = (text: string, slug: string | undefined): Batch => {
+    const s = store();
+    const file = `${s.batchesDir}/${slug ?? "new"}.yaml`;
+    const parsed = parseBatch(text, file, slug ?? "new");
+    const batch = slug ? parsed : { ...parsed, slug: batchSlug(parsed.name) };
+    if (!/^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/.test(batch.slug))
+      throw new VcError("invalid_batch", `name: '${parsed.name}' gives no usable file name: give a slug`, `${file}:1`);
+    const missing = batch.jobs.findIndex((j) => !s.hasJob(j));
+    if (missing >= 0) {
+      const unknown = batch.jobs.filter((j) => !s.hasJob(j));
+      const line = loadYamlLocated(text, file).lineOf(`/jobs/${missing}`);
+      throw new VcError("invalid_batch", `jobs: unknown job(s): ${unknown.join(", ")}`, `${file}:${line}`);
+    }
+    return batch;
+  };
+
+  routes.add<{ slug: string }>(
+    "get",
+    "/batches/:slug",
+    { type: "object", properties: { slug: BATCH_NAME }, required: ["slug"], additionalProperties: false },
+    ({ slug }) => {
+      const s = store();
+      const file = s.batchFile(slug);
+      if (!file) throw new VcError("batch_not_found", `no batch '${slug}' in batches/`, slug);
+      const yaml = fs.readFileSync(file, "utf8");
+      try {
+        return { body: { yaml, batch: batchSummary(parseBatch(yaml, file, slug)) } };
+      } catch (err) {
+        if (!(err instanceof VcError)) throw err;
+        // An invalid file is still shown (and editable) with its located error.
+        return { body: { yaml, invalid: located(err, s) } };
+      }
+    },
+  );
+
+  const saveBatch = (input: { slug?: string; yaml: string }, create: boolean) => {
+    const s = store();
+    let batch: Batch;
+    try {
+      batch = checkBatch(input.yaml, input.slug);
+    } catch (err) {
+      return rethrowLocated(err);
+    }
+    if (create && s.hasBatch(batch.slug))
+      throw new VcError("conflict", `a batch '${batch.slug}' exists already: edit it instead`, batch.slug);
+    if (!create && !s.hasBatch(batch.slug))
+      throw new VcError("batch_not_found", `no batch '${batch.slug}' in batches/`, batch.slug);
+    const saved = s.saveBatch(batch.slug, batch.source);
+    return { status: create ? 201 : 200, body: { batch: batchSummary(saved) } };
+  };
+
+  routes.add<{ slug?: string; yaml: string }>("post", "/batches", BATCH_DEFINITION, (input) => saveBatch(input, true));
+  routes.add<{ slug: string; yaml: string }>(
+    "put",
+    "/batches/:slug",
+    {
+      ...BATCH_DEFINITION,
+      properties: { ...BATCH_DEFINITION.properties, slug: BATCH_NAME },
+      required: ["slug", "yaml"],
+    },
+    (input) => saveBatch(input, false),
+  );
+
+  routes.add<{ slug: string }>(
+    "delete",
+    "/batches/:slug",
+    { type: "object", properties: { slug: BATCH_NAME }, required: ["slug"], additionalProperties: false },
+    ({ slug }) => {
+      store().removeBatch(slug);
+      return { body: { removed: slug } };
     },
   );
 

@@ -371,6 +371,93 @@ describe("vc-sidebar jobs, run and diff endpoints (real Node-RED with adminAuth,
     );
   });
 
+  it("creates, reads, replaces and deletes a batch from YAML; duplicate 409, located errors, readers refused", async () => {
+    const file = path.join(home, "batches", "weekly.yaml");
+    const yaml = "name: Weekly\ndescription: every week\njobs:\n  - versions\ndelay_s: 0\n";
+    for (const [method, url, body] of [
+      ["POST", "vc/batches", { slug: "weekly", yaml }],
+      ["PUT", "vc/batches/nightly", { yaml }],
+      ["DELETE", "vc/batches/nightly", undefined],
+    ] as const)
+      assert.strictEqual(
+        (await call(method, url, { token: readerToken, json: body })).status,
+        401,
+        `${method} ${url} as a read-only user`,
+      );
+    assert.ok(!fs.existsSync(file), "a reader wrote nothing");
+
+    const created = await json<{ batch: { slug: string; name: string; jobs: string[] } }>(
+      await call("POST", "vc/batches", { token: adminToken, json: { slug: "weekly", yaml } }),
+      201,
+    );
+    assert.deepStrictEqual(
+      [created.batch.slug, created.batch.name, created.batch.jobs],
+      ["weekly", "Weekly", ["versions"]],
+    );
+    assert.ok(fs.existsSync(file));
+    const dup = await json<{ errorClass: string }>(
+      await call("POST", "vc/batches", { token: adminToken, json: { slug: "weekly", yaml } }),
+      409,
+    );
+    assert.strictEqual(dup.errorClass, "conflict");
+    // Without a slug, the file name comes from the name (as VelocityCollector's GUI derives it).
+    await json(
+      await call("POST", "vc/batches", { token: adminToken, json: { yaml: "name: Monthly Run\njobs: []\n" } }),
+      201,
+    );
+    assert.ok(fs.existsSync(path.join(home, "batches", "monthly-run.yaml")));
+
+    const read = await json<{ yaml: string; batch: { description: string; delayS: number } }>(
+      await call("GET", "vc/batches/weekly", { token: readerToken }),
+      200,
+    );
+    assert.match(read.yaml, /name: Weekly/);
+    assert.deepStrictEqual([read.batch.description, read.batch.delayS], ["every week", 0]);
+
+    const bad = await json<{ error: string; errorClass: string; where: string; line: number }>(
+      await call("PUT", "vc/batches/weekly", {
+        token: adminToken,
+        json: { yaml: "name: Weekly\njobs:\n  - versions\ndelay_s: 9999\n" },
+      }),
+      400,
+    );
+    assert.deepStrictEqual([bad.errorClass, bad.where, bad.line], ["invalid_batch", "batches/weekly.yaml:4", 4]);
+    assert.match(bad.error, /delay_s: must be <= 3600/);
+    assert.ok(!bad.error.includes(home), "no server path in the message");
+    const syntax = await json<{ where: string; line: number }>(
+      await call("POST", "vc/batches", { token: adminToken, json: { slug: "broken", yaml: "name: B\njobs: [a\n" } }),
+      400,
+    );
+    assert.strictEqual(syntax.where.startsWith("batches/broken.yaml:"), true, syntax.where);
+    assert.ok(!fs.existsSync(path.join(home, "batches", "broken.yaml")));
+    // A job that does not exist is refused, as `vcollector jobs validate` reports it.
+    const unknown = await json<{ error: string; where: string }>(
+      await call("PUT", "vc/batches/weekly", {
+        token: adminToken,
+        json: { yaml: "name: Weekly\njobs:\n  - versions\n  - no-such-job\n" },
+      }),
+      400,
+    );
+    assert.strictEqual(unknown.where, "batches/weekly.yaml:4");
+    assert.match(unknown.error, /unknown job\(s\): no-such-job/);
+    assert.match(fs.readFileSync(file, "utf8"), /delay_s: 0/, "the refused edits left the file as it was");
+
+    await json(
+      await call("PUT", "vc/batches/weekly", {
+        token: adminToken,
+        json: { yaml: yaml.replace("delay_s: 0", "delay_s: 2") },
+      }),
+      200,
+    );
+    assert.match(fs.readFileSync(file, "utf8"), /delay_s: 2/);
+    await json(await call("PUT", "vc/batches/gone", { token: adminToken, json: { yaml } }), 404);
+
+    await json(await call("DELETE", "vc/batches/weekly", { token: adminToken }), 200);
+    await json(await call("DELETE", "vc/batches/monthly-run", { token: adminToken }), 200);
+    assert.ok(!fs.existsSync(file));
+    await json(await call("GET", "vc/batches/weekly", { token: readerToken }), 404);
+  });
+
   it("lists a capture's versions and diffs them with volatile lines ignored and secrets masked", async () => {
     const collections = path.join(home, "collections");
     const store = openVersionStore(collections, { homeRoot: home, importExisting: false });

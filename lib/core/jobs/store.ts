@@ -110,9 +110,24 @@ export class JobStore {
     throw new VcError("batch_not_found", `no batch '${name}' in ${this.batchesDir}`, name);
   }
 
+  /** The file of the batch with this stem, if any (by stem only, unlike getBatch). */
+  batchFile(slug: string): string | undefined {
+    return this.files(this.batchesDir).find((f) => f.stem === slug)?.file;
+  }
+
+  hasBatch(slug: string): boolean {
+    return this.batchFile(slug) !== undefined;
+  }
+
+  removeBatch(slug: string): string {
+    const file = this.batchFile(slug);
+    if (!file) throw new VcError("batch_not_found", `no batch '${slug}' in ${this.batchesDir}`, slug);
+    fs.rmSync(file);
+    return file;
+  }
+
   saveBatch(slug: string, src: BatchFile): Batch {
-    const file =
-      this.files(this.batchesDir).find((f) => f.stem === slug)?.file ?? path.join(this.batchesDir, `${slug}.yaml`);
+    const file = this.batchFile(slug) ?? path.join(this.batchesDir, `${slug}.yaml`);
     const text = dumpBatch(src);
     const batch = parseBatch(text, file, slug);
     writeAtomic(file, text);
