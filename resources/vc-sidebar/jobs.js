@@ -24,6 +24,12 @@
       .on("click", function () {
         edit(null);
       });
+    app
+      .button(t("jobs.newBatch"), "fa-plus", "vc-sb-batch-new")
+      .appendTo($bar)
+      .on("click", function () {
+        editBatch(null);
+      });
     var $msg = el("div", "vc-sb-message").attr("role", "status").appendTo($c);
     var $editor = el("div", "vc-sb-job-editor").appendTo($c);
     var $runBox = el("div", "vc-sb-run-box vc-sb-job-run").appendTo($c);
@@ -221,13 +227,42 @@
             {
               label: "",
               render: function (b) {
-                return app
+                var $s = el("span", "vc-sb-row-actions");
+                app
                   .button("", "fa-play", "vc-sb-batch-run-btn")
                   .attr("aria-label", t("jobs.run", { name: b.slug }))
                   .attr("title", t("jobs.run", { name: b.slug }))
+                  .appendTo($s)
                   .on("click", function () {
                     startRun("batches/" + encodeURIComponent(b.slug) + "/run", b.slug);
                   });
+                app
+                  .button("", "fa-pencil", "vc-sb-batch-edit")
+                  .attr("aria-label", t("jobs.edit", { name: b.slug }))
+                  .attr("title", t("jobs.edit", { name: b.slug }))
+                  .appendTo($s)
+                  .on("click", function () {
+                    editBatch(b.slug);
+                  });
+                app
+                  .button("", "fa-trash", "vc-sb-batch-delete")
+                  .attr("aria-label", t("jobs.delete", { name: b.slug }))
+                  .attr("title", t("jobs.delete", { name: b.slug }))
+                  .appendTo($s)
+                  .on("click", function () {
+                    app.confirm($batches, t("jobs.confirmDeleteBatch", { name: b.slug }), function () {
+                      app.api("DELETE", "batches/" + encodeURIComponent(b.slug)).then(
+                        function () {
+                          app.message($msg, t("jobs.deleted", { name: b.slug }));
+                          load();
+                        },
+                        function (xhr) {
+                          app.message($msg, app.errorText(xhr), true);
+                        },
+                      );
+                    });
+                  });
+                return $s;
               },
             },
           ],
@@ -321,6 +356,106 @@
       );
     }
 
+    /**
+     * The raw-YAML part shared by the job and batch editors: the text, the located error (its line
+     * selected in the text while `yamlShown()`), Save and Cancel (Cancel and Escape close the editor).
+     */
+    function yamlEditor($panel, kind, yamlShown) {
+      var $yaml = $('<textarea rows="16" spellcheck="false">')
+        .addClass("vc-sb-" + kind + "-yaml")
+        .attr("aria-label", t("jobs.yaml"))
+        .appendTo($panel);
+      var $err = el("div", "vc-sb-form-error vc-sb-" + kind + "-error")
+        .attr("role", "alert")
+        .appendTo($panel);
+      var $buttons = el("div", "vc-sb-actions").appendTo($panel);
+      var $save = app.button(t("common.save"), "fa-check", "primary vc-sb-" + kind + "-save").appendTo($buttons);
+      var $cancel = app.button(t("common.cancel"), null, "vc-sb-" + kind + "-cancel").appendTo($buttons);
+      $cancel.on("click", function () {
+        $editor.empty();
+      });
+      $panel.on("keydown", function (e) {
+        if (e.key === "Escape") {
+          // Not on to the editor's keymap: it walks up from the target, which is gone by then.
+          e.stopPropagation();
+          $editor.empty();
+        }
+      });
+
+      /** Selects the error's line in the YAML text. */
+      function markLine(line) {
+        if (!yamlShown()) {
+          return;
+        }
+        var text = $yaml.val();
+        var start = 0;
+        for (var i = 1; i < line && start >= 0; i++) {
+          start = text.indexOf("\n", start) + 1;
+          if (start === 0) {
+            return;
+          }
+        }
+        var end = text.indexOf("\n", start);
+        $yaml[0].setSelectionRange(start, end < 0 ? text.length : end);
+        $yaml.trigger("focus");
+      }
+
+      function showError(xhr) {
+        var j = (xhr && xhr.responseJSON) || {};
+        $err.text(j.error ? j.error + (j.errorClass ? " (" + j.errorClass + ")" : "") : app.errorText(xhr));
+        if (j.line) {
+          $err.attr("data-line", j.line);
+          markLine(j.line);
+        } else {
+          $err.removeAttr("data-line");
+        }
+      }
+
+      return { $yaml: $yaml, $err: $err, $save: $save, $cancel: $cancel, showError: showError };
+    }
+
+    /** The batch editor: its YAML (name, jobs, stop_on_failure, delay_s), checked by the server on save. */
+    function editBatch(slug) {
+      $editor.empty();
+      app.message($msg, "");
+      var $panel = el("div", "vc-sb-panel vc-sb-batch-form").appendTo($editor);
+      el("h4", "vc-sb-section", slug ? t("jobs.editBatchTitle", { name: slug }) : t("jobs.newBatchTitle")).appendTo(
+        $panel,
+      );
+      var $slug = $('<input type="text">').attr("placeholder", t("jobs.batchSlugHint"));
+      if (!slug) {
+        $panel.append(app.field(t("jobs.field.slug"), $slug, "vc-sb-batch-f-slug"));
+      }
+      var ed = yamlEditor($panel, "batch", function () {
+        return true;
+      });
+      ed.$save.on("click", function () {
+        ed.$err.text("").removeAttr("data-line");
+        var body = { yaml: ed.$yaml.val() };
+        var typed = $slug.val().trim();
+        if (!slug && typed) {
+          body.slug = typed;
+        }
+        var req = slug ? app.api("PUT", "batches/" + encodeURIComponent(slug), body) : app.api("POST", "batches", body);
+        req.then(function (r) {
+          $editor.empty();
+          app.message($msg, t("jobs.saved", { name: r.batch.slug }));
+          load();
+        }, ed.showError);
+      });
+      if (slug) {
+        app.api("GET", "batches/" + encodeURIComponent(slug)).then(function (r) {
+          ed.$yaml.val(r.yaml).trigger("focus");
+          if (r.invalid) {
+            ed.showError({ responseJSON: r.invalid });
+          }
+        }, ed.showError);
+      } else {
+        ed.$yaml.val("name: \njobs: []\nstop_on_failure: false\ndelay_s: 5\n");
+        $slug.trigger("focus");
+      }
+    }
+
     /** The job editor: a form for the common fields and the raw YAML, one of them shown. */
     function edit(slug) {
       $editor.empty();
@@ -350,14 +485,13 @@
         );
       });
       $form.append(app.field(t("jobs.col.enabled"), $enabled, "vc-sb-job-f-enabled"));
-      var $yaml = $('<textarea class="vc-sb-job-yaml" rows="16" spellcheck="false">')
-        .attr("aria-label", t("jobs.yaml"))
-        .appendTo($panel)
-        .hide();
-      var $err = el("div", "vc-sb-form-error vc-sb-job-error").attr("role", "alert").appendTo($panel);
-      var $buttons = el("div", "vc-sb-actions").appendTo($panel);
-      var $save = app.button(t("common.save"), "fa-check", "primary vc-sb-job-save").appendTo($buttons);
-      var $cancel = app.button(t("common.cancel"), null, "vc-sb-job-cancel").appendTo($buttons);
+      var yamlEd = yamlEditor($panel, "job", function () {
+        return mode === "yaml";
+      });
+      var $yaml = yamlEd.$yaml.hide();
+      var $err = yamlEd.$err;
+      var showError = yamlEd.showError;
+      var $save = yamlEd.$save;
       var source = {};
       var mode = "form";
       var yamlTyped = false;
@@ -434,35 +568,6 @@
         return job;
       }
 
-      function showError(xhr) {
-        var j = (xhr && xhr.responseJSON) || {};
-        $err.text(j.error ? j.error + (j.errorClass ? " (" + j.errorClass + ")" : "") : app.errorText(xhr));
-        if (j.line) {
-          $err.attr("data-line", j.line);
-          markLine(j.line);
-        } else {
-          $err.removeAttr("data-line");
-        }
-      }
-
-      /** Selects the error's line in the YAML text. */
-      function markLine(line) {
-        if (mode !== "yaml") {
-          return;
-        }
-        var text = $yaml.val();
-        var start = 0;
-        for (var i = 1; i < line && start >= 0; i++) {
-          start = text.indexOf("\n", start) + 1;
-          if (start === 0) {
-            return;
-          }
-        }
-        var end = text.indexOf("\n", start);
-        $yaml[0].setSelectionRange(start, end < 0 ? text.length : end);
-        $yaml.trigger("focus");
-      }
-
       function setMode(m) {
         if (m === mode) {
           return;
@@ -504,14 +609,6 @@
       });
       $yamlBtn.on("click", function () {
         setMode("yaml");
-      });
-      $cancel.on("click", function () {
-        $editor.empty();
-      });
-      $panel.on("keydown", function (e) {
-        if (e.key === "Escape") {
-          $editor.empty();
-        }
       });
       $form.on("submit", function (e) {
         e.preventDefault();

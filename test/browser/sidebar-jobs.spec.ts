@@ -292,6 +292,55 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
     assert.doesNotMatch(fs.readFileSync(path.join(demo!.home, "jobs", "junos-versions.yaml"), "utf8"), /etc/);
   });
 
+  it("batches: creates a batch in the YAML editor (it appears in the list); a bad line shows the located error, selected", async () => {
+    const { page, pageErrors } = browser.session;
+    const errorsBefore = pageErrors.length;
+    await openSidebar(page, demo!.url);
+    await showView(page, "jobs");
+    await page.locator(".vc-sb-batch-new").click();
+    await page.locator("#vc-sb-batch-f-slug").fill("weekly");
+    const yaml = page.locator(".vc-sb-batch-form .vc-sb-batch-yaml");
+    await yaml.fill(["name: Weekly", "jobs:", "  - ios-versions", "  - no-such-job", "delay_s: 0", ""].join("\n"));
+    await page.locator(".vc-sb-batch-save").click();
+    const error = page.locator(".vc-sb-batch-error[data-line='4']");
+    await error.waitFor();
+    assert.match((await error.textContent()) ?? "", /^batches\/weekly\.yaml:4: jobs: unknown job\(s\): no-such-job/);
+    const selected = await yaml.evaluate((ta: HTMLTextAreaElement) =>
+      ta.value.slice(ta.selectionStart, ta.selectionEnd),
+    );
+    assert.strictEqual(selected, "  - no-such-job");
+    assert.ok(!fs.existsSync(path.join(demo!.home, "batches", "weekly.yaml")), "nothing saved");
+
+    await yaml.fill(["name: Weekly", "jobs:", "  - ios-versions", "  - eos-arp", "delay_s: 0", ""].join("\n"));
+    await page.locator(".vc-sb-batch-save").click();
+    await page.locator("#vc-sb-view-jobs .vc-sb-message", { hasText: "Saved weekly" }).waitFor();
+    const row = page.locator(".vc-sb-batches-table tbody tr[data-batch='weekly']");
+    await row.waitFor();
+    assert.deepStrictEqual((await row.locator("td").allTextContents()).slice(0, 2), [
+      "Weekly",
+      "ios-versions → eos-arp",
+    ]);
+    assert.ok(fs.existsSync(path.join(demo!.home, "batches", "weekly.yaml")), "the batch file is in batches/");
+
+    // Edit opens its YAML; delete removes the row and the file.
+    await row.locator(".vc-sb-batch-edit").click();
+    await page.locator(".vc-sb-batch-form .vc-sb-batch-yaml").waitFor();
+    await page.waitForFunction(() =>
+      /name: Weekly/.test((document.querySelector(".vc-sb-batch-yaml") as HTMLTextAreaElement | null)?.value ?? ""),
+    );
+    await page.keyboard.press("Escape");
+    await page.locator(".vc-sb-batch-form").waitFor({ state: "detached" });
+    await row.locator(".vc-sb-batch-delete").click();
+    await page.locator(".vc-sb-batches-box .vc-sb-confirm-yes").click();
+    await row.waitFor({ state: "detached" });
+    assert.ok(!fs.existsSync(path.join(demo!.home, "batches", "weekly.yaml")));
+    // The refused save's 400 is expected; nothing else.
+    assert.deepStrictEqual(
+      pageErrors.slice(errorsBefore).filter((e) => !/status of 400/.test(e)),
+      [],
+    );
+  });
+
   it("jobs: a slow job is cancelled mid-run; History shows it cancelled with fewer devices done", async () => {
     const { page } = browser.session;
     await openSidebar(page, demo!.url);
