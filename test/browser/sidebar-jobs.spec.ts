@@ -13,6 +13,7 @@ import { REPO_ROOT } from "../support/cli";
 import { useBrowser } from "../support/browser";
 import { startDemoProcess, type RunningDemo } from "../support/demo";
 import { makeTmpDir } from "../support/tmp";
+import { openSidebar, screenshot, showView } from "../support/sidebar-page";
 
 /**
  * The sidebar's Jobs & run view, the Captures Versions/Diff panel, History rows of a run made by
@@ -22,42 +23,6 @@ import { makeTmpDir } from "../support/tmp";
  */
 const MASTER_PASSWORD = "demo-Master-Pass-4k2";
 const CONFIG_SECRET = "Diff-Secret-Qq17";
-const IMAGES = path.join(REPO_ROOT, "docs", "images");
-
-type RedWindow = { RED: { sidebar: { show(id: string): void } } };
-
-async function openSidebar(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.locator("#red-ui-palette .red-ui-palette-node").first().waitFor();
-  await page.waitForFunction(
-    () => {
-      const root = document.getElementById("vc-sidebar-root");
-      if (root && root.offsetParent !== null) return true;
-      (window as unknown as RedWindow).RED.sidebar.show("vc-sidebar");
-      return false;
-    },
-    undefined,
-    { polling: 250, timeout: 30_000 },
-  );
-  await page.evaluate((width) => {
-    const $ = (window as unknown as { $: (s: string) => { width(w: number): void; css(k: string, v: number): void } })
-      .$;
-    $("#red-ui-sidebar").width(width);
-    $("#red-ui-workspace").css("right", width + 8);
-    $("#red-ui-editor-stack").css("right", width + 9);
-  }, 640);
-  await page.locator("#vc-sb-status[data-vault]").waitFor();
-}
-
-async function showView(page: Page, id: string): Promise<void> {
-  await page.locator(`#vc-sb-tab-${id}`).click();
-  await page.locator(`#vc-sb-view-${id}`).waitFor();
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(IMAGES, { recursive: true });
-  await page.locator("#red-ui-sidebar").screenshot({ path: path.join(IMAGES, `sidebar-${name}.png`) });
-}
 
 async function progressText(page: Page): Promise<string> {
   return (await page.locator(".vc-sb-job-run .vc-sb-progress-text").textContent()) ?? "";

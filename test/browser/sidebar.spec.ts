@@ -2,10 +2,10 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Page } from "playwright-core";
-import { REPO_ROOT } from "../support/cli";
 import { useBrowser, type BrowserSession } from "../support/browser";
 import { startDemoProcess, type RunningDemo } from "../support/demo";
 import { makeTmpDir } from "../support/tmp";
+import { openSidebar, screenshot, showView, type RedWindow } from "../support/sidebar-page";
 
 /**
  * The VelocityCollector sidebar in the Node-RED editor, on the demo (`npm start`: lab, inventory
@@ -16,44 +16,6 @@ import { makeTmpDir } from "../support/tmp";
  */
 const MASTER_PASSWORD = "demo-Master-Pass-4k2";
 const LAB_ENABLE_SECRET = "lab-enable";
-const IMAGES = path.join(REPO_ROOT, "docs", "images");
-
-type RedWindow = { RED: { sidebar: { show(id: string): void } } };
-
-async function openSidebar(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.locator("#red-ui-palette .red-ui-palette-node").first().waitFor();
-  // The editor may still switch to its default tab while it finishes loading: show ours until it stays.
-  await page.waitForFunction(
-    () => {
-      const root = document.getElementById("vc-sidebar-root");
-      if (root && root.offsetParent !== null) return true;
-      (window as unknown as RedWindow).RED.sidebar.show("vc-sidebar");
-      return false;
-    },
-    undefined,
-    { polling: 250, timeout: 30_000 },
-  );
-  // A wider sidebar, as a user would drag it for a table (what the separator's drag handler sets).
-  await page.evaluate((width) => {
-    const $ = (window as unknown as { $: (s: string) => { width(w: number): void; css(k: string, v: number): void } })
-      .$;
-    $("#red-ui-sidebar").width(width);
-    $("#red-ui-workspace").css("right", width + 8);
-    $("#red-ui-editor-stack").css("right", width + 9);
-  }, 640);
-  await page.locator("#vc-sb-status[data-vault]").waitFor();
-}
-
-async function showView(page: Page, id: string): Promise<void> {
-  await page.locator(`#vc-sb-tab-${id}`).click();
-  await page.locator(`#vc-sb-view-${id}`).waitFor();
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(IMAGES, { recursive: true });
-  await page.locator("#red-ui-sidebar").screenshot({ path: path.join(IMAGES, `sidebar-${name}.png`) });
-}
 
 /** Clicks Save in the device form and waits for `done`, failing with the form's error if one shows. */
 async function saveDevice(page: Page, done: string): Promise<void> {

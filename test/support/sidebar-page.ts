@@ -1,0 +1,46 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Page } from "playwright-core";
+import { REPO_ROOT } from "./cli";
+
+/** Page helpers of the sidebar's browser specs (test/browser/sidebar*.spec.ts). */
+export const SIDEBAR_IMAGES = path.join(REPO_ROOT, "docs", "images");
+
+export type RedWindow = { RED: { sidebar: { show(id: string): void } } };
+
+/** Opens the editor at `url` with the VelocityCollector tab shown, 640 px wide, its vault state known. */
+export async function openSidebar(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator("#red-ui-palette .red-ui-palette-node").first().waitFor();
+  // The editor may still switch to its default tab while it finishes loading: show ours until it stays.
+  await page.waitForFunction(
+    () => {
+      const root = document.getElementById("vc-sidebar-root");
+      if (root && root.offsetParent !== null) return true;
+      (window as unknown as RedWindow).RED.sidebar.show("vc-sidebar");
+      return false;
+    },
+    undefined,
+    { polling: 250, timeout: 30_000 },
+  );
+  // A wider sidebar, as a user would drag it for a table (what the separator's drag handler sets).
+  await page.evaluate((width) => {
+    const $ = (window as unknown as { $: (s: string) => { width(w: number): void; css(k: string, v: number): void } })
+      .$;
+    $("#red-ui-sidebar").width(width);
+    $("#red-ui-workspace").css("right", width + 8);
+    $("#red-ui-editor-stack").css("right", width + 9);
+  }, 640);
+  await page.locator("#vc-sb-status[data-vault]").waitFor();
+}
+
+export async function showView(page: Page, id: string): Promise<void> {
+  await page.locator(`#vc-sb-tab-${id}`).click();
+  await page.locator(`#vc-sb-view-${id}`).waitFor();
+}
+
+/** docs/images/sidebar-<name>.png: the sidebar as the user sees it. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SIDEBAR_IMAGES, { recursive: true });
+  await page.locator("#red-ui-sidebar").screenshot({ path: path.join(SIDEBAR_IMAGES, `sidebar-${name}.png`) });
+}
