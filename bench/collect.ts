@@ -1,10 +1,12 @@
 /**
  * bench/collect: the collection runner against the device lab, and against a netmiko collector.
  *
- *   npm run bench -- collect [--devices N] [--concurrency C] [--latency-ms L] [--netmiko-devices M] [--no-netmiko]
+ *   npm run bench -- collect [--devices N] [--concurrency C] [--latency-ms L] [--runs R] [--netmiko-devices M] [--no-netmiko] [--no-versions]
  *
  * The lab (1000 devices by default, 3 commands each, 50 ms latency per command) runs in its own
- * process so that the SSH servers do not share the collector's event loop. Figures printed:
+ * process so that the SSH servers do not share the collector's event loop. Captures are saved and
+ * recorded as versions (change detection) as a run does by default; --no-versions leaves the
+ * versions out, to show what they cost. Figures printed:
  * Host keys are pinned before the measured runs (the steady state after a first run).
  * - wall time of the run at concurrency 100 and the ideal latency-bound time
  *   ceil(N / C) × commands × latency (what a collector that spent no time on anything but the
@@ -42,6 +44,7 @@ interface Options {
   runs: number;
   netmikoDevices: number;
   netmiko: boolean;
+  versions: boolean;
   labCpuProf?: string;
 }
 
@@ -54,6 +57,7 @@ function options(argv: string[]): Options {
     runs: 3,
     netmikoDevices: 100,
     netmiko: true,
+    versions: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -65,6 +69,7 @@ function options(argv: string[]): Options {
     else if (a === "--runs") o.runs = Math.max(1, next());
     else if (a === "--netmiko-devices") o.netmikoDevices = next();
     else if (a === "--no-netmiko") o.netmiko = false;
+    else if (a === "--no-versions") o.versions = false;
     else if (a === "--lab-cpu-prof") o.labCpuProf = argv[++i];
   }
   return o;
@@ -147,6 +152,7 @@ async function collectRun(
   concurrency: number,
   knownHosts: string,
   jitterMs = 0,
+  versions = true,
 ): Promise<{ summary: RunSummary; wallMs: number; peakRss: number }> {
   const history = CollectorDb.open(path.join(dir, "collector.db"));
   // memoryUsage.rss() reads only the RSS (memoryUsage() also walks the V8 heap spaces).
@@ -166,6 +172,7 @@ async function collectRun(
       history,
       store: new CaptureStore({ collections: path.join(dir, "collections") }),
       hostKeys: { policy: "tofu", store: new KnownHostsStore(knownHosts) },
+      versions,
     });
     return { summary, wallMs: performance.now() - t0, peakRss: Math.max(peakRss, process.memoryUsage.rss()) };
   } finally {
@@ -241,10 +248,12 @@ async function main(): Promise<void> {
     const knownHosts = path.join(dir, "known_hosts");
     await pinAll(devices, knownHosts);
     // T1: one device alone (median of 5 devices, after a warm-up login).
-    await collectRun(devices.slice(0, 1), vault, path.join(dir, "warm"), 1, knownHosts);
+    await collectRun(devices.slice(0, 1), vault, path.join(dir, "warm"), 1, knownHosts, 0, o.versions);
     const singles: number[] = [];
     for (let i = 1; i <= 5; i++)
-      singles.push((await collectRun([devices[i]], vault, path.join(dir, `t1-${i}`), 1, knownHosts)).wallMs);
+      singles.push(
+        (await collectRun([devices[i]], vault, path.join(dir, `t1-${i}`), 1, knownHosts, 0, o.versions)).wallMs,
+      );
     const t1 = median(singles);
 
     const waves = Math.ceil(devices.length / o.concurrency);
@@ -263,7 +272,15 @@ async function main(): Promise<void> {
       const load = os.loadavg()[0];
       const cpu0 = process.cpuUsage();
       const labCpu0 = processCpuMs(lab.child.pid);
-      const run = await collectRun(devices, vault, path.join(dir, `main-${r}`), o.concurrency, knownHosts, o.jitterMs);
+      const run = await collectRun(
+        devices,
+        vault,
+        path.join(dir, `main-${r}`),
+        o.concurrency,
+        knownHosts,
+        o.jitterMs,
+        o.versions,
+      );
       const cpu = process.cpuUsage(cpu0);
       const labCpuMs = labCpu0 === undefined ? undefined : processCpuMs(lab.child.pid)! - labCpu0;
       runs.push({ ...run, collectorCpuMs: (cpu.user + cpu.system) / 1000, labCpuMs, load });
@@ -278,7 +295,7 @@ async function main(): Promise<void> {
     const notOk = runs.map((r) => r.summary.failed + r.summary.partial);
     const scaling = waves * t1;
     console.log(
-      `\nvc-collect: ${devices.length} devices × ${COMMANDS.length} commands, concurrency ${o.concurrency}, start jitter ${o.jitterMs} ms (medians of ${runs.length} runs)`,
+      `\nvc-collect: ${devices.length} devices × ${COMMANDS.length} commands, concurrency ${o.concurrency}, start jitter ${o.jitterMs} ms, capture versions ${o.versions ? "on" : "off"} (medians of ${runs.length} runs)`,
     );
     console.log(
       `  result            ${runs.map((r) => `${r.summary.ok} ok`).join(", ")}; not ok ${notOk.join(", ")} ${JSON.stringify(runs[runs.length - 1].summary.errorCounts)}`,

@@ -13,10 +13,36 @@ import {
 } from "../changes/significant";
 import { DEFAULT_CHANGE_SETTINGS, type ChangeSettings } from "../changes/settings";
 import { VcError, errorMessage } from "../errors";
-import { writeFileAtomic, writeFileAtomicSync } from "../fs/atomic-write";
 import { historyDir, safeSegment } from "./layout";
 
 const gzip = promisify(zlib.gzip);
+
+/** Texts up to this size are compressed on the calling thread (tens of µs); larger ones in libuv's pool. */
+const SYNC_GZIP_BYTES = 64 * 1024;
+
+/**
+ * gzip options sized to the text: a window no larger than the text (deflate finds no match
+ * farther back than the text is long, so the output is the same size) and an output buffer to
+ * match. With the defaults each call allocates about 270 KB for a 2 KB capture, and a run of a
+ * thousand devices spends more time collecting that garbage than compressing.
+ */
+function gzipOptionsFor(bytes: number): zlib.ZlibOptions {
+  return {
+    windowBits: Math.min(15, Math.max(9, Math.ceil(Math.log2(bytes + 262)))),
+    chunkSize: Math.min(16 * 1024, Math.max(1024, bytes + 64)),
+  };
+}
+
+function gzipTextSync(text: string): Buffer {
+  const data = Buffer.from(text, "utf8");
+  return zlib.gzipSync(data, gzipOptionsFor(data.length));
+}
+
+async function gzipText(text: string): Promise<Buffer> {
+  const data = Buffer.from(text, "utf8");
+  const opts = gzipOptionsFor(data.length);
+  return data.length <= SYNC_GZIP_BYTES ? zlib.gzipSync(data, opts) : gzip(data, opts);
+}
 
 interface PreparedRecord {
   captureType: string;
@@ -24,15 +50,29 @@ interface PreparedRecord {
   platform: string | undefined;
   /** The text as stored (redacted when the settings say so). */
   stored: string;
+  /** sha256 of `stored`, once computed (storedShaOf). */
+  storedSha?: string;
   sig: { text: string; sha: string; key: string };
+}
+
+interface PreparedItem {
+  input: RecordInput;
+  prepared: PreparedRecord;
+}
+
+function storedShaOf(p: PreparedRecord): string {
+  return (p.storedSha ??= sha256(p.stored));
 }
 
 /**
  * Versioned captures: every capture that differs significantly from the previous one of the same
  * device and capture type becomes a new version. Texts are stored content-addressed (sha256,
- * gzip) under `<collections>/.versions/objects/`, so the same text is stored once; the timeline
- * lives in `<collections>/.versions/versions.db`. A capture whose significant text (volatile lines
- * dropped) equals the latest version's adds no version and no object: it only bumps `last_seen`.
+ * gzip) in `<collections>/.versions/versions.db`, table `version_objects`, in the same transaction
+ * as the row that refers to them, so the same text is stored once and no row ever points to a
+ * missing text; the timeline is table `capture_versions`. (Stores written by earlier builds kept the
+ * texts as files under `.versions/objects/`: they are still read.) A capture whose significant
+ * text (volatile lines dropped) equals the latest version's adds no version and no object: it
+ * only bumps `last_seen`.
  */
 export const VERSIONS_DIR = ".versions";
 
@@ -128,6 +168,7 @@ CREATE TABLE IF NOT EXISTS capture_versions (
 CREATE INDEX IF NOT EXISTS idx_capture_versions_captured ON capture_versions(captured_at);
 CREATE INDEX IF NOT EXISTS idx_capture_versions_sha ON capture_versions(sha256);
 CREATE INDEX IF NOT EXISTS idx_capture_versions_run ON capture_versions(run_id);
+CREATE TABLE IF NOT EXISTS version_objects (sha256 TEXT PRIMARY KEY, gz BLOB NOT NULL);
 `;
 
 interface DbRow {
@@ -173,24 +214,26 @@ const toRow = (r: DbRow): VersionRow => ({
 
 export class VersionStore {
   readonly root: string;
-  readonly objectsDir: string;
+  /** Where stores written by earlier builds kept their texts. */
+  private readonly legacyObjectsDir: string;
   readonly settings: ChangeSettings;
   private readonly db: Database.Database;
   private readonly rulesFor: (platform: string | undefined) => ChangeRules;
   private readonly now: () => Date;
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(
     readonly collections: string,
     opts: VersionStoreOptions,
   ) {
     this.root = path.join(collections, VERSIONS_DIR);
-    this.objectsDir = path.join(this.root, "objects");
+    this.legacyObjectsDir = path.join(this.root, "objects");
     this.settings = opts.settings ?? DEFAULT_CHANGE_SETTINGS;
     this.rulesFor = opts.rulesFor;
     this.now = opts.now ?? (() => new Date());
     const file = path.join(this.root, "versions.db");
     try {
-      fs.mkdirSync(this.objectsDir, { recursive: true, mode: 0o700 });
+      fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
       this.db = new Database(file);
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("busy_timeout = 10000");
@@ -216,51 +259,51 @@ export class VersionStore {
     if (this.db.open) this.db.close();
   }
 
+  /** A prepared statement, prepared once per store (a run prepares the same few thousands of times). */
+  private sql(source: string): Database.Statement {
+    let stmt = this.statements.get(source);
+    if (!stmt) this.statements.set(source, (stmt = this.db.prepare(source)));
+    return stmt;
+  }
+
   private meta(key: string): string | undefined {
-    const r = this.db.prepare("SELECT value FROM versions_meta WHERE key = ?").get(key) as
-      { value: string } | undefined;
+    const r = this.sql("SELECT value FROM versions_meta WHERE key = ?").get(key) as { value: string } | undefined;
     return r?.value;
   }
 
   private setMeta(key: string, value: string): void {
-    this.db.prepare("INSERT OR REPLACE INTO versions_meta (key, value) VALUES (?, ?)").run(key, value);
+    this.sql("INSERT OR REPLACE INTO versions_meta (key, value) VALUES (?, ?)").run(key, value);
   }
 
   // ---- objects ----------------------------------------------------------------------------------
 
-  private objectPath(sha: string): string {
-    return path.join(this.objectsDir, sha.slice(0, 2), `${sha}.gz`);
+  /** Where stores written by earlier builds kept a text (read, and removed when pruned, for those stores only). */
+  private legacyObjectPath(sha: string): string {
+    return path.join(this.legacyObjectsDir, sha.slice(0, 2), `${sha}.gz`);
   }
 
-  /** Writes a text once per content (the one atomic write: temp file, fsync, rename). */
-  private writeObject(sha: string, text: string): void {
-    const target = this.objectPath(sha);
-    if (fs.existsSync(target)) return;
-    writeFileAtomicSync(target, zlib.gzipSync(Buffer.from(text, "utf8")), { mode: 0o600, mkdir: 0o700 });
+  private hasObject(sha: string): boolean {
+    return this.sql("SELECT 1 FROM version_objects WHERE sha256 = ?").get(sha) !== undefined;
   }
 
-  /** writeObject off the event loop (gzip and the fsyncs in libuv's pool). */
-  private async writeObjectAsync(sha: string, text: string): Promise<void> {
-    const target = this.objectPath(sha);
-    if (
-      await fs.promises.access(target).then(
-        () => true,
-        () => false,
-      )
-    )
-      return;
-    await writeFileAtomic(target, await gzip(Buffer.from(text, "utf8")), { mode: 0o600, mkdir: 0o700 });
+  /** Stores a text once per content, inside the caller's transaction (gz: the text already compressed). */
+  private writeObject(sha: string, text: string, gz?: Buffer): void {
+    if (this.hasObject(sha)) return;
+    this.sql("INSERT INTO version_objects (sha256, gz) VALUES (?, ?)").run(sha, gz ?? gzipTextSync(text));
   }
 
   /** The stored text of a version. */
   read(row: Pick<VersionRow, "sha256" | "deviceName" | "version">): string {
-    const file = this.objectPath(row.sha256);
+    const where = `versions.db object ${row.sha256}`;
     try {
-      return zlib.gunzipSync(fs.readFileSync(file)).toString("utf8");
+      const r = this.sql("SELECT gz FROM version_objects WHERE sha256 = ?").get(row.sha256) as
+        { gz: Buffer } | undefined;
+      if (r) return zlib.gunzipSync(r.gz).toString("utf8");
+      return zlib.gunzipSync(fs.readFileSync(this.legacyObjectPath(row.sha256))).toString("utf8");
     } catch (err) {
       throw new VcError(
         "version_missing",
-        `version ${row.version}'s text is missing or damaged (${file}): ${errorMessage(err)}`,
+        `version ${row.version}'s text is missing or damaged (${where}): ${errorMessage(err)}`,
         row.deviceName,
       );
     }
@@ -279,19 +322,67 @@ export class VersionStore {
    * (or when it is the first), else only the latest version's last-seen time and count.
    */
   record(input: RecordInput): RecordResult {
-    return this.recordPrepared(input, this.prepare(input));
+    const item = { input, prepared: this.prepare(input) };
+    const legacy: string[] = [];
+    const result = this.db.transaction(() => this.recordOne(item, new Map(), legacy)).immediate();
+    this.removeLegacyObjects(legacy);
+    return result;
+  }
+
+  /** record for a collection run: see recordMany. */
+  async recordAsync(input: RecordInput): Promise<RecordResult> {
+    const [result] = await this.recordMany([input]);
+    if (result instanceof Error) throw result;
+    return result;
   }
 
   /**
-   * record for a collection run: a text that will make a new version is written to its object
-   * file first, asynchronously, so the run's event loop never waits for gzip or an fsync (the
-   * transaction then finds the object there). A crash in between leaves at most an object no
-   * version points to.
+   * Records a group of captures in one transaction: one commit (one sync of the log) for the
+   * group instead of one per capture, which is what a run of a thousand devices pays for versions.
+   * The texts that will make new versions are compressed first (big ones in libuv's pool). When the group's transaction fails, each capture is recorded on
+   * its own, so one bad capture (say a damaged earlier version) fails alone: its entry is the error.
    */
-  async recordAsync(input: RecordInput): Promise<RecordResult> {
-    const prepared = this.prepare(input);
-    if (this.mayAddVersion(prepared)) await this.writeObjectAsync(sha256(prepared.stored), prepared.stored);
-    return this.recordPrepared(input, prepared);
+  async recordMany(inputs: RecordInput[]): Promise<Array<RecordResult | Error>> {
+    const items: Array<PreparedItem | Error> = inputs.map((input) => {
+      try {
+        return { input, prepared: this.prepare(input) };
+      } catch (err) {
+        return err instanceof Error ? err : new Error(String(err));
+      }
+    });
+    const ready = items.filter((i): i is PreparedItem => !(i instanceof Error));
+    const compressed = await this.compressNewTexts(ready);
+    const legacy: string[] = [];
+    let results: Array<RecordResult | Error>;
+    try {
+      const all = this.db.transaction(() => ready.map((item) => this.recordOne(item, compressed, legacy))).immediate();
+      results = items.map((i) => (i instanceof Error ? i : all[ready.indexOf(i)]));
+    } catch {
+      legacy.length = 0;
+      results = items.map((i) => {
+        if (i instanceof Error) return i;
+        try {
+          return this.db.transaction(() => this.recordOne(i, compressed, legacy)).immediate();
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      });
+    }
+    this.removeLegacyObjects(legacy);
+    return results;
+  }
+
+  /** gzip of each text in the group that may become a new version and is not stored yet (big ones off the event loop). */
+  private async compressNewTexts(items: PreparedItem[]): Promise<Map<string, Buffer>> {
+    const texts = new Map<string, string>();
+    for (const { prepared } of items) {
+      if (!this.mayAddVersion(prepared)) continue;
+      const sha = storedShaOf(prepared);
+      if (!texts.has(sha) && !this.hasObject(sha)) texts.set(sha, prepared.stored);
+    }
+    const compressed = new Map<string, Buffer>();
+    await Promise.all([...texts].map(async ([sha, text]) => compressed.set(sha, await gzipText(text))));
+    return compressed;
   }
 
   private prepare(input: RecordInput): PreparedRecord {
@@ -303,7 +394,7 @@ export class VersionStore {
     return { captureType, device, platform, stored, sig: this.significantOf(stored, platform) };
   }
 
-  /** Whether recordPrepared would add a version (true when it cannot tell without reading the latest text). */
+  /** Whether recordOne would add a version (true when it cannot tell without reading the latest text). */
   private mayAddVersion(p: PreparedRecord): boolean {
     const latestRow = this.latestDb(p.captureType, p.device);
     if (!latestRow) return true;
@@ -311,127 +402,123 @@ export class VersionStore {
     return latestRow.significant_sha256 !== p.sig.sha;
   }
 
-  private recordPrepared(input: RecordInput, prepared: PreparedRecord): RecordResult {
-    const { captureType, device, platform, stored, sig } = prepared;
+  /** One capture, inside the caller's transaction; prunes the timeline when a version was added. */
+  private recordOne(
+    { input, prepared }: PreparedItem,
+    compressed: Map<string, Buffer>,
+    legacyDoomed: string[],
+  ): RecordResult {
+    const { captureType, device, platform, sig } = prepared;
     const at = (input.capturedAt ?? this.now()).toISOString();
-    const run = this.db.transaction((): RecordResult => {
-      const latestRow = this.latestDb(captureType, device);
-      if (latestRow) {
-        let latestSig = latestRow.significant_sha256;
-        let previousText: string | undefined;
-        if (latestRow.rules_key !== sig.key || latestRow.platform !== (platform ?? null)) {
-          previousText = this.significantOf(this.read(toRow(latestRow)), platform).text;
-          latestSig = sha256(previousText);
-        }
-        if (latestSig === sig.sha) {
-          this.db
-            .prepare(
-              `UPDATE capture_versions SET last_seen_at = ?, last_run_id = ?, seen = seen + 1,
-                 significant_sha256 = ?, rules_key = ?, platform = COALESCE(?, platform) WHERE id = ?`,
-            )
-            .run(at, input.runId ?? null, sig.sha, sig.key, platform ?? null, latestRow.id);
-          const version = toRow(
-            this.db.prepare("SELECT * FROM capture_versions WHERE id = ?").get(latestRow.id) as DbRow,
-          );
-          return { status: "unchanged", version };
-        }
-        previousText ??= this.significantOf(this.read(toRow(latestRow)), platform).text;
-        const counts = unifiedDiff({ label: "a", text: previousText }, { label: "b", text: sig.text }, 0);
-        const version = this.insert(
-          captureType,
-          device,
-          input,
-          platform,
-          stored,
-          sig,
-          at,
-          latestRow.version + 1,
-          counts,
-        );
-        return { status: "changed", version, previous: toRow(latestRow) };
+    const latestRow = this.latestDb(captureType, device);
+    if (latestRow) {
+      let latestSig = latestRow.significant_sha256;
+      let previousText: string | undefined;
+      if (latestRow.rules_key !== sig.key || latestRow.platform !== (platform ?? null)) {
+        previousText = this.significantOf(this.read(toRow(latestRow)), platform).text;
+        latestSig = sha256(previousText);
       }
-      const lines = sig.text === "" ? 0 : sig.text.split("\n").length - 1;
-      const version = this.insert(captureType, device, input, platform, stored, sig, at, 1, {
-        added: lines,
-        removed: 0,
-      });
-      return { status: "new", version };
-    });
-    const result = run.immediate();
-    if (result.status !== "unchanged") this.prune(captureType, device);
-    return result;
+      if (latestSig === sig.sha) {
+        this.sql(
+          `UPDATE capture_versions SET last_seen_at = ?, last_run_id = ?, seen = seen + 1,
+             significant_sha256 = ?, rules_key = ?, platform = COALESCE(?, platform) WHERE id = ?`,
+        ).run(at, input.runId ?? null, sig.sha, sig.key, platform ?? null, latestRow.id);
+        const version = toRow(this.sql("SELECT * FROM capture_versions WHERE id = ?").get(latestRow.id) as DbRow);
+        return { status: "unchanged", version };
+      }
+      previousText ??= this.significantOf(this.read(toRow(latestRow)), platform).text;
+      const counts = unifiedDiff({ label: "a", text: previousText }, { label: "b", text: sig.text }, 0);
+      const version = this.insert(input, prepared, compressed, at, latestRow.version + 1, counts);
+      legacyDoomed.push(...this.pruneInTransaction(captureType, device).legacy);
+      return { status: "changed", version, previous: toRow(latestRow) };
+    }
+    const lines = sig.text === "" ? 0 : sig.text.split("\n").length - 1;
+    const version = this.insert(input, prepared, compressed, at, 1, { added: lines, removed: 0 });
+    legacyDoomed.push(...this.pruneInTransaction(captureType, device).legacy);
+    return { status: "new", version };
   }
 
   private insert(
-    captureType: string,
-    device: string,
     input: RecordInput,
-    platform: string | undefined,
-    stored: string,
-    sig: { sha: string; key: string },
+    prepared: PreparedRecord,
+    compressed: Map<string, Buffer>,
     at: string,
     version: number,
     counts: { added: number; removed: number },
   ): VersionRow {
-    const sha = sha256(stored);
-    this.writeObject(sha, stored);
-    const info = this.db
-      .prepare(
-        `INSERT INTO capture_versions (capture_type, device, device_name, platform, version, sha256,
-           significant_sha256, rules_key, size, run_id, captured_at, last_seen_at, last_run_id, seen, added, removed, source)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-      )
-      .run(
-        captureType,
-        device,
-        input.deviceName,
-        platform ?? null,
-        version,
-        sha,
-        sig.sha,
-        sig.key,
-        Buffer.byteLength(stored, "utf8"),
-        input.runId ?? null,
-        at,
-        at,
-        input.runId ?? null,
-        counts.added,
-        counts.removed,
-        input.source ?? "run",
-      );
-    return toRow(this.db.prepare("SELECT * FROM capture_versions WHERE id = ?").get(info.lastInsertRowid) as DbRow);
+    const { captureType, device, platform, stored, sig } = prepared;
+    const sha = storedShaOf(prepared);
+    this.writeObject(sha, stored, compressed.get(sha));
+    const info = this.sql(
+      `INSERT INTO capture_versions (capture_type, device, device_name, platform, version, sha256,
+         significant_sha256, rules_key, size, run_id, captured_at, last_seen_at, last_run_id, seen, added, removed, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+    ).run(
+      captureType,
+      device,
+      input.deviceName,
+      platform ?? null,
+      version,
+      sha,
+      sig.sha,
+      sig.key,
+      Buffer.byteLength(stored, "utf8"),
+      input.runId ?? null,
+      at,
+      at,
+      input.runId ?? null,
+      counts.added,
+      counts.removed,
+      input.source ?? "run",
+    );
+    return toRow(this.sql("SELECT * FROM capture_versions WHERE id = ?").get(info.lastInsertRowid) as DbRow);
   }
 
   /** Applies retention to one timeline: keep the newest N and those seen within the last D days; never the latest. */
   prune(captureType: string, device: string): number {
+    const { pruned, legacy } = this.db.transaction(() => this.pruneInTransaction(captureType, device)).immediate();
+    this.removeLegacyObjects(legacy);
+    return pruned;
+  }
+
+  /** prune's work inside a transaction; `legacy`: the old-layout object files to remove once it commits. */
+  private pruneInTransaction(captureType: string, device: string): { pruned: number; legacy: string[] } {
     const { keepVersions, keepDays } = this.settings;
-    if (keepVersions <= 0 && keepDays <= 0) return 0;
+    if (keepVersions <= 0 && keepDays <= 0) return { pruned: 0, legacy: [] };
     const rows = this.timelineDb(safeSegment(captureType), safeSegment(device)).reverse();
     const cutoff = keepDays > 0 ? new Date(this.now().getTime() - keepDays * 86_400_000).toISOString() : undefined;
     const doomed = rows.filter(
       (r, i) => i > 0 && ((keepVersions > 0 && i >= keepVersions) || (cutoff !== undefined && r.last_seen_at < cutoff)),
     );
-    if (doomed.length === 0) return 0;
-    const del = this.db.prepare("DELETE FROM capture_versions WHERE id = ?");
-    this.db.transaction(() => doomed.forEach((r) => del.run(r.id)))();
-    const used = this.db.prepare("SELECT 1 FROM capture_versions WHERE sha256 = ? LIMIT 1");
-    for (const sha of new Set(doomed.map((r) => r.sha256)))
-      if (!used.get(sha)) fs.rmSync(this.objectPath(sha), { force: true });
-    return doomed.length;
+    const del = this.sql("DELETE FROM capture_versions WHERE id = ?");
+    for (const r of doomed) del.run(r.id);
+    const used = this.sql("SELECT 1 FROM capture_versions WHERE sha256 = ? LIMIT 1");
+    const legacy: string[] = [];
+    for (const sha of new Set(doomed.map((r) => r.sha256))) {
+      if (used.get(sha)) continue;
+      this.sql("DELETE FROM version_objects WHERE sha256 = ?").run(sha);
+      legacy.push(this.legacyObjectPath(sha));
+    }
+    return { pruned: doomed.length, legacy };
+  }
+
+  private removeLegacyObjects(files: string[]): void {
+    for (const file of files) fs.rmSync(file, { force: true });
   }
 
   // ---- reading ----------------------------------------------------------------------------------
 
   private latestDb(captureType: string, device: string): DbRow | undefined {
-    return this.db
-      .prepare("SELECT * FROM capture_versions WHERE capture_type = ? AND device = ? ORDER BY version DESC LIMIT 1")
-      .get(captureType, device) as DbRow | undefined;
+    return this.sql(
+      "SELECT * FROM capture_versions WHERE capture_type = ? AND device = ? ORDER BY version DESC LIMIT 1",
+    ).get(captureType, device) as DbRow | undefined;
   }
 
   private timelineDb(captureType: string, device: string): DbRow[] {
-    return this.db
-      .prepare("SELECT * FROM capture_versions WHERE capture_type = ? AND device = ? ORDER BY version")
-      .all(captureType, device) as DbRow[];
+    return this.sql("SELECT * FROM capture_versions WHERE capture_type = ? AND device = ? ORDER BY version").all(
+      captureType,
+      device,
+    ) as DbRow[];
   }
 
   /** A device's versions of a capture type, oldest first. */
@@ -447,19 +534,17 @@ export class VersionStore {
   /** The capture types that have versions for a device. */
   captureTypesOf(deviceName: string): string[] {
     return (
-      this.db
-        .prepare("SELECT DISTINCT capture_type FROM capture_versions WHERE device = ? ORDER BY capture_type")
-        .all(safeSegment(deviceName)) as Array<{ capture_type: string }>
+      this.sql("SELECT DISTINCT capture_type FROM capture_versions WHERE device = ? ORDER BY capture_type").all(
+        safeSegment(deviceName),
+      ) as Array<{ capture_type: string }>
     ).map((r) => r.capture_type);
   }
 
   /** The version a run created for a device, if the run changed (or first captured) it. */
   createdByRun(captureType: string, deviceName: string, runId: string): VersionRow | undefined {
-    const r = this.db
-      .prepare(
-        "SELECT * FROM capture_versions WHERE capture_type = ? AND device = ? AND run_id = ? ORDER BY version DESC LIMIT 1",
-      )
-      .get(safeSegment(captureType), safeSegment(deviceName), runId) as DbRow | undefined;
+    const r = this.sql(
+      "SELECT * FROM capture_versions WHERE capture_type = ? AND device = ? AND run_id = ? ORDER BY version DESC LIMIT 1",
+    ).get(safeSegment(captureType), safeSegment(deviceName), runId) as DbRow | undefined;
     return r && toRow(r);
   }
 
@@ -473,9 +558,9 @@ export class VersionStore {
     }
     if (filter.includeNew === false) where.push("version > 1");
     return (
-      this.db
-        .prepare(`SELECT * FROM capture_versions WHERE ${where.join(" AND ")} ORDER BY captured_at, id`)
-        .all(...args) as DbRow[]
+      this.sql(`SELECT * FROM capture_versions WHERE ${where.join(" AND ")} ORDER BY captured_at, id`).all(
+        ...args,
+      ) as DbRow[]
     ).map(toRow);
   }
 

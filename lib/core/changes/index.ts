@@ -49,19 +49,33 @@ export function openVersionStore(
 
 /** What the collection run calls after each saved capture. Never throws: a failure is logged. */
 export interface VersionRecorder {
-  record(input: {
-    device: Device;
-    captureType: string;
-    content: string;
-    runId: string;
-    capturedAt: Date;
-  }): Promise<RecordResult | undefined>;
-  close(): void;
+  /**
+   * Queues a capture for the next group commit. `queued` resolves once the recorder has taken the
+   * text (at once, unless the texts waiting exceed the recorder's memory bound); `recorded` once
+   * its version is committed (undefined when it could not be recorded: the reason is logged).
+   */
+  record(input: { device: Device; captureType: string; content: string; runId: string; capturedAt: Date }): {
+    queued: Promise<void>;
+    recorded: Promise<RecordResult | undefined>;
+  };
+  /** Commits what is queued, then closes the store. */
+  close(): Promise<void>;
 }
+
+/** Texts waiting for a group commit: past this many characters, record() waits for the commit in progress. */
+export const VERSION_QUEUE_CHARS = 16 * 1024 * 1024;
+/** A group is committed this long after its first capture arrived, or sooner when it is full. */
+export const VERSION_GROUP_WINDOW_MS = 25;
+const GROUP_MAX_CAPTURES = 64;
+const GROUP_MAX_CHARS = 4 * 1024 * 1024;
 
 /**
  * The run's recorder for a capture store's collections directory; undefined when the version
  * store cannot be opened (the run goes on without versions, and says why in the log).
+ * Captures are recorded by group commit: a group gathers the captures saved within
+ * VERSION_GROUP_WINDOW_MS of its first (or until it is full) and commits them in one transaction,
+ * so a run of a thousand devices pays a few dozen commits instead of a thousand. A device's
+ * result waits for its group (at most the window plus one commit).
  */
 export function runVersionRecorder(collections: string, log?: (line: string) => void): VersionRecorder | undefined {
   let store: VersionStore;
@@ -73,22 +87,106 @@ export function runVersionRecorder(collections: string, log?: (line: string) => 
     log?.(`capture versions off for this run: ${errorMessage(err)}`);
     return undefined;
   }
-  return {
-    record: async (input) => {
-      try {
-        return await store.recordAsync({
-          captureType: input.captureType,
-          deviceName: input.device.name,
-          platform: input.device.platform,
-          content: input.content,
-          runId: input.runId,
-          capturedAt: input.capturedAt,
-        });
-      } catch (err) {
-        log?.(`${input.device.name}: capture version not recorded: ${errorMessage(err)}`);
-        return undefined;
+  return new GroupCommitRecorder(store, log);
+}
+
+type RecordRequest = Parameters<VersionRecorder["record"]>[0];
+
+interface Waiting {
+  request: RecordRequest;
+  settle: (r: RecordResult | undefined) => void;
+}
+
+class GroupCommitRecorder implements VersionRecorder {
+  private waiting: Waiting[] = [];
+  private waitingChars = 0;
+  private committing: Promise<void> | undefined;
+  private wakeGatherer: (() => void) | undefined;
+  private closing = false;
+  private recorded = 0;
+  private commits = 0;
+
+  constructor(
+    private readonly store: VersionStore,
+    private readonly log?: (line: string) => void,
+  ) {}
+
+  record(request: RecordRequest): { queued: Promise<void>; recorded: Promise<RecordResult | undefined> } {
+    let settle!: (r: RecordResult | undefined) => void;
+    const recorded = new Promise<RecordResult | undefined>((resolve) => (settle = resolve));
+    const queued = (async () => {
+      while (this.waitingChars >= VERSION_QUEUE_CHARS && this.committing) await this.committing;
+      this.waiting.push({ request, settle });
+      this.waitingChars += request.content.length;
+      if (this.groupFull()) this.wakeGatherer?.();
+      this.committing ??= this.commitGroups();
+    })();
+    return { queued, recorded };
+  }
+
+  private groupFull(): boolean {
+    return this.closing || this.waiting.length >= GROUP_MAX_CAPTURES || this.waitingChars >= GROUP_MAX_CHARS;
+  }
+
+  /** Resolves when the group is full, the window has passed, or the recorder is closing. */
+  private gather(): Promise<void> {
+    if (this.groupFull()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.wakeGatherer?.(), VERSION_GROUP_WINDOW_MS);
+      this.wakeGatherer = () => {
+        clearTimeout(timer);
+        this.wakeGatherer = undefined;
+        resolve();
+      };
+    });
+  }
+
+  /** Commits groups until nothing waits. */
+  private async commitGroups(): Promise<void> {
+    while (this.waiting.length > 0) {
+      await this.gather();
+      const group = this.waiting;
+      this.waiting = [];
+      this.waitingChars = 0;
+      this.commits++;
+      await this.commitGroup(group);
+    }
+    this.committing = undefined;
+  }
+
+  private async commitGroup(group: Waiting[]): Promise<void> {
+    let results: Array<RecordResult | Error>;
+    try {
+      results = await this.store.recordMany(
+        group.map(({ request }) => ({
+          captureType: request.captureType,
+          deviceName: request.device.name,
+          platform: request.device.platform,
+          content: request.content,
+          runId: request.runId,
+          capturedAt: request.capturedAt,
+        })),
+      );
+    } catch (err) {
+      results = group.map(() => (err instanceof Error ? err : new Error(String(err))));
+    }
+    group.forEach(({ request, settle }, i) => {
+      const r = results[i];
+      if (r instanceof Error) {
+        this.log?.(`${request.device.name}: capture version not recorded: ${errorMessage(r)}`);
+        settle(undefined);
+      } else {
+        this.recorded++;
+        settle(r);
       }
-    },
-    close: () => store.close(),
-  };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.wakeGatherer?.();
+    while (this.committing) await this.committing;
+    this.store.close();
+    if (this.commits > 0) this.log?.(`capture versions: ${this.recorded} recorded in ${this.commits} commits`);
+  }
 }

@@ -348,19 +348,24 @@ async function saveCapture(
     if (ctx.versions) {
       const versions = ctx.versions;
       // The version store compares whole texts: the capture file holds the whole output (results
-      // keep excerpts). One capture at a time per run, so only one whole text is in memory.
-      await oneAtATime(versions, async () => {
+      // keep excerpts). Texts are read one at a time per run and the recorder bounds what waits
+      // for its group commit, so a run of big captures holds few whole texts at once. The device
+      // is done once its version is committed (vc-diff looks it up on the device's message).
+      const queued = await oneAtATime(versions, async () => {
         const content = capture
           ? (saved.content ?? (await fs.promises.readFile(saved.path, "utf8")))
           : captureContent(result.commands, prompt);
-        await versions.record({
+        const r = versions.record({
           device: result.device,
           captureType: ctx.captureType,
           content,
           runId: ctx.runId,
           capturedAt,
         });
+        await r.queued;
+        return { recorded: r.recorded }; // wrapped: returning the promise itself would hold the queue until it settles
       });
+      await queued.recorded;
     }
     result.capturePaths = saved.historyPath ? [saved.path, saved.historyPath] : [saved.path];
     ctx.history?.db.addCapture({

@@ -264,7 +264,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
   // Unsaved pins would let a changed key pass unnoticed next time: never a clean success.
   if (pinError && summary.status === "success") summary.status = "partial";
   linked.dispose();
-  ctx.versions?.close();
+  await ctx.versions?.close();
   if (req.history && historyId !== undefined) {
     try {
       req.history.finishRun(historyId, summary);

@@ -84,7 +84,45 @@ function syncDirSync(dir: string): void {
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
+interface DirSyncQueue {
+  syncing: boolean;
+  waiting: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
+}
+
+const dirSyncQueues = new Map<string, DirSyncQueue>();
+
+/**
+ * The folder's fsync after a rename, shared: callers that arrive while one is running wait for the
+ * next, which starts after their renames, and share it. A run saving a thousand captures in one
+ * folder pays a few dozen folder syncs instead of a thousand, with the same guarantee for each.
+ */
+function syncDir(dir: string): Promise<void> {
+  let queue = dirSyncQueues.get(dir);
+  if (!queue) dirSyncQueues.set(dir, (queue = { syncing: false, waiting: [] }));
+  const q = queue;
+  return new Promise<void>((resolve, reject) => {
+    q.waiting.push({ resolve, reject });
+    if (!q.syncing) void drainDirSyncs(dir, q);
+  });
+}
+
+async function drainDirSyncs(dir: string, q: DirSyncQueue): Promise<void> {
+  q.syncing = true;
+  while (q.waiting.length > 0) {
+    const group = q.waiting;
+    q.waiting = [];
+    try {
+      await syncDirOnce(dir);
+      for (const w of group) w.resolve();
+    } catch (err) {
+      for (const w of group) w.reject(err);
+    }
+  }
+  q.syncing = false;
+  dirSyncQueues.delete(dir);
+}
+
+async function syncDirOnce(dir: string): Promise<void> {
   let handle: fs.promises.FileHandle | undefined;
   try {
     handle = await fs.promises.open(dir, "r");

@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -43,12 +44,16 @@ function store(collections: string, settings: Partial<ChangeSettings> = {}, now?
   return VersionStore.open(collections, { settings: s, rulesFor: rulesFromSettings(s), now });
 }
 
-function objectFiles(collections: string): string[] {
-  const root = path.join(collections, ".versions", "objects");
-  return fs
-    .readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => e.name);
+/** The texts the store holds (sha256 of each), read from its database by a second connection. */
+function storedObjects(collections: string): string[] {
+  const db = new Database(path.join(collections, ".versions", "versions.db"), { readonly: true });
+  try {
+    return (db.prepare("SELECT sha256 FROM version_objects ORDER BY sha256").all() as Array<{ sha256: string }>).map(
+      (r) => r.sha256,
+    );
+  } finally {
+    db.close();
+  }
 }
 
 describe("capture versions", () => {
@@ -85,7 +90,7 @@ describe("capture versions", () => {
       assert.strictEqual(b.status, "unchanged");
       assert.strictEqual(b.version.seen, 2);
       assert.strictEqual(b.version.lastRunId, "run-2");
-      assert.strictEqual(objectFiles(tmp.path).length, 1);
+      assert.strictEqual(storedObjects(tmp.path).length, 1);
       const c = vs.record({
         captureType: "configs",
         deviceName: "r1",
@@ -97,7 +102,7 @@ describe("capture versions", () => {
       assert.strictEqual(c.version.version, 2);
       assert.strictEqual(c.previous?.version, 1);
       assert.deepStrictEqual([c.version.added, c.version.removed], [1, 1]);
-      assert.strictEqual(objectFiles(tmp.path).length, 2);
+      assert.strictEqual(storedObjects(tmp.path).length, 2);
       assert.strictEqual(vs.createdByRun("configs", "r1", "run-3")?.version, 2);
       assert.strictEqual(vs.createdByRun("configs", "r1", "run-2"), undefined);
 
@@ -188,7 +193,7 @@ describe("capture versions", () => {
         vs.timeline("configs", "r1").map((r) => r.version),
         [3, 4],
       );
-      assert.strictEqual(objectFiles(tmp.path).length, 2);
+      assert.strictEqual(storedObjects(tmp.path).length, 2);
     } finally {
       vs.close();
     }
@@ -250,7 +255,7 @@ describe("capture versions", () => {
 describe("recordAsync (what a collection run calls)", () => {
   const tmp = useTmpDir("vc-versions-async-");
 
-  it("writes a new version's object before its row and none for an unchanged capture, with record's results", async () => {
+  it("stores a new version's text in the transaction that adds its row, none for an unchanged capture, with record's results", async () => {
     const collections = path.join(tmp.path, "collections");
     const s = store(collections);
     try {
@@ -258,17 +263,17 @@ describe("recordAsync (what a collection run calls)", () => {
       const first = iosConfig({ clock: "10:00:00 UTC Mon Dec 7 2026", drift: 1, description: "LAN" });
       const a = await s.recordAsync({ ...input, content: first });
       assert.strictEqual(a.status, "new");
-      assert.deepStrictEqual(objectFiles(collections), [`${a.version.sha256}.gz`]);
+      assert.deepStrictEqual(storedObjects(collections), [a.version.sha256]);
       assert.match(s.read(a.version), /description LAN/);
       // only volatile lines differ: unchanged, no second object
       const again = iosConfig({ clock: "11:00:00 UTC Mon Dec 7 2026", drift: 2, description: "LAN" });
       assert.strictEqual((await s.recordAsync({ ...input, content: again })).status, "unchanged");
-      assert.strictEqual(objectFiles(collections).length, 1);
+      assert.strictEqual(storedObjects(collections).length, 1);
       const changed = iosConfig({ clock: "12:00:00 UTC Mon Dec 7 2026", drift: 3, description: "WAN" });
       const c = await s.recordAsync({ ...input, content: changed });
       assert.strictEqual(c.status, "changed");
       assert.strictEqual(c.version.version, 2);
-      assert.strictEqual(objectFiles(collections).length, 2);
+      assert.strictEqual(storedObjects(collections).length, 2);
       assert.match(s.read(c.version), /description WAN/);
     } finally {
       s.close();
@@ -290,9 +295,9 @@ describe("the run's version recorder", () => {
       content: "hostname r1\n",
       runId: "x",
       capturedAt: new Date(),
-    });
+    }).recorded;
     assert.strictEqual(r?.status, "new");
-    rec.close();
+    await rec.close();
     // a closed store: the failure is logged with the device, the run goes on
     assert.strictEqual(
       await rec.record({
@@ -301,7 +306,7 @@ describe("the run's version recorder", () => {
         content: "hostname r2\n",
         runId: "y",
         capturedAt: new Date(),
-      }),
+      }).recorded,
       undefined,
     );
     assert.match(lines.join("\n"), /^r1: capture version not recorded: /m);
@@ -327,5 +332,105 @@ describe("the run's version recorder", () => {
       lines.join("\n"),
       /capture versions off for this run: .*changes\.yaml: keepVersions: must be a whole number/,
     );
+  });
+});
+
+describe("group commit (a run records many captures per transaction)", () => {
+  const tmp = useTmpDir("vc-versions-group-");
+  const at = new Date("2026-12-07T06:00:00Z");
+  const request = (name: string, content: string, runId = "run-1") => ({
+    device: { name, host: "127.0.0.1", port: 22, platform: "cisco_ios" },
+    captureType: "configs",
+    content,
+    runId,
+    capturedAt: at,
+  });
+
+  it("captures saved while a group commits go in the next group: fewer transactions than captures, every version recorded", async () => {
+    const collections = path.join(tmp.path, "collections");
+    const rec = runVersionRecorder(collections)!;
+    const groups: number[] = [];
+    // Count the groups the recorder hands to the store (the store itself is real).
+    const inner = (rec as unknown as { store: VersionStore }).store;
+    const recordMany = inner.recordMany.bind(inner);
+    inner.recordMany = (inputs) => {
+      groups.push(inputs.length);
+      return recordMany(inputs);
+    };
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => rec.record(request(`sw${i}`, `hostname sw${i}\n`)).recorded),
+    );
+    await rec.close();
+    assert.ok(results.every((r) => r?.status === "new"));
+    assert.strictEqual(
+      groups.reduce((a, b) => a + b, 0),
+      50,
+    );
+    assert.ok(groups.length < 50, `50 captures took ${groups.length} transactions`);
+    const vs = store(collections);
+    try {
+      assert.strictEqual(vs.changes().length, 50);
+      assert.strictEqual(storedObjects(collections).length, 50);
+    } finally {
+      vs.close();
+    }
+  });
+
+  it("a capture that cannot be recorded fails alone: the rest of its group is recorded, the failure logged with its device", async () => {
+    const collections = path.join(tmp.path, "damaged");
+    const vs = store(collections);
+    let damaged: string;
+    try {
+      vs.record({ captureType: "configs", deviceName: "bad", platform: "cisco_ios", content: "hostname bad\n" });
+      damaged = vs.latest("configs", "bad")!.sha256;
+    } finally {
+      vs.close();
+    }
+    // The text of bad's only version is lost: a changed capture of bad cannot be compared with it.
+    const db = new Database(path.join(collections, ".versions", "versions.db"));
+    db.prepare("DELETE FROM version_objects WHERE sha256 = ?").run(damaged);
+    db.close();
+
+    const lines: string[] = [];
+    const rec = runVersionRecorder(collections, (l) => lines.push(l))!;
+    const [good1, bad, good2] = await Promise.all([
+      rec.record(request("good1", "hostname good1\n")).recorded,
+      rec.record(request("bad", "hostname bad-renamed\n")).recorded,
+      rec.record(request("good2", "hostname good2\n")).recorded,
+    ]);
+    await rec.close();
+    assert.strictEqual(good1?.status, "new");
+    assert.strictEqual(good2?.status, "new");
+    assert.strictEqual(bad, undefined);
+    assert.match(lines.join("\n"), /^bad: capture version not recorded: .*version 1's text is missing or damaged/m);
+  });
+
+  it("a store whose texts are files under .versions/objects (earlier builds) is still read, and pruned", () => {
+    const collections = path.join(tmp.path, "legacy");
+    const vs = store(collections, { keepVersions: 1 });
+    try {
+      const first = vs.record({ captureType: "configs", deviceName: "r1", content: "hostname old\n" }).version;
+      // Move the text to where earlier builds kept it.
+      const file = path.join(collections, ".versions", "objects", first.sha256.slice(0, 2), `${first.sha256}.gz`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const db = new Database(path.join(collections, ".versions", "versions.db"));
+      const row = db.prepare("SELECT gz FROM version_objects WHERE sha256 = ?").get(first.sha256) as { gz: Buffer };
+      fs.writeFileSync(file, row.gz);
+      db.prepare("DELETE FROM version_objects WHERE sha256 = ?").run(first.sha256);
+      db.close();
+
+      assert.strictEqual(vs.read(first), "hostname old\n");
+      const next = vs.record({ captureType: "configs", deviceName: "r1", content: "hostname new\n" });
+      assert.strictEqual(next.status, "changed");
+      assert.strictEqual(next.version.removed, 1);
+      // keepVersions 1: version 1 goes, and with it the old file no version uses any more
+      assert.deepStrictEqual(
+        vs.timeline("configs", "r1").map((r) => r.version),
+        [2],
+      );
+      assert.ok(!fs.existsSync(file));
+    } finally {
+      vs.close();
+    }
   });
 });

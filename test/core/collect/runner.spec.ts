@@ -9,6 +9,7 @@ import {
   type CollectRequest,
   type RunSummary,
 } from "../../../lib/core/collect";
+import { openVersionStore } from "../../../lib/core/changes";
 import { Inventory } from "../../../lib/core/inventory";
 import { startLab, type Lab } from "../../../lib/lab";
 import { KnownHostsStore, parseKnownHosts } from "../../../lib/core/ssh";
@@ -149,6 +150,44 @@ describe("collect: runner against the lab", function () {
       history.close();
       inventory.close();
     }
+  });
+
+  it("each device's capture version is committed before its result goes out; the run's log counts the commits", async () => {
+    const h = freshHome("versions");
+    const devices = lab.devices.map((d) => ({ name: d.name, host: d.host, port: d.port, platform: d.platform }));
+    const seen: Array<{ device: string; version?: number }> = [];
+    const lines: string[] = [];
+    const collections = path.join(h.home, "collections");
+    const summary = await runCollection({
+      devices,
+      commands: PROBE_COMMANDS,
+      captureType: "probe",
+      credentials: vault,
+      store: h.store,
+      hostKeys: { policy: "tofu", store: h.knownHosts },
+      concurrency: 4,
+      jitterMs: 0,
+      log: (l) => lines.push(l),
+      // What vc-diff does on a device's message: look up the version this run created.
+      onDeviceResult: (r) => {
+        const vs = openVersionStore(collections, { importExisting: false });
+        try {
+          seen.push({ device: r.device.name, version: vs.createdByRun("probe", r.device.name, r.runId!)?.version });
+        } finally {
+          vs.close();
+        }
+      },
+    });
+    assert.strictEqual(summary.ok, devices.length);
+    assert.deepStrictEqual(
+      seen.map((s) => s.version),
+      devices.map(() => 1),
+      JSON.stringify(seen),
+    );
+    const counted = lines.map((l) => /^capture versions: (\d+) recorded in (\d+) commits$/.exec(l)).find(Boolean);
+    assert.ok(counted, lines.join("\n"));
+    assert.strictEqual(Number(counted[1]), devices.length);
+    assert.ok(Number(counted[2]) >= 1 && Number(counted[2]) <= devices.length);
   });
 
   it("reports a rejected command as partial, keeps the other outputs and saves the capture", async () => {

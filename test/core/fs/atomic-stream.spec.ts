@@ -71,4 +71,51 @@ describe("atomic write, streamed (fs/atomic-write openAtomicWriter)", () => {
     assert.deepStrictEqual(fs.readdirSync(path.dirname(file)), []);
     assert.strictEqual(fs.statSync(path.dirname(file)).mode & 0o777, 0o700);
   });
+
+  it("commits in one folder at the same time share the folder's fsync; each commit still waits for a sync begun after its rename", async () => {
+    const dir = path.join(tmp.path, "shared");
+    fs.mkdirSync(dir);
+    // Watch the real file system: which folder syncs start, and when each rename happened.
+    const events: string[] = [];
+    const realOpen = fs.promises.open;
+    const realRename = fs.promises.rename;
+    fs.promises.open = (async (...args: Parameters<typeof realOpen>) => {
+      const handle = await realOpen(...args);
+      if (args[0] === dir) {
+        const realSync = handle.sync.bind(handle);
+        handle.sync = async () => {
+          events.push("dir-sync-start");
+          await realSync();
+        };
+      }
+      return handle;
+    }) as typeof realOpen;
+    fs.promises.rename = (async (from: fs.PathLike, to: fs.PathLike) => {
+      await realRename(from, to);
+      events.push(`renamed ${path.basename(String(to))}`);
+    }) as typeof realRename;
+    try {
+      await Promise.all(
+        Array.from({ length: 40 }, async (_, i) => {
+          const w = await openAtomicWriter(path.join(dir, `d${i}.txt`));
+          await w.write(`device ${i}\n`);
+          await w.commit();
+          events.push(`committed d${i}.txt`);
+        }),
+      );
+    } finally {
+      fs.promises.open = realOpen;
+      fs.promises.rename = realRename;
+    }
+    assert.strictEqual(fs.readdirSync(dir).length, 40);
+    const syncs = events.filter((e) => e === "dir-sync-start").length;
+    assert.ok(syncs >= 1 && syncs < 40, `40 commits in one folder made ${syncs} folder syncs`);
+    // Every commit resolved after a folder sync that started after its own rename.
+    for (let i = 0; i < 40; i++) {
+      const renamed = events.indexOf(`renamed d${i}.txt`);
+      const committed = events.indexOf(`committed d${i}.txt`);
+      const syncAfter = events.indexOf("dir-sync-start", renamed);
+      assert.ok(renamed >= 0 && syncAfter > renamed && syncAfter < committed, `d${i}: ${events.join(", ")}`);
+    }
+  });
 });
