@@ -62,12 +62,14 @@ export interface VersionRecorder {
   close(): Promise<void>;
 }
 
-/** Texts waiting for a group commit: past this many characters, record() waits for the commit in progress. */
-export const VERSION_QUEUE_CHARS = 16 * 1024 * 1024;
+/**
+ * A group is full at this many characters of text; while a full group waits, record() waits for
+ * the commit in progress (so a run of huge captures holds about two whole texts, not dozens).
+ */
+export const VERSION_GROUP_CHARS = 4 * 1024 * 1024;
 /** A group is committed this long after its first capture arrived, or sooner when it is full. */
 export const VERSION_GROUP_WINDOW_MS = 25;
 const GROUP_MAX_CAPTURES = 64;
-const GROUP_MAX_CHARS = 4 * 1024 * 1024;
 
 /**
  * The run's recorder for a capture store's collections directory; undefined when the version
@@ -115,7 +117,7 @@ class GroupCommitRecorder implements VersionRecorder {
     let settle!: (r: RecordResult | undefined) => void;
     const recorded = new Promise<RecordResult | undefined>((resolve) => (settle = resolve));
     const queued = (async () => {
-      while (this.waitingChars >= VERSION_QUEUE_CHARS && this.committing) await this.committing;
+      while (this.waitingChars >= VERSION_GROUP_CHARS && this.committing) await this.committing;
       this.waiting.push({ request, settle });
       this.waitingChars += request.content.length;
       if (this.groupFull()) this.wakeGatherer?.();
@@ -125,7 +127,7 @@ class GroupCommitRecorder implements VersionRecorder {
   }
 
   private groupFull(): boolean {
-    return this.closing || this.waiting.length >= GROUP_MAX_CAPTURES || this.waitingChars >= GROUP_MAX_CHARS;
+    return this.closing || this.waiting.length >= GROUP_MAX_CAPTURES || this.waitingChars >= VERSION_GROUP_CHARS;
   }
 
   /** Resolves when the group is full, the window has passed, or the recorder is closing. */

@@ -8,6 +8,7 @@ import {
   openVersionStore,
   rulesFromSettings,
   runVersionRecorder,
+  VERSION_GROUP_CHARS,
   significantText,
   VersionStore,
   DEFAULT_CHANGE_SETTINGS,
@@ -374,6 +375,23 @@ describe("group commit (a run records many captures per transaction)", () => {
     } finally {
       vs.close();
     }
+  });
+
+  it("a full group holds the next capture back until it is committed (memory stays bounded for huge captures)", async () => {
+    const rec = runVersionRecorder(path.join(tmp.path, "huge"))!;
+    const huge = (tag: string) => `hostname ${tag}\n` + "x".repeat(VERSION_GROUP_CHARS);
+    const order: string[] = [];
+    const first = rec.record(request("big1", huge("big1")));
+    void first.recorded.then(() => order.push("big1 recorded"));
+    const second = rec.record(request("big2", huge("big2")));
+    void second.queued.then(() => order.push("big2 queued"));
+    const results = await Promise.all([first.recorded, second.recorded]);
+    await rec.close();
+    assert.deepStrictEqual(order, ["big1 recorded", "big2 queued"]);
+    assert.deepStrictEqual(
+      results.map((r) => r?.status),
+      ["new", "new"],
+    );
   });
 
   it("a capture that cannot be recorded fails alone: the rest of its group is recorded, the failure logged with its device", async () => {
