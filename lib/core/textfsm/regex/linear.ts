@@ -46,6 +46,54 @@ function passes(t: CharTest, cu: number): boolean {
   return cu < 128 ? t.ascii[cu] === 1 : t.other.test(String.fromCharCode(cu));
 }
 
+/**
+ * What the VM runs, independent of the pattern syntax: every `unit` matches one UTF-16 code unit
+ * and is tested by a JavaScript regex of that source (so each atom keeps exactly the meaning
+ * JavaScript gives it), every `assert` is a zero-width JavaScript regex tested (sticky) at the
+ * position in the whole input. Python patterns arrive through `fromPython`, JavaScript search
+ * patterns through regex-budget/js-syntax.ts.
+ */
+export type VmNode =
+  | { t: "unit"; source: string }
+  | { t: "assert"; source: string }
+  | { t: "seq"; items: VmNode[] }
+  | { t: "alt"; branches: VmNode[] }
+  | { t: "capture"; index: number; body: VmNode }
+  | { t: "repeat"; min: number; max: number; lazy: boolean; body: VmNode };
+
+/** The VM tree of a Python pattern (atoms as emit.ts translates them); throws Unsupported for lookarounds and backreferences. */
+function fromPython(node: PyNode, multiline: boolean): VmNode {
+  switch (node.t) {
+    case "char":
+      if (node.cp > 0xffff) {
+        const units = [...String.fromCodePoint(node.cp)].map((unit): VmNode => ({
+          t: "unit",
+          source: atomSource({ t: "char", cp: unit.charCodeAt(0) }),
+        }));
+        return { t: "seq", items: units };
+      }
+      return { t: "unit", source: atomSource(node) };
+    case "any":
+    case "cat":
+    case "class":
+      return { t: "unit", source: atomSource(node) };
+    case "at":
+      return { t: "assert", source: anchorSource(node.at, multiline) };
+    case "backref":
+      throw new Unsupported();
+    case "seq":
+      return { t: "seq", items: node.items.map((i) => fromPython(i, multiline)) };
+    case "alt":
+      return { t: "alt", branches: node.branches.map((b) => fromPython(b, multiline)) };
+    case "group":
+      if (node.kind === "capture") return { t: "capture", index: node.index!, body: fromPython(node.body, multiline) };
+      if (node.kind === "noncapture") return fromPython(node.body, multiline);
+      throw new Unsupported();
+    case "repeat":
+      return { t: "repeat", min: node.min, max: node.max, lazy: node.lazy, body: fromPython(node.body, multiline) };
+  }
+}
+
 class ProgramBuilder {
   readonly op: Op[] = [];
   readonly x: number[] = [];
@@ -53,11 +101,9 @@ class ProgramBuilder {
   readonly tests: Array<CharTest | undefined> = [];
   readonly asserts: Array<RegExp | undefined> = [];
   private readonly testCache = new Map<string, CharTest>();
-  private readonly flags: string;
 
-  constructor(private readonly pyFlags: PyFlags) {
-    this.flags = (pyFlags.ignoreCase ? "i" : "") + (pyFlags.multiline ? "m" : "") + (pyFlags.dotAll ? "s" : "");
-  }
+  /** `flags`: the JavaScript flags units and asserts are tested with (any of i, m, s). */
+  constructor(readonly flags: string) {}
 
   emit(op: Op, x = 0, y = 0): number {
     if (this.op.length >= MAX_INSTRUCTIONS) throw new Unsupported();
@@ -78,26 +124,16 @@ class ProgramBuilder {
     this.tests[this.emit(Op.Char)] = t;
   }
 
-  build(node: PyNode): void {
+  build(node: VmNode): void {
     switch (node.t) {
-      case "char":
-        if (node.cp > 0xffff) {
-          for (const unit of String.fromCodePoint(node.cp))
-            this.char(atomSource({ t: "char", cp: unit.charCodeAt(0) }));
-        } else this.char(atomSource(node));
+      case "unit":
+        this.char(node.source);
         return;
-      case "any":
-      case "cat":
-      case "class":
-        this.char(atomSource(node));
-        return;
-      case "at": {
+      case "assert": {
         const at = this.emit(Op.Assert);
-        this.asserts[at] = new RegExp(anchorSource(node.at, this.pyFlags.multiline), this.flags + "y");
+        this.asserts[at] = new RegExp(node.source, this.flags + "y");
         return;
       }
-      case "backref":
-        throw new Unsupported();
       case "seq":
         for (const item of node.items) this.build(item);
         return;
@@ -115,15 +151,11 @@ class ProgramBuilder {
         for (const j of jumps) this.x[j] = this.op.length;
         return;
       }
-      case "group":
-        if (node.kind === "capture") {
-          this.emit(Op.Save, 2 * node.index!);
-          this.build(node.body);
-          this.emit(Op.Save, 2 * node.index! + 1);
-          return;
-        }
-        if (node.kind === "noncapture") return this.build(node.body);
-        throw new Unsupported();
+      case "capture":
+        this.emit(Op.Save, 2 * node.index);
+        this.build(node.body);
+        this.emit(Op.Save, 2 * node.index + 1);
+        return;
       case "repeat":
         return this.repeat(node);
     }
@@ -135,7 +167,7 @@ class ProgramBuilder {
     this.y[at] = lazy ? body : exit;
   }
 
-  private repeat(node: Extract<PyNode, { t: "repeat" }>): void {
+  private repeat(node: Extract<VmNode, { t: "repeat" }>): void {
     for (let i = 0; i < node.min; i++) this.build(node.body);
     if (node.max === Infinity) {
       const loop = this.emit(Op.Split);
@@ -247,6 +279,138 @@ export class LinearMatcher {
     return ccount < 0;
   }
 
+  /**
+   * The leftmost-first match starting at or after `from` (a JavaScript `exec` with lastIndex
+   * `from`, as an unanchored search): [start, end], or null. With `any`, the first match found
+   * is returned (its span may differ from exec's), for callers that only ask whether one exists.
+   * Threads carry only their start (no captures); a new thread starts at each position, with the
+   * lowest priority, until a match is found.
+   */
+  find(line: string, from = 0, any = false): [number, number] | null {
+    const n = this.op.length;
+    const seen = this.seen.fill(-1);
+    let cpc = new Int32Array(n);
+    let cstart = new Int32Array(n);
+    let npc = new Int32Array(n);
+    let nstart = new Int32Array(n);
+    const stack = new Int32Array(n);
+    const skip = this.startSet();
+    const onlyAtZero = this.startsAtZeroOnly();
+    // Adds pc0 and its epsilon closure at pos to the list, in priority order (first reached wins).
+    const add = (pcs: Int32Array, starts: Int32Array, count: number, pc0: number, start: number, pos: number) => {
+      let top = 0;
+      stack[top++] = pc0;
+      while (top > 0) {
+        const pc = stack[--top];
+        if (seen[pc] === pos) continue;
+        seen[pc] = pos;
+        switch (this.op[pc]) {
+          case Op.Jmp:
+            stack[top++] = this.x[pc];
+            break;
+          case Op.Split:
+            stack[top++] = this.y[pc];
+            stack[top++] = this.x[pc];
+            break;
+          case Op.Save:
+            stack[top++] = pc + 1;
+            break;
+          case Op.Assert: {
+            const re = this.asserts[pc]!;
+            re.lastIndex = pos;
+            if (re.test(line)) stack[top++] = pc + 1;
+            break;
+          }
+          default:
+            pcs[count] = pc;
+            starts[count++] = start;
+        }
+      }
+      return count;
+    };
+    let found: [number, number] | null = null;
+    let ccount = 0;
+    for (let pos = from; pos <= line.length; pos++) {
+      if (found === null && !(onlyAtZero && pos > 0)) {
+        if (ccount === 0 && skip) {
+          // No thread alive: jump to the next position where the pattern's first unit can match.
+          while (pos < line.length) {
+            const cu = line.charCodeAt(pos);
+            if (cu >= 128 || skip[cu] === 1) break;
+            pos++;
+          }
+        }
+        ccount = add(cpc, cstart, ccount, 0, pos, pos);
+      }
+      if (ccount === 0) {
+        if (found !== null || onlyAtZero) break;
+        continue;
+      }
+      const cu = pos < line.length ? line.charCodeAt(pos) : -1;
+      let ncount = 0;
+      for (let i = 0; i < ccount; i++) {
+        const pc = cpc[i];
+        if (this.op[pc] === Op.Match) {
+          found = [cstart[i], pos];
+          if (any) return found;
+          break; // lower-priority threads can no longer win
+        }
+        if (cu >= 0 && passes(this.tests[pc]!, cu)) ncount = add(npc, nstart, ncount, pc + 1, cstart[i], pos + 1);
+      }
+      [cpc, npc] = [npc, cpc];
+      [cstart, nstart] = [nstart, cstart];
+      ccount = ncount;
+    }
+    return found;
+  }
+
+  private startSetCache?: Uint8Array | null;
+
+  /**
+   * The ASCII code units a match can begin with (1 = may), or null when the start is not that
+   * simple (an assertion or an empty match is reachable without reading a unit).
+   */
+  private startSet(): Uint8Array | null {
+    if (this.startSetCache !== undefined) return this.startSetCache;
+    const set = new Uint8Array(128);
+    const visited = new Uint8Array(this.op.length);
+    const stack = [0];
+    let simple = true;
+    while (stack.length > 0 && simple) {
+      const pc = stack.pop()!;
+      if (visited[pc]) continue;
+      visited[pc] = 1;
+      switch (this.op[pc]) {
+        case Op.Jmp:
+          stack.push(this.x[pc]);
+          break;
+        case Op.Split:
+          stack.push(this.x[pc], this.y[pc]);
+          break;
+        case Op.Save:
+          stack.push(pc + 1);
+          break;
+        case Op.Char: {
+          const t = this.tests[pc]!;
+          for (let cu = 0; cu < 128; cu++) set[cu] |= t.ascii[cu];
+          break;
+        }
+        default:
+          simple = false;
+      }
+    }
+    this.startSetCache = simple ? set : null;
+    return this.startSetCache;
+  }
+
+  /** The program begins (after group starts) with a non-multiline `^`: a match can only start at 0. */
+  private startsAtZeroOnly(): boolean {
+    let pc = 0;
+    while (this.op[pc] === Op.Save) pc++;
+    const re = this.asserts[pc];
+    return this.op[pc] === Op.Assert && re !== undefined && re.source === "^" && !re.multiline;
+  }
+
   /** Slots [2i, 2i+1] hold group i's start and end (-1 = did not take part); null when no match. */
   exec(line: string): Int32Array | null {
     if (!this.test(line)) return null;
@@ -317,13 +481,27 @@ interface Thread {
 /** The program for a parsed pattern (anchored at 0, as re.match), or undefined when it needs
  *  lookarounds or backreferences, or would be too large. */
 export function compileLinear(root: PyNode, flags: PyFlags, groups: number): LinearMatcher | undefined {
-  const b = new ProgramBuilder(flags);
+  const jsFlags = (flags.ignoreCase ? "i" : "") + (flags.multiline ? "m" : "") + (flags.dotAll ? "s" : "");
   try {
-    b.build(root);
+    return compileVm(fromPython(root, flags.multiline), jsFlags, groups);
   } catch (err) {
     if (err instanceof Unsupported) return undefined;
     throw err;
   }
-  b.emit(Op.Match);
+}
+
+/**
+ * The program for a VM tree whose units and asserts are tested with the JavaScript `flags` (any
+ * of i, m, s), or undefined when it would be too large.
+ */
+export function compileVm(root: VmNode, flags: string, groups: number): LinearMatcher | undefined {
+  const b = new ProgramBuilder(flags);
+  try {
+    b.build(root);
+    b.emit(Op.Match);
+  } catch (err) {
+    if (err instanceof Unsupported) return undefined;
+    throw err;
+  }
   return new LinearMatcher(b, groups);
 }
