@@ -23,9 +23,24 @@ describe("regex-budget: every user regex bounded", function () {
     }
   });
 
-  it("sends lookarounds, backreferences and big counted repeats to the worker", () => {
-    for (const p of [EVIL_NONLINEAR, "(a)\\1", "a{1,100}", "(?<=x)y"])
+  it("sends lookarounds and backreferences to the worker; big counted repeats and unfoldable i to the VM", () => {
+    for (const p of [EVIL_NONLINEAR, "(a)\\1", "(?<=x)y"]) {
       assert.strictEqual(compileBounded(p).linear, false, p);
+      assert.strictEqual(compileBounded(p).engine, "worker", p);
+    }
+    // V8's linear engine refuses these (a count over 16; the i flag with a non-ASCII letter).
+    for (const [p, caseInsensitive] of [
+      ["(a|aa){1,100}$", false],
+      ["(é+)+$", true],
+    ] as const) {
+      const b = compileBounded(p, { caseInsensitive });
+      assert.deepStrictEqual([b.linear, b.engine], [false, "vm"], p);
+      assert.deepStrictEqual(testAll(b, ["a".repeat(40) + "!", "ÉÉé", "é".repeat(40) + "!"], { where: "t" }), [
+        false,
+        caseInsensitive,
+        false,
+      ]);
+    }
   });
 
   it("synchronous: a runaway regex fails with regex_timeout naming the pattern, the place and the text", () => {
