@@ -1,9 +1,8 @@
 import { VcError } from "../errors";
 import { linearEngineAvailable } from "../textfsm/guard";
-import type { LinearMatcher } from "../textfsm/regex/linear";
 import { foldCase } from "./fold-case";
 import { lineHits, type LineHit } from "./lines";
-import { compileVmRegex, vmLineHits, vmTest } from "./vm";
+import { compileVmRegex, type VmRegex } from "./vm";
 import { JobTimeout, runAsync, runSync } from "./run";
 
 export type { LineHit } from "./lines";
@@ -46,7 +45,7 @@ export interface BoundedRegex {
   /** Where testAll/matchLines run it (see the top of this file). */
   engine: "native" | "vm" | "worker";
   /** The linear-time program when engine is "vm". */
-  vm?: LinearMatcher;
+  vm?: VmRegex;
 }
 
 export class RegexTimeoutError extends VcError {
@@ -113,7 +112,7 @@ export function testAll(b: BoundedRegex, texts: string[], opts: BudgetOptions): 
     });
   }
   const vm = b.vm;
-  if (vm) return texts.map((t) => vmTest(vm, t));
+  if (vm) return texts.map((t) => vm.test(t));
   const budgetMs = opts.budgetMs ?? DEFAULT_REGEX_BUDGET_MS;
   try {
     return runSync({ kind: "test", source: b.source, flags: b.flags, texts }, budgetMs).results!;
@@ -142,7 +141,7 @@ export async function matchLines(b: BoundedRegex, text: string, opts: LineMatchO
   if (!b.regex.global) throw new VcError("internal_error", "matchLines needs a global regex");
   if (b.linear) return lineHits(b.regex, text, opts.limit);
   const vm = b.vm;
-  if (vm) return vmLineHits(vm, text, opts.limit);
+  if (vm) return vm.lineHits(text, opts.limit);
   const budgetMs = opts.budgetMs ?? DEFAULT_REGEX_BUDGET_MS;
   try {
     const reply = await runAsync(

@@ -52,7 +52,54 @@ const CLASS_ESCAPES = "dDsSwW";
 const CONTROL_ESCAPES = "fnrtv";
 
 function literal(codeUnit: number): VmNode {
-  return { t: "unit", source: "\\u" + codeUnit.toString(16).padStart(4, "0") };
+  return { t: "unit", source: "\\u" + codeUnit.toString(16).padStart(4, "0"), literal: codeUnit };
+}
+
+/**
+ * The longest run of literal characters every match contains (assertions are zero-width, so
+ * literals around one are still adjacent), "" when none. Line breaks never count: search lines
+ * hold none.
+ */
+export function requiredLiteral(node: VmNode): string {
+  return required(node).best;
+}
+
+function required(node: VmNode): { best: string; exact?: string } {
+  switch (node.t) {
+    case "unit":
+      if (node.literal === undefined || node.literal === 10 || node.literal === 13) return { best: "" };
+      return { best: String.fromCharCode(node.literal), exact: String.fromCharCode(node.literal) };
+    case "assert":
+      return { best: "", exact: "" };
+    case "capture":
+      return required(node.body);
+    case "alt":
+      return { best: "" };
+    case "repeat": {
+      if (node.min === 0) return { best: "" };
+      const body = required(node.body);
+      return { best: body.best, exact: node.min === node.max ? body.exact?.repeat(node.min) : undefined };
+    }
+    case "seq": {
+      let best = "";
+      let run = "";
+      let exact: string | undefined = "";
+      for (const item of node.items) {
+        const r = required(item);
+        if (r.exact !== undefined) {
+          run += r.exact;
+          if (exact !== undefined) exact += r.exact;
+        } else {
+          if (run.length > best.length) best = run;
+          if (r.best.length > best.length) best = r.best;
+          run = "";
+          exact = undefined;
+        }
+      }
+      if (run.length > best.length) best = run;
+      return { best, exact };
+    }
+  }
 }
 
 class Reader {

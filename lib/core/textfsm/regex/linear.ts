@@ -54,7 +54,7 @@ function passes(t: CharTest, cu: number): boolean {
  * patterns through regex-budget/js-syntax.ts.
  */
 export type VmNode =
-  | { t: "unit"; source: string }
+  | { t: "unit"; source: string; /** set when the unit is this one literal code unit */ literal?: number }
   | { t: "assert"; source: string }
   | { t: "seq"; items: VmNode[] }
   | { t: "alt"; branches: VmNode[] }
@@ -289,13 +289,20 @@ export class LinearMatcher {
   find(line: string, from = 0, any = false): [number, number] | null {
     const n = this.op.length;
     const seen = this.seen.fill(-1);
-    let cpc = new Int32Array(n);
-    let cstart = new Int32Array(n);
-    let npc = new Int32Array(n);
-    let nstart = new Int32Array(n);
-    const stack = new Int32Array(n);
-    const skip = this.startSet();
-    const onlyAtZero = this.startsAtZeroOnly();
+    // Thread lists (pc and start) reused across calls: find runs once per line of a search.
+    const bufs = (this.findBuffers ??= {
+      lists: [0, 1, 2, 3].map(() => new Int32Array(n)),
+      // Every pop marks a pc and pushes at most two: 2n + 1 entries at most.
+      stack: new Int32Array(2 * n + 2),
+      skip: this.startSet(),
+      onlyAtZero: this.startsAtZeroOnly(),
+      ascii: this.asciiTable(),
+    });
+    let cpc = bufs.lists[0];
+    let cstart = bufs.lists[1];
+    let npc = bufs.lists[2];
+    let nstart = bufs.lists[3];
+    const { stack, skip, onlyAtZero, ascii } = bufs;
     // Adds pc0 and its epsilon closure at pos to the list, in priority order (first reached wins).
     const add = (pcs: Int32Array, starts: Int32Array, count: number, pc0: number, start: number, pos: number) => {
       let top = 0;
@@ -355,23 +362,42 @@ export class LinearMatcher {
           if (any) return found;
           break; // lower-priority threads can no longer win
         }
-        if (cu >= 0 && passes(this.tests[pc]!, cu)) ncount = add(npc, nstart, ncount, pc + 1, cstart[i], pos + 1);
+        if (cu >= 0 && (cu < 128 ? ascii[(pc << 7) | cu] === 1 : passes(this.tests[pc]!, cu)))
+          ncount = add(npc, nstart, ncount, pc + 1, cstart[i], pos + 1);
       }
-      [cpc, npc] = [npc, cpc];
-      [cstart, nstart] = [nstart, cstart];
+      const pcs = cpc;
+      cpc = npc;
+      npc = pcs;
+      const starts = cstart;
+      cstart = nstart;
+      nstart = starts;
       ccount = ncount;
     }
     return found;
   }
 
-  private startSetCache?: Uint8Array | null;
+  private findBuffers?: {
+    lists: Int32Array[];
+    stack: Int32Array;
+    skip: Uint8Array | null;
+    onlyAtZero: boolean;
+    ascii: Uint8Array;
+  };
+
+  /** Every unit's ASCII table in one array (pc * 128 + code unit): one load per thread and character. */
+  private asciiTable(): Uint8Array {
+    const table = new Uint8Array(this.op.length * 128);
+    this.tests.forEach((t, pc) => {
+      if (t) table.set(t.ascii, pc * 128);
+    });
+    return table;
+  }
 
   /**
    * The ASCII code units a match can begin with (1 = may), or null when the start is not that
    * simple (an assertion or an empty match is reachable without reading a unit).
    */
   private startSet(): Uint8Array | null {
-    if (this.startSetCache !== undefined) return this.startSetCache;
     const set = new Uint8Array(128);
     const visited = new Uint8Array(this.op.length);
     const stack = [0];
@@ -399,8 +425,7 @@ export class LinearMatcher {
           simple = false;
       }
     }
-    this.startSetCache = simple ? set : null;
-    return this.startSetCache;
+    return simple ? set : null;
   }
 
   /** The program begins (after group starts) with a non-multiline `^`: a match can only start at 0. */
