@@ -288,7 +288,7 @@ export class LinearMatcher {
    */
   find(line: string, from = 0, any = false): [number, number] | null {
     const n = this.op.length;
-    const seen = this.seen.fill(-1);
+    this.seen.fill(-1);
     // Thread lists (pc and start) reused across calls: find runs once per line of a search.
     const bufs = (this.findBuffers ??= {
       lists: [0, 1, 2, 3].map(() => new Int32Array(n)),
@@ -302,39 +302,7 @@ export class LinearMatcher {
     let cstart = bufs.lists[1];
     let npc = bufs.lists[2];
     let nstart = bufs.lists[3];
-    const { stack, skip, onlyAtZero, ascii } = bufs;
-    // Adds pc0 and its epsilon closure at pos to the list, in priority order (first reached wins).
-    const add = (pcs: Int32Array, starts: Int32Array, count: number, pc0: number, start: number, pos: number) => {
-      let top = 0;
-      stack[top++] = pc0;
-      while (top > 0) {
-        const pc = stack[--top];
-        if (seen[pc] === pos) continue;
-        seen[pc] = pos;
-        switch (this.op[pc]) {
-          case Op.Jmp:
-            stack[top++] = this.x[pc];
-            break;
-          case Op.Split:
-            stack[top++] = this.y[pc];
-            stack[top++] = this.x[pc];
-            break;
-          case Op.Save:
-            stack[top++] = pc + 1;
-            break;
-          case Op.Assert: {
-            const re = this.asserts[pc]!;
-            re.lastIndex = pos;
-            if (re.test(line)) stack[top++] = pc + 1;
-            break;
-          }
-          default:
-            pcs[count] = pc;
-            starts[count++] = start;
-        }
-      }
-      return count;
-    };
+    const { skip, onlyAtZero, ascii } = bufs;
     let found: [number, number] | null = null;
     let ccount = 0;
     for (let pos = from; pos <= line.length; pos++) {
@@ -347,7 +315,7 @@ export class LinearMatcher {
             pos++;
           }
         }
-        ccount = add(cpc, cstart, ccount, 0, pos, pos);
+        ccount = this.addFrom(line, bufs.stack, cpc, cstart, ccount, 0, pos, pos);
       }
       if (ccount === 0) {
         if (found !== null || onlyAtZero) break;
@@ -363,7 +331,7 @@ export class LinearMatcher {
           break; // lower-priority threads can no longer win
         }
         if (cu >= 0 && (cu < 128 ? ascii[(pc << 7) | cu] === 1 : passes(this.tests[pc]!, cu)))
-          ncount = add(npc, nstart, ncount, pc + 1, cstart[i], pos + 1);
+          ncount = this.addFrom(line, bufs.stack, npc, nstart, ncount, pc + 1, cstart[i], pos + 1);
       }
       const pcs = cpc;
       cpc = npc;
@@ -374,6 +342,49 @@ export class LinearMatcher {
       ccount = ncount;
     }
     return found;
+  }
+
+  /** find's step: adds pc0 and its epsilon closure at pos to the list, in priority order (first reached wins). */
+  private addFrom(
+    line: string,
+    stack: Int32Array,
+    pcs: Int32Array,
+    starts: Int32Array,
+    count: number,
+    pc0: number,
+    start: number,
+    pos: number,
+  ): number {
+    const seen = this.seen;
+    let top = 0;
+    stack[top++] = pc0;
+    while (top > 0) {
+      const pc = stack[--top];
+      if (seen[pc] === pos) continue;
+      seen[pc] = pos;
+      switch (this.op[pc]) {
+        case Op.Jmp:
+          stack[top++] = this.x[pc];
+          break;
+        case Op.Split:
+          stack[top++] = this.y[pc];
+          stack[top++] = this.x[pc];
+          break;
+        case Op.Save:
+          stack[top++] = pc + 1;
+          break;
+        case Op.Assert: {
+          const re = this.asserts[pc]!;
+          re.lastIndex = pos;
+          if (re.test(line)) stack[top++] = pc + 1;
+          break;
+        }
+        default:
+          pcs[count] = pc;
+          starts[count++] = start;
+      }
+    }
+    return count;
   }
 
   private findBuffers?: {
