@@ -168,6 +168,8 @@ class ProgramBuilder {
   }
 
   private repeat(node: Extract<VmNode, { t: "repeat" }>): void {
+    // A count past the program limit cannot fit (and an empty body would loop that many times).
+    if (node.min > MAX_INSTRUCTIONS || (node.max !== Infinity && node.max > MAX_INSTRUCTIONS)) throw new Unsupported();
     for (let i = 0; i < node.min; i++) this.build(node.body);
     if (node.max === Infinity) {
       const loop = this.emit(Op.Split);
