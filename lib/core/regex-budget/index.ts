@@ -1,5 +1,6 @@
 import { VcError } from "../errors";
 import { linearEngineAvailable } from "../textfsm/guard";
+import { LinearDeadline } from "../textfsm/regex/linear";
 import { foldCase } from "./fold-case";
 import { lineHits, type LineHit } from "./lines";
 import { compileVmRegex, type VmRegex } from "./vm";
@@ -20,7 +21,9 @@ export { regexWorkersStarted } from "./run";
  *  - "vm": otherwise a pattern without lookarounds or backreferences runs on the calling thread
  *    on the Pike VM TextFSM uses (textfsm/regex/linear.ts, read from JavaScript syntax by
  *    js-syntax.ts): same matches as the native engine, in time proportional to pattern × text,
- *    no worker round trip. This is the library-mode path (Node-RED) for nearly every pattern;
+ *    no worker round trip. This is the library-mode path (Node-RED) for nearly every pattern.
+ *    Linear can still be long (a count like {1,5000} on a 1 MiB line), so the VM also stops at
+ *    the budget with `regex_timeout`;
  *  - "worker": anything else runs in a worker thread with a hard deadline (run.ts), and fails
  *    with `regex_timeout` naming the pattern and the file or field it was applied to.
  */
@@ -57,7 +60,7 @@ export class RegexTimeoutError extends VcError {
   ) {
     super(
       "regex_timeout",
-      `regular expression '${pattern}' exceeded its ${budgetMs} ms time budget${at ? ` at ${at}` : ""} (it backtracks too much: simplify it, e.g. avoid nested repeats like (a+)+)`,
+      `regular expression '${pattern}' exceeded its ${budgetMs} ms time budget${at ? ` at ${at}` : ""} (it backtracks too much, or is too big for this much text: simplify it, e.g. avoid nested repeats like (a+)+ and large counts like {1,1000})`,
       where,
     );
     this.name = "RegexTimeoutError";
@@ -111,9 +114,20 @@ export function testAll(b: BoundedRegex, texts: string[], opts: BudgetOptions): 
       return b.regex.test(t);
     });
   }
-  const vm = b.vm;
-  if (vm) return texts.map((t) => vm.test(t));
   const budgetMs = opts.budgetMs ?? DEFAULT_REGEX_BUDGET_MS;
+  const vm = b.vm;
+  if (vm) {
+    const deadline = performance.now() + budgetMs;
+    let i = 0;
+    try {
+      const results: boolean[] = [];
+      for (; i < texts.length; i++) results.push(vm.test(texts[i], deadline));
+      return results;
+    } catch (err) {
+      if (err instanceof LinearDeadline) throw new RegexTimeoutError(b.pattern, budgetMs, opts.where, quote(texts[i]));
+      throw err;
+    }
+  }
   try {
     return runSync({ kind: "test", source: b.source, flags: b.flags, texts }, budgetMs).results!;
   } catch (err) {
@@ -140,9 +154,18 @@ export interface LineMatchOptions extends BudgetOptions {
 export async function matchLines(b: BoundedRegex, text: string, opts: LineMatchOptions): Promise<LineHit[]> {
   if (!b.regex.global) throw new VcError("internal_error", "matchLines needs a global regex");
   if (b.linear) return lineHits(b.regex, text, opts.limit);
-  const vm = b.vm;
-  if (vm) return vm.lineHits(text, opts.limit);
   const budgetMs = opts.budgetMs ?? DEFAULT_REGEX_BUDGET_MS;
+  const vm = b.vm;
+  if (vm) {
+    const reached = { line: 0 };
+    try {
+      return vm.lineHits(text, opts.limit, performance.now() + budgetMs, reached);
+    } catch (err) {
+      if (err instanceof LinearDeadline)
+        throw new RegexTimeoutError(b.pattern, budgetMs, opts.where, `line ${(opts.firstLine ?? 1) + reached.line}`);
+      throw err;
+    }
+  }
   try {
     const reply = await runAsync(
       { kind: "lines", source: b.source, flags: b.flags, text, limit: opts.limit },

@@ -15,20 +15,27 @@ export class VmRegex {
     private readonly literal: RegExp | undefined,
   ) {}
 
-  /** `regex.test(text)` with lastIndex 0. */
-  test(text: string): boolean {
+  /** `regex.test(text)` with lastIndex 0. Throws LinearDeadline past `deadline` (performance.now() time). */
+  test(text: string, deadline?: number): boolean {
     if (this.literal) {
       this.literal.lastIndex = 0;
       if (!this.literal.test(text)) return false;
     }
-    return this.matcher.find(text, 0, true) !== null;
+    return this.matcher.find(text, 0, true, deadline) !== null;
   }
 
-  /** lineHits (lines.ts) of the global pattern. */
-  lineHits(text: string, limit: number): LineHit[] {
-    const find = (line: string, from: number) => this.matcher.find(line, from);
+  /**
+   * lineHits (lines.ts) of the global pattern. Past `deadline` throws LinearDeadline, with the
+   * 0-based index of the line it was on in `reached`.
+   */
+  lineHits(text: string, limit: number, deadline?: number, reached?: { line: number }): LineHit[] {
+    let line = 0;
+    const find = (text: string, from: number) => this.matcher.find(text, from, false, deadline);
+    const progress = (index: number) => {
+      if (reached) reached.line = line + index;
+    };
     const literal = this.literal;
-    if (!literal) return lineHitsBy(find, text, limit);
+    if (!literal) return lineHitsBy(find, text, limit, progress);
     const hits: LineHit[] = [];
     let lineIndex = 0;
     let counted = 0; // newlines before `counted` are in lineIndex
@@ -37,9 +44,10 @@ export class VmRegex {
       const lineStart = text.lastIndexOf("\n", m.index - 1) + 1;
       for (let i = text.indexOf("\n", counted); i !== -1 && i < lineStart; i = text.indexOf("\n", i + 1)) lineIndex++;
       counted = lineStart;
+      line = lineIndex;
       const nl = text.indexOf("\n", m.index);
       const lineEnd = nl === -1 ? text.length : nl;
-      const lineHitsHere = lineHitsBy(find, text.slice(lineStart, lineEnd), limit - hits.length);
+      const lineHitsHere = lineHitsBy(find, text.slice(lineStart, lineEnd), limit - hits.length, progress);
       for (const [, start, end] of lineHitsHere) hits.push([lineIndex, start, end]);
       if (hits.length >= limit || nl === -1) break;
       literal.lastIndex = nl + 1;

@@ -43,6 +43,26 @@ describe("regex-budget: every user regex bounded", function () {
     }
   });
 
+  it("the VM stops at the budget too: a big count over a long line ends in regex_timeout naming the place", async () => {
+    const pattern = "[a-z]{1,4000}!";
+    const b = compileBounded(pattern, { global: true });
+    assert.strictEqual(b.engine, "vm");
+    const long = "a".repeat(200_000);
+    assert.throws(
+      () => testAll(b, ["ok", long], { where: "filter.name", budgetMs: 100 }),
+      (err: unknown) =>
+        err instanceof RegexTimeoutError &&
+        err.message.startsWith(`filter.name: regular expression '${pattern}' exceeded its 100 ms`) &&
+        err.message.includes(`"${"a".repeat(80)}…"`),
+    );
+    await assert.rejects(
+      matchLines(b, `ok!\n${long}\n`, { where: "/x/file.txt", budgetMs: 100, limit: 10, firstLine: 5 }),
+      (err: unknown) => err instanceof RegexTimeoutError && /^\/x\/file\.txt: .* at line 6 /.test(err.message),
+    );
+    // Short texts finish well inside the budget.
+    assert.deepStrictEqual(await matchLines(b, "ab!\n1!", { where: "f", limit: 10 }), [[0, 0, 3]]);
+  });
+
   it("synchronous: a runaway regex fails with regex_timeout naming the pattern, the place and the text", () => {
     const b = compileBounded(EVIL_NONLINEAR, { caseInsensitive: true });
     assert.throws(

@@ -188,6 +188,13 @@ class ProgramBuilder {
   }
 }
 
+/** find ran past its deadline. */
+export class LinearDeadline extends Error {
+  constructor() {
+    super("the linear matcher ran past its deadline");
+  }
+}
+
 /** A compiled program; `exec` returns the capture positions of Python's re.match, or null. */
 export class LinearMatcher {
   private readonly op: Uint8Array;
@@ -286,9 +293,11 @@ export class LinearMatcher {
    * `from`, as an unanchored search): [start, end], or null. With `any`, the first match found
    * is returned (its span may differ from exec's), for callers that only ask whether one exists.
    * Threads carry only their start (no captures); a new thread starts at each position, with the
-   * lowest priority, until a match is found.
+   * lowest priority, until a match is found. Past `deadline` (a performance.now() time, checked
+   * every ~64k thread steps, across calls) it throws LinearDeadline: linear time can still be
+   * long for a big program on a big text.
    */
-  find(line: string, from = 0, any = false): [number, number] | null {
+  find(line: string, from = 0, any = false, deadline?: number): [number, number] | null {
     const n = this.op.length;
     this.seen.fill(-1);
     // Thread lists (pc and start) reused across calls: find runs once per line of a search.
@@ -308,6 +317,11 @@ export class LinearMatcher {
     let found: [number, number] | null = null;
     let ccount = 0;
     for (let pos = from; pos <= line.length; pos++) {
+      this.work += ccount + 1;
+      if (this.work > 65536) {
+        this.work = 0;
+        if (deadline !== undefined && performance.now() > deadline) throw new LinearDeadline();
+      }
       if (found === null && !(onlyAtZero && pos > 0)) {
         if (ccount === 0 && skip) {
           // No thread alive: jump to the next position where the pattern's first unit can match.
@@ -388,6 +402,9 @@ export class LinearMatcher {
     }
     return count;
   }
+
+  /** Thread steps since find last looked at the clock. */
+  private work = 0;
 
   private findBuffers?: {
     lists: Int32Array[];
