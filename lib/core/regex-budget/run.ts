@@ -28,7 +28,15 @@ export class JobTimeout extends Error {
 
 type RegexWorker = StartedWorker;
 
+let workersStarted = 0;
+
+/** How many regex workers this process has started (a probe: patterns the VM runs start none). */
+export function regexWorkersStarted(): number {
+  return workersStarted;
+}
+
 function spawn(): RegexWorker {
+  workersStarted++;
   return startWorker(__filename, "worker");
 }
 
@@ -41,6 +49,7 @@ function failure(reply: RegexReply | undefined): Error {
 let syncWorker: RegexWorker | undefined;
 
 function startSync(): RegexWorker {
+  workersStarted++;
   const w = startBlockingWorker(__filename, "worker", "regex worker");
   w.worker.on("error", () => {
     if (syncWorker === w) syncWorker = undefined;

@@ -7,8 +7,9 @@ import { compileBounded, type BoundedRegex } from "../regex-budget";
  * makes searching large collections fast. Any line with a match also gives a block match at or
  * before it, so no line is missed; candidates are confirmed per line. Lookarounds can see across
  * a line break in a block, so patterns using them are checked line by line instead.
- * `bounded.linear` false means the pattern could backtrack without bound: it is then matched in
- * the regex-budget worker under a time budget, never on this thread.
+ * `bounded.linear` false means the native engine could backtrack without bound on it: it is then
+ * matched by regex-budget's matchLines (on its linear-time VM on this thread, or in its worker
+ * under a time budget), never by the native engine on this thread.
  */
 export interface CompiledPattern {
   source: string;

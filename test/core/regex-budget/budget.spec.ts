@@ -23,9 +23,44 @@ describe("regex-budget: every user regex bounded", function () {
     }
   });
 
-  it("sends lookarounds, backreferences and big counted repeats to the worker", () => {
-    for (const p of [EVIL_NONLINEAR, "(a)\\1", "a{1,100}", "(?<=x)y"])
+  it("sends lookarounds and backreferences to the worker; big counted repeats and unfoldable i to the VM", () => {
+    for (const p of [EVIL_NONLINEAR, "(a)\\1", "(?<=x)y"]) {
       assert.strictEqual(compileBounded(p).linear, false, p);
+      assert.strictEqual(compileBounded(p).engine, "worker", p);
+    }
+    // V8's linear engine refuses these (a count over 16; the i flag with a non-ASCII letter).
+    for (const [p, caseInsensitive] of [
+      ["(a|aa){1,100}$", false],
+      ["(é+)+$", true],
+    ] as const) {
+      const b = compileBounded(p, { caseInsensitive });
+      assert.deepStrictEqual([b.linear, b.engine], [false, "vm"], p);
+      assert.deepStrictEqual(testAll(b, ["a".repeat(40) + "!", "ÉÉé", "é".repeat(40) + "!"], { where: "t" }), [
+        false,
+        caseInsensitive,
+        false,
+      ]);
+    }
+  });
+
+  it("the VM stops at the budget too: a big count over a long line ends in regex_timeout naming the place", async () => {
+    const pattern = "[a-z]{1,4000}!";
+    const b = compileBounded(pattern, { global: true });
+    assert.strictEqual(b.engine, "vm");
+    const long = "a".repeat(200_000);
+    assert.throws(
+      () => testAll(b, ["ok", long], { where: "filter.name", budgetMs: 100 }),
+      (err: unknown) =>
+        err instanceof RegexTimeoutError &&
+        err.message.startsWith(`filter.name: regular expression '${pattern}' exceeded its 100 ms`) &&
+        err.message.includes(`"${"a".repeat(80)}…"`),
+    );
+    await assert.rejects(
+      matchLines(b, `ok!\n${long}\n`, { where: "/x/file.txt", budgetMs: 100, limit: 10, firstLine: 5 }),
+      (err: unknown) => err instanceof RegexTimeoutError && /^\/x\/file\.txt: .* at line 6 /.test(err.message),
+    );
+    // Short texts finish well inside the budget.
+    assert.deepStrictEqual(await matchLines(b, "ab!\n1!", { where: "f", limit: 10 }), [[0, 0, 3]]);
   });
 
   it("synchronous: a runaway regex fails with regex_timeout naming the pattern, the place and the text", () => {
