@@ -60,10 +60,21 @@ describe("collect: runner against the lab", function () {
   function freshHome(name: string) {
     const home = path.join(dir, name);
     fs.mkdirSync(home, { recursive: true });
+    const knownHosts = new KnownHostsStore(path.join(home, "known_hosts"));
     return {
       home,
       store: new CaptureStore({ collections: path.join(home, "collections") }),
-      knownHosts: new KnownHostsStore(path.join(home, "known_hosts")),
+      knownHosts,
+      /** A probe collection with the lab vault, host keys trusted on first use into this home; `over` changes any of it. */
+      request: (
+        over: Partial<CollectRequest> & Pick<CollectRequest, "devices">,
+      ): Omit<CollectRequest, "onDeviceResult"> => ({
+        commands: PROBE_COMMANDS,
+        captureType: "probe",
+        credentials: vault,
+        hostKeys: { policy: "tofu", store: knownHosts },
+        ...over,
+      }),
     };
   }
 
@@ -77,18 +88,16 @@ describe("collect: runner against the lab", function () {
       assert.deepStrictEqual(report.errors, []);
       const devices = inventory.listDevices();
       const progress: number[] = [];
-      const { summary, results } = await collectAll({
-        devices,
-        commands: PROBE_COMMANDS,
-        captureType: "probe",
-        credentials: vault,
-        store: h.store,
-        history,
-        recorder: inventory,
-        hostKeys: { policy: "tofu", store: h.knownHosts },
-        concurrency: 2,
-        onProgress: (p) => progress.push(p.done),
-      });
+      const { summary, results } = await collectAll(
+        h.request({
+          devices,
+          store: h.store,
+          history,
+          recorder: inventory,
+          concurrency: 2,
+          onProgress: (p) => progress.push(p.done),
+        }),
+      );
       assert.deepStrictEqual(progress, [1, 2, 3, 4]);
       assert.deepStrictEqual(
         {
@@ -154,14 +163,14 @@ describe("collect: runner against the lab", function () {
   it("reports a rejected command as partial, keeps the other outputs and saves the capture", async () => {
     const h = freshHome("partial");
     const device = labDevices(lab).find((d) => d.platform === "cisco_ios")!;
-    const { summary, results } = await collectAll({
-      devices: [device],
-      commands: ["show vcprobe alpha", "show no-such-thing"],
-      captureType: "mixed",
-      credentials: vault,
-      store: h.store,
-      hostKeys: { policy: "tofu", store: h.knownHosts },
-    });
+    const { summary, results } = await collectAll(
+      h.request({
+        devices: [device],
+        commands: ["show vcprobe alpha", "show no-such-thing"],
+        captureType: "mixed",
+        store: h.store,
+      }),
+    );
     const r = results.get(device.name)!;
     assert.strictEqual(r.status, "partial");
     assert.strictEqual(r.errorClass, "command_error");
@@ -187,15 +196,13 @@ describe("collect: runner against the lab", function () {
     const history = CollectorDb.open(path.join(h.home, "collector.db"));
     try {
       const devices = labDevices(lab).slice(0, 2);
-      const { summary, results } = await collectAll({
-        devices,
-        commands: PROBE_COMMANDS,
-        captureType: "probe",
-        credentials: vault,
-        store: h.store,
-        history,
-        hostKeys: { policy: "tofu", store: h.knownHosts },
-      });
+      const { summary, results } = await collectAll(
+        h.request({
+          devices,
+          store: h.store,
+          history,
+        }),
+      );
       for (const d of devices) {
         const r = results.get(d.name)!;
         assert.strictEqual(r.status, "failed");
@@ -220,13 +227,12 @@ describe("collect: runner against the lab", function () {
     const devices = labDevices(lab)
       .slice(0, 2)
       .map((d) => ({ ...d, credentialName: "wrong" }));
-    const { summary, results } = await collectAll({
-      devices,
-      commands: [PROBE_COMMANDS[0]],
-      captureType: "probe",
-      credentials: vault,
-      hostKeys: { policy: "tofu", store: h.knownHosts },
-    });
+    const { summary, results } = await collectAll(
+      h.request({
+        devices,
+        commands: [PROBE_COMMANDS[0]],
+      }),
+    );
     assert.strictEqual(summary.ok, 2);
     for (const d of devices) assert.strictEqual(results.get(d.name)!.credentialName, "lab");
   });
@@ -234,14 +240,13 @@ describe("collect: runner against the lab", function () {
   it("reports duplicate device names without connecting the second one", async () => {
     const h = freshHome("dupes");
     const [first] = labDevices(lab);
-    const { summary, order } = await collectAll({
-      devices: [first, { ...first }],
-      commands: [PROBE_COMMANDS[0]],
-      captureType: "probe",
-      credentials: vault,
-      store: h.store,
-      hostKeys: { policy: "tofu", store: h.knownHosts },
-    });
+    const { summary, order } = await collectAll(
+      h.request({
+        devices: [first, { ...first }],
+        commands: [PROBE_COMMANDS[0]],
+        store: h.store,
+      }),
+    );
     assert.deepStrictEqual(order.map((r) => [r.status, r.errorClass ?? null]).sort(), [
       ["failed", "save_failed"],
       ["ok", null],
@@ -254,14 +259,14 @@ describe("collect: runner against the lab", function () {
     const h = freshHome("deadline");
     const slowLab = await startLab({ count: 1, platforms: ["cisco_ios"], password: LAB_PASSWORD, faults: ["slow"] });
     try {
-      const { results } = await collectAll({
-        devices: labDevices(slowLab),
-        commands: ["show version"],
-        captureType: "slow",
-        credentials: vault,
-        hostKeys: { policy: "tofu", store: h.knownHosts },
-        timeouts: { commandMs: 20_000, deviceMs: 1_500 },
-      });
+      const { results } = await collectAll(
+        h.request({
+          devices: labDevices(slowLab),
+          commands: ["show version"],
+          captureType: "slow",
+          timeouts: { commandMs: 20_000, deviceMs: 1_500 },
+        }),
+      );
       const r = [...results.values()][0];
       assert.strictEqual(r.status, "failed");
       assert.strictEqual(r.errorClass, "device_timeout");
@@ -274,20 +279,19 @@ describe("collect: runner against the lab", function () {
   it("gives only the first wave a start jitter: later devices start as slots free up", async () => {
     const h = freshHome("jitter");
     let draws = 0;
-    const { summary } = await collectAll({
-      devices: labDevices(lab),
-      commands: [PROBE_COMMANDS[0]],
-      captureType: "probe",
-      credentials: vault,
-      hostKeys: { policy: "tofu", store: h.knownHosts },
-      concurrency: 2,
-      jitterMs: 20,
-      retry: { retries: 0 },
-      random: () => {
-        draws++;
-        return 0.5;
-      },
-    });
+    const { summary } = await collectAll(
+      h.request({
+        devices: labDevices(lab),
+        commands: [PROBE_COMMANDS[0]],
+        concurrency: 2,
+        jitterMs: 20,
+        retry: { retries: 0 },
+        random: () => {
+          draws++;
+          return 0.5;
+        },
+      }),
+    );
     assert.strictEqual(summary.ok, 4);
     assert.strictEqual(
       draws,
@@ -324,13 +328,13 @@ describe("collect: runner against the lab", function () {
     }).open();
     try {
       const [good] = labDevices(lab);
-      const { results, summary } = await collectAll({
-        devices: [good, { ...good, name: "nohost", host: "" }],
-        commands: [PROBE_COMMANDS[0]],
-        captureType: "probe",
-        credentials: empty,
-        hostKeys: { policy: "tofu", store: h.knownHosts },
-      });
+      const { results, summary } = await collectAll(
+        h.request({
+          devices: [good, { ...good, name: "nohost", host: "" }],
+          commands: [PROBE_COMMANDS[0]],
+          credentials: empty,
+        }),
+      );
       assert.strictEqual(results.get(good.name)!.errorClass, "no_credential");
       assert.match(results.get(good.name)!.error!, /no credential to try/);
       assert.match(results.get("nohost")!.error!, /no host/);
@@ -348,16 +352,15 @@ describe("collect: runner against the lab", function () {
       inventory.init();
       inventory.importCsv(lab.inventoryCsv(), { createMissing: true });
       const devices = inventory.listDevices().map((d, i) => (i === 0 ? { ...d, credentialName: "wrong" } : d));
-      const { order, summary } = await collectAll({
-        devices,
-        commands: [...PROBE_COMMANDS, "show bogus"],
-        captureType: "probe",
-        credentials: vault,
-        store: new CaptureStore({ collections: path.join(h.home, "collections"), keepHistory: true }),
-        history,
-        recorder: inventory,
-        hostKeys: { policy: "tofu", store: h.knownHosts },
-      });
+      const { order, summary } = await collectAll(
+        h.request({
+          devices,
+          commands: [...PROBE_COMMANDS, "show bogus"],
+          store: new CaptureStore({ collections: path.join(h.home, "collections"), keepHistory: true }),
+          history,
+          recorder: inventory,
+        }),
+      );
       assert.strictEqual(summary.partial, 4);
       const secrets = [LAB_PASSWORD, "Wrong-Pass-118c"];
       assert.deepStrictEqual(findSecretsInText(JSON.stringify({ order, summary }), secrets), []);
