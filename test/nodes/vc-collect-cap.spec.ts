@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { VcError } from "../../lib/core/errors";
 import { outputCapBytes, MAX_OUTPUT_CAP_MIB } from "../../nodes/vc-collect/options";
-import { collectFlow, collectOnce, useCollectFixture } from "../support/collect-flow";
+import { collectFlow, collectOnce } from "../support/collect-flow";
+import { useLabWithVault } from "../support/lab";
 import { useNodeRed } from "../support/nodered";
 
 const PASSWORD = "Node-Cap-Pass-93be";
@@ -11,7 +12,7 @@ const HUGE = 3 * 1024 * 1024;
 
 describe("vc-collect node: output cap (MiB)", function () {
   this.timeout(90_000);
-  const fixture = useCollectFixture({
+  const fixture = useLabWithVault({
     tmpPrefix: "vc-node-cap-",
     lab: () => ({
       devices: [
@@ -33,7 +34,7 @@ describe("vc-collect node: output cap (MiB)", function () {
 
   async function run(name: string, extra: Record<string, unknown>) {
     const home = path.join(fixture.dir, `home-${name}`);
-    const flow = collectFlow(fixture.vault, {
+    const flow = collectFlow(fixture.testVault, {
       commands: "show interfaces",
       captureType: "ifaces",
       hostKeyPolicy: "accept-any",

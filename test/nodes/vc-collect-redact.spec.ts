@@ -1,6 +1,7 @@
 import * as assert from "node:assert";
 import * as path from "node:path";
-import { collectFlow, collectOnce, useCollectFixture } from "../support/collect-flow";
+import { collectFlow, collectOnce } from "../support/collect-flow";
+import { useLabWithVault } from "../support/lab";
 import { useNodeRed } from "../support/nodered";
 import { PLANTED, SECRETS_COMMAND, writeSecretsResponses } from "../support/redaction";
 import { findSecretsInDir, findSecretsInText } from "../support/secrets";
@@ -9,7 +10,7 @@ const PASSWORD = "Node-Redact-Pass-41d7";
 
 describe("vc-collect node: redact option", function () {
   this.timeout(60_000);
-  const fixture = useCollectFixture({
+  const fixture = useLabWithVault({
     tmpPrefix: "vc-node-redact-",
     lab: (dir) => ({
       count: 2,
@@ -24,7 +25,7 @@ describe("vc-collect node: redact option", function () {
 
   async function run(name: string, extra: Record<string, unknown>) {
     const home = path.join(fixture.dir, `home-${name}`);
-    const flow = collectFlow(fixture.vault, {
+    const flow = collectFlow(fixture.testVault, {
       commands: SECRETS_COMMAND,
       captureType: "cfg",
       hostKeyPolicy: "accept-any",

@@ -5,8 +5,8 @@ import { CollectorDb } from "../../lib/core/collect";
 import type { Lab } from "../../lib/lab";
 import type { DeviceResult } from "../../lib/core/types";
 import { labDevices, PROBE_COMMANDS, probeOutput, writeProbeResponses } from "../support/collect";
-import { collectFlow, collectNode, useCollectFixture, vaultNode } from "../support/collect-flow";
-import { useLab } from "../support/lab";
+import { collectFlow, collectNode, vaultNode } from "../support/collect-flow";
+import { useLab, useLabWithVault } from "../support/lab";
 import { collectMessages, helper, nextMessage, useNodeRed } from "../support/nodered";
 import { findSecretsInDir, findSecretsInText } from "../support/secrets";
 
@@ -22,7 +22,7 @@ interface StatusArg {
 
 describe("vc-collect node", function () {
   this.timeout(60_000);
-  const fixture = useCollectFixture({
+  const fixture = useLabWithVault({
     tmpPrefix: "vc-node-collect-",
     lab: (dir) => ({
       count: 4,
@@ -42,14 +42,14 @@ describe("vc-collect node", function () {
 
   before(() => {
     ({ dir, lab } = fixture);
-    vaultPassword = fixture.vault.password;
+    vaultPassword = fixture.testVault.password;
   });
 
   useNodeRed();
 
   function flow(home: string, extra: Record<string, unknown> = {}) {
     return collectFlow(
-      fixture.vault,
+      fixture.testVault,
       {
         name: "collect",
         commands: PROBE_COMMANDS.join("\n"),

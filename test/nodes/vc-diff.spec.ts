@@ -1,8 +1,9 @@
 import * as assert from "node:assert";
 import * as path from "node:path";
 import { labDevices } from "../support/collect";
-import { collectFlow, collectNode, useCollectFixture, vaultNode } from "../support/collect-flow";
+import { collectFlow, collectNode, vaultNode } from "../support/collect-flow";
 import { login } from "../support/lab-shell";
+import { useLabWithVault } from "../support/lab";
 import { collectMessages, helper, nextMessage, useNodeRed } from "../support/nodered";
 import { findSecretsInText } from "../support/secrets";
 
@@ -28,7 +29,7 @@ interface ChangeMsg {
 
 describe("vc-diff node after vc-collect (lab devices, real runtime)", function () {
   this.timeout(90_000);
-  const fixture = useCollectFixture({
+  const fixture = useLabWithVault({
     tmpPrefix: "vc-node-diff-",
     lab: () => ({
       devices: [
@@ -45,7 +46,7 @@ describe("vc-diff node after vc-collect (lab devices, real runtime)", function (
 
   function flow(home: string) {
     return collectFlow(
-      fixture.vault,
+      fixture.testVault,
       {
         commands: "show running-config",
         captureType: "configs",

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { CollectorDb } from "../../lib/core/collect";
 import { openVersionStore } from "../../lib/core/changes";
 import { Inventory } from "../../lib/core/inventory";
+import { recordTwoR9Versions } from "../support/capture-fixtures";
 import { useLab } from "../support/lab";
 import { useAdminNodeRed, type CallOptions } from "../support/nodered-admin";
 import { makeVault } from "../support/vault";
@@ -396,31 +397,7 @@ describe("vc-sidebar jobs, run and diff endpoints (real Node-RED with adminAuth,
   it("lists a capture's versions and diffs them with volatile lines ignored and secrets masked", async () => {
     const collections = path.join(home, "collections");
     const store = openVersionStore(collections, { homeRoot: home, importExisting: false });
-    const base = (desc: string, uptime: string) =>
-      [
-        "hostname r9",
-        `r9 uptime is ${uptime}`,
-        "interface Gi0/1",
-        ` description ${desc}`,
-        `enable secret 0 ${CONFIG_SECRET}`,
-        "",
-      ].join("\n");
-    try {
-      store.record({
-        captureType: "config",
-        deviceName: "r9",
-        platform: "cisco_ios",
-        content: base("uplink A", "1 day"),
-      });
-      store.record({
-        captureType: "config",
-        deviceName: "r9",
-        platform: "cisco_ios",
-        content: base("uplink B", "2 days"),
-      });
-    } finally {
-      store.close();
-    }
+    recordTwoR9Versions(store, CONFIG_SECRET, "2 days");
     const versions = await json<{ versions: Array<{ version: number; sha256: string; size: number }> }>(
       await call("GET", "vc/captures/versions?type=config&device=r9", { token: readerToken }),
       200,

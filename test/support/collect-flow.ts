@@ -1,48 +1,16 @@
-import * as fs from "node:fs";
-import { startLab, type Lab, type StartLabOptions } from "../../lib/lab";
-import type { CredentialInput } from "../../lib/core/vault";
+import type { Lab } from "../../lib/lab";
 import type { DeviceResult } from "../../lib/core/types";
 import { labDevices } from "./collect";
 import { collectMessages, helper, nextMessage } from "./nodered";
-import { makeTmpDir } from "./tmp";
-import { makeVault, vaultConfigNode, type TestVault } from "./vault";
+import { vaultConfigNode, type TestVault } from "./vault";
 
 /**
- * What the vc-collect node specs share (test/nodes/vc-collect*.spec.ts, vc-diff.spec.ts): a temp
- * directory, a lab and a vault for the whole describe block, and a flow of a vc-vault-config node,
- * a vc-collect node `c1` (its outputs wired to helpers `out1` and `out2`) and any further nodes.
+ * What the vc-collect node specs share (test/nodes/vc-collect*.spec.ts, vc-diff.spec.ts, with
+ * useLabWithVault from ./lab): a flow of a vc-vault-config node, a vc-collect node `c1` (its
+ * outputs wired to helpers `out1` and `out2`) and any further nodes, and one run of it.
  */
 export const collectNode = require("../../nodes/vc-collect/vc-collect");
 export const vaultNode = require("../../nodes/vc-vault-config/vc-vault-config");
-
-export interface CollectFixture {
-  /** The temp directory (the vault and any responses live there; removed in after()). */
-  readonly dir: string;
-  readonly lab: Lab;
-  readonly vault: TestVault;
-}
-
-export interface CollectFixtureOptions {
-  tmpPrefix: string;
-  /** The lab to start; `dir` is the temp directory (for responses directories). */
-  lab(dir: string): StartLabOptions;
-  credentials: CredentialInput[];
-}
-
-/** Makes the temp directory, starts the lab and writes the vault in before(); stops and removes them in after(). */
-export function useCollectFixture(opts: CollectFixtureOptions): CollectFixture {
-  const holder = { dir: "", lab: undefined as unknown as Lab, vault: undefined as unknown as TestVault };
-  before(async () => {
-    holder.dir = makeTmpDir(opts.tmpPrefix);
-    holder.lab = await startLab(opts.lab(holder.dir));
-    holder.vault = makeVault(holder.dir, opts.credentials);
-  });
-  after(async () => {
-    await holder.lab?.stop();
-    if (holder.dir) fs.rmSync(holder.dir, { recursive: true, force: true });
-  });
-  return holder;
-}
 
 type TestFlows = Parameters<typeof helper.load>[1];
 

@@ -10,13 +10,12 @@ import {
   type RunSummary,
 } from "../../../lib/core/collect";
 import { Inventory } from "../../../lib/core/inventory";
-import { startLab, type Lab } from "../../../lib/lab";
+import { startLab } from "../../../lib/lab";
 import { KnownHostsStore, parseKnownHosts } from "../../../lib/core/ssh";
 import type { DeviceResult } from "../../../lib/core/types";
-import type { Vault } from "../../../lib/core/vault";
 import { labDevices, PROBE_COMMANDS, probeOutput, writeProbeResponses } from "../../support/collect";
 import { findSecretsInDir, findSecretsInText } from "../../support/secrets";
-import { makeTmpDir } from "../../support/tmp";
+import { useLabWithVault } from "../../support/lab";
 import { makeVault } from "../../support/vault";
 
 const LAB_PASSWORD = "Lab-Pass-7d41e9";
@@ -33,32 +32,23 @@ async function collectAll(
 
 describe("collect: runner against the lab", function () {
   this.timeout(60_000);
-  let dir: string;
-  let lab: Lab;
-  let vault: Vault;
-
-  before(async () => {
-    dir = makeTmpDir("vc-runner-");
-    lab = await startLab({
+  const fx = useLabWithVault({
+    tmpPrefix: "vc-runner-",
+    lab: (dir) => ({
       count: 4,
       platforms: PLATFORMS,
       password: LAB_PASSWORD,
       latencyMs: 5,
       responsesDirs: [writeProbeResponses(dir, PLATFORMS)],
-    });
-    vault = makeVault(dir, [
+    }),
+    credentials: [
       { name: "wrong", username: "admin", password: "Wrong-Pass-118c" },
       { name: "lab", username: "admin", password: LAB_PASSWORD, isDefault: true },
-    ]).open();
-  });
-  after(async () => {
-    vault?.close();
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    ],
   });
 
   function freshHome(name: string) {
-    const home = path.join(dir, name);
+    const home = path.join(fx.dir, name);
     fs.mkdirSync(home, { recursive: true });
     const knownHosts = new KnownHostsStore(path.join(home, "known_hosts"));
     return {
@@ -71,7 +61,7 @@ describe("collect: runner against the lab", function () {
       ): Omit<CollectRequest, "onDeviceResult"> => ({
         commands: PROBE_COMMANDS,
         captureType: "probe",
-        credentials: vault,
+        credentials: fx.vault,
         hostKeys: { policy: "tofu", store: knownHosts },
         ...over,
       }),
@@ -84,7 +74,7 @@ describe("collect: runner against the lab", function () {
     const history = CollectorDb.open(path.join(h.home, "collector.db"));
     try {
       inventory.init();
-      const report = inventory.importCsv(lab.inventoryCsv(), { createMissing: true, source: "lab.csv" });
+      const report = inventory.importCsv(fx.lab.inventoryCsv(), { createMissing: true, source: "lab.csv" });
       assert.deepStrictEqual(report.errors, []);
       const devices = inventory.listDevices();
       const progress: number[] = [];
@@ -109,7 +99,7 @@ describe("collect: runner against the lab", function () {
         },
         { status: "success", total: 4, ok: 4, failed: 0, errorCounts: {} },
       );
-      for (const info of lab.devices) {
+      for (const info of fx.lab.devices) {
         const r = results.get(info.name)!;
         assert.strictEqual(r.status, "ok", `${info.name}: ${r.error}`);
         assert.strictEqual(r.credentialName, "lab");
@@ -135,7 +125,7 @@ describe("collect: runner against the lab", function () {
       }
       // Pins are saved in coalesced writes, but all of them are on disk when the run returns.
       const onDisk = parseKnownHosts(fs.readFileSync(path.join(h.home, "known_hosts"), "utf8"));
-      for (const info of lab.devices) {
+      for (const info of fx.lab.devices) {
         assert.ok(
           onDisk.some((e) => e.hosts === `[${info.host}]:${info.port}` && e.fingerprint === info.hostKeyFingerprint),
           `${info.name}'s key is in the known_hosts file`,
@@ -162,7 +152,7 @@ describe("collect: runner against the lab", function () {
 
   it("reports a rejected command as partial, keeps the other outputs and saves the capture", async () => {
     const h = freshHome("partial");
-    const device = labDevices(lab).find((d) => d.platform === "cisco_ios")!;
+    const device = labDevices(fx.lab).find((d) => d.platform === "cisco_ios")!;
     const { summary, results } = await collectAll(
       h.request({
         devices: [device],
@@ -195,7 +185,7 @@ describe("collect: runner against the lab", function () {
     fs.writeFileSync(path.join(h.home, "collections", "probe"), "a file where the capture folder should be");
     const history = CollectorDb.open(path.join(h.home, "collector.db"));
     try {
-      const devices = labDevices(lab).slice(0, 2);
+      const devices = labDevices(fx.lab).slice(0, 2);
       const { summary, results } = await collectAll(
         h.request({
           devices,
@@ -224,7 +214,7 @@ describe("collect: runner against the lab", function () {
 
   it("moves to the next credential only after an auth failure, and names the credential that worked", async () => {
     const h = freshHome("chain");
-    const devices = labDevices(lab)
+    const devices = labDevices(fx.lab)
       .slice(0, 2)
       .map((d) => ({ ...d, credentialName: "wrong" }));
     const { summary, results } = await collectAll(
@@ -239,7 +229,7 @@ describe("collect: runner against the lab", function () {
 
   it("reports duplicate device names without connecting the second one", async () => {
     const h = freshHome("dupes");
-    const [first] = labDevices(lab);
+    const [first] = labDevices(fx.lab);
     const { summary, order } = await collectAll(
       h.request({
         devices: [first, { ...first }],
@@ -281,7 +271,7 @@ describe("collect: runner against the lab", function () {
     let draws = 0;
     const { summary } = await collectAll(
       h.request({
-        devices: labDevices(lab),
+        devices: labDevices(fx.lab),
         commands: [PROBE_COMMANDS[0]],
         concurrency: 2,
         jitterMs: 20,
@@ -301,7 +291,7 @@ describe("collect: runner against the lab", function () {
   });
 
   it("refuses a bad request before connecting anything, naming the field", async () => {
-    const base = { devices: labDevices(lab), commands: PROBE_COMMANDS, captureType: "probe", credentials: vault };
+    const base = { devices: labDevices(fx.lab), commands: PROBE_COMMANDS, captureType: "probe", credentials: fx.vault };
     await assert.rejects(runCollection({ ...base, commands: [" "] }), /collect\.commands: no command to run/);
     await assert.rejects(
       runCollection({ ...base, captureType: "" }),
@@ -327,7 +317,7 @@ describe("collect: runner against the lab", function () {
       file: "empty.db",
     }).open();
     try {
-      const [good] = labDevices(lab);
+      const [good] = labDevices(fx.lab);
       const { results, summary } = await collectAll(
         h.request({
           devices: [good, { ...good, name: "nohost", host: "" }],
@@ -350,7 +340,7 @@ describe("collect: runner against the lab", function () {
     const history = CollectorDb.open(path.join(h.home, "collector.db"));
     try {
       inventory.init();
-      inventory.importCsv(lab.inventoryCsv(), { createMissing: true });
+      inventory.importCsv(fx.lab.inventoryCsv(), { createMissing: true });
       const devices = inventory.listDevices().map((d, i) => (i === 0 ? { ...d, credentialName: "wrong" } : d));
       const { order, summary } = await collectAll(
         h.request({
