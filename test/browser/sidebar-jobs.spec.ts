@@ -12,7 +12,14 @@ import { Vault } from "../../lib/core/vault";
 import { recordTwoR9Versions, r9Config } from "../support/capture-fixtures";
 import { REPO_ROOT } from "../support/cli";
 import { useBrowser } from "../support/browser";
-import { openSidebar, screenshot, showView, SIDEBAR_DEMO_PASSWORD, useSidebarDemo } from "../support/sidebar-page";
+import {
+  openSidebar,
+  screenshot,
+  showView,
+  SIDEBAR_DEMO_PASSWORD,
+  useSidebarDemo,
+  historyDeviceRows,
+} from "../support/sidebar-page";
 
 /**
  * The sidebar's Jobs & run view, the Captures Versions/Diff panel, History rows of a run made by
@@ -377,12 +384,7 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
     await page.waitForFunction(
       () => document.querySelector(".vc-sb-history-table tbody tr td:nth-child(2)")?.textContent === "cli-eos",
     );
-    await first.click();
-    await page.locator(".vc-sb-history-devices tbody tr").nth(2).waitFor();
-    const perDevice = await page
-      .locator(".vc-sb-history-devices tbody tr")
-      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")));
-    assert.deepStrictEqual(perDevice.map((r) => [r[0], r[1], r[2]]).sort(), [
+    assert.deepStrictEqual(await historyDeviceRows(page, first, 3), [
       ["cli-dead", "failed", "connect_refused"],
       ["eos-sw-02", "ok", ""],
       ["eos-sw-06", "ok", ""],

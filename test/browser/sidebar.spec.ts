@@ -9,6 +9,7 @@ import {
   type RedWindow,
   SIDEBAR_DEMO_PASSWORD,
   useSidebarDemo,
+  historyDeviceRows,
 } from "../support/sidebar-page";
 
 /**
@@ -339,12 +340,7 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     assert.strictEqual(cells[2], "partial");
     assert.strictEqual(cells[3], "3 (✓2 ✗1)");
     assert.strictEqual(cells[4], "connect_refused ×1");
-    await first.click();
-    await page.locator(".vc-sb-history-devices tbody tr").nth(2).waitFor();
-    const perDevice = await page
-      .locator(".vc-sb-history-devices tbody tr")
-      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")));
-    assert.deepStrictEqual(perDevice.map((r) => [r[0], r[1], r[2]]).sort(), [
+    assert.deepStrictEqual(await historyDeviceRows(page, first, 3), [
       ["dead-01", "failed", "connect_refused"],
       ["eos-sw-02", "ok", ""],
       ["eos-sw-06", "ok", ""],

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { REPO_ROOT } from "./cli";
 import { startDemoProcess, type RunningDemo } from "./demo";
 import { makeTmpDir } from "./tmp";
@@ -39,6 +39,19 @@ export async function openSidebar(page: Page, url: string): Promise<void> {
 export async function showView(page: Page, id: string): Promise<void> {
   await page.locator(`#vc-sb-tab-${id}`).click();
   await page.locator(`#vc-sb-view-${id}`).waitFor();
+}
+
+/** Opens a History row and waits for `count` device rows; gives each one's device, status and error class, sorted. */
+export async function historyDeviceRows(page: Page, run: Locator, count: number): Promise<string[][]> {
+  await run.click();
+  await page
+    .locator(".vc-sb-history-devices tbody tr")
+    .nth(count - 1)
+    .waitFor();
+  const rows = await page
+    .locator(".vc-sb-history-devices tbody tr")
+    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")));
+  return rows.map((r) => [r[0], r[1], r[2]]).sort();
 }
 
 /** docs/images/sidebar-<name>.png: the sidebar as the user sees it. */
