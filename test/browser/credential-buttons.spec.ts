@@ -47,6 +47,25 @@ function recordTraffic(session: BrowserSession): { texts: string[]; pending: Arr
   return { texts, pending };
 }
 
+/** Once the recorded responses are in: no secret in the page nor in any request or vc admin response, no page error of ours. */
+async function assertNoSecretNorError(
+  page: Page,
+  traffic: ReturnType<typeof recordTraffic>,
+  pageErrors: string[],
+  secrets: string[],
+): Promise<void> {
+  await Promise.all(traffic.pending);
+  const html = await page.content();
+  for (const secret of secrets) {
+    assert.ok(!html.includes(secret), "no secret in the page");
+    assert.ok(!traffic.texts.some((t) => t.includes(secret)), "no secret in any request or vc admin response");
+  }
+  assert.deepStrictEqual(
+    pageErrors.filter((e) => /vc-|vault|credential/i.test(e)),
+    [],
+  );
+}
+
 async function openEditor(page: Page, red: NodeRedProcess): Promise<void> {
   await page.goto(red.url);
   await page.waitForFunction(
@@ -206,19 +225,10 @@ describe("test-credential buttons in the Node-RED editor (real Node-RED + chromi
     assert.strictEqual(await resultOf(page, "#vc-vault-test-result"), "failed: connect_refused");
 
     await saveScreenshot(page, "credential-buttons-vault");
-    await Promise.all(traffic.pending);
-    const html = await page.content();
-    for (const secret of [LAB_PASSWORD, WRONG_PASSWORD, vault.password]) {
-      assert.ok(!html.includes(secret), "no secret in the page");
-      assert.ok(!traffic.texts.some((t) => t.includes(secret)), "no secret in any request or vc admin response");
-    }
+    await assertNoSecretNorError(page, traffic, pageErrors, [LAB_PASSWORD, WRONG_PASSWORD, vault.password]);
     assert.ok(
       traffic.texts.some((t) => t.includes('"credential":"wrong"')),
       "the test request names the credential",
-    );
-    assert.deepStrictEqual(
-      pageErrors.filter((e) => /vc-|vault|credential/i.test(e)),
-      [],
     );
   });
 
@@ -274,15 +284,7 @@ describe("test-credential buttons in the Node-RED editor (real Node-RED + chromi
     await page.locator("#node-input-source").selectOption("csv");
     assert.ok(await page.locator("#vc-ds-test-button").isHidden(), "no test for sources without a device list here");
 
-    await Promise.all(traffic.pending);
-    for (const secret of [LAB_PASSWORD, WRONG_PASSWORD, vault.password]) {
-      assert.ok(!(await page.content()).includes(secret), "no secret in the page");
-      assert.ok(!traffic.texts.some((t) => t.includes(secret)), "no secret in any request or vc admin response");
-    }
-    assert.deepStrictEqual(
-      pageErrors.filter((e) => /vc-|vault|credential/i.test(e)),
-      [],
-    );
+    await assertNoSecretNorError(page, traffic, pageErrors, [LAB_PASSWORD, WRONG_PASSWORD, vault.password]);
   });
 
   it("collect dialog: tests a typed device with a credential of the node's vault", async () => {
@@ -309,14 +311,6 @@ describe("test-credential buttons in the Node-RED editor (real Node-RED + chromi
     await page.locator("#vc-collect-test-button").click();
     assert.strictEqual(await resultOf(page, "#vc-collect-test-result"), "login failed: auth_failed");
 
-    await Promise.all(traffic.pending);
-    for (const secret of [LAB_PASSWORD, WRONG_PASSWORD, vault.password]) {
-      assert.ok(!(await page.content()).includes(secret), "no secret in the page");
-      assert.ok(!traffic.texts.some((t) => t.includes(secret)), "no secret in any request or vc admin response");
-    }
-    assert.deepStrictEqual(
-      pageErrors.filter((e) => /vc-|vault|credential/i.test(e)),
-      [],
-    );
+    await assertNoSecretNorError(page, traffic, pageErrors, [LAB_PASSWORD, WRONG_PASSWORD, vault.password]);
   });
 });

@@ -9,11 +9,17 @@ import { Inventory } from "../../lib/core/inventory";
 import { runJob, type JobFile, checkJob } from "../../lib/core/jobs";
 import { KnownHostsStore } from "../../lib/core/ssh/known-hosts";
 import { Vault } from "../../lib/core/vault";
+import { recordTwoR9Versions, r9Config } from "../support/capture-fixtures";
 import { REPO_ROOT } from "../support/cli";
 import { useBrowser } from "../support/browser";
-import { startDemoProcess, type RunningDemo } from "../support/demo";
-import { makeTmpDir } from "../support/tmp";
-import { openSidebar, screenshot, showView } from "../support/sidebar-page";
+import {
+  openSidebar,
+  screenshot,
+  showView,
+  SIDEBAR_DEMO_PASSWORD,
+  useSidebarDemo,
+  historyDeviceRows,
+} from "../support/sidebar-page";
 
 /**
  * The sidebar's Jobs & run view, the Captures Versions/Diff panel, History rows of a run made by
@@ -21,7 +27,7 @@ import { openSidebar, screenshot, showView } from "../support/sidebar-page";
  * Screenshots: docs/images/sidebar-jobs.png (a run in progress) and sidebar-diff.png.
  * Needs `npm run build`. The tests run in order on one demo.
  */
-const MASTER_PASSWORD = "demo-Master-Pass-4k2";
+const MASTER_PASSWORD = SIDEBAR_DEMO_PASSWORD;
 const CONFIG_SECRET = "Diff-Secret-Qq17";
 
 async function progressText(page: Page): Promise<string> {
@@ -146,27 +152,11 @@ async function lowContrast(page: Page, selector: string): Promise<string[]> {
 describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (demo + chromium)", function () {
   this.timeout(180_000);
   const browser = useBrowser({ viewport: { width: 1500, height: 1000 } });
-  let tmp = "";
-  let demo: RunningDemo | undefined;
-
-  before(async function () {
-    this.timeout(180_000);
-    tmp = makeTmpDir("vc-sidebar-jobs-browser-");
-    demo = await startDemoProcess(path.join(tmp, "demo"), { env: { VC_DEMO_VAULT_PASS: MASTER_PASSWORD } });
-  });
-
-  after(async () => {
-    await demo?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed" && demo) console.log(demo.started.output().slice(-4000));
-  });
+  const started = useSidebarDemo("vc-sidebar-jobs-browser-");
 
   it("jobs: lists the demo's jobs and batch, creates a job with the form, runs it with live progress, opens the run in History", async () => {
     const { page, pageErrors } = browser.session;
-    await openSidebar(page, demo!.url);
+    await openSidebar(page, started.demo.url);
     await showView(page, "jobs");
     await page.locator(".vc-sb-jobs-table tbody tr[data-job='ios-versions']").waitFor();
     assert.ok(await page.locator(".vc-sb-jobs-table tbody tr[data-job='eos-arp']").isVisible());
@@ -183,7 +173,7 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
     await page.locator(".vc-sb-job-save").click();
     await page.locator("#vc-sb-view-jobs .vc-sb-message", { hasText: "Saved junos-versions" }).waitFor();
     await page.locator("tr[data-job='junos-versions']").waitFor();
-    assert.ok(fs.existsSync(path.join(demo!.home, "jobs", "junos-versions.yaml")), "the job file is in jobs/");
+    assert.ok(fs.existsSync(path.join(started.demo.home, "jobs", "junos-versions.yaml")), "the job file is in jobs/");
 
     // Keyboard: Tab from the row to its Run button, Enter runs it.
     await page.locator("tr[data-job='junos-versions']").focus();
@@ -220,7 +210,7 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
 
   it("jobs: a YAML error is shown with its line and field; nothing is saved", async () => {
     const { page } = browser.session;
-    await openSidebar(page, demo!.url);
+    await openSidebar(page, started.demo.url);
     await showView(page, "jobs");
     await page.locator("tr[data-job='junos-versions'] .vc-sb-job-edit").click();
     await page.locator(".vc-sb-job-mode-yaml").click();
@@ -254,13 +244,13 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
     assert.strictEqual(selected, "  filename: ../../etc/{device_name}.txt");
     await page.keyboard.press("Escape");
     await page.locator(".vc-sb-job-form").waitFor({ state: "detached" });
-    assert.doesNotMatch(fs.readFileSync(path.join(demo!.home, "jobs", "junos-versions.yaml"), "utf8"), /etc/);
+    assert.doesNotMatch(fs.readFileSync(path.join(started.demo.home, "jobs", "junos-versions.yaml"), "utf8"), /etc/);
   });
 
   it("batches: creates a batch in the YAML editor (it appears in the list); a bad line shows the located error, selected", async () => {
     const { page, pageErrors } = browser.session;
     const errorsBefore = pageErrors.length;
-    await openSidebar(page, demo!.url);
+    await openSidebar(page, started.demo.url);
     await showView(page, "jobs");
     await page.locator(".vc-sb-batch-new").click();
     await page.locator("#vc-sb-batch-f-slug").fill("weekly");
@@ -274,7 +264,7 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
       ta.value.slice(ta.selectionStart, ta.selectionEnd),
     );
     assert.strictEqual(selected, "  - no-such-job");
-    assert.ok(!fs.existsSync(path.join(demo!.home, "batches", "weekly.yaml")), "nothing saved");
+    assert.ok(!fs.existsSync(path.join(started.demo.home, "batches", "weekly.yaml")), "nothing saved");
 
     await yaml.fill(["name: Weekly", "jobs:", "  - ios-versions", "  - eos-arp", "delay_s: 0", ""].join("\n"));
     await page.locator(".vc-sb-batch-save").click();
@@ -285,7 +275,7 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
       "Weekly",
       "ios-versions → eos-arp",
     ]);
-    assert.ok(fs.existsSync(path.join(demo!.home, "batches", "weekly.yaml")), "the batch file is in batches/");
+    assert.ok(fs.existsSync(path.join(started.demo.home, "batches", "weekly.yaml")), "the batch file is in batches/");
 
     // Edit opens its YAML; delete removes the row and the file.
     await row.locator(".vc-sb-batch-edit").click();
@@ -298,7 +288,7 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
     await row.locator(".vc-sb-batch-delete").click();
     await page.locator(".vc-sb-batches-box .vc-sb-confirm-yes").click();
     await row.waitFor({ state: "detached" });
-    assert.ok(!fs.existsSync(path.join(demo!.home, "batches", "weekly.yaml")));
+    assert.ok(!fs.existsSync(path.join(started.demo.home, "batches", "weekly.yaml")));
     // The refused save's 400 is expected; nothing else.
     assert.deepStrictEqual(
       pageErrors.slice(errorsBefore).filter((e) => !/status of 400/.test(e)),
@@ -308,7 +298,7 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
 
   it("jobs: a slow job is cancelled mid-run; History shows it cancelled with fewer devices done", async () => {
     const { page } = browser.session;
-    await openSidebar(page, demo!.url);
+    await openSidebar(page, started.demo.url);
     await showView(page, "jobs");
     await page.locator(".vc-sb-job-new").click();
     await page.locator(".vc-sb-job-mode-yaml").click();
@@ -358,7 +348,7 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
 
   it("history: shows the per-device rows of a run made by the CLI core, not the sidebar", async () => {
     const { page } = browser.session;
-    const home = resolveHome(demo!.home);
+    const home = resolveHome(started.demo.home);
     const vault = Vault.open(home.vaultDb);
     vault.unlock(MASTER_PASSWORD);
     const inv = Inventory.open(home.dcimDb, { readonly: true });
@@ -387,19 +377,14 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
       inv.close();
       vault.close();
     }
-    await openSidebar(page, demo!.url);
+    await openSidebar(page, started.demo.url);
     await showView(page, "history");
     await page.locator(".vc-sb-hist-refresh").click();
     const first = page.locator(".vc-sb-history-table tbody tr").first();
     await page.waitForFunction(
       () => document.querySelector(".vc-sb-history-table tbody tr td:nth-child(2)")?.textContent === "cli-eos",
     );
-    await first.click();
-    await page.locator(".vc-sb-history-devices tbody tr").nth(2).waitFor();
-    const perDevice = await page
-      .locator(".vc-sb-history-devices tbody tr")
-      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")));
-    assert.deepStrictEqual(perDevice.map((r) => [r[0], r[1], r[2]]).sort(), [
+    assert.deepStrictEqual(await historyDeviceRows(page, first, 3), [
       ["cli-dead", "failed", "connect_refused"],
       ["eos-sw-02", "ok", ""],
       ["eos-sw-06", "ok", ""],
@@ -414,40 +399,16 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
 
   it("captures: Versions/Diff lists a capture's versions and shows the changed line coloured, secrets masked", async () => {
     const { page } = browser.session;
-    const home = resolveHome(demo!.home);
-    const text = (desc: string, uptime: string) =>
-      [
-        "hostname r9",
-        `r9 uptime is ${uptime}`,
-        "interface Gi0/1",
-        ` description ${desc}`,
-        `enable secret 0 ${CONFIG_SECRET}`,
-        "",
-      ].join("\n");
+    const home = resolveHome(started.demo.home);
     fs.mkdirSync(path.join(home.collections, "config"), { recursive: true });
     const store = openVersionStore(home.collections, { homeRoot: home.root });
-    try {
-      store.record({
-        captureType: "config",
-        deviceName: "r9",
-        platform: "cisco_ios",
-        content: text("uplink A", "1 day"),
-      });
-      store.record({
-        captureType: "config",
-        deviceName: "r9",
-        platform: "cisco_ios",
-        content: text("uplink B", "3 days"),
-      });
-    } finally {
-      store.close();
-    }
+    recordTwoR9Versions(store, CONFIG_SECRET, "3 days");
     // On disk as a redacting collection saves it; the versions above hold the secret, the diff must mask it.
     fs.writeFileSync(
       path.join(home.collections, "config", "r9.txt"),
-      text("uplink B", "3 days").replace(CONFIG_SECRET, "<redacted>"),
+      r9Config("uplink B", "3 days", CONFIG_SECRET).replace(CONFIG_SECRET, "<redacted>"),
     );
-    await openSidebar(page, demo!.url);
+    await openSidebar(page, started.demo.url);
     await showView(page, "captures");
     await page.locator("#vc-sb-view-captures .vc-sb-table-box tbody tr", { hasText: "r9" }).first().click();
     await page.locator(".vc-sb-versions-btn").click();
@@ -484,7 +445,7 @@ describe("VelocityCollector sidebar: Jobs & run, diff, CLI history, dark theme (
     );
 
     const { page } = browser.session;
-    await openSidebar(page, demo!.url);
+    await openSidebar(page, started.demo.url);
     const redefined = await applyDarkPalette(page);
     assert.ok(redefined > 20, `the editor's colour variables were redefined (${redefined})`);
     const problems: string[] = [];

@@ -1,11 +1,16 @@
 import * as assert from "node:assert";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import type { Page } from "playwright-core";
 import { useBrowser, type BrowserSession } from "../support/browser";
-import { startDemoProcess, type RunningDemo } from "../support/demo";
-import { makeTmpDir } from "../support/tmp";
-import { openSidebar, screenshot, showView, type RedWindow } from "../support/sidebar-page";
+import {
+  openSidebar,
+  screenshot,
+  showView,
+  type RedWindow,
+  SIDEBAR_DEMO_PASSWORD,
+  useSidebarDemo,
+  historyDeviceRows,
+} from "../support/sidebar-page";
 
 /**
  * The VelocityCollector sidebar in the Node-RED editor, on the demo (`npm start`: lab, inventory
@@ -14,7 +19,7 @@ import { openSidebar, screenshot, showView, type RedWindow } from "../support/si
  * Smart Export downloads. Screenshots of each view go to docs/images/sidebar-*.png.
  * Needs `npm run build`. The tests run in order on one demo (later ones use earlier results).
  */
-const MASTER_PASSWORD = "demo-Master-Pass-4k2";
+const MASTER_PASSWORD = SIDEBAR_DEMO_PASSWORD;
 const LAB_ENABLE_SECRET = "lab-enable";
 
 /** Clicks Save in the device form and waits for `done`, failing with the form's error if one shows. */
@@ -84,28 +89,12 @@ async function assertNoSecret(page: Page, traffic: ReturnType<typeof recordTraff
 describe("VelocityCollector sidebar in the editor (demo + chromium)", function () {
   this.timeout(180_000);
   const browser = useBrowser({ viewport: { width: 1500, height: 1000 } });
-  let tmp = "";
-  let demo: RunningDemo | undefined;
-
-  before(async function () {
-    this.timeout(180_000);
-    tmp = makeTmpDir("vc-sidebar-browser-");
-    demo = await startDemoProcess(path.join(tmp, "demo"), { env: { VC_DEMO_VAULT_PASS: MASTER_PASSWORD } });
-  });
-
-  after(async () => {
-    await demo?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed" && demo) console.log(demo.started.output().slice(-4000));
-  });
+  const started = useSidebarDemo("vc-sidebar-browser-");
 
   it("devices: lists the inventory with coverage, adds, edits and removes a device, and adds a site", async () => {
     const { page, pageErrors } = browser.session;
     const traffic = recordTraffic(browser.session);
-    await openSidebar(page, demo!.url);
+    await openSidebar(page, started.demo.url);
     assert.match((await page.locator("#vc-sb-status").textContent()) ?? "", /Vault unlocked \(demo vault\)/);
     // The keyboard shortcut brings the tab back after another one was shown.
     await page.evaluate(() => (window as unknown as RedWindow).RED.sidebar.show("info"));
@@ -201,7 +190,7 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
 
   it("devices: CSV import shows each bad row with its row and column, imports nothing, then skips bad rows on request", async () => {
     const { page, pageErrors } = browser.session;
-    await openSidebar(page, demo!.url);
+    await openSidebar(page, started.demo.url);
     await page.locator(".vc-sb-devices-table tbody tr").first().waitFor();
     await page.locator(".vc-sb-dev-csv").click();
     const csv = [
@@ -247,7 +236,7 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
   it("credentials: shows the vault and its credentials without secrets, and runs discovery with live progress", async () => {
     const { page } = browser.session;
     const traffic = recordTraffic(browser.session);
-    await openSidebar(page, demo!.url);
+    await openSidebar(page, started.demo.url);
     await showView(page, "credentials");
     await page.locator(".vc-sb-creds-table tr[data-credential='lab-admin']").waitFor();
     const row = await page.locator(".vc-sb-creds-table tr[data-credential='lab-admin'] td").allTextContents();
@@ -324,7 +313,7 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
   it("collect now: runs on the selection with live progress; history lists the run with per-device results and error classes", async () => {
     const { page } = browser.session;
     const traffic = recordTraffic(browser.session);
-    await openSidebar(page, demo!.url);
+    await openSidebar(page, started.demo.url);
     await page.locator(".vc-sb-devices-table tbody tr").first().waitFor();
     await filterDevices(page, "^(eos-sw-0[26]|dead-01)$");
     assert.deepStrictEqual(await deviceNames(page), ["dead-01", "eos-sw-02", "eos-sw-06"]);
@@ -351,12 +340,7 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
     assert.strictEqual(cells[2], "partial");
     assert.strictEqual(cells[3], "3 (✓2 ✗1)");
     assert.strictEqual(cells[4], "connect_refused ×1");
-    await first.click();
-    await page.locator(".vc-sb-history-devices tbody tr").nth(2).waitFor();
-    const perDevice = await page
-      .locator(".vc-sb-history-devices tbody tr")
-      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")));
-    assert.deepStrictEqual(perDevice.map((r) => [r[0], r[1], r[2]]).sort(), [
+    assert.deepStrictEqual(await historyDeviceRows(page, first, 3), [
       ["dead-01", "failed", "connect_refused"],
       ["eos-sw-02", "ok", ""],
       ["eos-sw-06", "ok", ""],
@@ -367,7 +351,7 @@ describe("VelocityCollector sidebar in the editor (demo + chromium)", function (
 
   it("captures: browse, viewer find next/previous, regex search with highlights, Smart Export preview and JSON/CSV downloads", async () => {
     const { page, pageErrors } = browser.session;
-    await openSidebar(page, demo!.url);
+    await openSidebar(page, started.demo.url);
     await showView(page, "captures");
     await page.locator(".vc-sb-captures-table tr[data-capture='version/eos-sw-02']").waitFor();
     assert.deepStrictEqual(await page.locator(".vc-sb-cap-type option").allTextContents(), ["all types", "version"]);

@@ -4,28 +4,25 @@ import type { Lab } from "../../lib/lab";
 import { runCli } from "../support/cli";
 import { login } from "../support/lab-shell";
 import { findSecretsInText } from "../support/secrets";
-import { collectArgs, startCliLab, stopCliLab } from "../support/cli-lab";
+import { collectArgs, useCliLab } from "../support/cli-lab";
 import type { TestVault } from "../support/vault";
 
 const PASSWORD = "Cli-Changes-Pass-5e7a";
 
 describe("vcollector diff / changes after vcollector collect (lab)", function () {
   this.timeout(120_000);
+  const started = useCliLab("vc-cli-changes-", PASSWORD, () => ({
+    devices: [
+      { name: "r1", platform: "cisco_ios", password: PASSWORD },
+      { name: "r2", platform: "cisco_ios", password: PASSWORD },
+      { name: "nx1", platform: "cisco_nxos", password: PASSWORD },
+    ],
+  }));
   let dir: string;
   let lab: Lab;
   let csv: string;
   let vault: TestVault;
-
-  before(async () => {
-    ({ dir, lab, csv, vault } = await startCliLab("vc-cli-changes-", PASSWORD, () => ({
-      devices: [
-        { name: "r1", platform: "cisco_ios", password: PASSWORD },
-        { name: "r2", platform: "cisco_ios", password: PASSWORD },
-        { name: "nx1", platform: "cisco_nxos", password: PASSWORD },
-      ],
-    })));
-  });
-  after(() => stopCliLab({ dir, lab }));
+  before(() => ({ dir, lab, csv, vault } = started));
 
   const home = () => path.join(dir, "home");
   const cli = (...args: string[]) => runCli(["--home", home(), ...args], { env: vault.env });

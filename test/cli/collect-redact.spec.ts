@@ -1,30 +1,25 @@
 import * as assert from "node:assert";
 import * as path from "node:path";
-import type { Lab } from "../../lib/lab";
 import { runCli } from "../support/cli";
 import { PLANTED, SECRETS_COMMAND, writeSecretsResponses } from "../support/redaction";
 import { findSecretsInDir, findSecretsInText } from "../support/secrets";
-import { collectArgs, startCliLab, stopCliLab } from "../support/cli-lab";
+import { collectArgs, useCliLab } from "../support/cli-lab";
 import type { TestVault } from "../support/vault";
 
 const PASSWORD = "Cli-Redact-Pass-6b20";
 
 describe("vcollector collect --redact", function () {
   this.timeout(90_000);
+  const started = useCliLab("vc-cli-redact-", PASSWORD, (dir) => ({
+    count: 2,
+    platforms: ["cisco_ios", "arista_eos"],
+    password: PASSWORD,
+    responsesDirs: [writeSecretsResponses(dir, ["cisco_ios", "arista_eos"], [PASSWORD])],
+  }));
   let dir: string;
-  let lab: Lab;
   let csv: string;
   let vault: TestVault;
-
-  before(async () => {
-    ({ dir, lab, csv, vault } = await startCliLab("vc-cli-redact-", PASSWORD, (dir) => ({
-      count: 2,
-      platforms: ["cisco_ios", "arista_eos"],
-      password: PASSWORD,
-      responsesDirs: [writeSecretsResponses(dir, ["cisco_ios", "arista_eos"], [PASSWORD])],
-    })));
-  });
-  after(() => stopCliLab({ dir, lab }));
+  before(() => ({ dir, csv, vault } = started));
 
   const collect = (name: string, extra: string[]) =>
     runCli(

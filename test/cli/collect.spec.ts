@@ -8,7 +8,7 @@ import { CLI, runCli } from "../support/cli";
 import { startProcess } from "../support/process";
 import { PROBE_COMMANDS, probeOutput, startRecordingServer, writeProbeResponses } from "../support/collect";
 import { findSecretsInDir, findSecretsInText } from "../support/secrets";
-import { collectArgs, startCliLab, stopCliLab } from "../support/cli-lab";
+import { collectArgs, useCliLab } from "../support/cli-lab";
 import type { TestVault } from "../support/vault";
 
 const PASSWORD = "Cli-Lab-Pass-2a7c";
@@ -16,21 +16,18 @@ const PLATFORMS = ["cisco_ios", "arista_eos", "juniper_junos"];
 
 describe("vcollector collect", function () {
   this.timeout(90_000);
+  const started = useCliLab("vc-cli-collect-", PASSWORD, (dir) => ({
+    count: 6,
+    platforms: PLATFORMS,
+    password: PASSWORD,
+    faults: ["auth_fail"],
+    responsesDirs: [writeProbeResponses(dir, PLATFORMS)],
+  }));
   let dir: string;
   let lab: Lab;
   let csv: string;
   let vault: TestVault;
-
-  before(async () => {
-    ({ dir, lab, csv, vault } = await startCliLab("vc-cli-collect-", PASSWORD, (dir) => ({
-      count: 6,
-      platforms: PLATFORMS,
-      password: PASSWORD,
-      faults: ["auth_fail"],
-      responsesDirs: [writeProbeResponses(dir, PLATFORMS)],
-    })));
-  });
-  after(() => stopCliLab({ dir, lab }));
+  before(() => ({ dir, lab, csv, vault } = started));
 
   const healthy = () => lab.devices.filter((d) => !d.fault);
   const base = (home: string, out: string) =>

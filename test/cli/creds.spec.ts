@@ -2,47 +2,37 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Inventory } from "../../lib/core/inventory";
-import { startLab, type Lab } from "../../lib/lab";
 import { KnownHostsStore } from "../../lib/core/ssh";
 import { runCli } from "../support/cli";
 import { findSecretsInDir, findSecretsInText } from "../support/secrets";
-import { makeTmpDir } from "../support/tmp";
-import { makeVault } from "../support/vault";
+import { useLabWithVault } from "../support/lab";
 
 const SECRETS = { one: "Creds-One-Pass-11", two: "Creds-Two-Pass-22" };
 
 describe("vcollector creds", function () {
   this.timeout(90_000);
-  let dir: string;
-  let lab: Lab;
-  let vault: ReturnType<typeof makeVault>;
-
-  before(async () => {
-    dir = makeTmpDir("vc-cli-creds-");
-    lab = await startLab({
+  const fx = useLabWithVault({
+    tmpPrefix: "vc-cli-creds-",
+    lab: () => ({
       devices: [
         { name: "sw-one", platform: "cisco_ios", username: "ops", password: SECRETS.one },
         { name: "sw-two", platform: "arista_eos", username: "ops", password: SECRETS.two },
         { name: "sw-none", platform: "cisco_ios", username: "ops", password: "Not-In-The-Vault-33" },
       ],
-    });
-    vault = makeVault(dir, [
+    }),
+    credentials: [
       { name: "one", username: "ops", password: SECRETS.one, isDefault: true },
       { name: "two", username: "ops", password: SECRETS.two },
-    ]);
-  });
-  after(async () => {
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    ],
   });
 
   function homeWithInventory(name: string): string {
-    const home = path.join(dir, name);
+    const home = path.join(fx.dir, name);
     fs.mkdirSync(home, { recursive: true });
     const inv = Inventory.open(path.join(home, "dcim.db"), { create: true });
     try {
       inv.init();
-      assert.deepStrictEqual(inv.importCsv(lab.inventoryCsv(), { createMissing: true }).errors, []);
+      assert.deepStrictEqual(inv.importCsv(fx.lab.inventoryCsv(), { createMissing: true }).errors, []);
     } finally {
       inv.close();
     }
@@ -50,8 +40,8 @@ describe("vcollector creds", function () {
   }
 
   const creds = (home: string, ...args: string[]) =>
-    runCli(["--home", home, "creds", ...args, ...(args[0] === "status" ? [] : ["--vault", vault.file])], {
-      env: vault.env,
+    runCli(["--home", home, "creds", ...args, ...(args[0] === "status" ? [] : ["--vault", fx.testVault.file])], {
+      env: fx.testVault.env,
     });
 
   it("discover skips unpinned hosts unless --pin-new-hosts, then saves what works and reports coverage", async () => {
@@ -78,7 +68,7 @@ describe("vcollector creds", function () {
       inv.close();
     }
     const known = new KnownHostsStore(path.join(home, "known_hosts"));
-    for (const d of lab.devices) assert.strictEqual(known.check(d.host, d.port, d.hostKeyFingerprint), "match");
+    for (const d of fx.lab.devices) assert.strictEqual(known.check(d.host, d.port, d.hostKeyFingerprint), "match");
 
     const status = await creds(home, "status", "--json");
     assert.strictEqual(status.code, 0, status.stderr);
@@ -105,8 +95,11 @@ describe("vcollector creds", function () {
     assert.match(forced.stdout, /sw-none {2}✗ no match: no credential worked \(two\)/);
 
     for (const r of [skipped, found, status, text, recent, forced])
-      assert.deepStrictEqual(findSecretsInText(r.stdout + r.stderr, [...Object.values(SECRETS), vault.password]), []);
-    assert.deepStrictEqual(findSecretsInDir(home, [...Object.values(SECRETS), vault.password]), []);
+      assert.deepStrictEqual(
+        findSecretsInText(r.stdout + r.stderr, [...Object.values(SECRETS), fx.testVault.password]),
+        [],
+      );
+    assert.deepStrictEqual(findSecretsInDir(home, [...Object.values(SECRETS), fx.testVault.password]), []);
   });
 
   it("discover --dry-run needs no vault password and connects to nothing", async () => {
@@ -119,7 +112,7 @@ describe("vcollector creds", function () {
       "--dry-run",
       "--pin-new-hosts",
       "--vault",
-      vault.file,
+      fx.testVault.file,
       "--platform",
       "cisco_ios",
     ]);
@@ -191,7 +184,7 @@ describe("vcollector creds", function () {
       [["frobnicate"], /unknown creds subcommand 'frobnicate'/],
       [["discover", "--concurrency", "x"], /--concurrency must be a whole number/],
     ] as Array<[string[], RegExp]>) {
-      const r = await runCli(["--home", home, "creds", ...args], { env: vault.env });
+      const r = await runCli(["--home", home, "creds", ...args], { env: fx.testVault.env });
       assert.strictEqual(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
       assert.match(r.stderr, message);
     }

@@ -107,30 +107,12 @@ describe("vcollector export", function () {
 
   it("--mode command and device-command", async () => {
     const input = writeParsed(tmp.path);
-    const byCommand = await runCli([
-      "export",
-      "--format",
-      "json",
-      "--mode",
-      "command",
-      "--input",
-      input,
-      "--output",
-      path.join(tmp.path, "c", "{command}.json"),
-    ]);
+    const exportBy = (format: string, mode: string, output: string) =>
+      runCli(["export", "--format", format, "--mode", mode, "--input", input, "--output", path.join(tmp.path, output)]);
+    const byCommand = await exportBy("json", "command", path.join("c", "{command}.json"));
     assert.strictEqual(byCommand.code, 0, byCommand.stderr);
     assert.deepStrictEqual(fs.readdirSync(path.join(tmp.path, "c")).sort(), ["show_ip_arp.json", "show_version.json"]);
-    const each = await runCli([
-      "export",
-      "--format",
-      "ndjson",
-      "--mode",
-      "device-command",
-      "--input",
-      input,
-      "--output",
-      path.join(tmp.path, "dc", "{device}-{command}.ndjson"),
-    ]);
+    const each = await exportBy("ndjson", "device-command", path.join("dc", "{device}-{command}.ndjson"));
     assert.strictEqual(each.code, 0, each.stderr);
     assert.deepStrictEqual(fs.readdirSync(path.join(tmp.path, "dc")).sort(), [
       "r1-show_ip_arp.ndjson",

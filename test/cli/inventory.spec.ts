@@ -41,37 +41,11 @@ describe("vcollector inventory", function () {
 
   it("add, list (table and JSON, with filters), rm", async () => {
     await vc(["init"]);
-    let r = await vc([
-      "add",
-      "core-1",
-      "--host",
-      "10.0.0.1",
-      "--platform",
-      "cisco_ios_xe",
-      "--site",
-      "dc1",
-      "--role",
-      "core",
-      "--tags",
-      "pci;backbone",
-    ]);
+    const addCore = "add core-1 --host 10.0.0.1 --platform cisco_ios_xe --site dc1 --role core --tags pci;backbone";
+    let r = await vc(addCore.split(" "));
     assert.strictEqual(r.code, 1);
     assert.match(r.stderr, /device 'core-1', field site: unknown site 'dc1' \(add --create-missing to create it\)/);
-    r = await vc([
-      "add",
-      "core-1",
-      "--host",
-      "10.0.0.1",
-      "--platform",
-      "cisco_ios_xe",
-      "--site",
-      "dc1",
-      "--role",
-      "core",
-      "--tags",
-      "pci;backbone",
-      "--create-missing",
-    ]);
+    r = await vc([...addCore.split(" "), "--create-missing"]);
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stdout, /added core-1 \(10\.0\.0\.1:22, cisco_xe, site dc1\)/);
     r = await vc([

@@ -15,37 +15,20 @@ const NTC_TEMPLATES = path.resolve(REPO_ROOT, "..", "shared", "ntc-templates", "
 const PARSER = path.join(__dirname, "ntc_parse.py");
 
 /** The commands the demo needs on its four platforms (show version, interfaces, ARP, MAC, config, inventory, LLDP). */
+const IOS_STYLE = (interfaces: string) => [
+  "show version",
+  "show ip interface brief",
+  "show ip arp",
+  "show mac address-table",
+  "show running-config",
+  interfaces,
+  "show inventory",
+  "show lldp neighbors",
+];
 const DEMO_COMMANDS: Record<string, string[]> = {
-  cisco_ios: [
-    "show version",
-    "show ip interface brief",
-    "show ip arp",
-    "show mac address-table",
-    "show running-config",
-    "show interfaces",
-    "show inventory",
-    "show lldp neighbors",
-  ],
-  arista_eos: [
-    "show version",
-    "show ip interface brief",
-    "show ip arp",
-    "show mac address-table",
-    "show running-config",
-    "show interfaces",
-    "show inventory",
-    "show lldp neighbors",
-  ],
-  cisco_nxos: [
-    "show version",
-    "show ip interface brief",
-    "show ip arp",
-    "show mac address-table",
-    "show running-config",
-    "show interface",
-    "show inventory",
-    "show lldp neighbors",
-  ],
+  cisco_ios: IOS_STYLE("show interfaces"),
+  arista_eos: IOS_STYLE("show interfaces"),
+  cisco_nxos: IOS_STYLE("show interface"),
   juniper_junos: [
     "show version",
     "show interfaces",

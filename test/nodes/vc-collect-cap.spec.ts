@@ -1,31 +1,20 @@
 import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startLab, type Lab } from "../../lib/lab";
-import type { DeviceResult } from "../../lib/core/types";
 import { VcError } from "../../lib/core/errors";
 import { outputCapBytes, MAX_OUTPUT_CAP_MIB } from "../../nodes/vc-collect/options";
-import { labDevices } from "../support/collect";
-import { collectMessages, helper, nextMessage, useNodeRed } from "../support/nodered";
-import { makeTmpDir } from "../support/tmp";
-import { makeVault, vaultConfigNode } from "../support/vault";
-
-const collectNode = require("../../nodes/vc-collect/vc-collect");
-const vaultNode = require("../../nodes/vc-vault-config/vc-vault-config");
+import { collectFlow, collectOnce } from "../support/collect-flow";
+import { useLabWithVault } from "../support/lab";
+import { useNodeRed } from "../support/nodered";
 
 const PASSWORD = "Node-Cap-Pass-93be";
 const HUGE = 3 * 1024 * 1024;
 
 describe("vc-collect node: output cap (MiB)", function () {
   this.timeout(90_000);
-  let dir: string;
-  let lab: Lab;
-  let vaultFile: string;
-  let vaultPassword: string;
-
-  before(async () => {
-    dir = makeTmpDir("vc-node-cap-");
-    lab = await startLab({
+  const fixture = useLabWithVault({
+    tmpPrefix: "vc-node-cap-",
+    lab: () => ({
       devices: [
         {
           name: "huge1",
@@ -37,48 +26,22 @@ describe("vc-collect node: output cap (MiB)", function () {
         },
         { name: "small1", platform: "cisco_ios", password: PASSWORD },
       ],
-    });
-    const v = makeVault(dir, [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }]);
-    vaultFile = v.file;
-    vaultPassword = v.password;
-  });
-  after(async () => {
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    }),
+    credentials: [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }],
   });
 
   useNodeRed();
 
   async function run(name: string, extra: Record<string, unknown>) {
-    const home = path.join(dir, `home-${name}`);
-    const vc = vaultConfigNode(vaultFile, vaultPassword, "vault1");
-    const nodes = [
-      { id: "tab1", type: "tab", label: "t" },
-      { ...vc.node, z: "tab1" },
-      {
-        id: "c1",
-        type: "vc-collect",
-        z: "tab1",
-        vault: "vault1",
-        commands: "show interfaces",
-        captureType: "ifaces",
-        jitter: 0,
-        retries: 0,
-        hostKeyPolicy: "accept-any",
-        home,
-        ...extra,
-        wires: [["out1"], ["out2"]],
-      },
-      { id: "out1", type: "helper", z: "tab1" },
-      { id: "out2", type: "helper", z: "tab1" },
-    ];
-    await helper.load([vaultNode, collectNode], nodes, vc.credentials);
-    const perDevice = collectMessages<{ payload: DeviceResult }>("out1", 2);
-    const summary = nextMessage("out2");
-    helper.getNode("c1").receive({ payload: labDevices(lab) } as never);
-    const messages = await perDevice;
-    await summary;
-    await helper.unload();
+    const home = path.join(fixture.dir, `home-${name}`);
+    const flow = collectFlow(fixture.testVault, {
+      commands: "show interfaces",
+      captureType: "ifaces",
+      hostKeyPolicy: "accept-any",
+      home,
+      ...extra,
+    });
+    const messages = await collectOnce(flow, fixture.lab);
     const by = (n: string) => messages.find((m) => m.payload.device.name === n)!.payload;
     return { huge: by("huge1"), small: by("small1"), home };
   }

@@ -2,16 +2,13 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CollectorDb } from "../../lib/core/collect";
-import { startLab, type Lab } from "../../lib/lab";
+import type { Lab } from "../../lib/lab";
 import type { DeviceResult } from "../../lib/core/types";
 import { labDevices, PROBE_COMMANDS, probeOutput, writeProbeResponses } from "../support/collect";
+import { collectFlow, collectNode, vaultNode } from "../support/collect-flow";
+import { useLab, useLabWithVault } from "../support/lab";
 import { collectMessages, helper, nextMessage, useNodeRed } from "../support/nodered";
 import { findSecretsInDir, findSecretsInText } from "../support/secrets";
-import { makeTmpDir } from "../support/tmp";
-import { makeVault, vaultConfigNode } from "../support/vault";
-
-const collectNode = require("../../nodes/vc-collect/vc-collect");
-const vaultNode = require("../../nodes/vc-vault-config/vc-vault-config");
 
 const PASSWORD = "Node-Lab-Pass-6b1f";
 const WRONG = "Node-Wrong-Pass-6b20";
@@ -25,74 +22,52 @@ interface StatusArg {
 
 describe("vc-collect node", function () {
   this.timeout(60_000);
-  let dir: string;
-  let lab: Lab;
-  let slowLab: Lab;
-  let vaultFile: string;
-  let vaultPassword: string;
-
-  before(async () => {
-    dir = makeTmpDir("vc-node-collect-");
-    lab = await startLab({
+  const fixture = useLabWithVault({
+    tmpPrefix: "vc-node-collect-",
+    lab: (dir) => ({
       count: 4,
       platforms: PLATFORMS,
       password: PASSWORD,
       responsesDirs: [writeProbeResponses(dir, PLATFORMS)],
-    });
-    slowLab = await startLab({
-      count: 3,
-      platforms: ["cisco_ios"],
-      password: PASSWORD,
-      faults: ["slow", "slow", "slow"],
-    });
-    const v = makeVault(dir, [
+    }),
+    credentials: [
       { name: "lab", username: "admin", password: PASSWORD, isDefault: true },
       { name: "wrong", username: "admin", password: WRONG },
-    ]);
-    vaultFile = v.file;
-    vaultPassword = v.password;
+    ],
   });
-  after(async () => {
-    await lab?.stop();
-    await slowLab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+  const slow = useLab({ count: 3, platforms: ["cisco_ios"], password: PASSWORD, faults: ["slow", "slow", "slow"] });
+  let dir: string;
+  let lab: Lab;
+  let vaultPassword: string;
+
+  before(() => {
+    ({ dir, lab } = fixture);
+    vaultPassword = fixture.testVault.password;
   });
 
   useNodeRed();
 
   function flow(home: string, extra: Record<string, unknown> = {}) {
-    const vc = vaultConfigNode(vaultFile, vaultPassword, "vault1");
-    return {
-      nodes: [
-        { id: "tab1", type: "tab", label: "t" },
-        { ...vc.node, z: "tab1" },
-        {
-          id: "c1",
-          type: "vc-collect",
-          z: "tab1",
-          name: "collect",
-          vault: "vault1",
-          commands: PROBE_COMMANDS.join("\n"),
-          captureType: "probe",
-          concurrency: 4,
-          jitter: 0,
-          connectTimeout: 15,
-          commandTimeout: 15,
-          deviceTimeout: 60,
-          retries: 0,
-          home,
-          ...extra,
-          wires: [["out1"], ["out2"]],
-        },
-        { id: "out1", type: "helper", z: "tab1" },
-        { id: "out2", type: "helper", z: "tab1" },
-        { id: "done1", type: "complete", z: "tab1", scope: ["c1"], uncaught: false, wires: [["doneOut"]] },
-        { id: "doneOut", type: "helper", z: "tab1" },
-        { id: "catch1", type: "catch", z: "tab1", scope: ["c1"], uncaught: false, wires: [["errOut"]] },
-        { id: "errOut", type: "helper", z: "tab1" },
+    return collectFlow(
+      fixture.testVault,
+      {
+        name: "collect",
+        commands: PROBE_COMMANDS.join("\n"),
+        captureType: "probe",
+        concurrency: 4,
+        connectTimeout: 15,
+        commandTimeout: 15,
+        deviceTimeout: 60,
+        home,
+        ...extra,
+      },
+      [
+        { id: "done1", type: "complete", scope: ["c1"], uncaught: false, wires: [["doneOut"]] },
+        { id: "doneOut", type: "helper" },
+        { id: "catch1", type: "catch", scope: ["c1"], uncaught: false, wires: [["errOut"]] },
+        { id: "errOut", type: "helper" },
       ],
-      credentials: vc.credentials,
-    };
+    );
   }
 
   it("sends one message per device, then the summary, then completes; status shows the progress", async () => {
@@ -208,7 +183,7 @@ describe("vc-collect node", function () {
     await helper.load([vaultNode, collectNode], f.nodes, f.credentials);
     let after = 0;
     helper.getNode("out2").on("input", () => after++);
-    helper.getNode("c1").receive({ payload: labDevices(slowLab), commands: "show version" } as never);
+    helper.getNode("c1").receive({ payload: labDevices(slow.lab), commands: "show version" } as never);
     await new Promise((r) => setTimeout(r, 1_000));
     const t0 = Date.now();
     await helper.clearFlows();

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Device } from "../../lib/core/types";
 import { Inventory } from "../../lib/core/inventory";
-import { helper, useNodeRed, nextMessage, collectMessages } from "../support/nodered";
+import { helper, useNodeRed, nextMessage, collectMessages, statuses, nextCall, toHelperFlow } from "../support/nodered";
 import { useTmpDir } from "../support/tmp";
 import { CSV_HEADER, makeInventoryCsv } from "../support/inventory";
 import { startFakeNetBox, type FakeNetBox } from "../support/netbox-server";
@@ -17,33 +17,8 @@ type Msg = {
   _msgid?: string;
 };
 
-interface Status {
-  fill?: string;
-  shape?: string;
-  text?: string;
-}
-function statuses(id: string): Status[] {
-  const n = helper.getNode(id) as unknown as { status: { args: Array<[Status]> } };
-  return n.status.args.map((a) => a[0]);
-}
-
-/** Resolves with the error a node reports through done(err) (node.error with the message). */
-function nextError(id: string, ms = 10000): Promise<string> {
-  const node = helper.getNode(id);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no error from ${id} within ${ms} ms`)), ms);
-    node.once("call:error", (call: { args: unknown[] }) => {
-      clearTimeout(timer);
-      const first = call.args[0];
-      resolve(first instanceof Error ? first.message : String(first));
-    });
-  });
-}
-
-const flow = (props: Record<string, unknown>) => [
-  { id: "src", type: "vc-device-source", name: "devices", wires: [["out"]], ...props },
-  { id: "out", type: "helper" },
-];
+const flow = (props: Record<string, unknown>) =>
+  toHelperFlow({ id: "src", type: "vc-device-source", name: "devices" }, props);
 
 describe("vc-device-source node", function () {
   this.timeout(20000);
@@ -153,7 +128,7 @@ describe("vc-device-source node", function () {
     try {
       const wrong = "not-the-token-0000000000";
       await helper.load(deviceSource, flow({ source: "netbox", netboxUrl: nb.url }), { src: { netboxToken: wrong } });
-      const err = nextError("src");
+      const err = nextCall("src", "error");
       helper.getNode("src").receive({ payload: "" } as never);
       const message = await err;
       assert.match(message, /NetBox refused the token \(HTTP 401\)/);
@@ -220,7 +195,7 @@ describe("vc-device-source node", function () {
       ((await got).payload as Device[]).map((d) => d.name),
       ["b"],
     );
-    const err = nextError("src");
+    const err = nextCall("src", "error");
     helper.getNode("src").receive({
       payload: [
         { name: "a", host: "10.0.0.1", platform: "cisco_nxos" },
@@ -232,7 +207,7 @@ describe("vc-device-source node", function () {
 
   it("rejects a bad msg.filter with the field named", async () => {
     await helper.load(deviceSource, flow({ source: "msg" }));
-    const err = nextError("src");
+    const err = nextCall("src", "error");
     helper
       .getNode("src")
       .receive({ payload: [{ name: "a", host: "10.0.0.1", platform: "cisco_ios" }], filter: { name: "(" } } as never);
@@ -242,7 +217,7 @@ describe("vc-device-source node", function () {
   it("reports bad configuration at deploy and on every message", async () => {
     await helper.load(deviceSource, flow({ source: "csv", path: "" }));
     assert.deepStrictEqual(statuses("src").at(-1), { fill: "red", shape: "ring", text: "bad configuration" });
-    const err = nextError("src");
+    const err = nextCall("src", "error");
     helper.getNode("src").receive({ payload: 1 } as never);
     assert.match(await err, /bad configuration: path: the CSV source needs the path of a CSV file/);
   });
@@ -251,7 +226,7 @@ describe("vc-device-source node", function () {
     const file = path.join(tmp.path, "bad.csv");
     fs.writeFileSync(file, `${CSV_HEADER}\nr1,10.0.0.1,cisco_ios,,,,,,\nr2,10.0.0.2,cisco_ios,,,,99999,,\n`);
     await helper.load(deviceSource, flow({ source: "csv", path: file }));
-    const err = nextError("src");
+    const err = nextCall("src", "error");
     helper.getNode("src").receive({ payload: 1 } as never);
     assert.strictEqual(await err, `${file}:row 3, column port: '99999' is not a TCP port (1-65535)`);
   });
@@ -259,7 +234,7 @@ describe("vc-device-source node", function () {
   it("names a missing inventory", async () => {
     const db = path.join(tmp.path, "none", "dcim.db");
     await helper.load(deviceSource, flow({ source: "sqlite", path: db }));
-    const err = nextError("src");
+    const err = nextCall("src", "error");
     helper.getNode("src").receive({ payload: 1 } as never);
     assert.match(await err, new RegExp(`${db.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: no inventory database here`));
     assert.ok(!fs.existsSync(db), "reading never creates a database");

@@ -1,17 +1,13 @@
 import * as assert from "node:assert";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { startLab, type Lab } from "../../lib/lab";
 import { labDevices } from "../support/collect";
+import { collectFlow, collectNode, vaultNode } from "../support/collect-flow";
 import { login } from "../support/lab-shell";
+import { useLabWithVault } from "../support/lab";
 import { collectMessages, helper, nextMessage, useNodeRed } from "../support/nodered";
 import { findSecretsInText } from "../support/secrets";
-import { makeTmpDir } from "../support/tmp";
-import { makeVault, vaultConfigNode } from "../support/vault";
 
-const collectNode = require("../../nodes/vc-collect/vc-collect");
 const diffNode = require("../../nodes/vc-diff/vc-diff");
-const vaultNode = require("../../nodes/vc-vault-config/vc-vault-config");
 
 const PASSWORD = "Diff-Lab-Pass-41c9";
 const ENABLE = "Diff-Enable-Secret-9d2e";
@@ -33,67 +29,43 @@ interface ChangeMsg {
 
 describe("vc-diff node after vc-collect (lab devices, real runtime)", function () {
   this.timeout(90_000);
-  let dir: string;
-  let lab: Lab;
-  let vaultFile: string;
-  let vaultPassword: string;
-
-  before(async () => {
-    dir = makeTmpDir("vc-node-diff-");
-    lab = await startLab({
+  const fixture = useLabWithVault({
+    tmpPrefix: "vc-node-diff-",
+    lab: () => ({
       devices: [
         { name: "ios-a", platform: "cisco_ios", password: PASSWORD },
         { name: "ios-b", platform: "cisco_ios", password: PASSWORD },
         { name: "eos-a", platform: "arista_eos", password: PASSWORD, enableSecret: ENABLE },
         { name: "nxos-a", platform: "cisco_nxos", password: PASSWORD },
       ],
-    });
-    const v = makeVault(dir, [
-      { name: "lab", username: "admin", password: PASSWORD, enableSecret: ENABLE, isDefault: true },
-    ]);
-    vaultFile = v.file;
-    vaultPassword = v.password;
-  });
-  after(async () => {
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    }),
+    credentials: [{ name: "lab", username: "admin", password: PASSWORD, enableSecret: ENABLE, isDefault: true }],
   });
 
   useNodeRed();
 
   function flow(home: string) {
-    const vc = vaultConfigNode(vaultFile, vaultPassword, "vault1");
-    return {
-      nodes: [
-        { id: "tab1", type: "tab", label: "t" },
-        { ...vc.node, z: "tab1" },
-        {
-          id: "c1",
-          type: "vc-collect",
-          z: "tab1",
-          vault: "vault1",
-          commands: "show running-config",
-          captureType: "configs",
-          concurrency: 4,
-          jitter: 0,
-          retries: 0,
-          home,
-          wires: [["out1", "d1"], ["out2"]],
-        },
-        { id: "d1", type: "vc-diff", z: "tab1", reportNew: true, redact: true, context: 3, wires: [["diffs"]] },
-        { id: "out1", type: "helper", z: "tab1" },
-        { id: "out2", type: "helper", z: "tab1" },
-        { id: "diffs", type: "helper", z: "tab1" },
-        { id: "done1", type: "complete", z: "tab1", scope: ["d1"], uncaught: false, wires: [["diffDone"]] },
-        { id: "diffDone", type: "helper", z: "tab1" },
+    return collectFlow(
+      fixture.testVault,
+      {
+        commands: "show running-config",
+        captureType: "configs",
+        concurrency: 4,
+        home,
+        wires: [["out1", "d1"], ["out2"]],
+      },
+      [
+        { id: "d1", type: "vc-diff", reportNew: true, redact: true, context: 3, wires: [["diffs"]] },
+        { id: "diffs", type: "helper" },
+        { id: "done1", type: "complete", scope: ["d1"], uncaught: false, wires: [["diffDone"]] },
+        { id: "diffDone", type: "helper" },
       ],
-      credentials: vc.credentials,
-    };
+    );
   }
 
   /** One collection run; resolves with the change messages once vc-diff has handled every device. */
   async function run(correlation: string): Promise<ChangeMsg[]> {
-    const devices = labDevices(lab);
+    const devices = labDevices(fixture.lab);
     const changes: ChangeMsg[] = [];
     const onChange = (m: ChangeMsg) => changes.push(m);
     const diffs = helper.getNode("diffs") as unknown as NodeJS.EventEmitter;
@@ -109,7 +81,7 @@ describe("vc-diff node after vc-collect (lab devices, real runtime)", function (
   }
 
   it("first run: every device new; unchanged run: no message; a description changed on one device: exactly its diff", async () => {
-    const home = path.join(dir, "home");
+    const home = path.join(fixture.dir, "home");
     const f = flow(home);
     await helper.load([vaultNode, collectNode, diffNode], f.nodes, f.credentials);
     const perDevice = collectMessages<{ correlation?: string; parts: { count: number } }>("out1", 4, 60_000);
@@ -129,7 +101,7 @@ describe("vc-diff node after vc-collect (lab devices, real runtime)", function (
     // IOS stamps `! Last configuration change at <now>` and a new `ntp clock-period` in every capture.
     assert.deepStrictEqual(await run("corr-2"), [], "no change, no message");
 
-    const target = lab.devices.find((d) => d.name === "ios-b")!;
+    const target = fixture.lab.devices.find((d) => d.name === "ios-b")!;
     const s = await login(target);
     try {
       await s.run("configure terminal", /\(config\)#$/);

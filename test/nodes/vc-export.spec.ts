@@ -2,35 +2,13 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
-import { helper, useNodeRed, nextMessage, collectMessages } from "../support/nodered";
+import { helper, useNodeRed, nextMessage, collectMessages, statuses, nextCall, toHelperFlow } from "../support/nodered";
 import { useTmpDir } from "../support/tmp";
 import { ARP_RECORDS, VERSION_RECORDS, parsedDeviceResult, parsedResult } from "../support/capture-fixtures";
 
 const exportNode = require("../../nodes/vc-export/vc-export");
 
-interface Status {
-  fill?: string;
-  shape?: string;
-  text?: string;
-}
 type Msg = Record<string, unknown> & { payload: unknown };
-
-function statuses(id: string): Status[] {
-  const n = helper.getNode(id) as unknown as { status: { args: Array<[Status]> } };
-  return n.status.args.map((a) => a[0]);
-}
-
-function nextCall(id: string, method: "error" | "warn", ms = 10000): Promise<string> {
-  const node = helper.getNode(id);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${method} from ${id} within ${ms} ms`)), ms);
-    node.once(`call:${method}`, (call: { args: unknown[] }) => {
-      clearTimeout(timer);
-      const first = call.args[0];
-      resolve(first instanceof Error ? first.message : String(first));
-    });
-  });
-}
 
 /** What vc-textfsm sends for two devices (an array of device results). */
 function parsedFleet() {
@@ -43,10 +21,7 @@ function parsedFleet() {
   ];
 }
 
-const flow = (props: Record<string, unknown>) => [
-  { id: "exp", type: "vc-export", name: "export", wires: [["out"]], ...props },
-  { id: "out", type: "helper" },
-];
+const flow = (props: Record<string, unknown>) => toHelperFlow({ id: "exp", type: "vc-export", name: "export" }, props);
 
 describe("vc-export node", function () {
   this.timeout(20000);

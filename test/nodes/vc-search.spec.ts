@@ -1,35 +1,13 @@
 import * as assert from "node:assert";
 import * as path from "node:path";
-import { helper, useNodeRed, nextMessage } from "../support/nodered";
+import { helper, useNodeRed, nextMessage, statuses, nextCall } from "../support/nodered";
 import { useTmpDir } from "../support/tmp";
 import { hoursAgo, writeCapture } from "../support/capture-fixtures";
 import type { SearchMatch } from "../../lib/core/search";
 
 const searchNode = require("../../nodes/vc-search/vc-search");
 
-interface Status {
-  fill?: string;
-  shape?: string;
-  text?: string;
-}
 type Msg = Record<string, unknown> & { payload: unknown };
-
-function statuses(id: string): Status[] {
-  const n = helper.getNode(id) as unknown as { status: { args: Array<[Status]> } };
-  return n.status.args.map((a) => a[0]);
-}
-
-function nextError(id: string, ms = 10000): Promise<string> {
-  const node = helper.getNode(id);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no error from ${id} within ${ms} ms`)), ms);
-    node.once("call:error", (call: { args: unknown[] }) => {
-      clearTimeout(timer);
-      const first = call.args[0];
-      resolve(first instanceof Error ? first.message : String(first));
-    });
-  });
-}
 
 /** Resolves with the port ("match" or "none") of the first message out of the node. */
 function firstOutput(ms = 10000): Promise<{ port: "match" | "none"; msg: Msg }> {
@@ -65,7 +43,7 @@ describe("vc-search node", function () {
   it("a runaway msg.pattern does not freeze the runtime: it ends in regex_timeout, the event loop stays free", async () => {
     writeCapture(collections(), "config", "evil", `${"a".repeat(40)}!\n`, hoursAgo(1));
     await helper.load(searchNode, flow({ regex: true }));
-    const error = nextError("s", 15_000);
+    const error = nextCall("s", "error", 15_000);
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 50);
     helper.getNode("s").receive({ payload: "x", pattern: "^(?=a)(a+)+$" } as never);
@@ -167,7 +145,7 @@ describe("vc-search node", function () {
 
   it("an invalid regex is an error naming the pattern (red status)", async () => {
     await helper.load(searchNode, flow({ pattern: "(unclosed", regex: true }));
-    const failed = nextError("s");
+    const failed = nextCall("s", "error");
     helper.getNode("s").receive({ payload: 1 } as never);
     assert.strictEqual(await failed, "pattern '(unclosed': invalid regular expression: Unterminated group");
     assert.strictEqual(statuses("s").at(-1)?.fill, "red");
@@ -175,7 +153,7 @@ describe("vc-search node", function () {
 
   it("no pattern anywhere is a clear error", async () => {
     await helper.load(searchNode, flow({}));
-    const noPattern = nextError("s");
+    const noPattern = nextCall("s", "error");
     helper.getNode("s").receive({ payload: 42 } as never);
     assert.match(await noPattern, /^no pattern: set one in the node, or send msg\.pattern/);
   });
@@ -183,14 +161,14 @@ describe("vc-search node", function () {
   it("a bad max age shows at deploy and fails each message with a clear error", async () => {
     await helper.load(searchNode, flow({ pattern: "x", maxAge: "soon" }));
     assert.deepStrictEqual(statuses("s").at(-1)?.fill, "red");
-    const badAge = nextError("s");
+    const badAge = nextCall("s", "error");
     helper.getNode("s").receive({ payload: 1 } as never);
     assert.match(await badAge, /max age: expected a duration like 30m, 24h or 7d, got 'soon'/);
   });
 
   it("a missing collections directory is an error naming it", async () => {
     await helper.load(searchNode, flow({ pattern: "x", collections: path.join(tmp.path, "nowhere") }));
-    const missing = nextError("s");
+    const missing = nextCall("s", "error");
     helper.getNode("s").receive({ payload: 1 } as never);
     assert.match(await missing, /nowhere: no such collections directory/);
   });

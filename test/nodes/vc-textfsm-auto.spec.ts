@@ -1,6 +1,6 @@
 import * as assert from "node:assert";
 import * as path from "node:path";
-import { helper, useNodeRed, nextMessage } from "../support/nodered";
+import { helper, useNodeRed, nextMessage, toHelperFlow } from "../support/nodered";
 import { useTmpDir } from "../support/tmp";
 import { UNFIT_OUTPUTS, makeMiniNtcDir, ntcCase } from "../support/templates-fixtures";
 import { TemplateLibrary } from "../../lib/core/templates/library";
@@ -53,10 +53,7 @@ describe("vc-textfsm node, mode auto", function () {
     }
   });
 
-  const flow = (props: Record<string, unknown>) => [
-    { id: "fsm", type: "vc-textfsm", name: "", wires: [["out"]], ...props },
-    { id: "out", type: "helper" },
-  ];
+  const flow = (props: Record<string, unknown>) => toHelperFlow({ id: "fsm", type: "vc-textfsm", name: "" }, props);
 
   it("detects the template of each command output, with a score, and says when none fits", async () => {
     await helper.load(textfsmNode, flow({ mode: "auto", templatesDir: ntcDir }));

@@ -1,41 +1,14 @@
 import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { helper, useNodeRed, nextMessage } from "../support/nodered";
+import { helper, useNodeRed, nextMessage, statuses, lastStatus, nextCall, toHelperFlow } from "../support/nodered";
 import { NTC_TEMPLATES, NTC_TESTS, tpl } from "../support/textfsm-fixtures";
 import { useTmpDir } from "../support/tmp";
 import type { DeviceResult, ParsedResult } from "../../lib/core/types";
 
 const textfsmNode = require("../../nodes/vc-textfsm/vc-textfsm");
 
-interface Status {
-  fill?: string;
-  shape?: string;
-  text?: string;
-}
 type Msg = Record<string, unknown> & { payload: Record<string, unknown> };
-
-function statuses(id: string): Status[] {
-  const n = helper.getNode(id) as unknown as { status: { args: Array<[Status]> } };
-  return n.status.args.map((a) => a[0]);
-}
-
-function lastStatus(id: string): Status {
-  const all = statuses(id);
-  return all[all.length - 1];
-}
-
-function nextCall(id: string, method: "error" | "warn", ms = 10000): Promise<string> {
-  const node = helper.getNode(id);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${method} from ${id} within ${ms} ms`)), ms);
-    node.once(`call:${method}`, (call: { args: unknown[] }) => {
-      clearTimeout(timer);
-      const first = call.args[0];
-      resolve(first instanceof Error ? first.message : String(first));
-    });
-  });
-}
 
 const CLOCK = "*10:00:00.000 UTC Mon Jan 1 2026";
 const VERSION_OUTPUT = fs.readFileSync(
@@ -55,10 +28,7 @@ function deviceResult(name: string, commands: DeviceResult["commands"]): DeviceR
   };
 }
 
-const flow = (props: Record<string, unknown>) => [
-  { id: "fsm", type: "vc-textfsm", name: "", wires: [["out"]], ...props },
-  { id: "out", type: "helper" },
-];
+const flow = (props: Record<string, unknown>) => toHelperFlow({ id: "fsm", type: "vc-textfsm", name: "" }, props);
 
 describe("vc-textfsm node", function () {
   this.timeout(30000);

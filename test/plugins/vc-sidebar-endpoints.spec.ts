@@ -1,16 +1,11 @@
 import * as assert from "node:assert";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Inventory } from "../../lib/core/inventory";
 import { startFakeNetBox, type FakeNetBox } from "../support/netbox-server";
-import { startNodeRed, type NodeRedProcess } from "../support/nodered-process";
-import { makeTmpDir } from "../support/tmp";
+import { useAdminNodeRed, type CallOptions } from "../support/nodered-admin";
+import type { NodeRedProcess } from "../support/nodered-process";
 import { makeVault, type TestVault } from "../support/vault";
 
-const bcrypt = require("bcryptjs") as { hashSync(pw: string, rounds: number): string };
-
-const ADMIN = { username: "admin", password: "admin-Pass-71x" };
-const READER = { username: "reader", password: "reader-Pass-52x" };
 const DEVICE_SECRET = "device-Secret-88q";
 
 /**
@@ -20,105 +15,45 @@ const DEVICE_SECRET = "device-Secret-88q";
  */
 describe("vc-sidebar admin endpoints (real Node-RED with adminAuth)", function () {
   this.timeout(90_000);
-  let tmp = "";
-  let red: NodeRedProcess | undefined;
   let vault: TestVault;
-  let adminToken = "";
-  let readerToken = "";
   let netbox: FakeNetBox | undefined;
 
-  async function token(user: { username: string; password: string }, scope: string): Promise<string> {
-    const res = await fetch(`${red!.url}auth/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ client_id: "node-red-admin", grant_type: "password", scope, ...user }),
-    });
-    assert.strictEqual(res.status, 200, `login of ${user.username}`);
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
-
-  function call(
-    method: string,
-    url: string,
-    opts: { token?: string; json?: unknown; headers?: Record<string, string>; body?: string } = {},
-  ): Promise<Response> {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
-    let body = opts.body;
-    if (opts.json !== undefined) {
-      headers["Content-Type"] = "application/json";
-      body = JSON.stringify(opts.json);
-    }
-    return fetch(`${red!.url}${url}`, { method, headers, body });
-  }
-
-  before(async function () {
-    this.timeout(90_000);
-    tmp = makeTmpDir("vc-sidebar-api-");
-    const home = path.join(tmp, "home");
-    fs.mkdirSync(home, { recursive: true });
-    vault = makeVault(
-      home,
-      [{ name: "lab-admin", username: "admin", password: DEVICE_SECRET, enableSecret: DEVICE_SECRET }],
-      {
-        defaultName: "lab-admin",
-      },
-    );
-    const inv = Inventory.open(path.join(home, "dcim.db"), { create: true });
-    inv.init();
-    inv.addDevice({ name: "r1", host: "127.0.0.1", port: 2201, platform: "cisco_ios" });
-    inv.close();
+  before(async () => {
     netbox = await startFakeNetBox([
       { id: 1, name: "nb-sw1", site: "dc1", role: "switch", platform: "cisco_ios", ip4: "127.0.1.1/24" },
       { id: 2, name: "nb-sw2", site: "dc1", role: "switch", platform: "arista_eos", ip4: "127.0.1.2/24" },
       { id: 3, name: "nb-other", site: "dc2", role: "switch", platform: "cisco_ios", ip4: "127.0.1.3/24" },
     ]);
-    red = await startNodeRed({
-      userDir: path.join(tmp, "userdir"),
-      env: {
-        VCOLLECTOR_HOME: undefined,
-        VCOLLECTOR_VAULT_PASS: undefined,
-        NETBOX_URL: netbox.url,
-        NETBOX_TOKEN: netbox.token,
-      },
-      settings: {
-        velocitycollector: { home },
-        adminAuth: {
-          type: "credentials",
-          users: [
-            { username: ADMIN.username, password: bcrypt.hashSync(ADMIN.password, 4), permissions: "*" },
-            { username: READER.username, password: bcrypt.hashSync(READER.password, 4), permissions: "read" },
-          ],
-        },
-      },
-    });
-    adminToken = await token(ADMIN, "*");
-    readerToken = await token(READER, "read");
-    const res = await call("POST", "flows", {
-      token: adminToken,
-      headers: { "Node-RED-Deployment-Type": "full", "Node-RED-API-Version": "v1" },
-      json: [
-        {
-          id: "vault1",
-          type: "vc-vault-config",
-          name: "sidebar vault",
-          vaultFile: "",
-          home,
-          credentials: { masterPassword: vault.password },
-        },
-      ],
-    });
-    assert.ok(res.status === 204 || res.status === 200, `deploy: HTTP ${res.status}`);
   });
 
   after(async () => {
-    await red?.stop();
     await netbox?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === "failed" && red) console.log(red.output().slice(-3000));
+  const nodeRed = useAdminNodeRed({
+    tmpPrefix: "vc-sidebar-api-",
+    vaultNodeName: "sidebar vault",
+    env: () => ({ NETBOX_URL: netbox!.url, NETBOX_TOKEN: netbox!.token }),
+    prepareHome(home) {
+      vault = makeVault(
+        home,
+        [{ name: "lab-admin", username: "admin", password: DEVICE_SECRET, enableSecret: DEVICE_SECRET }],
+        { defaultName: "lab-admin" },
+      );
+      const inv = Inventory.open(path.join(home, "dcim.db"), { create: true });
+      inv.init();
+      inv.addDevice({ name: "r1", host: "127.0.0.1", port: 2201, platform: "cisco_ios" });
+      inv.close();
+      return vault.password;
+    },
+  });
+  const call = (method: string, url: string, opts?: CallOptions) => nodeRed.current.call(method, url, opts);
+  let red: NodeRedProcess | undefined;
+  let adminToken = "";
+  let readerToken = "";
+
+  before(() => {
+    ({ red, adminToken, readerToken } = nodeRed.current);
   });
 
   it("refuses a request without a token (401), for reads and writes", async () => {

@@ -4,15 +4,11 @@ import * as path from "node:path";
 import { CollectorDb } from "../../lib/core/collect";
 import { openVersionStore } from "../../lib/core/changes";
 import { Inventory } from "../../lib/core/inventory";
+import { recordTwoR9Versions } from "../support/capture-fixtures";
 import { useLab } from "../support/lab";
-import { startNodeRed, type NodeRedProcess } from "../support/nodered-process";
-import { makeTmpDir } from "../support/tmp";
-import { makeVault, type TestVault } from "../support/vault";
+import { useAdminNodeRed, type CallOptions } from "../support/nodered-admin";
+import { makeVault } from "../support/vault";
 
-const bcrypt = require("bcryptjs") as { hashSync(pw: string, rounds: number): string };
-
-const ADMIN = { username: "admin", password: "admin-Pass-71x" };
-const READER = { username: "reader", password: "reader-Pass-52x" };
 const LAB_PASSWORD = "Lab-Jobs-Pass-33k";
 const CONFIG_SECRET = "Cfg-Secret-Zz91";
 
@@ -37,37 +33,9 @@ interface RunState {
 describe("vc-sidebar jobs, run and diff endpoints (real Node-RED with adminAuth, lab)", function () {
   this.timeout(120_000);
   const labHolder = useLab({ count: 3, platforms: ["cisco_ios"], password: LAB_PASSWORD, latencyMs: 5 });
-  let tmp = "";
   let home = "";
-  let red: NodeRedProcess | undefined;
-  let vault: TestVault;
   let adminToken = "";
   let readerToken = "";
-
-  async function token(user: { username: string; password: string }, scope: string): Promise<string> {
-    const res = await fetch(`${red!.url}auth/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ client_id: "node-red-admin", grant_type: "password", scope, ...user }),
-    });
-    assert.strictEqual(res.status, 200, `login of ${user.username}`);
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
-
-  function call(
-    method: string,
-    url: string,
-    opts: { token?: string; json?: unknown; headers?: Record<string, string>; body?: string } = {},
-  ): Promise<Response> {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
-    let body = opts.body;
-    if (opts.json !== undefined) {
-      headers["Content-Type"] = "application/json";
-      body = JSON.stringify(opts.json);
-    }
-    return fetch(`${red!.url}${url}`, { method, headers, body });
-  }
 
   async function json<T>(res: Response, status: number): Promise<T> {
     const text = await res.text();
@@ -85,55 +53,23 @@ describe("vc-sidebar jobs, run and diff endpoints (real Node-RED with adminAuth,
     }
   }
 
-  before(async function () {
-    this.timeout(90_000);
-    tmp = makeTmpDir("vc-sidebar-jobs-");
-    home = path.join(tmp, "home");
-    fs.mkdirSync(home, { recursive: true });
-    vault = makeVault(home, [{ name: "lab", username: "admin", password: LAB_PASSWORD }], { defaultName: "lab" });
-    const inv = Inventory.open(path.join(home, "dcim.db"), { create: true });
-    inv.importCsv(labHolder.lab.inventoryCsv(), { createMissing: true });
-    inv.close();
-    red = await startNodeRed({
-      userDir: path.join(tmp, "userdir"),
-      env: { VCOLLECTOR_HOME: undefined, VCOLLECTOR_VAULT_PASS: undefined },
-      settings: {
-        velocitycollector: { home },
-        adminAuth: {
-          type: "credentials",
-          users: [
-            { username: ADMIN.username, password: bcrypt.hashSync(ADMIN.password, 4), permissions: "*" },
-            { username: READER.username, password: bcrypt.hashSync(READER.password, 4), permissions: "read" },
-          ],
-        },
-      },
-    });
-    adminToken = await token(ADMIN, "*");
-    readerToken = await token(READER, "read");
-    const res = await call("POST", "flows", {
-      token: adminToken,
-      headers: { "Node-RED-Deployment-Type": "full", "Node-RED-API-Version": "v1" },
-      json: [
-        {
-          id: "vault1",
-          type: "vc-vault-config",
-          name: "jobs vault",
-          vaultFile: "",
-          home,
-          credentials: { masterPassword: vault.password },
-        },
-      ],
-    });
-    assert.ok(res.status === 204 || res.status === 200, `deploy: HTTP ${res.status}`);
+  const nodeRed = useAdminNodeRed({
+    tmpPrefix: "vc-sidebar-jobs-",
+    vaultNodeName: "jobs vault",
+    prepareHome(dir) {
+      const vault = makeVault(dir, [{ name: "lab", username: "admin", password: LAB_PASSWORD }], {
+        defaultName: "lab",
+      });
+      const inv = Inventory.open(path.join(dir, "dcim.db"), { create: true });
+      inv.importCsv(labHolder.lab.inventoryCsv(), { createMissing: true });
+      inv.close();
+      return vault.password;
+    },
   });
+  const call = (method: string, url: string, opts?: CallOptions) => nodeRed.current.call(method, url, opts);
 
-  after(async () => {
-    await red?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed" && red) console.log(red.output().slice(-3000));
+  before(() => {
+    ({ home, adminToken, readerToken } = nodeRed.current);
   });
 
   const VERSION_JOB = {
@@ -461,31 +397,7 @@ describe("vc-sidebar jobs, run and diff endpoints (real Node-RED with adminAuth,
   it("lists a capture's versions and diffs them with volatile lines ignored and secrets masked", async () => {
     const collections = path.join(home, "collections");
     const store = openVersionStore(collections, { homeRoot: home, importExisting: false });
-    const base = (desc: string, uptime: string) =>
-      [
-        "hostname r9",
-        `r9 uptime is ${uptime}`,
-        "interface Gi0/1",
-        ` description ${desc}`,
-        `enable secret 0 ${CONFIG_SECRET}`,
-        "",
-      ].join("\n");
-    try {
-      store.record({
-        captureType: "config",
-        deviceName: "r9",
-        platform: "cisco_ios",
-        content: base("uplink A", "1 day"),
-      });
-      store.record({
-        captureType: "config",
-        deviceName: "r9",
-        platform: "cisco_ios",
-        content: base("uplink B", "2 days"),
-      });
-    } finally {
-      store.close();
-    }
+    recordTwoR9Versions(store, CONFIG_SECRET, "2 days");
     const versions = await json<{ versions: Array<{ version: number; sha256: string; size: number }> }>(
       await call("GET", "vc/captures/versions?type=config&device=r9", { token: readerToken }),
       200,

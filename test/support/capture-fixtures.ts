@@ -103,3 +103,35 @@ export const VERSION_RECORDS: Record<string, unknown>[] = [
     serial: ["FTX1234A0BC", "FTX1234A0BD"],
   },
 ];
+
+/** A small IOS config of device r9: its uplink description, an uptime line (volatile) and an enable secret. */
+export function r9Config(description: string, uptime: string, secret: string): string {
+  return [
+    "hostname r9",
+    `r9 uptime is ${uptime}`,
+    "interface Gi0/1",
+    ` description ${description}`,
+    `enable secret 0 ${secret}`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * Records two versions of r9's config in a version store and closes it: "uplink A" up 1 day, then
+ * "uplink B" up `laterUptime`, both holding `secret` (a diff of them must mask it).
+ */
+export function recordTwoR9Versions(
+  store: {
+    record(v: { captureType: string; deviceName: string; platform: string; content: string }): unknown;
+    close(): void;
+  },
+  secret: string,
+  laterUptime: string,
+): void {
+  try {
+    for (const content of [r9Config("uplink A", "1 day", secret), r9Config("uplink B", laterUptime, secret)])
+      store.record({ captureType: "config", deviceName: "r9", platform: "cisco_ios", content });
+  } finally {
+    store.close();
+  }
+}

@@ -70,3 +70,20 @@ export function collectArgs(a: CollectArgs): string[] {
     "0",
   ];
 }
+
+/**
+ * startCliLab in before() and stopCliLab in after(), inside a describe block; the holder's fields
+ * are set once before() has run.
+ */
+export function useCliLab(
+  prefix: string,
+  password: string,
+  labOptions: (dir: string) => StartLabOptions,
+): Readonly<CliLab & { dir: string }> {
+  const holder = { dir: "" } as CliLab & { dir: string };
+  before(async () => {
+    Object.assign(holder, await startCliLab(prefix, password, labOptions));
+  });
+  after(() => stopCliLab(holder));
+  return holder;
+}

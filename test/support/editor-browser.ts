@@ -85,8 +85,8 @@ export class NodeRedEditor {
     await this.page.locator(".red-ui-tray").waitFor({ state: "detached" });
   }
 
-  /** Import > Examples > <module> > <folder> > <title>, then Import. */
-  async importExample(module: string, folder: string, title: string): Promise<void> {
+  /** Opens Import > Examples and expands a module's entry; returns that entry. */
+  private async openExamplesOf(module: string): Promise<Locator> {
     await this.page.locator("#red-ui-header-button-sidemenu").click();
     await this.page.locator("#menu-item-import").click();
     await this.page.locator("#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples").click();
@@ -95,6 +95,12 @@ export class NodeRedEditor {
       .locator("li")
       .filter({ has: this.page.locator(":scope > div > .red-ui-treeList-label", { hasText: module }) });
     await moduleItem.locator(".red-ui-treeList-label").first().click();
+    return moduleItem;
+  }
+
+  /** Import > Examples > <module> > <folder> > <title>, then Import. */
+  async importExample(module: string, folder: string, title: string): Promise<void> {
+    const moduleItem = await this.openExamplesOf(module);
     await moduleItem.locator(".red-ui-treeList-label", { hasText: new RegExp(`^${escapeRegExp(folder)}$`) }).click();
     await moduleItem.locator(".red-ui-treeList-label", { hasText: new RegExp(`^${escapeRegExp(title)}$`) }).click();
     await this.page.locator("#red-ui-clipboard-dialog-ok").click();
@@ -103,14 +109,7 @@ export class NodeRedEditor {
 
   /** Every example title listed under a module in Import > Examples (the dialog is closed again). */
   async listExamples(module: string, folder: string): Promise<string[]> {
-    await this.page.locator("#red-ui-header-button-sidemenu").click();
-    await this.page.locator("#menu-item-import").click();
-    await this.page.locator("#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples").click();
-    const tree = this.page.locator("#red-ui-clipboard-dialog-import-tab-examples");
-    const moduleItem = tree
-      .locator("li")
-      .filter({ has: this.page.locator(":scope > div > .red-ui-treeList-label", { hasText: module }) });
-    await moduleItem.locator(".red-ui-treeList-label").first().click();
+    const moduleItem = await this.openExamplesOf(module);
     const folderItem = moduleItem.locator("li").filter({
       has: this.page.locator(":scope > div > .red-ui-treeList-label", {
         hasText: new RegExp(`^${escapeRegExp(folder)}$`),

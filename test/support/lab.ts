@@ -1,5 +1,9 @@
+import * as fs from "node:fs";
 import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
+import type { CredentialInput, Vault } from "../../lib/core/vault";
 import { startLab, type Lab, type LabDeviceInfo, type StartLabOptions } from "../../lib/lab";
+import { makeTmpDir } from "./tmp";
+import { makeVault, type TestVault } from "./vault";
 
 /**
  * Test helpers for the device lab. `useLab(opts)` starts a lab in before() and stops it in
@@ -14,6 +18,50 @@ export function useLab(opts: StartLabOptions | (() => StartLabOptions)): { reado
   });
   after(async () => {
     if (holder.lab) await holder.lab.stop();
+  });
+  return holder;
+}
+
+/** A temp directory, a lab and a vault in it, for a whole describe block (see useLabWithVault). */
+export interface LabWithVault {
+  /** The temp directory (the vault file and any responses live there). */
+  readonly dir: string;
+  readonly lab: Lab;
+  /** The vault file and its master password. */
+  readonly testVault: TestVault;
+  /** The same vault, opened and unlocked. */
+  readonly vault: Vault;
+}
+
+export interface LabWithVaultOptions {
+  tmpPrefix: string;
+  /** The lab to start; `dir` is the temp directory (for responses directories). */
+  lab(dir: string): StartLabOptions;
+  credentials: CredentialInput[];
+}
+
+/**
+ * Makes the temp directory, starts the lab, writes the vault and opens it in before(); closes,
+ * stops and removes them in after(). Use inside a describe block; read the holder in tests.
+ */
+export function useLabWithVault(opts: LabWithVaultOptions): LabWithVault {
+  const holder = {
+    dir: "",
+    lab: undefined as unknown as Lab,
+    testVault: undefined as unknown as TestVault,
+    vault: undefined as unknown as Vault,
+  };
+  before(async function () {
+    this.timeout(120_000);
+    holder.dir = makeTmpDir(opts.tmpPrefix);
+    holder.lab = await startLab(opts.lab(holder.dir));
+    holder.testVault = makeVault(holder.dir, opts.credentials);
+    holder.vault = holder.testVault.open();
+  });
+  after(async () => {
+    holder.vault?.close();
+    await holder.lab?.stop();
+    if (holder.dir) fs.rmSync(holder.dir, { recursive: true, force: true });
   });
   return holder;
 }

@@ -50,3 +50,41 @@ export function collectMessages<T = Record<string, unknown>>(nodeId: string, cou
     node.on("input", onInput);
   });
 }
+
+export interface NodeStatus {
+  fill?: string;
+  shape?: string;
+  text?: string;
+}
+
+/** Every status a loaded node has shown (the helper spies on node.status), oldest first. */
+export function statuses(nodeId: string): NodeStatus[] {
+  const n = helper.getNode(nodeId) as unknown as { status: { args: Array<[NodeStatus]> } };
+  return n.status.args.map((a) => a[0]);
+}
+
+export function lastStatus(nodeId: string): NodeStatus {
+  const all = statuses(nodeId);
+  return all[all.length - 1];
+}
+
+/** Resolves with the text of a node's next node.error or node.warn call (done(err) calls node.error). */
+export function nextCall(nodeId: string, method: "error" | "warn", ms = 10000): Promise<string> {
+  const node = helper.getNode(nodeId);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${method} from ${nodeId} within ${ms} ms`)), ms);
+    node.once(`call:${method}`, (call: { args: unknown[] }) => {
+      clearTimeout(timer);
+      const first = call.args[0];
+      resolve(first instanceof Error ? first.message : String(first));
+    });
+  });
+}
+
+/** A flow of one node wired to the helper `out`; `props` set or override the node's properties. */
+export function toHelperFlow(node: { id: string; type: string; name: string }, props: Record<string, unknown>) {
+  return [
+    { ...node, wires: [["out"]], ...props },
+    { id: "out", type: "helper" },
+  ];
+}

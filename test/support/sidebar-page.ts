@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { REPO_ROOT } from "./cli";
+import { startDemoProcess, type RunningDemo } from "./demo";
+import { makeTmpDir } from "./tmp";
 
 /** Page helpers of the sidebar's browser specs (test/browser/sidebar*.spec.ts). */
 export const SIDEBAR_IMAGES = path.join(REPO_ROOT, "docs", "images");
@@ -39,8 +41,48 @@ export async function showView(page: Page, id: string): Promise<void> {
   await page.locator(`#vc-sb-view-${id}`).waitFor();
 }
 
+/** Opens a History row and waits for `count` device rows; gives each one's device, status and error class, sorted. */
+export async function historyDeviceRows(page: Page, run: Locator, count: number): Promise<string[][]> {
+  await run.click();
+  await page
+    .locator(".vc-sb-history-devices tbody tr")
+    .nth(count - 1)
+    .waitFor();
+  const rows = await page
+    .locator(".vc-sb-history-devices tbody tr")
+    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent ?? "")));
+  return rows.map((r) => [r[0], r[1], r[2]]).sort();
+}
+
 /** docs/images/sidebar-<name>.png: the sidebar as the user sees it. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SIDEBAR_IMAGES, { recursive: true });
   await page.locator("#red-ui-sidebar").screenshot({ path: path.join(SIDEBAR_IMAGES, `sidebar-${name}.png`) });
+}
+
+/** The demo's vault password in the sidebar specs (no page, request or frame may carry it). */
+export const SIDEBAR_DEMO_PASSWORD = "demo-Master-Pass-4k2";
+
+/**
+ * The demo (`npm start`) in a temp folder for a describe block of sidebar browser tests: started
+ * in before(), stopped and removed in after(); its output printed when a test fails.
+ */
+export function useSidebarDemo(tmpPrefix: string): { readonly demo: RunningDemo } {
+  const holder = { demo: undefined as unknown as RunningDemo };
+  let tmp = "";
+  before(async function () {
+    this.timeout(180_000);
+    tmp = makeTmpDir(tmpPrefix);
+    holder.demo = await startDemoProcess(path.join(tmp, "demo"), {
+      env: { VC_DEMO_VAULT_PASS: SIDEBAR_DEMO_PASSWORD },
+    });
+  });
+  after(async () => {
+    await holder.demo?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === "failed" && holder.demo) console.log(holder.demo.started.output().slice(-4000));
+  });
+  return holder;
 }

@@ -1,33 +1,20 @@
 import * as assert from "node:assert";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { CollectorDb, runCollection } from "../../../lib/core/collect";
-import { startLab, type Lab } from "../../../lib/lab";
 import { KnownHostsStore } from "../../../lib/core/ssh";
 import type { DeviceResult } from "../../../lib/core/types";
-import type { Vault } from "../../../lib/core/vault";
 import { labDevices } from "../../support/collect";
-import { makeTmpDir } from "../../support/tmp";
-import { makeVault } from "../../support/vault";
+import { useLabWithVault } from "../../support/lab";
 
 const PASSWORD = "Cancel-Lab-Pass-90ee";
 
 describe("collect: cancellation", function () {
   this.timeout(60_000);
-  let dir: string;
-  let lab: Lab;
-  let vault: Vault;
-
-  before(async () => {
-    dir = makeTmpDir("vc-cancel-");
-    // Every device answers show commands only after 30 s: sessions stay open until cancelled.
-    lab = await startLab({ count: 10, platforms: ["cisco_ios"], password: PASSWORD, faults: Array(10).fill("slow") });
-    vault = makeVault(dir, [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }]).open();
-  });
-  after(async () => {
-    vault?.close();
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+  // Every device answers show commands only after 30 s: sessions stay open until cancelled.
+  const fx = useLabWithVault({
+    tmpPrefix: "vc-cancel-",
+    lab: () => ({ count: 10, platforms: ["cisco_ios"], password: PASSWORD, faults: Array(10).fill("slow") }),
+    credentials: [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }],
   });
 
   it("closes every open session and ends the run within 2 s of the abort; unstarted devices are reported cancelled", async () => {
@@ -38,17 +25,17 @@ describe("collect: cancellation", function () {
     const busy = new Promise<void>((resolve) => {
       allBusy = resolve;
     });
-    const history = CollectorDb.open(path.join(dir, "collector.db"));
+    const history = CollectorDb.open(path.join(fx.dir, "collector.db"));
     try {
       const run = runCollection({
-        devices: labDevices(lab),
+        devices: labDevices(fx.lab),
         commands: ["show version"],
         captureType: "version",
-        credentials: vault,
+        credentials: fx.vault,
         concurrency: 4,
         jitterMs: 0,
         history,
-        hostKeys: { policy: "tofu", store: new KnownHostsStore(path.join(dir, "known_hosts")) },
+        hostKeys: { policy: "tofu", store: new KnownHostsStore(path.join(fx.dir, "known_hosts")) },
         signal: ac.signal,
         onDeviceResult: (r) => results.push(r),
         // The driver logs each command it sends; four in flight means four sessions are open.
@@ -93,10 +80,10 @@ describe("collect: cancellation", function () {
     ac.abort();
     const results: DeviceResult[] = [];
     const summary = await runCollection({
-      devices: labDevices(lab),
+      devices: labDevices(fx.lab),
       commands: ["show version"],
       captureType: "version",
-      credentials: vault,
+      credentials: fx.vault,
       signal: ac.signal,
       hostKeys: { policy: "tofu", store: KnownHostsStore.inMemory() },
       onDeviceResult: (r) => results.push(r),

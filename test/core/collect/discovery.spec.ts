@@ -1,27 +1,19 @@
 import * as assert from "node:assert";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { discoverCredentials, testCredential, type DiscoveryDeviceResult } from "../../../lib/core/collect";
 import { Inventory } from "../../../lib/core/inventory";
-import { startLab, type Lab } from "../../../lib/lab";
 import { KnownHostsStore } from "../../../lib/core/ssh";
-import type { Vault } from "../../../lib/core/vault";
 import { startRecordingServer } from "../../support/collect";
 import { findSecretsInText } from "../../support/secrets";
-import { makeTmpDir } from "../../support/tmp";
-import { makeVault } from "../../support/vault";
+import { useLabWithVault } from "../../support/lab";
 
 const SECRETS = { alpha: "Alpha-Pass-401", beta: "Beta-Pass-402", gamma: "Gamma-Pass-403" };
 
 describe("collect: credential discovery", function () {
   this.timeout(60_000);
-  let dir: string;
-  let lab: Lab;
-  let vault: Vault;
-
-  before(async () => {
-    dir = makeTmpDir("vc-discovery-");
-    lab = await startLab({
+  const fx = useLabWithVault({
+    tmpPrefix: "vc-discovery-",
+    lab: () => ({
       devices: [
         { name: "uses-alpha", platform: "cisco_ios", username: "ops", password: SECRETS.alpha },
         { name: "uses-beta", platform: "arista_eos", username: "ops", password: SECRETS.beta },
@@ -29,23 +21,18 @@ describe("collect: credential discovery", function () {
         { name: "rejects-all", platform: "cisco_ios", username: "ops", password: SECRETS.alpha, fault: "auth_fail" },
         { name: "refuses", platform: "cisco_ios", fault: "refuse" },
       ],
-    });
-    vault = makeVault(dir, [
+    }),
+    credentials: [
       { name: "alpha", username: "ops", password: SECRETS.alpha },
       { name: "beta", username: "ops", password: SECRETS.beta, isDefault: true },
       { name: "gamma", username: "ops", password: SECRETS.gamma },
-    ]).open();
-  });
-  after(async () => {
-    vault?.close();
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    ],
   });
 
   function inventoryIn(name: string): Inventory {
-    const inv = Inventory.open(path.join(dir, `${name}.db`), { create: true });
+    const inv = Inventory.open(path.join(fx.dir, `${name}.db`), { create: true });
     inv.init();
-    const report = inv.importCsv(lab.inventoryCsv(), { createMissing: true });
+    const report = inv.importCsv(fx.lab.inventoryCsv(), { createMissing: true });
     assert.deepStrictEqual(report.errors, []);
     return inv;
   }
@@ -58,7 +45,7 @@ describe("collect: credential discovery", function () {
     const results = new Map<string, DiscoveryDeviceResult>();
     const report = await discoverCredentials({
       devices: inv.listDevices(),
-      credentials: vault,
+      credentials: fx.vault,
       knownHosts,
       recorder: inv,
       timeouts: { connectMs: 2000, bannerMs: 2000, authMs: 3000 },
@@ -71,7 +58,7 @@ describe("collect: credential discovery", function () {
   it("skips hosts whose key is not pinned, without connecting to them", async () => {
     const inv = inventoryIn("unpinned");
     try {
-      const { report, results } = await discover(inv, new KnownHostsStore(path.join(dir, "kh-unpinned")));
+      const { report, results } = await discover(inv, new KnownHostsStore(path.join(fx.dir, "kh-unpinned")));
       assert.strictEqual(report.skipped.unpinned, 5);
       assert.strictEqual(report.tested, 0);
       assert.match(results.get("uses-alpha")!.reason!, /host key not pinned/);
@@ -84,7 +71,7 @@ describe("collect: credential discovery", function () {
   it("with explicit pinning, finds the working credential of each device, saves it, and reports coverage", async () => {
     const inv = inventoryIn("pin");
     try {
-      const knownHosts = new KnownHostsStore(path.join(dir, "kh-pin"));
+      const knownHosts = new KnownHostsStore(path.join(fx.dir, "kh-pin"));
       const { report, results } = await discover(inv, knownHosts, { pinNewHosts: true });
       assert.deepStrictEqual(
         {
@@ -106,7 +93,7 @@ describe("collect: credential discovery", function () {
         assert.strictEqual(results.get(name)!.credentialName, cred);
         const saved = inv.getDevice(name)!;
         assert.deepStrictEqual([saved.credentialName, saved.credentialStatus], [cred, "ok"]);
-        const info = lab.devices.find((d) => d.name === name)!;
+        const info = fx.lab.devices.find((d) => d.name === name)!;
         assert.strictEqual(knownHosts.check(info.host, info.port, info.hostKeyFingerprint), "match");
       }
       assert.deepStrictEqual(
@@ -161,13 +148,13 @@ describe("collect: credential discovery", function () {
   it("a dry run connects to nothing and says what would be tried", async () => {
     const server = await startRecordingServer();
     try {
-      const knownHosts = new KnownHostsStore(path.join(dir, "kh-dry"));
+      const knownHosts = new KnownHostsStore(path.join(fx.dir, "kh-dry"));
       const results: DiscoveryDeviceResult[] = [];
       const report = await discoverCredentials({
         devices: [
           { name: "rec", host: server.host, port: server.port, platform: "cisco_ios", credentialName: "gamma" },
         ],
-        credentials: vault,
+        credentials: fx.vault,
         knownHosts,
         dryRun: true,
         pinNewHosts: true,
@@ -184,13 +171,13 @@ describe("collect: credential discovery", function () {
   it("pinning a new host sends no credential; only then are the credentials tried", async () => {
     const server = await startRecordingServer();
     try {
-      const knownHosts = new KnownHostsStore(path.join(dir, "kh-rec"));
+      const knownHosts = new KnownHostsStore(path.join(fx.dir, "kh-rec"));
       const device = { name: "rec", host: server.host, port: server.port, platform: "cisco_ios" };
-      await discoverCredentials({ devices: [device], credentials: vault, knownHosts });
+      await discoverCredentials({ devices: [device], credentials: fx.vault, knownHosts });
       assert.strictEqual(server.connections, 0, "an unpinned host is not even contacted");
       await discoverCredentials({
         devices: [device],
-        credentials: vault,
+        credentials: fx.vault,
         knownHosts,
         pinNewHosts: true,
         names: ["alpha"],
@@ -207,7 +194,7 @@ describe("collect: credential discovery", function () {
     await assert.rejects(
       discoverCredentials({
         devices: [],
-        credentials: vault,
+        credentials: fx.vault,
         knownHosts: KnownHostsStore.inMemory(),
         names: ["alpha", "nope"],
       }),
@@ -216,12 +203,12 @@ describe("collect: credential discovery", function () {
   });
 
   it("testCredential reports ok or the error class, never the secret", async () => {
-    const info = lab.devices.find((d) => d.name === "uses-gamma")!;
+    const info = fx.lab.devices.find((d) => d.name === "uses-gamma")!;
     const device = { name: info.name, host: info.host, port: info.port, platform: info.platform };
-    const hostKeys = { policy: "tofu" as const, store: new KnownHostsStore(path.join(dir, "kh-test")) };
-    const ok = await testCredential(device, vault.get("gamma"), { hostKeys });
+    const hostKeys = { policy: "tofu" as const, store: new KnownHostsStore(path.join(fx.dir, "kh-test")) };
+    const ok = await testCredential(device, fx.vault.get("gamma"), { hostKeys });
     assert.deepStrictEqual([ok.ok, ok.credential], [true, "gamma"]);
-    const bad = await testCredential(device, vault.get("alpha"), { hostKeys });
+    const bad = await testCredential(device, fx.vault.get("alpha"), { hostKeys });
     assert.deepStrictEqual([bad.ok, bad.errorClass], [false, "auth_failed"]);
     assert.deepStrictEqual(findSecretsInText(JSON.stringify(bad), Object.values(SECRETS)), []);
   });

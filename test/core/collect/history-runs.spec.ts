@@ -24,6 +24,11 @@ function summary(runId: string, over: Partial<RunSummary> = {}): RunSummary {
   };
 }
 
+/** What startRun takes for an arp job run started 2026-01-01; `over` changes any field. */
+function arpRun(runId: string, total: number, over: Partial<Parameters<CollectorDb["startRun"]>[0]> = {}) {
+  return { runId, jobName: "arp", captureType: "arp", startedAt: "2026-01-01T00:00:00Z", total, ...over };
+}
+
 /** The pid of a process that has just exited (so certainly not alive now). */
 function deadPid(): number {
   const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]);
@@ -36,13 +41,7 @@ describe("collect: run history (interrupted runs, device rows, batches, prune)",
   it("marks a run whose process is gone as interrupted at the next open, counting the captures it wrote", () => {
     const file = path.join(tmp.path, "collector.db");
     const db = CollectorDb.open(file);
-    const id = db.startRun({
-      runId: "r1",
-      jobName: "arp",
-      captureType: "arp",
-      startedAt: "2026-01-01T00:00:00Z",
-      total: 3,
-    });
+    const id = db.startRun(arpRun("r1", 3));
     for (const name of ["a", "b"])
       db.addCapture({
         runId: "r1",
@@ -54,13 +53,7 @@ describe("collect: run history (interrupted runs, device rows, batches, prune)",
         sha256: "0",
         capturedAt: "2026-01-01T00:00:01Z",
       });
-    const live = db.startRun({
-      runId: "r2",
-      jobName: "arp",
-      captureType: "arp",
-      startedAt: "2026-01-01T00:00:00Z",
-      total: 1,
-    });
+    const live = db.startRun(arpRun("r2", 1));
     db.close();
     // r1's process "died" (kill -9): its row carries a pid that no longer exists.
     const raw = new Database(file);
@@ -84,13 +77,7 @@ describe("collect: run history (interrupted runs, device rows, batches, prune)",
   it("leaves running rows of another host, and VelocityCollector rows without a pid, alone", () => {
     const file = path.join(tmp.path, "collector.db");
     const db = CollectorDb.open(file);
-    const other = db.startRun({
-      runId: "o",
-      jobName: "arp",
-      captureType: "arp",
-      startedAt: "2026-01-01T00:00:00Z",
-      total: 1,
-    });
+    const other = db.startRun(arpRun("o", 1));
     db.close();
     const raw = new Database(file);
     raw.prepare("UPDATE job_history SET pid = ?, host = 'elsewhere' WHERE id = ?").run(deadPid(), other);
@@ -114,13 +101,7 @@ describe("collect: run history (interrupted runs, device rows, batches, prune)",
   it("keeps one row per device (status, error class, credential, duration, capture path, score) for history show", () => {
     const db = CollectorDb.open(path.join(tmp.path, "collector.db"));
     try {
-      const id = db.startRun({
-        runId: "r1",
-        jobName: "arp",
-        captureType: "arp",
-        startedAt: "2026-01-01T00:00:00Z",
-        total: 2,
-      });
+      const id = db.startRun(arpRun("r1", 2));
       db.addDeviceResult({
         historyId: id,
         runId: "r1",
@@ -157,39 +138,21 @@ describe("collect: run history (interrupted runs, device rows, batches, prune)",
   it("records a batch row with its job rows, queries by job/batch/status/since, and prunes keeping a batch's jobs with it", () => {
     const db = CollectorDb.open(path.join(tmp.path, "collector.db"));
     try {
-      const solo = db.startRun({
-        runId: "solo",
-        jobName: "arp",
-        captureType: "arp",
-        startedAt: "2026-01-01T00:00:00Z",
-        total: 2,
-      });
+      const solo = db.startRun(arpRun("solo", 2));
       db.finishRun(solo, summary("solo"));
-      const batch = db.startRun({
-        runId: "b1",
-        jobName: "daily",
-        captureType: "batch",
-        startedAt: "2026-02-01T00:00:00Z",
-        total: 2,
-        kind: "batch",
-      });
-      const j1 = db.startRun({
-        runId: "j1",
-        jobName: "arp",
-        captureType: "arp",
-        startedAt: "2026-02-01T00:00:01Z",
-        total: 2,
-        batchRunId: "b1",
-      });
+      const batch = db.startRun(
+        arpRun("b1", 2, { jobName: "daily", captureType: "batch", startedAt: "2026-02-01T00:00:00Z", kind: "batch" }),
+      );
+      const j1 = db.startRun(arpRun("j1", 2, { startedAt: "2026-02-01T00:00:01Z", batchRunId: "b1" }));
       db.finishRun(j1, summary("j1"));
-      const j2 = db.startRun({
-        runId: "j2",
-        jobName: "ver",
-        captureType: "version",
-        startedAt: "2026-02-01T00:00:02Z",
-        total: 2,
-        batchRunId: "b1",
-      });
+      const j2 = db.startRun(
+        arpRun("j2", 2, {
+          jobName: "ver",
+          captureType: "version",
+          startedAt: "2026-02-01T00:00:02Z",
+          batchRunId: "b1",
+        }),
+      );
       db.finishRun(j2, summary("j2", { status: "failed", ok: 0, failed: 2 }));
       db.finishBatch(batch, {
         finishedAt: "2026-02-01T00:01:00Z",

@@ -2,15 +2,12 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CaptureStore, runCollection, type CollectRequest } from "../../../lib/core/collect";
-import { startLab, type Lab } from "../../../lib/lab";
 import { KnownHostsStore } from "../../../lib/core/ssh";
 import type { Device, DeviceResult } from "../../../lib/core/types";
-import type { Vault } from "../../../lib/core/vault";
 import { labDevices } from "../../support/collect";
 import { PLANTED, SECRETS_COMMAND, writeSecretsResponses } from "../../support/redaction";
 import { findSecretsInDir, findSecretsInText } from "../../support/secrets";
-import { makeTmpDir } from "../../support/tmp";
-import { makeVault } from "../../support/vault";
+import { useLabWithVault } from "../../support/lab";
 
 const PASSWORD = "Redact-Lab-Pass-93f1";
 const OTHER_PASSWORD = "Other-Vault-Pass-c07e";
@@ -20,44 +17,40 @@ const VAULT_SECRETS = [PASSWORD, OTHER_PASSWORD];
 /** Issue 15 defect 5: device output is redacted on demand, and always for vault secrets and error output. */
 describe("collect: redaction of what devices print (lab)", function () {
   this.timeout(60_000);
-  let dir: string;
-  let lab: Lab;
-  let vault: Vault;
-
-  before(async () => {
-    dir = makeTmpDir("vc-redact-");
-    lab = await startLab({
+  const fx = useLabWithVault({
+    tmpPrefix: "vc-redact-",
+    lab: (dir) => ({
       devices: [
         { name: "cfg-ios", platform: "cisco_ios", password: PASSWORD },
         // Cut after the first lines of output: the partial output carries secrets.
         { name: "drop-ios", platform: "cisco_ios", password: PASSWORD, fault: "drop_mid_output", faultAfterBytes: 200 },
       ],
       responsesDirs: [writeSecretsResponses(dir, ["cisco_ios"], VAULT_SECRETS)],
-    });
-    vault = makeVault(dir, [
+    }),
+    credentials: [
       { name: "lab", username: "admin", password: PASSWORD, isDefault: true },
       { name: "other", username: "ops", password: OTHER_PASSWORD },
-    ]).open();
-  });
-  after(async () => {
-    vault?.close();
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    ],
   });
 
   async function collect(name: string, req: Partial<CollectRequest>) {
     const results = new Map<string, DeviceResult>();
-    const collections = path.join(dir, name);
+    const collections = path.join(fx.dir, name);
     // A device of an inventory-only platform in the same run.
-    const asa: Device = { name: "asa-1", host: lab.devices[0].host, port: lab.devices[0].port, platform: "cisco_asa" };
+    const asa: Device = {
+      name: "asa-1",
+      host: fx.lab.devices[0].host,
+      port: fx.lab.devices[0].port,
+      platform: "cisco_asa",
+    };
     await runCollection({
-      devices: [...labDevices(lab), asa],
+      devices: [...labDevices(fx.lab), asa],
       commands: [SECRETS_COMMAND],
       captureType: "secrets",
-      credentials: vault,
+      credentials: fx.vault,
       jitterMs: 0,
       retry: { retries: 0 },
-      hostKeys: { policy: "accept-any", store: new KnownHostsStore(path.join(dir, "known_hosts")) },
+      hostKeys: { policy: "accept-any", store: new KnownHostsStore(path.join(fx.dir, "known_hosts")) },
       store: new CaptureStore({ collections }),
       onDeviceResult: (r) => results.set(r.device.name, r),
       ...req,
@@ -111,7 +104,7 @@ describe("collect: redaction of what devices print (lab)", function () {
     assert.strictEqual(asa.errorClass, "unsupported_platform", asa.error);
     assert.match(
       asa.error ?? "",
-      new RegExp(`^${lab.devices[0].host}:${lab.devices[0].port}: .*cisco_asa.*inventory-only`),
+      new RegExp(`^${fx.lab.devices[0].host}:${fx.lab.devices[0].port}: .*cisco_asa.*inventory-only`),
     );
     assert.strictEqual(results.get("cfg-ios")!.status, "ok");
   });
@@ -119,30 +112,21 @@ describe("collect: redaction of what devices print (lab)", function () {
 
 describe("collect: a short vault password (admin) does not corrupt device output", function () {
   this.timeout(60_000);
-  let dir: string;
-  let lab: Lab;
-  let vault: Vault;
-
-  before(async () => {
-    dir = makeTmpDir("vc-redact-short-");
-    lab = await startLab({ devices: [{ name: "nx-admin", platform: "cisco_nxos", password: "admin" }] });
-    vault = makeVault(dir, [{ name: "lab", username: "admin", password: "admin", isDefault: true }]).open();
-  });
-  after(async () => {
-    vault?.close();
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+  const fx = useLabWithVault({
+    tmpPrefix: "vc-redact-short-",
+    lab: () => ({ devices: [{ name: "nx-admin", platform: "cisco_nxos", password: "admin" }] }),
+    credentials: [{ name: "lab", username: "admin", password: "admin", isDefault: true }],
   });
 
   it("keeps 'admin state is up' in show interface (secrets under 8 characters are words in output)", async () => {
     const results: DeviceResult[] = [];
     await runCollection({
-      devices: labDevices(lab),
+      devices: labDevices(fx.lab),
       commands: ["show interface"],
       captureType: "intf",
-      credentials: vault,
+      credentials: fx.vault,
       jitterMs: 0,
-      hostKeys: { policy: "accept-any", store: new KnownHostsStore(path.join(dir, "known_hosts")) },
+      hostKeys: { policy: "accept-any", store: new KnownHostsStore(path.join(fx.dir, "known_hosts")) },
       onDeviceResult: (r) => results.push(r),
     });
     assert.strictEqual(results[0].status, "ok", results[0].error);

@@ -11,13 +11,12 @@ import {
 } from "../../../lib/core/collect";
 import { openVersionStore } from "../../../lib/core/changes";
 import { Inventory } from "../../../lib/core/inventory";
-import { startLab, type Lab } from "../../../lib/lab";
+import { startLab } from "../../../lib/lab";
 import { KnownHostsStore, parseKnownHosts } from "../../../lib/core/ssh";
 import type { DeviceResult } from "../../../lib/core/types";
-import type { Vault } from "../../../lib/core/vault";
 import { labDevices, PROBE_COMMANDS, probeOutput, writeProbeResponses } from "../../support/collect";
 import { findSecretsInDir, findSecretsInText } from "../../support/secrets";
-import { makeTmpDir } from "../../support/tmp";
+import { useLabWithVault } from "../../support/lab";
 import { makeVault } from "../../support/vault";
 
 const LAB_PASSWORD = "Lab-Pass-7d41e9";
@@ -34,37 +33,39 @@ async function collectAll(
 
 describe("collect: runner against the lab", function () {
   this.timeout(60_000);
-  let dir: string;
-  let lab: Lab;
-  let vault: Vault;
-
-  before(async () => {
-    dir = makeTmpDir("vc-runner-");
-    lab = await startLab({
+  const fx = useLabWithVault({
+    tmpPrefix: "vc-runner-",
+    lab: (dir) => ({
       count: 4,
       platforms: PLATFORMS,
       password: LAB_PASSWORD,
       latencyMs: 5,
       responsesDirs: [writeProbeResponses(dir, PLATFORMS)],
-    });
-    vault = makeVault(dir, [
+    }),
+    credentials: [
       { name: "wrong", username: "admin", password: "Wrong-Pass-118c" },
       { name: "lab", username: "admin", password: LAB_PASSWORD, isDefault: true },
-    ]).open();
-  });
-  after(async () => {
-    vault?.close();
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    ],
   });
 
   function freshHome(name: string) {
-    const home = path.join(dir, name);
+    const home = path.join(fx.dir, name);
     fs.mkdirSync(home, { recursive: true });
+    const knownHosts = new KnownHostsStore(path.join(home, "known_hosts"));
     return {
       home,
       store: new CaptureStore({ collections: path.join(home, "collections") }),
-      knownHosts: new KnownHostsStore(path.join(home, "known_hosts")),
+      knownHosts,
+      /** A probe collection with the lab vault, host keys trusted on first use into this home; `over` changes any of it. */
+      request: (
+        over: Partial<CollectRequest> & Pick<CollectRequest, "devices">,
+      ): Omit<CollectRequest, "onDeviceResult"> => ({
+        commands: PROBE_COMMANDS,
+        captureType: "probe",
+        credentials: fx.vault,
+        hostKeys: { policy: "tofu", store: knownHosts },
+        ...over,
+      }),
     };
   }
 
@@ -74,22 +75,20 @@ describe("collect: runner against the lab", function () {
     const history = CollectorDb.open(path.join(h.home, "collector.db"));
     try {
       inventory.init();
-      const report = inventory.importCsv(lab.inventoryCsv(), { createMissing: true, source: "lab.csv" });
+      const report = inventory.importCsv(fx.lab.inventoryCsv(), { createMissing: true, source: "lab.csv" });
       assert.deepStrictEqual(report.errors, []);
       const devices = inventory.listDevices();
       const progress: number[] = [];
-      const { summary, results } = await collectAll({
-        devices,
-        commands: PROBE_COMMANDS,
-        captureType: "probe",
-        credentials: vault,
-        store: h.store,
-        history,
-        recorder: inventory,
-        hostKeys: { policy: "tofu", store: h.knownHosts },
-        concurrency: 2,
-        onProgress: (p) => progress.push(p.done),
-      });
+      const { summary, results } = await collectAll(
+        h.request({
+          devices,
+          store: h.store,
+          history,
+          recorder: inventory,
+          concurrency: 2,
+          onProgress: (p) => progress.push(p.done),
+        }),
+      );
       assert.deepStrictEqual(progress, [1, 2, 3, 4]);
       assert.deepStrictEqual(
         {
@@ -101,7 +100,7 @@ describe("collect: runner against the lab", function () {
         },
         { status: "success", total: 4, ok: 4, failed: 0, errorCounts: {} },
       );
-      for (const info of lab.devices) {
+      for (const info of fx.lab.devices) {
         const r = results.get(info.name)!;
         assert.strictEqual(r.status, "ok", `${info.name}: ${r.error}`);
         assert.strictEqual(r.credentialName, "lab");
@@ -127,7 +126,7 @@ describe("collect: runner against the lab", function () {
       }
       // Pins are saved in coalesced writes, but all of them are on disk when the run returns.
       const onDisk = parseKnownHosts(fs.readFileSync(path.join(h.home, "known_hosts"), "utf8"));
-      for (const info of lab.devices) {
+      for (const info of fx.lab.devices) {
         assert.ok(
           onDisk.some((e) => e.hosts === `[${info.host}]:${info.port}` && e.fingerprint === info.hostKeyFingerprint),
           `${info.name}'s key is in the known_hosts file`,
@@ -192,15 +191,15 @@ describe("collect: runner against the lab", function () {
 
   it("reports a rejected command as partial, keeps the other outputs and saves the capture", async () => {
     const h = freshHome("partial");
-    const device = labDevices(lab).find((d) => d.platform === "cisco_ios")!;
-    const { summary, results } = await collectAll({
-      devices: [device],
-      commands: ["show vcprobe alpha", "show no-such-thing"],
-      captureType: "mixed",
-      credentials: vault,
-      store: h.store,
-      hostKeys: { policy: "tofu", store: h.knownHosts },
-    });
+    const device = labDevices(fx.lab).find((d) => d.platform === "cisco_ios")!;
+    const { summary, results } = await collectAll(
+      h.request({
+        devices: [device],
+        commands: ["show vcprobe alpha", "show no-such-thing"],
+        captureType: "mixed",
+        store: h.store,
+      }),
+    );
     const r = results.get(device.name)!;
     assert.strictEqual(r.status, "partial");
     assert.strictEqual(r.errorClass, "command_error");
@@ -225,16 +224,14 @@ describe("collect: runner against the lab", function () {
     fs.writeFileSync(path.join(h.home, "collections", "probe"), "a file where the capture folder should be");
     const history = CollectorDb.open(path.join(h.home, "collector.db"));
     try {
-      const devices = labDevices(lab).slice(0, 2);
-      const { summary, results } = await collectAll({
-        devices,
-        commands: PROBE_COMMANDS,
-        captureType: "probe",
-        credentials: vault,
-        store: h.store,
-        history,
-        hostKeys: { policy: "tofu", store: h.knownHosts },
-      });
+      const devices = labDevices(fx.lab).slice(0, 2);
+      const { summary, results } = await collectAll(
+        h.request({
+          devices,
+          store: h.store,
+          history,
+        }),
+      );
       for (const d of devices) {
         const r = results.get(d.name)!;
         assert.strictEqual(r.status, "failed");
@@ -256,31 +253,29 @@ describe("collect: runner against the lab", function () {
 
   it("moves to the next credential only after an auth failure, and names the credential that worked", async () => {
     const h = freshHome("chain");
-    const devices = labDevices(lab)
+    const devices = labDevices(fx.lab)
       .slice(0, 2)
       .map((d) => ({ ...d, credentialName: "wrong" }));
-    const { summary, results } = await collectAll({
-      devices,
-      commands: [PROBE_COMMANDS[0]],
-      captureType: "probe",
-      credentials: vault,
-      hostKeys: { policy: "tofu", store: h.knownHosts },
-    });
+    const { summary, results } = await collectAll(
+      h.request({
+        devices,
+        commands: [PROBE_COMMANDS[0]],
+      }),
+    );
     assert.strictEqual(summary.ok, 2);
     for (const d of devices) assert.strictEqual(results.get(d.name)!.credentialName, "lab");
   });
 
   it("reports duplicate device names without connecting the second one", async () => {
     const h = freshHome("dupes");
-    const [first] = labDevices(lab);
-    const { summary, order } = await collectAll({
-      devices: [first, { ...first }],
-      commands: [PROBE_COMMANDS[0]],
-      captureType: "probe",
-      credentials: vault,
-      store: h.store,
-      hostKeys: { policy: "tofu", store: h.knownHosts },
-    });
+    const [first] = labDevices(fx.lab);
+    const { summary, order } = await collectAll(
+      h.request({
+        devices: [first, { ...first }],
+        commands: [PROBE_COMMANDS[0]],
+        store: h.store,
+      }),
+    );
     assert.deepStrictEqual(order.map((r) => [r.status, r.errorClass ?? null]).sort(), [
       ["failed", "save_failed"],
       ["ok", null],
@@ -293,14 +288,14 @@ describe("collect: runner against the lab", function () {
     const h = freshHome("deadline");
     const slowLab = await startLab({ count: 1, platforms: ["cisco_ios"], password: LAB_PASSWORD, faults: ["slow"] });
     try {
-      const { results } = await collectAll({
-        devices: labDevices(slowLab),
-        commands: ["show version"],
-        captureType: "slow",
-        credentials: vault,
-        hostKeys: { policy: "tofu", store: h.knownHosts },
-        timeouts: { commandMs: 20_000, deviceMs: 1_500 },
-      });
+      const { results } = await collectAll(
+        h.request({
+          devices: labDevices(slowLab),
+          commands: ["show version"],
+          captureType: "slow",
+          timeouts: { commandMs: 20_000, deviceMs: 1_500 },
+        }),
+      );
       const r = [...results.values()][0];
       assert.strictEqual(r.status, "failed");
       assert.strictEqual(r.errorClass, "device_timeout");
@@ -313,20 +308,19 @@ describe("collect: runner against the lab", function () {
   it("gives only the first wave a start jitter: later devices start as slots free up", async () => {
     const h = freshHome("jitter");
     let draws = 0;
-    const { summary } = await collectAll({
-      devices: labDevices(lab),
-      commands: [PROBE_COMMANDS[0]],
-      captureType: "probe",
-      credentials: vault,
-      hostKeys: { policy: "tofu", store: h.knownHosts },
-      concurrency: 2,
-      jitterMs: 20,
-      retry: { retries: 0 },
-      random: () => {
-        draws++;
-        return 0.5;
-      },
-    });
+    const { summary } = await collectAll(
+      h.request({
+        devices: labDevices(fx.lab),
+        commands: [PROBE_COMMANDS[0]],
+        concurrency: 2,
+        jitterMs: 20,
+        retry: { retries: 0 },
+        random: () => {
+          draws++;
+          return 0.5;
+        },
+      }),
+    );
     assert.strictEqual(summary.ok, 4);
     assert.strictEqual(
       draws,
@@ -336,7 +330,7 @@ describe("collect: runner against the lab", function () {
   });
 
   it("refuses a bad request before connecting anything, naming the field", async () => {
-    const base = { devices: labDevices(lab), commands: PROBE_COMMANDS, captureType: "probe", credentials: vault };
+    const base = { devices: labDevices(fx.lab), commands: PROBE_COMMANDS, captureType: "probe", credentials: fx.vault };
     await assert.rejects(runCollection({ ...base, commands: [" "] }), /collect\.commands: no command to run/);
     await assert.rejects(
       runCollection({ ...base, captureType: "" }),
@@ -362,14 +356,14 @@ describe("collect: runner against the lab", function () {
       file: "empty.db",
     }).open();
     try {
-      const [good] = labDevices(lab);
-      const { results, summary } = await collectAll({
-        devices: [good, { ...good, name: "nohost", host: "" }],
-        commands: [PROBE_COMMANDS[0]],
-        captureType: "probe",
-        credentials: empty,
-        hostKeys: { policy: "tofu", store: h.knownHosts },
-      });
+      const [good] = labDevices(fx.lab);
+      const { results, summary } = await collectAll(
+        h.request({
+          devices: [good, { ...good, name: "nohost", host: "" }],
+          commands: [PROBE_COMMANDS[0]],
+          credentials: empty,
+        }),
+      );
       assert.strictEqual(results.get(good.name)!.errorClass, "no_credential");
       assert.match(results.get(good.name)!.error!, /no credential to try/);
       assert.match(results.get("nohost")!.error!, /no host/);
@@ -385,18 +379,17 @@ describe("collect: runner against the lab", function () {
     const history = CollectorDb.open(path.join(h.home, "collector.db"));
     try {
       inventory.init();
-      inventory.importCsv(lab.inventoryCsv(), { createMissing: true });
+      inventory.importCsv(fx.lab.inventoryCsv(), { createMissing: true });
       const devices = inventory.listDevices().map((d, i) => (i === 0 ? { ...d, credentialName: "wrong" } : d));
-      const { order, summary } = await collectAll({
-        devices,
-        commands: [...PROBE_COMMANDS, "show bogus"],
-        captureType: "probe",
-        credentials: vault,
-        store: new CaptureStore({ collections: path.join(h.home, "collections"), keepHistory: true }),
-        history,
-        recorder: inventory,
-        hostKeys: { policy: "tofu", store: h.knownHosts },
-      });
+      const { order, summary } = await collectAll(
+        h.request({
+          devices,
+          commands: [...PROBE_COMMANDS, "show bogus"],
+          store: new CaptureStore({ collections: path.join(h.home, "collections"), keepHistory: true }),
+          history,
+          recorder: inventory,
+        }),
+      );
       assert.strictEqual(summary.partial, 4);
       const secrets = [LAB_PASSWORD, "Wrong-Pass-118c"];
       assert.deepStrictEqual(findSecretsInText(JSON.stringify({ order, summary }), secrets), []);

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CaptureStore, runCollection } from "../../../lib/core/collect";
+import { CaptureStore, runCollection, type SessionOpener } from "../../../lib/core/collect";
 import { redact } from "../../../lib/core/redact";
 import { openSession, type RunOptions } from "../../../lib/core/ssh";
 import type { DeviceResult } from "../../../lib/core/types";
@@ -36,6 +36,19 @@ function bigConfig(): string {
   );
   lines.push("snmp-server community Str3amCommunity RO", "end");
   return lines.join("\n");
+}
+
+/** Opens real sessions whose commands run with the options `watch` returns (it sees what the collector asks for). */
+function watchedOpener(watch: (o: RunOptions | undefined) => RunOptions | undefined): SessionOpener {
+  return async (opts) => {
+    const s = await openSession(opts);
+    return {
+      prompt: s.prompt,
+      hostKeyFingerprint: s.hostKeyFingerprint,
+      close: () => s.close(),
+      run: (command: string, o?: RunOptions) => s.run(command, watch(o)),
+    };
+  };
 }
 
 describe("collect: outputs stream into the capture file, redacted piece by piece", function () {
@@ -74,25 +87,17 @@ describe("collect: outputs stream into the capture file, redacted piece by piece
         redact: true,
         hostKeys: { policy: "accept-any" },
         store: new CaptureStore({ collections }),
-        open: async (opts) => {
-          const s = await openSession(opts);
+        open: watchedOpener((o) => {
+          const onLines = o?.onLines;
+          assert.ok(onLines, "the collector passes a sink");
           return {
-            prompt: s.prompt,
-            hostKeyFingerprint: s.hostKeyFingerprint,
-            close: () => s.close(),
-            run: (command: string, o?: RunOptions) => {
-              const onLines = o?.onLines;
-              assert.ok(onLines, "the collector passes a sink");
-              return s.run(command, {
-                ...o,
-                onLines: (lines) => {
-                  pieces++;
-                  return onLines(lines);
-                },
-              });
+            ...o,
+            onLines: (lines) => {
+              pieces++;
+              return onLines(lines);
             },
           };
-        },
+        }),
         onDeviceResult: (r) => results.push(r),
       });
       assert.equal(summary.status, "success", JSON.stringify(results.map((r) => r.error)));
@@ -131,18 +136,10 @@ describe("collect: outputs stream into the capture file, redacted piece by piece
         jitterMs: 0,
         hostKeys: { policy: "accept-any" },
         store: new CaptureStore({ collections }),
-        open: async (opts) => {
-          const s = await openSession(opts);
-          return {
-            prompt: s.prompt,
-            hostKeyFingerprint: s.hostKeyFingerprint,
-            close: () => s.close(),
-            run: (command: string, o?: RunOptions) => {
-              seen.push(fs.existsSync(folder) ? fs.readdirSync(folder) : []);
-              return s.run(command, o);
-            },
-          };
-        },
+        open: watchedOpener((o) => {
+          seen.push(fs.existsSync(folder) ? fs.readdirSync(folder) : []);
+          return o;
+        }),
         onDeviceResult: (r) => results.push(r),
       });
       assert.equal(summary.status, "success", JSON.stringify(results.map((r) => r.error)));

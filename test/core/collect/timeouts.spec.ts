@@ -9,13 +9,10 @@ import {
   type CollectRequest,
 } from "../../../lib/core/collect";
 import * as ssh from "../../../lib/core/ssh";
-import { startLab, type Lab } from "../../../lib/lab";
 import { BUILTIN_PROFILE_DIR, KnownHostsStore, openSession } from "../../../lib/core/ssh";
 import type { DeviceResult } from "../../../lib/core/types";
-import type { Vault } from "../../../lib/core/vault";
 import { labDevices, PROBE_COMMANDS, writeProbeResponses } from "../../support/collect";
-import { makeTmpDir } from "../../support/tmp";
-import { makeVault } from "../../support/vault";
+import { useLabWithVault } from "../../support/lab";
 
 const PASSWORD = "Timeout-Lab-Pass-51aa";
 /** The slow device answers each show command after this long. */
@@ -29,20 +26,19 @@ const PROFILE_COMMAND_MS = 800;
  */
 describe("collect: command timeout precedence (explicit → platform record → default)", function () {
   this.timeout(60_000);
-  let dir: string;
-  let lab: Lab;
-  let vault: Vault;
-  let platformsDir: string;
-
-  before(async () => {
-    dir = makeTmpDir("vc-timeouts-");
-    lab = await startLab({
+  const fx = useLabWithVault({
+    tmpPrefix: "vc-timeouts-",
+    lab: (dir) => ({
       devices: [{ name: "slow-nx", platform: "cisco_nxos", password: PASSWORD, fault: "slow", slowMs: SLOW_MS }],
       responsesDirs: [writeProbeResponses(dir, ["cisco_nxos"])],
-    });
-    vault = makeVault(dir, [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }]).open();
+    }),
+    credentials: [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }],
+  });
+  let platformsDir: string;
+
+  before(() => {
     // A user's platform record: the built-in cisco_nxos with its own command timeout.
-    platformsDir = path.join(dir, "platforms");
+    platformsDir = path.join(fx.dir, "platforms");
     fs.mkdirSync(platformsDir);
     const base = fs.readFileSync(path.join(BUILTIN_PROFILE_DIR, "cisco_nxos.yaml"), "utf8");
     assert.ok(base.includes("\nsession:\n"));
@@ -51,22 +47,17 @@ describe("collect: command timeout precedence (explicit → platform record → 
       base.replace("\nsession:\n", `\nsession:\n  timeouts: { commandMs: ${PROFILE_COMMAND_MS} }\n`),
     );
   });
-  after(async () => {
-    vault?.close();
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
 
   async function collectOne(req: Partial<CollectRequest>): Promise<DeviceResult> {
     const results: DeviceResult[] = [];
     await runCollection({
-      devices: labDevices(lab),
+      devices: labDevices(fx.lab),
       commands: [PROBE_COMMANDS[0]],
       captureType: "probe",
-      credentials: vault,
+      credentials: fx.vault,
       jitterMs: 0,
       retry: { retries: 0 },
-      hostKeys: { policy: "accept-any", store: new KnownHostsStore(path.join(dir, "known_hosts")) },
+      hostKeys: { policy: "accept-any", store: new KnownHostsStore(path.join(fx.dir, "known_hosts")) },
       // The session driver reads the user's record: the same directory a data home's platforms/ gives.
       open: (opts) => openSession({ ...opts, profileDirs: [platformsDir] }),
       onDeviceResult: (r) => results.push(r),

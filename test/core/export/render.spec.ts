@@ -181,14 +181,10 @@ describe("export: CSV documents", () => {
       "show ip arp",
       "Internet",
     ]);
-    assert.deepStrictEqual((parseCsv(csvOf(s, { format: "csv", contextColumns: false })) as string[][])[0], [
-      "protocol",
-      "address",
-      "age",
-      "mac",
-      "type",
-      "interface",
-    ]);
+    assert.deepStrictEqual(
+      (parseCsv(csvOf(s, { format: "csv", contextColumns: false })) as string[][])[0],
+      "protocol address age mac type interface".split(" "),
+    );
   });
 
   it("renames the context column when a record has a field of the same name", () => {
@@ -313,15 +309,7 @@ describe("export: JSON and NDJSON documents", () => {
       exported_at: "2026-05-01T12:00:00.000Z",
     };
     const doc = JSON.parse(renderRecords(ARP_RECORDS, { format: "json", metadata: meta, recordsKey: "data" }));
-    assert.deepStrictEqual(Object.keys(doc), [
-      "source",
-      "template",
-      "score",
-      "exported_at",
-      "record_count",
-      "fields",
-      "data",
-    ]);
+    assert.deepStrictEqual(Object.keys(doc), "source template score exported_at record_count fields data".split(" "));
     assert.deepStrictEqual([doc.record_count, doc.fields.length, doc.data], [2, 6, ARP_RECORDS]);
     const lines = renderRecords(ARP_RECORDS, { format: "ndjson", metadata: meta })
       .trimEnd()

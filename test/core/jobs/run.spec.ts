@@ -8,12 +8,9 @@ import { Inventory } from "../../../lib/core/inventory";
 import { JobStore, homeTemplates, planJob, runBatch, runJob, type JobFile } from "../../../lib/core/jobs";
 import { KnownHostsStore } from "../../../lib/core/ssh";
 import type { DeviceResult } from "../../../lib/core/types";
-import type { Vault } from "../../../lib/core/vault";
-import { startLab, type Lab } from "../../../lib/lab";
 import { PROBE_COMMANDS, writeProbeResponses } from "../../support/collect";
 import { SMALL_TEMPLATE_SET, writeSmallTemplates } from "../../support/jobs";
-import { makeTmpDir } from "../../support/tmp";
-import { makeVault } from "../../support/vault";
+import { useLabWithVault } from "../../support/lab";
 
 const PASSWORD = "Jobs-Lab-Pass-51c2";
 const PLATFORMS = ["cisco_ios", "arista_eos"];
@@ -37,34 +34,28 @@ const VERSION: JobFile = { name: "Version", slug: "version", capture_type: "vers
 
 describe("jobs: job and batch runs against the lab", function () {
   this.timeout(90_000);
-  let dir: string;
-  let lab: Lab;
-  let vault: Vault;
-  let templates: string;
-
-  before(async () => {
-    dir = makeTmpDir("vc-jobs-run-");
-    lab = await startLab({
+  const fx = useLabWithVault({
+    tmpPrefix: "vc-jobs-run-",
+    lab: (dir) => ({
       count: 5,
       platforms: PLATFORMS,
       password: PASSWORD,
       faults: ["auth_fail"],
       responsesDirs: [writeProbeResponses(dir, PLATFORMS)],
-    });
-    vault = makeVault(dir, [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }]).open();
-    templates = writeSmallTemplates(dir, SMALL_TEMPLATE_SET);
+    }),
+    credentials: [{ name: "lab", username: "admin", password: PASSWORD, isDefault: true }],
   });
-  after(async () => {
-    vault?.close();
-    await lab?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+  let templates: string;
+
+  before(() => {
+    templates = writeSmallTemplates(fx.dir, SMALL_TEMPLATE_SET);
   });
 
   function freshHome(name: string) {
-    const home = resolveHome(path.join(dir, name));
+    const home = resolveHome(path.join(fx.dir, name));
     fs.mkdirSync(home.root, { recursive: true });
     const inventory = Inventory.open(home.dcimDb, { create: true });
-    inventory.importCsv(lab.inventoryCsv(), { createMissing: true });
+    inventory.importCsv(fx.lab.inventoryCsv(), { createMissing: true });
     const store = new JobStore(home);
     for (const j of [ARP, PROBE, VERSION]) store.saveJob(j);
     const history = CollectorDb.open(home.collectorDb);
@@ -75,7 +66,7 @@ describe("jobs: job and batch runs against the lab", function () {
       history,
       base: {
         devices: inventory.listDevices(),
-        credentials: vault,
+        credentials: fx.vault,
         collections: home.collections,
         templates: homeTemplates(home, { NET_TEXTFSM: templates }),
         history,
@@ -95,7 +86,7 @@ describe("jobs: job and batch runs against the lab", function () {
     try {
       const results: DeviceResult[] = [];
       const run = await runJob(h.store.getJob("arp"), { ...h.base, onDeviceResult: (r) => results.push(r) });
-      const healthy = lab.devices.filter((d) => !d.fault);
+      const healthy = fx.lab.devices.filter((d) => !d.fault);
       assert.strictEqual(run.summary!.ok, healthy.length, JSON.stringify(results.map((r) => [r.device.name, r.error])));
       for (const r of results.filter((x) => x.status === "ok")) {
         assert.ok(r.validation!.valid);
@@ -108,7 +99,7 @@ describe("jobs: job and batch runs against the lab", function () {
         assert.ok(fs.existsSync(r.capturePaths[0]));
       }
       const rows = h.history.runDevices(run.summary!.runId);
-      assert.strictEqual(rows.length, lab.devices.length);
+      assert.strictEqual(rows.length, fx.lab.devices.length);
       const failed = rows.find((r) => r.status === "failed")!;
       assert.deepStrictEqual([failed.errorClass, failed.capturePath], ["auth_failed", null]);
       const ok = rows.find((r) => r.status === "ok")!;
@@ -138,7 +129,7 @@ describe("jobs: job and batch runs against the lab", function () {
       const run = await runJob(probe, { ...h.base, onDeviceResult: (r) => results.push(r) });
       assert.strictEqual(run.ok, false);
       const gated = results.filter((r) => r.errorClass === "validation_failed");
-      assert.strictEqual(gated.length, lab.devices.filter((d) => !d.fault).length);
+      assert.strictEqual(gated.length, fx.lab.devices.filter((d) => !d.fault).length);
       for (const r of gated) {
         assert.strictEqual(r.status, "failed");
         assert.strictEqual(r.validation!.valid, false);
@@ -162,7 +153,7 @@ describe("jobs: job and batch runs against the lab", function () {
       assert.ok(stored.length > 0 && stored.every((r) => r.capturePaths.length === 1 && r.validation!.stored));
 
       const forced = await runJob(probe, { ...h.base, forceSave: true });
-      assert.strictEqual(forced.summary!.ok, lab.devices.filter((d) => !d.fault).length);
+      assert.strictEqual(forced.summary!.ok, fx.lab.devices.filter((d) => !d.fault).length);
     } finally {
       h.close();
     }
@@ -177,7 +168,7 @@ describe("jobs: job and batch runs against the lab", function () {
         stop_on_failure: true,
         delay_s: 0,
       });
-      const devices = h.base.devices.filter((d) => !lab.devices.find((l) => l.name === d.name)?.fault);
+      const devices = h.base.devices.filter((d) => !fx.lab.devices.find((l) => l.name === d.name)?.fault);
       const started: string[] = [];
       const run = await runBatch(batch, {
         ...h.base,

@@ -32,15 +32,7 @@ describe("Smart Export", function () {
       { format: "json", templates, source: "/captures/vlans/spine1.txt", exportedAt },
     );
     const doc = JSON.parse(result.content);
-    assert.deepStrictEqual(Object.keys(doc), [
-      "source",
-      "template",
-      "score",
-      "exported_at",
-      "record_count",
-      "fields",
-      "data",
-    ]);
+    assert.deepStrictEqual(Object.keys(doc), "source template score exported_at record_count fields data".split(" "));
     assert.deepStrictEqual(doc, result.document);
     assert.strictEqual(doc.source, "/captures/vlans/spine1.txt");
     assert.strictEqual(doc.template, "arista_eos_show_vlan");

@@ -6,7 +6,6 @@ import * as path from "node:path";
 import { startLab, type LabDeviceInfo, type LabDeviceSpec } from "../../../lib/lab";
 import {
   KnownHostsStore,
-  SessionError,
   openSession,
   testLogin,
   type DeviceSession,
@@ -17,32 +16,13 @@ import { useLab } from "../../support/lab";
 import { freePort } from "../../support/net";
 import { findSecretsInText } from "../../support/secrets";
 import { useTmpDir } from "../../support/tmp";
-import { FIXTURE_RESPONSES, FIXTURE_TEXT, linesCommand } from "./fixtures";
+import { FIXTURE_RESPONSES, FIXTURE_TEXT, labSessionOptions, linesCommand, sessionError } from "./fixtures";
 import { generateSshKeyPair } from "../../support/ssh-keys";
 
 const PASSWORD = "Conn-Pass-4410";
 
-async function rejection(p: Promise<unknown>): Promise<SessionError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof SessionError, `expected a SessionError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a rejection");
-}
-
-function options(d: LabDeviceInfo, extra: Partial<SessionOptions> = {}): SessionOptions {
-  return {
-    host: d.host,
-    port: d.port,
-    username: d.username,
-    password: d.password,
-    platform: d.platform,
-    hostKeys: { policy: "tofu", store: KnownHostsStore.inMemory() },
-    ...extra,
-  };
-}
+const rejection = sessionError;
+const options = labSessionOptions;
 
 describe("ssh against the device lab: faults, each to its error class within its timeout", function () {
   this.timeout(20000);

@@ -1,17 +1,10 @@
 import * as assert from "node:assert/strict";
 import { getPlatform, labPlatforms, type LabDeviceInfo, type LabDeviceSpec } from "../../../lib/lab";
-import {
-  KnownHostsStore,
-  SessionError,
-  loadProfile,
-  openSession,
-  type DeviceSession,
-  type SessionOptions,
-} from "../../../lib/core/ssh";
+import { SessionError, loadProfile, openSession, type DeviceSession, type SessionOptions } from "../../../lib/core/ssh";
 import { useLab } from "../../support/lab";
 import { findSecretsInText } from "../../support/secrets";
 
-import { FIXTURE_RESPONSES, FIXTURE_TEXT, linesCommand, showVerb } from "./fixtures";
+import { FIXTURE_RESPONSES, FIXTURE_TEXT, labSessionOptions, linesCommand, sessionError, showVerb } from "./fixtures";
 
 /*
  * Every platform profile against the device lab: prompt (past banners and MOTDs that contain
@@ -85,17 +78,7 @@ describe("ssh against the device lab: every platform profile", function () {
   }
 
   function options(d: LabDeviceInfo, extra: Partial<SessionOptions> = {}): SessionOptions {
-    return {
-      host: d.host,
-      port: d.port,
-      username: d.username,
-      password: d.password,
-      platform: d.platform,
-      hostKeys: { policy: "tofu", store: KnownHostsStore.inMemory() },
-      timeouts: { commandMs: 8000 },
-      log: (line) => logs.push(line),
-      ...extra,
-    };
+    return labSessionOptions(d, { timeouts: { commandMs: 8000 }, log: (line) => logs.push(line), ...extra });
   }
 
   async function open(d: LabDeviceInfo, extra: Partial<SessionOptions> = {}): Promise<DeviceSession> {
@@ -105,14 +88,9 @@ describe("ssh against the device lab: every platform profile", function () {
   }
 
   async function rejection(p: Promise<unknown>): Promise<SessionError> {
-    try {
-      await p;
-    } catch (err) {
-      assert.ok(err instanceof SessionError, `expected a SessionError, got ${String(err)}`);
-      errors.push(err.message);
-      return err;
-    }
-    assert.fail("expected a rejection");
+    const err = await sessionError(p);
+    errors.push(err.message);
+    return err;
   }
 
   for (const platform of platforms) {

@@ -3,7 +3,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   KnownHostsStore,
-  SessionError,
   openSession,
   testLogin,
   type DeviceSession,
@@ -13,17 +12,7 @@ import { BUILTIN_PROFILE_DIR } from "../../../lib/core/ssh/profile";
 import { startOpenSsh, type OpenSshServer } from "../../support/openssh";
 import { findSecretsInText } from "../../support/secrets";
 import { useTmpDir } from "../../support/tmp";
-
-/** Resolves with the SessionError a promise rejects with (fails if it resolves). */
-async function sessionError(p: Promise<unknown>): Promise<SessionError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof SessionError, `expected a SessionError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a rejection");
-}
+import { sessionError } from "./fixtures";
 
 describe("ssh against a real OpenSSH server (linux profile)", function () {
   this.timeout(60000);
