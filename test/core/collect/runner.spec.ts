@@ -153,17 +153,13 @@ describe("collect: runner against the lab", function () {
 
   it("each device's capture version is committed before its result goes out; the run's log counts the commits", async () => {
     const h = freshHome("versions");
-    const devices = lab.devices.map((d) => ({ name: d.name, host: d.host, port: d.port, platform: d.platform }));
+    const devices = fx.lab.devices.map((d) => ({ name: d.name, host: d.host, port: d.port, platform: d.platform }));
     const seen: Array<{ device: string; version?: number }> = [];
     const lines: string[] = [];
     const collections = path.join(h.home, "collections");
     const summary = await runCollection({
-      devices,
-      commands: PROBE_COMMANDS,
-      captureType: "probe",
-      credentials: vault,
+      ...h.request({ devices }),
       store: h.store,
-      hostKeys: { policy: "tofu", store: h.knownHosts },
       concurrency: 4,
       jitterMs: 0,
       log: (l) => lines.push(l),
