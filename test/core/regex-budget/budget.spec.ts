@@ -5,7 +5,7 @@ import { compileBounded, matchLines, RegexTimeoutError, testAll } from "../../..
 import { searchCaptures } from "../../../lib/core/search";
 import { hoursAgo, writeCapture } from "../../support/capture-fixtures";
 import { useTmpDir } from "../../support/tmp";
-import { rng } from "../../support/rng";
+import { randomRegexes } from "../../support/rng";
 
 /** 40 a's and a "!": exponential for (a+)+$ on a backtracking engine. */
 const EVIL_LINE = "a".repeat(40) + "!";
@@ -136,19 +136,7 @@ describe("regex-budget: every user regex bounded", function () {
     it("fuzz: 1,000 seeded random patterns each finish within their budget (result, bad_pattern or regex_timeout)", async () => {
       const atoms = ["a", "b", "A", ".", "[ab]", "\\w", "!", "x", "^", "$", "\\1", "(?=a)", "(?!b)", "\\b"];
       const quantifiers = ["", "", "+", "*", "?", "{2,20}", "+?", "{1,"];
-      const next = rng(20261206);
-      const pick = <T>(list: T[]): T => list[Math.floor(next() * list.length)];
-      // Mostly well-formed patterns (groups nest, repeats stack), some broken on purpose.
-      const randomRegex = (depth: number): string => {
-        let out = "";
-        const parts = 1 + Math.floor(next() * 3);
-        for (let k = 0; k < parts; k++) {
-          const atom = depth < 3 && next() < 0.35 ? `${pick(["(", "(?:"])}${randomRegex(depth + 1)})` : pick(atoms);
-          out += atom + pick(quantifiers);
-          if (next() < 0.1) out += "|";
-        }
-        return out;
-      };
+      const { next, pattern: randomRegex } = randomRegexes({ seed: 20261206, atoms, quantifiers, alternation: 0.1 });
       writeCapture(
         collections(),
         "show_run",
@@ -158,7 +146,7 @@ describe("regex-budget: every user regex bounded", function () {
       );
       const outcomes: Record<string, number> = {};
       for (let i = 0; i < 1000; i++) {
-        const pattern = randomRegex(0);
+        const pattern = randomRegex();
         let outcome: string;
         try {
           await searchCaptures({

@@ -2,7 +2,7 @@ import * as assert from "node:assert";
 import { lineHits } from "../../../lib/core/regex-budget/lines";
 import { parseJsRegex } from "../../../lib/core/regex-budget/js-syntax";
 import { compileVmRegex } from "../../../lib/core/regex-budget/vm";
-import { rng } from "../../support/rng";
+import { randomRegexes } from "../../support/rng";
 
 // The in-thread path of library mode: JavaScript patterns on the Pike VM must give exactly the
 // native engine's answers (test, and every match of every line as search and matchLines use them).
@@ -156,23 +156,12 @@ describe("regex-budget on the Pike VM: same answers as the native engine", () =>
       "\\n",
     ];
     const quantifiers = ["", "", "", "+", "*", "?", "{2}", "{1,3}", "{0,}", "+?", "*?", "??", "{1,2}?", "{1,"];
-    const next = rng(20261207);
-    const pick = <T>(list: T[]): T => list[Math.floor(next() * list.length)];
-    const randomRegex = (depth: number): string => {
-      let out = "";
-      const parts = 1 + Math.floor(next() * 3);
-      for (let k = 0; k < parts; k++) {
-        const atom = depth < 3 && next() < 0.35 ? `${pick(["(", "(?:"])}${randomRegex(depth + 1)})` : pick(atoms);
-        out += atom + pick(quantifiers);
-        if (next() < 0.15) out += "|";
-      }
-      return out;
-    };
+    const { next, pattern: randomRegex } = randomRegexes({ seed: 20261207, atoms, quantifiers, alternation: 0.15 });
     let valid = 0;
     let onVm = 0;
     const refused: Record<string, number> = {};
     for (let i = 0; i < 1000; i++) {
-      const pattern = randomRegex(0);
+      const pattern = randomRegex();
       try {
         new RegExp(pattern);
       } catch {
