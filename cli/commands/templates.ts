@@ -1,14 +1,7 @@
 import * as path from "node:path";
 import { namingDatabase } from "../database-errors";
-import {
-  parseCommandArgs,
-  pickSubcommand,
-  printJson,
-  writeLine,
-  type CliCommand,
-  type CliContext,
-  readTextInput,
-} from "../command";
+import { parseCommandArgs, pickSubcommand, printJson, readTextInput, writeLine } from "../command";
+import type { CliCommand, CliContext } from "../command";
 import { UsageError } from "../../lib/core/errors";
 import { TemplateLibrary, type TemplateInfo, type TemplateSource } from "../../lib/core/templates/library";
 import { validateTemplateText } from "../../lib/core/templates/validate";

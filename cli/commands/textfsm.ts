@@ -3,15 +3,8 @@ import * as path from "node:path";
 import { UsageError, VcError } from "../../lib/core/errors";
 import { compileInline, describeTemplateSource, parseText, resolveTemplateSource } from "../../lib/core/parse";
 import { runConformance } from "../../lib/core/textfsm";
-import {
-  parseCommandArgs,
-  pickSubcommand,
-  printJson,
-  writeLine,
-  type CliCommand,
-  type CliContext,
-  readTextInput,
-} from "../command";
+import { parseCommandArgs, pickSubcommand, printJson, readTextInput, writeLine } from "../command";
+import type { CliCommand, CliContext } from "../command";
 
 const USAGE = `Usage:
   vcollector textfsm parse (--template <file> | --platform <p> --command "<cmd>") [options] [<input>|-]

@@ -13,15 +13,8 @@ import {
   type CredentialPatch,
   type ImportReport,
 } from "../../lib/core/vault";
-import {
-  extractOption,
-  parseCommandArgs,
-  pickSubcommand,
-  printJson,
-  writeLine,
-  type CliCommand,
-  type CliContext,
-} from "../command";
+import { extractOption, parseCommandArgs, pickSubcommand, printJson, writeLine } from "../command";
+import type { CliCommand, CliContext } from "../command";
 import { readSecret, readSecretFile, readSecretFromStdin } from "../prompt";
 
 const NEW_PASS_ENV = "VCOLLECTOR_NEW_VAULT_PASS";

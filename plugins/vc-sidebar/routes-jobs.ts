@@ -61,11 +61,14 @@ function lastRun(row: HistoryRow | undefined): LastRun | undefined {
   return { id: row.id, status: row.status, startedAt: row.startedAt, total: row.total, ok: row.ok, failed: row.failed };
 }
 
+/** What the job and batch lists show of either. */
+function listed(item: Job | Batch, last: HistoryRow | undefined) {
+  return { slug: item.slug, name: item.name, description: item.description ?? "", lastRun: lastRun(last) };
+}
+
 function jobSummary(job: Job, last?: HistoryRow) {
   return {
-    slug: job.slug,
-    name: job.name,
-    description: job.description ?? "",
+    ...listed(job, last),
     enabled: job.enabled,
     captureType: job.captureType,
     commands: job.commands,
@@ -73,19 +76,15 @@ function jobSummary(job: Job, last?: HistoryRow) {
     credential: job.credential ?? "",
     concurrency: job.execution.concurrency,
     validation: job.validation?.template,
-    lastRun: lastRun(last),
   };
 }
 
 function batchSummary(batch: Batch, last?: HistoryRow) {
   return {
-    slug: batch.slug,
-    name: batch.name,
-    description: batch.description ?? "",
+    ...listed(batch, last),
     jobs: batch.jobs,
     stopOnFailure: batch.stopOnFailure,
     delayS: batch.delayMs / 1000,
-    lastRun: lastRun(last),
   };
 }
 

@@ -18,6 +18,26 @@
     var $runs = el("div", "vc-sb-table-box").appendTo($c);
     var $detail = el("div", "vc-sb-hist-detail").appendTo($c);
 
+    /** The run status column of a runs table (key: the sort key, if any). */
+    function statusColumn(key) {
+      return {
+        key: key,
+        label: t("history.status"),
+        render: function (h) {
+          return el("span", "vc-sb-run-status vc-sb-run-" + h.status, h.status);
+        },
+      };
+    }
+
+    function countsColumn() {
+      return {
+        label: t("history.counts"),
+        render: function (h) {
+          return t("history.countText", { total: h.total || 0, ok: h.ok || 0, failed: h.failed || 0 });
+        },
+      };
+    }
+
     function errorClasses(counts) {
       return Object.keys(counts || {})
         .map(function (k) {
@@ -42,19 +62,8 @@
                   },
                 },
                 { key: "jobName", label: t("history.job") },
-                {
-                  key: "status",
-                  label: t("history.status"),
-                  render: function (h) {
-                    return el("span", "vc-sb-run-status vc-sb-run-" + h.status, h.status);
-                  },
-                },
-                {
-                  label: t("history.counts"),
-                  render: function (h) {
-                    return t("history.countText", { total: h.total || 0, ok: h.ok || 0, failed: h.failed || 0 });
-                  },
-                },
+                statusColumn("status"),
+                countsColumn(),
                 {
                   label: t("history.errorClasses"),
                   render: function (h) {
@@ -118,37 +127,19 @@
           }
           if (r.jobs && r.jobs.length) {
             app
-              .table(
-                [
-                  { key: "jobName", label: t("history.job") },
-                  {
-                    label: t("history.status"),
-                    render: function (j) {
-                      return el("span", "vc-sb-run-status vc-sb-run-" + j.status, j.status);
-                    },
-                  },
-                  {
-                    label: t("history.counts"),
-                    render: function (j) {
-                      return t("history.countText", { total: j.total || 0, ok: j.ok || 0, failed: j.failed || 0 });
-                    },
-                  },
-                ],
-                r.jobs,
-                {
-                  onRow: function (j, $tr) {
-                    $tr
-                      .attr("tabindex", "0")
-                      .attr("data-history-id", j.id)
-                      .addClass("vc-sb-clickable")
-                      .on("click keydown", function (e) {
-                        if (e.type === "click" || e.key === "Enter") {
-                          detail(j.id);
-                        }
-                      });
-                  },
+              .table([{ key: "jobName", label: t("history.job") }, statusColumn(), countsColumn()], r.jobs, {
+                onRow: function (j, $tr) {
+                  $tr
+                    .attr("tabindex", "0")
+                    .attr("data-history-id", j.id)
+                    .addClass("vc-sb-clickable")
+                    .on("click keydown", function (e) {
+                      if (e.type === "click" || e.key === "Enter") {
+                        detail(j.id);
+                      }
+                    });
                 },
-              )
+              })
               .addClass("vc-sb-history-jobs")
               .appendTo($detail);
           }
