@@ -13,7 +13,7 @@ import {
   type Job,
   type JobFile,
 } from "../../lib/core/jobs";
-import type { SidebarContext } from "./context";
+import { withExisting, type SidebarContext } from "./context";
 import type { Routes } from "./http";
 import type { RunManager } from "./runs";
 
@@ -112,16 +112,16 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
   const lastRuns = (): { jobs: Map<string, HistoryRow>; batches: Map<string, HistoryRow> } => {
     const jobs = new Map<string, HistoryRow>();
     const batches = new Map<string, HistoryRow>();
-    if (!fs.existsSync(ctx.home.collectorDb)) return { jobs, batches };
-    const db = CollectorDb.open(ctx.home.collectorDb);
-    try {
-      for (const row of db.listRuns(1000)) {
-        const map = row.kind === "batch" ? batches : jobs;
-        if (!map.has(row.jobName)) map.set(row.jobName, row);
-      }
-    } finally {
-      db.close();
-    }
+    withExisting(
+      ctx.home.collectorDb,
+      () => CollectorDb.open(ctx.home.collectorDb),
+      (db) => {
+        for (const row of db.listRuns(1000)) {
+          const map = row.kind === "batch" ? batches : jobs;
+          if (!map.has(row.jobName)) map.set(row.jobName, row);
+        }
+      },
+    );
     return { jobs, batches };
   };
 

@@ -7,13 +7,9 @@
   function create($c, app) {
     var t = app.t;
     var el = app.el;
-    var $bar = el("div", "vc-sb-actions").appendTo($c);
-    app
-      .button(t("common.refresh"), "fa-refresh", "vc-sb-hist-refresh")
-      .appendTo($bar)
-      .on("click", function () {
-        load();
-      });
+    app.actionBar($c, "vc-sb-hist-refresh", function () {
+      load();
+    });
     var $msg = el("div", "vc-sb-message").attr("role", "status").appendTo($c);
     var $runs = el("div", "vc-sb-table-box").appendTo($c);
     var $detail = el("div", "vc-sb-hist-detail").appendTo($c);

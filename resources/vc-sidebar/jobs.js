@@ -11,13 +11,9 @@
   function create($c, app) {
     var t = app.t;
     var el = app.el;
-    var $bar = el("div", "vc-sb-actions").appendTo($c);
-    app
-      .button(t("common.refresh"), "fa-refresh", "vc-sb-jobs-refresh")
-      .appendTo($bar)
-      .on("click", function () {
-        load();
-      });
+    var $bar = app.actionBar($c, "vc-sb-jobs-refresh", function () {
+      load();
+    });
     app
       .button(t("jobs.new"), "fa-plus", "vc-sb-job-new")
       .appendTo($bar)
