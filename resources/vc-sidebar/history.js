@@ -34,6 +34,22 @@
       };
     }
 
+    /** A run row that opens the run's detail on click or Enter (after `before`, if given). */
+    function openOnClick($tr, id, before) {
+      $tr
+        .attr("tabindex", "0")
+        .attr("data-history-id", id)
+        .addClass("vc-sb-clickable")
+        .on("click keydown", function (e) {
+          if (e.type === "click" || e.key === "Enter") {
+            if (before) {
+              before();
+            }
+            detail(id);
+          }
+        });
+    }
+
     function errorClasses(counts) {
       return Object.keys(counts || {})
         .map(function (k) {
@@ -70,17 +86,10 @@
               r.runs,
               {
                 onRow: function (h, $tr) {
-                  $tr
-                    .attr("tabindex", "0")
-                    .attr("data-history-id", h.id)
-                    .addClass("vc-sb-clickable")
-                    .on("click keydown", function (e) {
-                      if (e.type === "click" || e.key === "Enter") {
-                        $runs.find("tr.selected").removeClass("selected");
-                        $tr.addClass("selected");
-                        detail(h.id);
-                      }
-                    });
+                  openOnClick($tr, h.id, function () {
+                    $runs.find("tr.selected").removeClass("selected");
+                    $tr.addClass("selected");
+                  });
                 },
               },
             )
@@ -125,15 +134,7 @@
             app
               .table([{ key: "jobName", label: t("history.job") }, statusColumn(), countsColumn()], r.jobs, {
                 onRow: function (j, $tr) {
-                  $tr
-                    .attr("tabindex", "0")
-                    .attr("data-history-id", j.id)
-                    .addClass("vc-sb-clickable")
-                    .on("click keydown", function (e) {
-                      if (e.type === "click" || e.key === "Enter") {
-                        detail(j.id);
-                      }
-                    });
+                  openOnClick($tr, j.id);
                 },
               })
               .addClass("vc-sb-history-jobs")
