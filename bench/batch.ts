@@ -11,17 +11,15 @@
  *   (history rows, job loading, sequencing; target ≤ 5 %);
  * - the same jobs run one by one (runJob each), and batch wall ÷ their sum (includes run-to-run noise).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as readline from "node:readline";
 import { CollectorDb } from "../lib/core/collect";
 import { resolveHome } from "../lib/core/home";
 import { JobStore, homeTemplates, runBatch, runJob, type JobFile, type JobRunOptions } from "../lib/core/jobs";
 import { KnownHostsStore } from "../lib/core/ssh";
-import type { Device } from "../lib/core/types";
 import { Vault } from "../lib/core/vault";
+import { startLabProcess } from "./support/lab-process";
 
 const ROOT = path.resolve(__dirname, "..");
 const PLATFORMS = ["cisco_ios", "arista_eos"];
@@ -59,53 +57,23 @@ function options(argv: string[]) {
   return o;
 }
 
-async function startLabProcess(
-  count: number,
-  latencyMs: number,
-  dir: string,
-): Promise<{ child: ChildProcess; devices: Device[]; stop(): Promise<void> }> {
-  const out = path.join(dir, "lab-devices.json");
-  const script = `
-    const { startLab } = require(${JSON.stringify(path.join(ROOT, "lib/lab"))});
-    const fs = require("node:fs");
-    (async () => {
-      const lab = await startLab({ count: ${count}, platforms: ${JSON.stringify(PLATFORMS)}, latencyMs: ${latencyMs},
-        username: ${JSON.stringify(USERNAME)}, password: ${JSON.stringify(PASSWORD)}, seed: "bench-batch" });
-      fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify(lab.devices.map(({ name, platform, host, port }) => ({ name, platform, host, port }))));
-      console.log("READY");
-      const stop = () => lab.stop().then(() => process.exit(0));
-      process.on("SIGTERM", stop);
-      process.stdin.on("end", stop);
-      process.stdin.resume();
-    })().catch((e) => { console.error(e); process.exit(1); });`;
-  const child = spawn(process.execPath, ["--require", "tsx/cjs", "-e", script], {
-    cwd: ROOT,
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on("line", (l) => l === "READY" && resolve());
-    child.once("exit", (code) => reject(new Error(`the lab process exited with ${code}`)));
-  });
-  return {
-    child,
-    devices: (JSON.parse(fs.readFileSync(out, "utf8")) as Device[]).map((d) => ({ ...d })),
-    stop: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const o = options(process.argv.slice(2));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vc-bench-batch-"));
-  const lab = await startLabProcess(o.devices, o.latencyMs, dir);
+  const lab = await startLabProcess(
+    {
+      count: o.devices,
+      platforms: PLATFORMS,
+      latencyMs: o.latencyMs,
+      username: USERNAME,
+      password: PASSWORD,
+      seed: "bench-batch",
+    },
+    dir,
+  );
   try {
     const home = resolveHome(path.join(dir, "home"));
     const store = new JobStore(home);

@@ -19,15 +19,15 @@
  *   several minutes), its time extrapolated linearly to N devices (12 threads do N/12 rounds),
  *   and the speed-up (target ≥ 20×).
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as readline from "node:readline";
 import { CaptureStore, CollectorDb, fetchHostKey, runCollection, runPool, type RunSummary } from "../lib/core/collect";
 import { KnownHostsStore } from "../lib/core/ssh";
 import type { Device } from "../lib/core/types";
 import { Vault } from "../lib/core/vault";
+import { startLabProcess as startLabChild, type LabProcess } from "./support/lab-process";
 
 const ROOT = path.resolve(__dirname, "..");
 const PYTHON = "/usr/bin/python3";
@@ -75,54 +75,20 @@ function options(argv: string[]): Options {
   return o;
 }
 
-interface LabProcess {
-  child: ChildProcess;
-  devices: Array<{ name: string; platform: string; host: string; port: number }>;
-  startMs: number;
-  stop(): Promise<void>;
-}
-
 /** Starts the lab in a child process and waits for its device list. */
-async function startLabProcess(o: Options, dir: string): Promise<LabProcess> {
-  const out = path.join(dir, "lab-devices.json");
-  const script = `
-    const { startLab } = require(${JSON.stringify(path.join(ROOT, "lib/lab"))});
-    const fs = require("node:fs");
-    (async () => {
-      const t0 = Date.now();
-      const lab = await startLab({ count: ${o.devices}, platforms: ${JSON.stringify(PLATFORMS)}, latencyMs: ${o.latencyMs},
-        username: ${JSON.stringify(USERNAME)}, password: ${JSON.stringify(PASSWORD)}, seed: "bench-collect" });
-      fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify(lab.devices.map(({ name, platform, host, port }) => ({ name, platform, host, port }))));
-      console.log("READY " + (Date.now() - t0));
-      const stop = () => lab.stop().then(() => process.exit(0));
-      process.on("SIGTERM", stop);
-      process.stdin.on("end", stop);
-      process.stdin.resume();
-    })().catch((e) => { console.error(e); process.exit(1); });`;
-  const child = spawn(
-    process.execPath,
-    [...(o.labCpuProf ? ["--cpu-prof", "--cpu-prof-dir", o.labCpuProf] : []), "--require", "tsx/cjs", "-e", script],
-    { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] },
-  );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const ready = await new Promise<number>((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout! });
-    lines.on("line", (line) => {
-      if (line.startsWith("READY ")) resolve(Number(line.slice(6)));
-    });
-    child.once("exit", (code) => reject(new Error(`the lab process exited with ${code}`)));
-  });
-  return {
-    child,
-    devices: JSON.parse(fs.readFileSync(out, "utf8")),
-    startMs: ready,
-    stop: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
+function startLabProcess(o: Options, dir: string): Promise<LabProcess> {
+  return startLabChild(
+    {
+      count: o.devices,
+      platforms: PLATFORMS,
+      latencyMs: o.latencyMs,
+      username: USERNAME,
+      password: PASSWORD,
+      seed: "bench-collect",
     },
-  };
+    dir,
+    o.labCpuProf ? ["--cpu-prof", "--cpu-prof-dir", o.labCpuProf] : [],
+  );
 }
 
 function asDevices(lab: LabProcess): Device[] {

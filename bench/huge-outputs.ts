@@ -12,16 +12,14 @@
  * for 1000 devices × 5 MB), the MB/s of ssh2 alone from the same lab (the floor) and the load
  * average. The run stops after --time-limit seconds (default 600) and reports how far it got.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as readline from "node:readline";
 import { Client } from "ssh2";
 import { CaptureStore, CollectorDb, runCollection } from "../lib/core/collect";
 import { Vault } from "../lib/core/vault";
+import { startLabProcess } from "./support/lab-process";
 
-const ROOT = path.resolve(__dirname, "..");
 const USERNAME = "bench";
 const PASSWORD = "bench-huge-password";
 
@@ -31,48 +29,6 @@ function option(argv: string[], name: string, fallback: number): number {
   const n = Number(argv[i + 1]);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} needs a positive number`);
   return n;
-}
-
-async function startLabProcess(devices: number, bytes: number, chunkBytes: number, dir: string) {
-  const out = path.join(dir, "lab-devices.json");
-  const script = `
-    const { startLab } = require(${JSON.stringify(path.join(ROOT, "lib/lab"))});
-    const fs = require("node:fs");
-    (async () => {
-      const specs = Array.from({ length: ${devices} }, (_, i) => ({ name: "big" + i, platform: "cisco_ios", fault: "huge_output", hugeOutputBytes: ${bytes}, chunkBytes: ${chunkBytes}, username: ${JSON.stringify(USERNAME)}, password: ${JSON.stringify(PASSWORD)} }));
-      const lab = await startLab({ devices: specs, username: ${JSON.stringify(USERNAME)}, password: ${JSON.stringify(PASSWORD)}, seed: "bench-huge" });
-      fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify(lab.devices.map(({ name, platform, host, port }) => ({ name, platform, host, port }))));
-      console.log("READY");
-      const stop = () => lab.stop().then(() => process.exit(0));
-      process.on("SIGTERM", stop);
-      process.stdin.on("end", stop);
-      process.stdin.resume();
-    })().catch((e) => { console.error(e); process.exit(1); });`;
-  const child = spawn(process.execPath, ["--require", "tsx/cjs", "-e", script], {
-    cwd: ROOT,
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on("line", (line) => {
-      if (line === "READY") resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`the lab process exited with ${code}`)));
-  });
-  return {
-    devices: JSON.parse(fs.readFileSync(out, "utf8")) as Array<{
-      name: string;
-      platform: string;
-      host: string;
-      port: number;
-    }>,
-    stop: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }
 
 /**
@@ -124,7 +80,16 @@ async function main(): Promise<void> {
   const chunkBytes = option(argv, "chunk-bytes", 32 * 1024);
   const bytes = Math.round(mb * 1024 * 1024);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vc-bench-huge-"));
-  const lab = await startLabProcess(count, bytes, chunkBytes, dir);
+  const credentials = { username: USERNAME, password: PASSWORD };
+  const specs = Array.from({ length: count }, (_, i) => ({
+    name: `big${i}`,
+    platform: "cisco_ios",
+    fault: "huge_output" as const,
+    hugeOutputBytes: bytes,
+    chunkBytes,
+    ...credentials,
+  }));
+  const lab = await startLabProcess({ devices: specs, ...credentials, seed: "bench-huge" }, dir);
   const floor = await ssh2Floor(lab.devices.slice(0, 4), bytes);
   const loadBefore = os.loadavg()[0];
   const vaultFile = path.join(dir, "vault.db");

@@ -102,3 +102,38 @@ export async function readTextInput(file: string | undefined, ctx: CliContext): 
     throw new VcError("not_found", `cannot read: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`, file);
   }
 }
+
+/**
+ * Pulls `--<name> <value>` / `--<name>=<value>` out of argv wherever it stands (before "--"),
+ * for options that belong to an outer level (--home, the vault's --vault). The last one wins.
+ */
+export function extractOption(argv: string[], name: string, what: string): { value?: string; rest: string[] } {
+  const rest: string[] = [];
+  let value: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === `--${name}`) {
+      if (i + 1 >= argv.length) throw new UsageError(`--${name} needs ${what}`);
+      value = argv[++i];
+    } else if (a.startsWith(`--${name}=`)) value = a.slice(name.length + 3);
+    else rest.push(a);
+  }
+  return { value, rest };
+}
+
+/**
+ * The handler of the subcommand args[0] names, and the arguments after it. A missing or unknown
+ * subcommand is a usage error listing them.
+ */
+export function pickSubcommand<H>(command: string, handlers: Record<string, H>, args: string[]): [H, string[]] {
+  const [sub, ...rest] = args;
+  const names = Object.keys(handlers).join(", ");
+  if (sub === undefined)
+    throw new UsageError(`${command} needs a subcommand: ${names} (see vcollector ${command} --help)`);
+  if (!Object.hasOwn(handlers, sub)) throw new UsageError(`unknown ${command} subcommand '${sub}' (${names})`);
+  return [handlers[sub], rest];
+}

@@ -4,7 +4,7 @@ import { resolveHome, tightenHome, HOME_ENV } from "../lib/core/home";
 import { flushAllKnownHosts } from "../lib/core/ssh/known-hosts";
 import { UsageError, errorMessage } from "../lib/core/errors";
 import { COMMANDS } from "./commands";
-import { writeLine, type CliContext } from "./command";
+import { extractOption, writeLine, type CliContext } from "./command";
 import { terminalSafe } from "./terminal-safe";
 import { namingDatabase } from "./database-errors";
 
@@ -50,21 +50,8 @@ function mainUsage(): string {
 
 /** Pulls the global --home option out of argv wherever it stands. */
 function extractHome(argv: string[]): { home?: string; rest: string[] } {
-  const rest: string[] = [];
-  let home: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--") {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    if (a === "--home") {
-      if (i + 1 >= argv.length) throw new UsageError("--home needs a directory");
-      home = argv[++i];
-    } else if (a.startsWith("--home=")) home = a.slice("--home=".length);
-    else rest.push(a);
-  }
-  return { home, rest };
+  const { value, rest } = extractOption(argv, "home", "a directory");
+  return { home: value, rest };
 }
 
 /** Runs the CLI and returns the exit code. Never throws. */

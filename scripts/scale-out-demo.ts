@@ -37,6 +37,7 @@ import {
   n8nCli,
   n8nEnv,
   parseRawOutput,
+  writeVaultCredentialFile,
 } from "../n8n/test/support/n8n-cli";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -376,17 +377,7 @@ async function run(dir: string): Promise<void> {
   fs.writeFileSync(path.join(wfDir, "collector.json"), JSON.stringify(collector));
   fs.writeFileSync(path.join(wfDir, "dispatcher.json"), JSON.stringify(dispatcher));
   const credFile = path.join(dir, "credentials.json");
-  fs.writeFileSync(
-    credFile,
-    JSON.stringify([
-      {
-        id: "vcVaultExample01",
-        name: "Velocity Collector vault",
-        type: "velocityCollectorVaultApi",
-        data: { vaultPath: vault.file, masterPassword: MASTER_PASSWORD },
-      },
-    ]),
-  );
+  writeVaultCredentialFile(credFile, vault.file, MASTER_PASSWORD);
   const cli = async (args: string[]) => {
     const r = await n8nCli(args, queueEnv({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) }), 600_000);
     if (r.status !== 0)

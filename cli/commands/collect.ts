@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { DEFAULT_TIMEOUTS, loginTimeoutsText } from "../../lib/core/defaults";
 import { hasSession, platformOptionsForHome } from "../../lib/core/platforms";
-import { UsageError, VcError } from "../../lib/core/errors";
+import { UsageError } from "../../lib/core/errors";
 import type { Device, DeviceResult } from "../../lib/core/types";
 import type { RunSummary } from "../../lib/core/collect";
 import {
@@ -11,7 +11,7 @@ import {
   type HostKeyPolicy,
 } from "../../lib/core/ssh/host-key-policy";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
-import { COLLECTION_RUN_OPTIONS } from "../run-options";
+import { COLLECTION_RUN_OPTIONS, invalidInputIsUsage } from "../run-options";
 import { terminalSafe } from "../terminal-safe";
 import { parseByteSize } from "./search";
 import { excerptResult, JSON_OUTPUT_CHARS } from "../../lib/core/collect/excerpt";
@@ -338,10 +338,5 @@ export const command: CliCommand = {
   name: "collect",
   summary: "collect command outputs from devices over SSH",
   usage: USAGE,
-  run: (args, ctx) =>
-    run(args, ctx).catch((err: unknown) => {
-      if (err instanceof VcError && !(err instanceof UsageError) && err.errorClass === "invalid_input")
-        throw new UsageError(err.message);
-      throw err;
-    }),
+  run: invalidInputIsUsage(run),
 };

@@ -2,7 +2,7 @@ import { loginTimeoutsText } from "../../lib/core/defaults";
 import type { CredentialSource, DiscoveryDeviceResult, DiscoveryReport } from "../../lib/core/collect";
 import { UsageError } from "../../lib/core/errors";
 import type { Credential, Device } from "../../lib/core/types";
-import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
+import { parseCommandArgs, pickSubcommand, printJson, writeLine, type CliCommand, type CliContext } from "../command";
 import { FILTER_OPTIONS, countOption, openVaultFromEnv, secondsOption, seconds, selectDevices } from "./collect";
 
 const USAGE = `Usage: vcollector creds <discover|test|status> [options]
@@ -297,18 +297,7 @@ export const command: CliCommand = {
   summary: "credential discovery and testing: discover, test, status",
   usage: USAGE,
   async run(args, ctx) {
-    const [sub, ...rest] = args;
-    switch (sub) {
-      case "discover":
-        return discover(rest, ctx);
-      case "test":
-        return test(rest, ctx);
-      case "status":
-        return status(rest, ctx);
-      case undefined:
-        throw new UsageError("creds needs a subcommand: discover, test or status (see vcollector creds --help)");
-      default:
-        throw new UsageError(`unknown creds subcommand '${sub}' (discover, test or status)`);
-    }
+    const [handler, rest] = pickSubcommand("creds", { discover, test, status }, args);
+    return handler(rest, ctx);
   },
 };

@@ -4,7 +4,7 @@ import { UsageError, VcError } from "../../lib/core/errors";
 import { ensureHome } from "../../lib/core/home";
 import type { Device } from "../../lib/core/types";
 import type { Inventory } from "../../lib/core/inventory";
-import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
+import { parseCommandArgs, pickSubcommand, printJson, writeLine, type CliCommand, type CliContext } from "../command";
 import { DEVICE_FILTER_OPTIONS, filterFromOptions } from "../device-filter";
 
 type InventoryModule = typeof import("../../lib/core/inventory");
@@ -421,16 +421,7 @@ export const command: CliCommand = {
   summary: "device inventory: init, list, add, rm, import-csv, import-vc, netbox-sync",
   usage: USAGE,
   async run(args: string[], ctx: CliContext): Promise<number> {
-    const [sub, ...rest] = args;
-    if (sub === undefined)
-      throw new UsageError(
-        "inventory needs a subcommand: init, list, add, rm, import-csv, import-vc, netbox-sync (see vcollector inventory --help)",
-      );
-    const handler = SUBCOMMANDS[sub];
-    if (!handler)
-      throw new UsageError(
-        `unknown inventory subcommand '${sub}' (init, list, add, rm, import-csv, import-vc, netbox-sync)`,
-      );
+    const [handler, rest] = pickSubcommand("inventory", SUBCOMMANDS, args);
     return handler(rest, ctx);
   },
 };

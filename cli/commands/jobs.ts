@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError, VcError, errorMessage } from "../../lib/core/errors";
 import type { Job, JobFile } from "../../lib/core/jobs";
-import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
+import { parseCommandArgs, pickSubcommand, printJson, writeLine, type CliCommand, type CliContext } from "../command";
 import { DEVICE_FILTER_OPTIONS } from "../device-filter";
 
 const USAGE = `Usage: vcollector jobs <subcommand> [options]
@@ -316,40 +316,28 @@ async function flow(args: string[], ctx: CliContext): Promise<number> {
   return 0;
 }
 
+const SUBCOMMANDS: Record<string, (args: string[], ctx: CliContext) => Promise<number>> = {
+  list,
+  show,
+  validate,
+  new: create,
+  enable: (args, ctx) => toggle(args, ctx, true),
+  disable: (args, ctx) => toggle(args, ctx, false),
+  rm: remove,
+  "import-vc": importVc,
+  flow,
+  schema: async (_args, ctx) => {
+    printJson(ctx.stdout, jobsModule().jobSchema());
+    return 0;
+  },
+};
+
 export const command: CliCommand = {
   name: "jobs",
   summary: "jobs and batches: list, show, validate, new, enable, disable, rm, import-vc, flow",
   usage: USAGE,
   run: async (args, ctx) => {
-    const [sub, ...rest] = args;
-    switch (sub) {
-      case "list":
-        return list(rest, ctx);
-      case "show":
-        return show(rest, ctx);
-      case "validate":
-        return validate(rest, ctx);
-      case "new":
-        return create(rest, ctx);
-      case "enable":
-        return toggle(rest, ctx, true);
-      case "disable":
-        return toggle(rest, ctx, false);
-      case "rm":
-        return remove(rest, ctx);
-      case "import-vc":
-        return importVc(rest, ctx);
-      case "flow":
-        return flow(rest, ctx);
-      case "schema":
-        printJson(ctx.stdout, jobsModule().jobSchema());
-        return 0;
-      default:
-        throw new UsageError(
-          sub
-            ? `unknown jobs subcommand '${sub}' (see vcollector jobs --help)`
-            : "jobs needs a subcommand (see vcollector jobs --help)",
-        );
-    }
+    const [handler, rest] = pickSubcommand("jobs", SUBCOMMANDS, args);
+    return handler(rest, ctx);
   },
 };

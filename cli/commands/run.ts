@@ -1,7 +1,7 @@
 import { UsageError, VcError } from "../../lib/core/errors";
 import type { DeviceResult } from "../../lib/core/types";
 import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
-import { COLLECTION_RUN_OPTIONS } from "../run-options";
+import { COLLECTION_RUN_OPTIONS, invalidInputIsUsage } from "../run-options";
 import { countOption, openVaultFromEnv, seconds, selectDevices } from "./collect";
 
 const USAGE = `Usage: vcollector run --job <slug> | --batch <name> [options]
@@ -248,10 +248,5 @@ export const command: CliCommand = {
   name: "run",
   summary: "run a job or a batch from the data home (jobs/, batches/)",
   usage: USAGE,
-  run: (args, ctx) =>
-    run(args, ctx).catch((err: unknown) => {
-      if (err instanceof VcError && !(err instanceof UsageError) && err.errorClass === "invalid_input")
-        throw new UsageError(err.message);
-      throw err;
-    }),
+  run: invalidInputIsUsage(run),
 };

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { namingDatabase } from "../database-errors";
-import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext, readTextInput } from "../command";
+import { parseCommandArgs, pickSubcommand, printJson, readTextInput, writeLine } from "../command";
+import type { CliCommand, CliContext } from "../command";
 import { UsageError } from "../../lib/core/errors";
 import { TemplateLibrary, type TemplateInfo, type TemplateSource } from "../../lib/core/templates/library";
 import { validateTemplateText } from "../../lib/core/templates/validate";
@@ -269,11 +270,7 @@ export const command: CliCommand = {
   summary: "template library: where, import, list, show, export, rm, detect",
   usage: USAGE,
   async run(args, ctx) {
-    const [sub, ...rest] = args;
-    if (sub === undefined)
-      throw new UsageError("expected a subcommand: where, import, list, show, add, edit, rm, export or detect");
-    const handler = SUBCOMMANDS[sub];
-    if (!handler) throw new UsageError(`unknown templates subcommand '${sub}' (see vcollector templates --help)`);
+    const [handler, rest] = pickSubcommand("templates", SUBCOMMANDS, args);
     return handler(rest, ctx).catch((err: unknown) => {
       throw namingDatabase(err, ctx.home.templatesDb);
     });

@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { UsageError, VcError } from "../../lib/core/errors";
 import { compileInline, describeTemplateSource, parseText, resolveTemplateSource } from "../../lib/core/parse";
 import { runConformance } from "../../lib/core/textfsm";
-import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext, readTextInput } from "../command";
+import { parseCommandArgs, pickSubcommand, printJson, readTextInput, writeLine } from "../command";
+import type { CliCommand, CliContext } from "../command";
 
 const USAGE = `Usage:
   vcollector textfsm parse (--template <file> | --platform <p> --command "<cmd>") [options] [<input>|-]
@@ -129,13 +130,7 @@ export const command: CliCommand = {
   summary: "parse outputs with TextFSM, run the ntc-templates conformance suite",
   usage: USAGE,
   async run(args, ctx) {
-    const [sub, ...rest] = args;
-    if (sub === "parse") return parseCmd(rest, ctx);
-    if (sub === "conformance") return conformanceCmd(rest, ctx);
-    throw new UsageError(
-      sub === undefined
-        ? "textfsm needs a subcommand: parse or conformance"
-        : `unknown textfsm subcommand '${sub}' (parse, conformance)`,
-    );
+    const [handler, rest] = pickSubcommand("textfsm", { parse: parseCmd, conformance: conformanceCmd }, args);
+    return handler(rest, ctx);
   },
 };

@@ -13,7 +13,8 @@ import {
   type CredentialPatch,
   type ImportReport,
 } from "../../lib/core/vault";
-import { parseCommandArgs, printJson, writeLine, type CliCommand, type CliContext } from "../command";
+import { extractOption, parseCommandArgs, pickSubcommand, printJson, writeLine } from "../command";
+import type { CliCommand, CliContext } from "../command";
 import { readSecret, readSecretFile, readSecretFromStdin } from "../prompt";
 
 const NEW_PASS_ENV = "VCOLLECTOR_NEW_VAULT_PASS";
@@ -76,10 +77,7 @@ export const command: CliCommand = {
   summary: "encrypted credential vault",
   usage: USAGE,
   async run(args, ctx) {
-    const [sub, ...rest] = args;
-    if (sub === undefined) throw new UsageError("vault needs a subcommand (see vcollector vault --help)");
-    const handler = SUBCOMMANDS[sub];
-    if (!handler) throw new UsageError(`unknown vault subcommand '${sub}' (see vcollector vault --help)`);
+    const [handler, rest] = pickSubcommand("vault", SUBCOMMANDS, args);
     const secretArg = rest.find((a) => SECRET_AS_ARGUMENT.test(a));
     if (secretArg !== undefined) {
       throw new UsageError(
@@ -94,20 +92,7 @@ export const command: CliCommand = {
 
 /** --vault is accepted by every subcommand, before or after its own options. */
 function extractVaultOption(args: string[]): { vault?: string; remaining: string[] } {
-  const remaining: string[] = [];
-  let vault: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--") {
-      remaining.push(...args.slice(i));
-      break;
-    }
-    if (a === "--vault") {
-      if (i + 1 >= args.length) throw new UsageError("--vault needs a file");
-      vault = args[++i];
-    } else if (a.startsWith("--vault=")) vault = a.slice("--vault=".length);
-    else remaining.push(a);
-  }
+  const { value: vault, rest: remaining } = extractOption(args, "vault", "a file");
   if (vault === "") throw new UsageError("--vault needs a file");
   return { vault, remaining };
 }

@@ -31,9 +31,8 @@ export interface Device {
   extra?: Record<string, unknown>;
 }
 
-/** A decrypted credential, held only in memory while the vault is unlocked. */
-export interface Credential {
-  id: number;
+/** A credential's name, login and secrets: what the vault stores, adds and backs up. */
+export interface CredentialFields {
   name: string;
   username: string;
   password?: string;
@@ -41,6 +40,11 @@ export interface Credential {
   privateKey?: string;
   privateKeyPassphrase?: string;
   enableSecret?: string;
+}
+
+/** A decrypted credential, held only in memory while the vault is unlocked. */
+export interface Credential extends CredentialFields {
+  id: number;
 }
 
 /** What a credential looks like when listed: never any secret. */

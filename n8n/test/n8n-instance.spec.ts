@@ -8,7 +8,14 @@ import { JobStore } from "../../lib/core/jobs";
 import { startLab, type Lab } from "../../lib/lab";
 import { findSecretsInDir, findSecretsInText } from "../../test/support/secrets";
 import { makeVault } from "../../test/support/vault";
-import { executeEnv, installPackage, n8nCli, n8nEnv, parseRawOutput } from "./support/n8n-cli";
+import {
+  executeEnv,
+  installPackage,
+  n8nCli,
+  n8nEnv,
+  parseRawOutput,
+  writeVaultCredentialFile,
+} from "./support/n8n-cli";
 import { sharedDir } from "./support/shared-dir";
 
 /**
@@ -68,17 +75,7 @@ describe("n8n: a real n8n instance runs the example workflow against the lab", f
     const wfFile = path.join(dir, `${workflow.id}.json`);
     fs.writeFileSync(wfFile, JSON.stringify(workflow));
     const credFile = path.join(dir, "credentials.json");
-    fs.writeFileSync(
-      credFile,
-      JSON.stringify([
-        {
-          id: "vcVaultExample01",
-          name: "Velocity Collector vault",
-          type: "velocityCollectorVaultApi",
-          data: { vaultPath: vaultFile, masterPassword: MASTER_PASSWORD },
-        },
-      ]),
-    );
+    writeVaultCredentialFile(credFile, vaultFile, MASTER_PASSWORD);
     const creds = await n8nCli(["import:credentials", `--input=${credFile}`], env);
     fs.rmSync(credFile);
     assert.equal(creds.status, 0, creds.stderr + creds.stdout);

@@ -7,6 +7,7 @@ import {
   selectFromSource,
   type DeviceSourceConfig,
 } from "../../lib/core/inventory";
+import { asyncInput, errorTextStatus } from "../common/async-input";
 
 interface DeviceSourceDef extends NodeDef {
   source?: string;
@@ -95,15 +96,7 @@ export = function register(RED: NodeAPI): void {
       send([messagePerDevice(devices, () => RED.util.cloneMessage(msg), partsId)]);
     };
 
-    this.on("input", (msg, send, done) => {
-      handle(msg as InputMsg, send).then(
-        () => done(),
-        (err: unknown) => {
-          if (!configError) this.status({ fill: "red", shape: "ring", text: errorMessage(err).slice(0, 60) });
-          done(err instanceof Error ? err : new Error(errorMessage(err)));
-        },
-      );
-    });
+    asyncInput(this, handle, (err) => (configError ? undefined : errorTextStatus(err)));
 
     this.on("close", () => {
       this.status({});

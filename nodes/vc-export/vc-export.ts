@@ -1,6 +1,5 @@
 import * as path from "node:path";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
-import { errorMessage } from "../../lib/core/errors";
 import { resolveHome } from "../../lib/core/home";
 import {
   EXPORT_FORMATS,
@@ -12,6 +11,7 @@ import {
   type ExportRunResult,
 } from "../../lib/core/export";
 import { resolveTemplateSource, smartExport } from "../../lib/core/parse";
+import { asyncInput } from "../common/async-input";
 
 interface VcExportDef extends NodeDef {
   format?: string;
@@ -168,15 +168,7 @@ export = function register(RED: NodeAPI): void {
       send([messages]);
     };
 
-    this.on("input", (msg, send, done) => {
-      handle(msg, send).then(
-        () => done(),
-        (err: unknown) => {
-          this.status({ fill: "red", shape: "ring", text: errorMessage(err).slice(0, 60) });
-          done(err instanceof Error ? err : new Error(errorMessage(err)));
-        },
-      );
-    });
+    asyncInput(this, handle);
   }
   RED.nodes.registerType("vc-export", VcExportNode);
 };

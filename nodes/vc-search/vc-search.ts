@@ -1,9 +1,11 @@
 import * as path from "node:path";
-import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { errorMessage } from "../../lib/core/errors";
 import { resolveHome } from "../../lib/core/home";
 import { parseAge } from "../../lib/core/captures/browse";
 import { searchCaptures } from "../../lib/core/search";
+import { asyncInput } from "../common/async-input";
+import type { Send } from "../common/serial-input";
 
 interface VcSearchDef extends NodeDef {
   /** Empty: msg.pattern, else msg.payload when it is a string. */
@@ -23,8 +25,6 @@ interface VcSearchDef extends NodeDef {
   /** Data home; empty means $VCOLLECTOR_HOME or ~/.vcollector. */
   home?: string;
 }
-
-type Send = (m: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
 
 /** A comma-separated string or a list; devices may be Device objects (their name is used). */
 function list(value: unknown): string[] | undefined {
@@ -127,15 +127,7 @@ export = function register(RED: NodeAPI): void {
       }
     };
 
-    this.on("input", (msg, send, done) => {
-      handle(msg, send).then(
-        () => done(),
-        (err: unknown) => {
-          this.status({ fill: "red", shape: "ring", text: errorMessage(err).slice(0, 60) });
-          done(err instanceof Error ? err : new Error(errorMessage(err)));
-        },
-      );
-    });
+    asyncInput(this, handle);
     this.on("close", () => {
       for (const c of running) c.abort();
       running.clear();

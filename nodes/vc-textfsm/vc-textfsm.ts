@@ -1,4 +1,4 @@
-import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { errorMessage } from "../../lib/core/errors";
 import { resolveHome } from "../../lib/core/home";
 import {
@@ -12,6 +12,8 @@ import {
   type TemplateSource,
 } from "../../lib/core/parse";
 import type { TextFsmTemplate } from "../../lib/core/textfsm";
+import { asyncInput } from "../common/async-input";
+import type { Send } from "../common/serial-input";
 
 interface VcTextfsmDef extends NodeDef {
   /** "index" (default), "template", "inline" or "auto". */
@@ -30,8 +32,6 @@ interface VcTextfsmDef extends NodeDef {
   /** Mode "auto": minimum score 0..1 for a detected template to be used (blank: it must fit). */
   minScore?: string | number;
 }
-
-type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
 
 /**
  * vc-textfsm: parses the command outputs of a message with the parse stage (lib/core/parse)
@@ -118,15 +118,7 @@ export = function register(RED: NodeAPI): void {
       send(msg);
     };
 
-    this.on("input", (msg, send, done) => {
-      handle(msg, send).then(
-        () => done(),
-        (err: unknown) => {
-          this.status({ fill: "red", shape: "dot", text: "bad input" });
-          done(err instanceof Error ? err : new Error(String(err)));
-        },
-      );
-    });
+    asyncInput(this, handle, () => ({ fill: "red", shape: "dot", text: "bad input" }));
   }
 
   RED.nodes.registerType("vc-textfsm", VcTextfsmNode, {

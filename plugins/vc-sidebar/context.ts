@@ -125,13 +125,22 @@ export class SidebarContext {
         // locked: list from the file below (names need no password)
       }
     }
-    if (!fs.existsSync(this.home.vaultDb)) return undefined;
-    const vault = Vault.open(this.home.vaultDb);
-    try {
-      return fn(vault);
-    } finally {
-      vault.close();
-    }
+    return withExisting(this.home.vaultDb, () => Vault.open(this.home.vaultDb), fn);
+  }
+}
+
+/** Runs fn on what `open` opens, closing it after; undefined (nothing opened) when `file` does not exist. */
+export function withExisting<S extends { close(): void }, T>(
+  file: string,
+  open: () => S,
+  fn: (opened: S) => T,
+): T | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const opened = open();
+  try {
+    return fn(opened);
+  } finally {
+    opened.close();
   }
 }
 

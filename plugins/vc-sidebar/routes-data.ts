@@ -6,7 +6,7 @@ import { CollectorDb } from "../../lib/core/collect";
 import { VcError } from "../../lib/core/errors";
 import { searchCaptures } from "../../lib/core/search";
 import { resolveTemplateSource, smartExport } from "../../lib/core/parse";
-import type { SidebarContext } from "./context";
+import { withExisting, type SidebarContext } from "./context";
 import { bool, int, queryBool, queryInt, type Routes } from "./http";
 import type { RunManager } from "./runs";
 
@@ -33,13 +33,7 @@ export function registerDataRoutes(
   templatesDir: () => string | undefined,
 ): void {
   const withHistory = <T>(fn: (db: CollectorDb) => T): T | undefined => {
-    if (!fs.existsSync(ctx.home.collectorDb)) return undefined;
-    const db = CollectorDb.open(ctx.home.collectorDb);
-    try {
-      return fn(db);
-    } finally {
-      db.close();
-    }
+    return withExisting(ctx.home.collectorDb, () => CollectorDb.open(ctx.home.collectorDb), fn);
   };
 
   routes.add<{ limit?: string }>(

@@ -13,7 +13,7 @@ import {
   type Job,
   type JobFile,
 } from "../../lib/core/jobs";
-import type { SidebarContext } from "./context";
+import { withExisting, type SidebarContext } from "./context";
 import type { Routes } from "./http";
 import type { RunManager } from "./runs";
 
@@ -26,6 +26,10 @@ import type { RunManager } from "./runs";
 const SLUG = { type: "string", pattern: "^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$" } as const;
 const BATCH_NAME = { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$" } as const;
 const MAX_YAML = 200_000;
+
+/** The parameters of a route on one job or batch: its slug and nothing else. */
+const slugOnly = (slug: typeof SLUG | typeof BATCH_NAME) =>
+  ({ type: "object", properties: { slug }, required: ["slug"], additionalProperties: false }) as const;
 
 /** A job's definition from the editor: raw YAML, or the job file's fields as an object. */
 const DEFINITION = {
@@ -57,11 +61,14 @@ function lastRun(row: HistoryRow | undefined): LastRun | undefined {
   return { id: row.id, status: row.status, startedAt: row.startedAt, total: row.total, ok: row.ok, failed: row.failed };
 }
 
+/** What the job and batch lists show of either. */
+function listed(item: Job | Batch, last: HistoryRow | undefined) {
+  return { slug: item.slug, name: item.name, description: item.description ?? "", lastRun: lastRun(last) };
+}
+
 function jobSummary(job: Job, last?: HistoryRow) {
   return {
-    slug: job.slug,
-    name: job.name,
-    description: job.description ?? "",
+    ...listed(job, last),
     enabled: job.enabled,
     captureType: job.captureType,
     commands: job.commands,
@@ -69,19 +76,15 @@ function jobSummary(job: Job, last?: HistoryRow) {
     credential: job.credential ?? "",
     concurrency: job.execution.concurrency,
     validation: job.validation?.template,
-    lastRun: lastRun(last),
   };
 }
 
 function batchSummary(batch: Batch, last?: HistoryRow) {
   return {
-    slug: batch.slug,
-    name: batch.name,
-    description: batch.description ?? "",
+    ...listed(batch, last),
     jobs: batch.jobs,
     stopOnFailure: batch.stopOnFailure,
     delayS: batch.delayMs / 1000,
-    lastRun: lastRun(last),
   };
 }
 
@@ -109,16 +112,16 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
   const lastRuns = (): { jobs: Map<string, HistoryRow>; batches: Map<string, HistoryRow> } => {
     const jobs = new Map<string, HistoryRow>();
     const batches = new Map<string, HistoryRow>();
-    if (!fs.existsSync(ctx.home.collectorDb)) return { jobs, batches };
-    const db = CollectorDb.open(ctx.home.collectorDb);
-    try {
-      for (const row of db.listRuns(1000)) {
-        const map = row.kind === "batch" ? batches : jobs;
-        if (!map.has(row.jobName)) map.set(row.jobName, row);
-      }
-    } finally {
-      db.close();
-    }
+    withExisting(
+      ctx.home.collectorDb,
+      () => CollectorDb.open(ctx.home.collectorDb),
+      (db) => {
+        for (const row of db.listRuns(1000)) {
+          const map = row.kind === "batch" ? batches : jobs;
+          if (!map.has(row.jobName)) map.set(row.jobName, row);
+        }
+      },
+    );
     return { jobs, batches };
   };
 
@@ -137,6 +140,17 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
     throw err;
   };
 
+  /** A job or batch file's YAML and what `read` makes of it; an invalid file is still shown (and editable) with its located error. */
+  const showFile = (file: string, s: JobStore, read: (yaml: string) => Record<string, unknown>) => {
+    const yaml = fs.readFileSync(file, "utf8");
+    try {
+      return { body: { yaml, ...read(yaml) } };
+    } catch (err) {
+      if (!(err instanceof VcError)) throw err;
+      return { body: { yaml, invalid: located(err, s) } };
+    }
+  };
+
   routes.add("get", "/jobs", { type: "object", additionalProperties: false }, () => {
     const s = store();
     const { jobs, errors } = s.listJobs();
@@ -151,25 +165,15 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
     };
   });
 
-  routes.add<{ slug: string }>(
-    "get",
-    "/jobs/:slug",
-    { type: "object", properties: { slug: SLUG }, required: ["slug"], additionalProperties: false },
-    ({ slug }) => {
-      const s = store();
-      const file = s.jobFile(slug);
-      if (!file) throw new VcError("job_not_found", `no job '${slug}' in jobs/`, slug);
-      const yaml = fs.readFileSync(file, "utf8");
-      try {
-        const job = s.getJob(slug);
-        return { body: { yaml, job: jobSummary(job), source: job.source } };
-      } catch (err) {
-        if (!(err instanceof VcError)) throw err;
-        // An invalid file is still shown (and editable) with its located error.
-        return { body: { yaml, invalid: located(err, s) } };
-      }
-    },
-  );
+  routes.add<{ slug: string }>("get", "/jobs/:slug", slugOnly(SLUG), ({ slug }) => {
+    const s = store();
+    const file = s.jobFile(slug);
+    if (!file) throw new VcError("job_not_found", `no job '${slug}' in jobs/`, slug);
+    return showFile(file, s, () => {
+      const job = s.getJob(slug);
+      return { job: jobSummary(job), source: job.source };
+    });
+  });
 
   /** Checks only: the located error, or the job as it would be saved. */
   routes.add<{ yaml?: string; job?: Record<string, unknown> }>("post", "/jobs/check", DEFINITION, (input) => {
@@ -218,15 +222,10 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
     (input) => save(input, false),
   );
 
-  routes.add<{ slug: string }>(
-    "delete",
-    "/jobs/:slug",
-    { type: "object", properties: { slug: SLUG }, required: ["slug"], additionalProperties: false },
-    ({ slug }) => {
-      store().removeJob(slug);
-      return { body: { removed: slug } };
-    },
-  );
+  routes.add<{ slug: string }>("delete", "/jobs/:slug", slugOnly(SLUG), ({ slug }) => {
+    store().removeJob(slug);
+    return { body: { removed: slug } };
+  });
 
   routes.add<{ slug: string; enabled: boolean }>(
     "put",
@@ -252,21 +251,16 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
     return ctx.withInventory(false, (inv) => inv.listDevices());
   };
 
-  routes.add<{ slug: string }>(
-    "post",
-    "/jobs/:slug/run",
-    { type: "object", properties: { slug: SLUG }, required: ["slug"], additionalProperties: false },
-    ({ slug }) => {
-      let job: Job;
-      try {
-        job = store().getJob(slug);
-      } catch (err) {
-        return rethrowLocated(err);
-      }
-      if (!job.enabled) throw new VcError("job_disabled", `job '${slug}' is disabled: enable it to run it`, slug);
-      return { status: 202, body: { id: runs.startJobRun({ job, devices: inventoryDevices() }) } };
-    },
-  );
+  routes.add<{ slug: string }>("post", "/jobs/:slug/run", slugOnly(SLUG), ({ slug }) => {
+    let job: Job;
+    try {
+      job = store().getJob(slug);
+    } catch (err) {
+      return rethrowLocated(err);
+    }
+    if (!job.enabled) throw new VcError("job_disabled", `job '${slug}' is disabled: enable it to run it`, slug);
+    return { status: 202, body: { id: runs.startJobRun({ job, devices: inventoryDevices() }) } };
+  });
 
   /**
    * Checks a batch's YAML as `vcollector jobs validate` does: the batch schema (located by line and
@@ -288,24 +282,12 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
     return batch;
   };
 
-  routes.add<{ slug: string }>(
-    "get",
-    "/batches/:slug",
-    { type: "object", properties: { slug: BATCH_NAME }, required: ["slug"], additionalProperties: false },
-    ({ slug }) => {
-      const s = store();
-      const file = s.batchFile(slug);
-      if (!file) throw new VcError("batch_not_found", `no batch '${slug}' in batches/`, slug);
-      const yaml = fs.readFileSync(file, "utf8");
-      try {
-        return { body: { yaml, batch: batchSummary(parseBatch(yaml, file, slug)) } };
-      } catch (err) {
-        if (!(err instanceof VcError)) throw err;
-        // An invalid file is still shown (and editable) with its located error.
-        return { body: { yaml, invalid: located(err, s) } };
-      }
-    },
-  );
+  routes.add<{ slug: string }>("get", "/batches/:slug", slugOnly(BATCH_NAME), ({ slug }) => {
+    const s = store();
+    const file = s.batchFile(slug);
+    if (!file) throw new VcError("batch_not_found", `no batch '${slug}' in batches/`, slug);
+    return showFile(file, s, (yaml) => ({ batch: batchSummary(parseBatch(yaml, file, slug)) }));
+  });
 
   const saveBatch = (input: { slug?: string; yaml: string }, create: boolean) => {
     const s = store();
@@ -335,38 +317,28 @@ export function registerJobRoutes(routes: Routes, ctx: SidebarContext, runs: Run
     (input) => saveBatch(input, false),
   );
 
-  routes.add<{ slug: string }>(
-    "delete",
-    "/batches/:slug",
-    { type: "object", properties: { slug: BATCH_NAME }, required: ["slug"], additionalProperties: false },
-    ({ slug }) => {
-      store().removeBatch(slug);
-      return { body: { removed: slug } };
-    },
-  );
+  routes.add<{ slug: string }>("delete", "/batches/:slug", slugOnly(BATCH_NAME), ({ slug }) => {
+    store().removeBatch(slug);
+    return { body: { removed: slug } };
+  });
 
-  routes.add<{ slug: string }>(
-    "post",
-    "/batches/:slug/run",
-    { type: "object", properties: { slug: BATCH_NAME }, required: ["slug"], additionalProperties: false },
-    ({ slug }) => {
-      const s = store();
-      const batch = s.getBatch(slug);
-      const jobs = new Map<string, Job>();
-      const jobErrors = new Map<string, VcError>();
-      for (const jobSlug of batch.jobs) {
-        try {
-          jobs.set(jobSlug, s.getJob(jobSlug));
-        } catch (err) {
-          jobErrors.set(
-            jobSlug,
-            err instanceof VcError ? err : new VcError("invalid_job", errorMessage(err), jobSlug, { cause: err }),
-          );
-        }
+  routes.add<{ slug: string }>("post", "/batches/:slug/run", slugOnly(BATCH_NAME), ({ slug }) => {
+    const s = store();
+    const batch = s.getBatch(slug);
+    const jobs = new Map<string, Job>();
+    const jobErrors = new Map<string, VcError>();
+    for (const jobSlug of batch.jobs) {
+      try {
+        jobs.set(jobSlug, s.getJob(jobSlug));
+      } catch (err) {
+        jobErrors.set(
+          jobSlug,
+          err instanceof VcError ? err : new VcError("invalid_job", errorMessage(err), jobSlug, { cause: err }),
+        );
       }
-      return { status: 202, body: { id: runs.startJobRun({ batch, jobs, jobErrors, devices: inventoryDevices() }) } };
-    },
-  );
+    }
+    return { status: 202, body: { id: runs.startJobRun({ batch, jobs, jobErrors, devices: inventoryDevices() }) } };
+  });
 }
 
 /** A job error whose reply carries `where` and `line` (the editor marks the line). */

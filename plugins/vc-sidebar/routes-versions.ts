@@ -1,9 +1,8 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { safeSegment } from "../../lib/core/captures/layout";
 import { openVersionStore, VERSIONS_DIR, type VersionStore } from "../../lib/core/changes";
 import { VcError } from "../../lib/core/errors";
-import type { SidebarContext } from "./context";
+import { withExisting, type SidebarContext } from "./context";
 import { int, queryInt, type Routes } from "./http";
 
 /**
@@ -22,13 +21,11 @@ const MAX_DIFF_CONTEXT = 50;
 export function registerVersionRoutes(routes: Routes, ctx: SidebarContext): void {
   const withStore = <T>(fn: (store: VersionStore) => T): T | undefined => {
     const collections = ctx.home.collections;
-    if (!fs.existsSync(path.join(collections, VERSIONS_DIR))) return undefined;
-    const store = openVersionStore(collections, { homeRoot: ctx.home.root, importExisting: false });
-    try {
-      return fn(store);
-    } finally {
-      store.close();
-    }
+    return withExisting(
+      path.join(collections, VERSIONS_DIR),
+      () => openVersionStore(collections, { homeRoot: ctx.home.root, importExisting: false }),
+      fn,
+    );
   };
   const checkKey = (q: { type: string; device: string }) => {
     if (safeSegment(q.type) !== q.type || safeSegment(q.device) !== q.device)

@@ -261,6 +261,17 @@
     $no.trigger("focus");
   }
 
+  /** A view's action bar, appended to $c, starting with a Refresh button (class cls) that calls onRefresh. */
+  function actionBar($c, cls, onRefresh) {
+    var $bar = el("div", "vc-sb-actions").appendTo($c);
+    button(t("common.refresh"), "fa-refresh", cls)
+      .appendTo($bar)
+      .on("click", function () {
+        onRefresh();
+      });
+    return $bar;
+  }
+
   var app = {
     t: t,
     api: api,
@@ -268,6 +279,7 @@
     errorText: errorText,
     el: el,
     button: button,
+    actionBar: actionBar,
     field: field,
     select: select,
     highlighted: highlighted,

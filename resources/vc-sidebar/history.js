@@ -7,16 +7,48 @@
   function create($c, app) {
     var t = app.t;
     var el = app.el;
-    var $bar = el("div", "vc-sb-actions").appendTo($c);
-    app
-      .button(t("common.refresh"), "fa-refresh", "vc-sb-hist-refresh")
-      .appendTo($bar)
-      .on("click", function () {
-        load();
-      });
+    app.actionBar($c, "vc-sb-hist-refresh", function () {
+      load();
+    });
     var $msg = el("div", "vc-sb-message").attr("role", "status").appendTo($c);
     var $runs = el("div", "vc-sb-table-box").appendTo($c);
     var $detail = el("div", "vc-sb-hist-detail").appendTo($c);
+
+    /** The run status column of a runs table (key: the sort key, if any). */
+    function statusColumn(key) {
+      return {
+        key: key,
+        label: t("history.status"),
+        render: function (h) {
+          return el("span", "vc-sb-run-status vc-sb-run-" + h.status, h.status);
+        },
+      };
+    }
+
+    function countsColumn() {
+      return {
+        label: t("history.counts"),
+        render: function (h) {
+          return t("history.countText", { total: h.total || 0, ok: h.ok || 0, failed: h.failed || 0 });
+        },
+      };
+    }
+
+    /** A run row that opens the run's detail on click or Enter (after `before`, if given). */
+    function openOnClick($tr, id, before) {
+      $tr
+        .attr("tabindex", "0")
+        .attr("data-history-id", id)
+        .addClass("vc-sb-clickable")
+        .on("click keydown", function (e) {
+          if (e.type === "click" || e.key === "Enter") {
+            if (before) {
+              before();
+            }
+            detail(id);
+          }
+        });
+    }
 
     function errorClasses(counts) {
       return Object.keys(counts || {})
@@ -42,19 +74,8 @@
                   },
                 },
                 { key: "jobName", label: t("history.job") },
-                {
-                  key: "status",
-                  label: t("history.status"),
-                  render: function (h) {
-                    return el("span", "vc-sb-run-status vc-sb-run-" + h.status, h.status);
-                  },
-                },
-                {
-                  label: t("history.counts"),
-                  render: function (h) {
-                    return t("history.countText", { total: h.total || 0, ok: h.ok || 0, failed: h.failed || 0 });
-                  },
-                },
+                statusColumn("status"),
+                countsColumn(),
                 {
                   label: t("history.errorClasses"),
                   render: function (h) {
@@ -65,17 +86,10 @@
               r.runs,
               {
                 onRow: function (h, $tr) {
-                  $tr
-                    .attr("tabindex", "0")
-                    .attr("data-history-id", h.id)
-                    .addClass("vc-sb-clickable")
-                    .on("click keydown", function (e) {
-                      if (e.type === "click" || e.key === "Enter") {
-                        $runs.find("tr.selected").removeClass("selected");
-                        $tr.addClass("selected");
-                        detail(h.id);
-                      }
-                    });
+                  openOnClick($tr, h.id, function () {
+                    $runs.find("tr.selected").removeClass("selected");
+                    $tr.addClass("selected");
+                  });
                 },
               },
             )
@@ -118,37 +132,11 @@
           }
           if (r.jobs && r.jobs.length) {
             app
-              .table(
-                [
-                  { key: "jobName", label: t("history.job") },
-                  {
-                    label: t("history.status"),
-                    render: function (j) {
-                      return el("span", "vc-sb-run-status vc-sb-run-" + j.status, j.status);
-                    },
-                  },
-                  {
-                    label: t("history.counts"),
-                    render: function (j) {
-                      return t("history.countText", { total: j.total || 0, ok: j.ok || 0, failed: j.failed || 0 });
-                    },
-                  },
-                ],
-                r.jobs,
-                {
-                  onRow: function (j, $tr) {
-                    $tr
-                      .attr("tabindex", "0")
-                      .attr("data-history-id", j.id)
-                      .addClass("vc-sb-clickable")
-                      .on("click keydown", function (e) {
-                        if (e.type === "click" || e.key === "Enter") {
-                          detail(j.id);
-                        }
-                      });
-                  },
+              .table([{ key: "jobName", label: t("history.job") }, statusColumn(), countsColumn()], r.jobs, {
+                onRow: function (j, $tr) {
+                  openOnClick($tr, j.id);
                 },
-              )
+              })
               .addClass("vc-sb-history-jobs")
               .appendTo($detail);
           }

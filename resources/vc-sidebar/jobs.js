@@ -11,13 +11,9 @@
   function create($c, app) {
     var t = app.t;
     var el = app.el;
-    var $bar = el("div", "vc-sb-actions").appendTo($c);
-    app
-      .button(t("common.refresh"), "fa-refresh", "vc-sb-jobs-refresh")
-      .appendTo($bar)
-      .on("click", function () {
-        load();
-      });
+    var $bar = app.actionBar($c, "vc-sb-jobs-refresh", function () {
+      load();
+    });
     app
       .button(t("jobs.new"), "fa-plus", "vc-sb-job-new")
       .appendTo($bar)
@@ -140,43 +136,12 @@
             {
               label: "",
               render: function (j) {
-                var $s = el("span", "vc-sb-row-actions");
-                app
-                  .button("", "fa-play", "vc-sb-job-run-btn")
-                  .attr("aria-label", t("jobs.run", { name: j.slug }))
-                  .attr("title", t("jobs.run", { name: j.slug }))
-                  .prop("disabled", !j.enabled)
-                  .appendTo($s)
-                  .on("click", function () {
-                    startRun("jobs/" + encodeURIComponent(j.slug) + "/run", j.slug);
-                  });
-                app
-                  .button("", "fa-pencil", "vc-sb-job-edit")
-                  .attr("aria-label", t("jobs.edit", { name: j.slug }))
-                  .attr("title", t("jobs.edit", { name: j.slug }))
-                  .appendTo($s)
-                  .on("click", function () {
-                    edit(j.slug);
-                  });
-                app
-                  .button("", "fa-trash", "vc-sb-job-delete")
-                  .attr("aria-label", t("jobs.delete", { name: j.slug }))
-                  .attr("title", t("jobs.delete", { name: j.slug }))
-                  .appendTo($s)
-                  .on("click", function () {
-                    app.confirm($jobs, t("jobs.confirmDelete", { name: j.slug }), function () {
-                      app.api("DELETE", "jobs/" + encodeURIComponent(j.slug)).then(
-                        function () {
-                          app.message($msg, t("jobs.deleted", { name: j.slug }));
-                          load();
-                        },
-                        function (xhr) {
-                          app.message($msg, app.errorText(xhr), true);
-                        },
-                      );
-                    });
-                  });
-                return $s;
+                return rowActions("job", "jobs", j.slug, {
+                  runDisabled: !j.enabled,
+                  edit: edit,
+                  $confirmIn: $jobs,
+                  confirmKey: "jobs.confirmDelete",
+                });
               },
             },
           ],
@@ -227,42 +192,12 @@
             {
               label: "",
               render: function (b) {
-                var $s = el("span", "vc-sb-row-actions");
-                app
-                  .button("", "fa-play", "vc-sb-batch-run-btn")
-                  .attr("aria-label", t("jobs.run", { name: b.slug }))
-                  .attr("title", t("jobs.run", { name: b.slug }))
-                  .appendTo($s)
-                  .on("click", function () {
-                    startRun("batches/" + encodeURIComponent(b.slug) + "/run", b.slug);
-                  });
-                app
-                  .button("", "fa-pencil", "vc-sb-batch-edit")
-                  .attr("aria-label", t("jobs.edit", { name: b.slug }))
-                  .attr("title", t("jobs.edit", { name: b.slug }))
-                  .appendTo($s)
-                  .on("click", function () {
-                    editBatch(b.slug);
-                  });
-                app
-                  .button("", "fa-trash", "vc-sb-batch-delete")
-                  .attr("aria-label", t("jobs.delete", { name: b.slug }))
-                  .attr("title", t("jobs.delete", { name: b.slug }))
-                  .appendTo($s)
-                  .on("click", function () {
-                    app.confirm($batches, t("jobs.confirmDeleteBatch", { name: b.slug }), function () {
-                      app.api("DELETE", "batches/" + encodeURIComponent(b.slug)).then(
-                        function () {
-                          app.message($msg, t("jobs.deleted", { name: b.slug }));
-                          load();
-                        },
-                        function (xhr) {
-                          app.message($msg, app.errorText(xhr), true);
-                        },
-                      );
-                    });
-                  });
-                return $s;
+                return rowActions("batch", "batches", b.slug, {
+                  runDisabled: false,
+                  edit: editBatch,
+                  $confirmIn: $batches,
+                  confirmKey: "jobs.confirmDeleteBatch",
+                });
               },
             },
           ],
@@ -275,6 +210,43 @@
         )
         .addClass("vc-sb-batches-table")
         .appendTo($batches);
+    }
+
+    /**
+     * The run, edit and delete buttons of a job or batch row (kind "job" or "batch", api its
+     * collection: "jobs" or "batches"); delete asks first, in opts.$confirmIn, with opts.confirmKey.
+     */
+    function rowActions(kind, api, slug, opts) {
+      var $s = el("span", "vc-sb-row-actions");
+      var url = api + "/" + encodeURIComponent(slug);
+      function action(icon, name, key, onClick) {
+        return app
+          .button("", icon, "vc-sb-" + kind + "-" + name)
+          .attr("aria-label", t(key, { name: slug }))
+          .attr("title", t(key, { name: slug }))
+          .appendTo($s)
+          .on("click", onClick);
+      }
+      action("fa-play", "run-btn", "jobs.run", function () {
+        startRun(url + "/run", slug);
+      }).prop("disabled", opts.runDisabled);
+      action("fa-pencil", "edit", "jobs.edit", function () {
+        opts.edit(slug);
+      });
+      action("fa-trash", "delete", "jobs.delete", function () {
+        app.confirm(opts.$confirmIn, t(opts.confirmKey, { name: slug }), function () {
+          app.api("DELETE", url).then(
+            function () {
+              app.message($msg, t("jobs.deleted", { name: slug }));
+              load();
+            },
+            function (xhr) {
+              app.message($msg, app.errorText(xhr), true);
+            },
+          );
+        });
+      });
+      return $s;
     }
 
     /** Starts a job or batch run and shows its progress with per-device rows until it ends. */

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import WebSocket from "ws";
+import type { FlowNode } from "../../lib/demo/flows";
 import { REPO_ROOT } from "./cli";
 import { freePort } from "./net";
 import { startProcess, type Started } from "./process";
@@ -82,15 +83,8 @@ export function waitForExit(p: Started, ms: number): Promise<number | string> {
   });
 }
 
-export interface FlowNodeJson {
-  id: string;
-  type: string;
-  z?: string;
-  name?: string;
-  label?: string;
-  wires?: string[][];
-  [key: string]: unknown;
-}
+/** A node of a flow export: the demo's own type. */
+export type FlowNodeJson = FlowNode;
 
 export function readExample(title: string): FlowNodeJson[] {
   return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, `${title}.json`), "utf8")) as FlowNodeJson[];

@@ -330,31 +330,17 @@ export class CollectorDb {
 
   /** Runs matching the query, newest first. */
   queryRuns(q: HistoryQuery = {}): HistoryRow[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.job !== undefined) {
-      where.push("job_id = ? AND COALESCE(kind, 'job') = 'job'");
-      args.push(q.job);
-    }
-    if (q.batch !== undefined) {
-      where.push(
+    const { where, args } = whereClause([
+      ["job_id = ? AND COALESCE(kind, 'job') = 'job'", q.job],
+      [
         "((kind = 'batch' AND job_id = ?) OR batch_run_id IN (SELECT run_id FROM job_history WHERE kind = 'batch' AND job_id = ?))",
-      );
-      args.push(q.batch, q.batch);
-    }
-    if (q.since !== undefined) {
-      where.push("started_at >= ?");
-      args.push(q.since);
-    }
-    if (q.status !== undefined) {
-      where.push("status = ?");
-      args.push(q.status);
-    }
-    if (q.kind !== undefined) {
-      where.push("COALESCE(kind, 'job') = ?");
-      args.push(q.kind);
-    }
-    const sql = `SELECT * FROM job_history ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id DESC LIMIT ?`;
+        q.batch,
+      ],
+      ["started_at >= ?", q.since],
+      ["status = ?", q.status],
+      ["COALESCE(kind, 'job') = ?", q.kind],
+    ]);
+    const sql = `SELECT * FROM job_history ${where} ORDER BY id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, q.limit ?? 20) as RawHistory[]).map(toHistoryRow);
   }
 
@@ -546,21 +532,12 @@ export class CollectorDb {
   }
 
   listCaptures(filter: { runId?: string; deviceName?: string; captureType?: string } = {}): CaptureRow[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (filter.runId !== undefined) {
-      where.push("run_id = ?");
-      args.push(filter.runId);
-    }
-    if (filter.deviceName !== undefined) {
-      where.push("device_name = ?");
-      args.push(filter.deviceName);
-    }
-    if (filter.captureType !== undefined) {
-      where.push("capture_type = ?");
-      args.push(filter.captureType);
-    }
-    const sql = `SELECT * FROM captures ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id`;
+    const { where, args } = whereClause([
+      ["run_id = ?", filter.runId],
+      ["device_name = ?", filter.deviceName],
+      ["capture_type = ?", filter.captureType],
+    ]);
+    const sql = `SELECT * FROM captures ${where} ORDER BY id`;
     return (this.db.prepare(sql).all(...args) as RawCapture[]).map(toCaptureRow);
   }
 
@@ -648,6 +625,26 @@ interface RawCapture {
   sha256: string | null;
   history_path: string | null;
   commands: string | null;
+}
+
+/**
+ * The WHERE clause of the conditions whose value is given (undefined: left out), joined by AND,
+ * and its arguments: the value once per `?` of its condition.
+ */
+function whereClause(conditions: ReadonlyArray<readonly [sql: string, value: unknown]>): {
+  where: string;
+  args: unknown[];
+} {
+  const given = conditions.filter(([, value]) => value !== undefined);
+  return {
+    where: given.length ? "WHERE " + given.map(([sql]) => sql).join(" AND ") : "",
+    args: given.flatMap(([sql, value]) =>
+      sql
+        .split("?")
+        .slice(1)
+        .map(() => value),
+    ),
+  };
 }
 
 function toHistoryRow(r: RawHistory): HistoryRow {

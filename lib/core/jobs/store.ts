@@ -54,8 +54,27 @@ export class JobStore {
     return job;
   }
 
+  /** The file of this stem in dir, if any. */
+  private fileIn(dir: string, stem: string): string | undefined {
+    return this.files(dir).find((f) => f.stem === stem)?.file;
+  }
+
+  /** The job's (or batch's) file, or a located not-found error. */
+  private existingFile(kind: "job" | "batch", slug: string): string {
+    const dir = kind === "job" ? this.jobsDir : this.batchesDir;
+    const file = this.fileIn(dir, slug);
+    if (!file) throw new VcError(`${kind}_not_found`, `no ${kind} '${slug}' in ${dir}`, slug);
+    return file;
+  }
+
+  private removeFile(kind: "job" | "batch", slug: string): string {
+    const file = this.existingFile(kind, slug);
+    fs.rmSync(file);
+    return file;
+  }
+
   jobFile(slug: string): string | undefined {
-    return this.files(this.jobsDir).find((f) => f.stem === slug)?.file;
+    return this.fileIn(this.jobsDir, slug);
   }
 
   hasJob(slug: string): boolean {
@@ -63,9 +82,7 @@ export class JobStore {
   }
 
   getJob(slug: string): Job {
-    const file = this.jobFile(slug);
-    if (!file) throw new VcError("job_not_found", `no job '${slug}' in ${this.jobsDir}`, slug);
-    return this.readJobFile(file, slug);
+    return this.readJobFile(this.existingFile("job", slug), slug);
   }
 
   /** Checks and writes a job file (replacing the job of the same slug). */
@@ -77,10 +94,7 @@ export class JobStore {
   }
 
   removeJob(slug: string): string {
-    const file = this.jobFile(slug);
-    if (!file) throw new VcError("job_not_found", `no job '${slug}' in ${this.jobsDir}`, slug);
-    fs.rmSync(file);
-    return file;
+    return this.removeFile("job", slug);
   }
 
   setEnabled(slug: string, enabled: boolean): Job {
@@ -112,7 +126,7 @@ export class JobStore {
 
   /** The file of the batch with this stem, if any (by stem only, unlike getBatch). */
   batchFile(slug: string): string | undefined {
-    return this.files(this.batchesDir).find((f) => f.stem === slug)?.file;
+    return this.fileIn(this.batchesDir, slug);
   }
 
   hasBatch(slug: string): boolean {
@@ -120,10 +134,7 @@ export class JobStore {
   }
 
   removeBatch(slug: string): string {
-    const file = this.batchFile(slug);
-    if (!file) throw new VcError("batch_not_found", `no batch '${slug}' in ${this.batchesDir}`, slug);
-    fs.rmSync(file);
-    return file;
+    return this.removeFile("batch", slug);
   }
 
   saveBatch(slug: string, src: BatchFile): Batch {

@@ -72,7 +72,8 @@ export class PlatformCatalogueError extends VcError {
   }
 }
 
-function readYaml(file: string): unknown {
+/** A YAML file's document; a file that cannot be read or parsed is an error naming it (and the line). */
+export function readYaml(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -147,21 +148,28 @@ export function compileRecord(doc: unknown, file: string): PlatformRecord {
   };
 }
 
-const fileCache = new Map<string, { mtimeMs: number; record: PlatformRecord }>();
+export type MtimeCache<T> = Map<string, { mtimeMs: number; value: T }>;
 
-/** Reads and checks one record file (cached until the file changes). */
-export function loadRecordFile(file: string): PlatformRecord {
+/** `load(file)`, cached until the file changes; a file that cannot be read is an error naming it. */
+export function loadCached<T>(cache: MtimeCache<T>, file: string, load: (file: string) => T): T {
   let mtimeMs: number;
   try {
     mtimeMs = fs.statSync(file).mtimeMs;
   } catch (err) {
     throw new PlatformCatalogueError(`cannot read: ${(err as Error).message}`, file);
   }
-  const hit = fileCache.get(file);
-  if (hit && hit.mtimeMs === mtimeMs) return hit.record;
-  const record = compileRecord(readYaml(file), file);
-  fileCache.set(file, { mtimeMs, record });
-  return record;
+  const hit = cache.get(file);
+  if (hit && hit.mtimeMs === mtimeMs) return hit.value;
+  const value = load(file);
+  cache.set(file, { mtimeMs, value });
+  return value;
+}
+
+const fileCache: MtimeCache<PlatformRecord> = new Map();
+
+/** Reads and checks one record file (cached until the file changes). */
+export function loadRecordFile(file: string): PlatformRecord {
+  return loadCached(fileCache, file, (f) => compileRecord(readYaml(f), f));
 }
 
 function recordFiles(dir: string): string[] {

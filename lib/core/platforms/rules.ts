@@ -1,7 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as yaml from "js-yaml";
-import { loadCatalogue, PlatformCatalogueError, type CatalogueOptions } from "./catalogue";
+import {
+  loadCached,
+  loadCatalogue,
+  PlatformCatalogueError,
+  readYaml,
+  type CatalogueOptions,
+  type MtimeCache,
+} from "./catalogue";
 import {
   describeAjvErrors,
   validateUserRules,
@@ -67,30 +73,14 @@ export function platformOptionsForHome(homeDir: string): RuleOptions {
   };
 }
 
-const rulesFileCache = new Map<string, { mtimeMs: number; rules: UserRulesSource }>();
+const rulesFileCache: MtimeCache<UserRulesSource> = new Map();
 
 function loadRulesFile(file: string): UserRulesSource {
-  let mtimeMs: number;
-  try {
-    mtimeMs = fs.statSync(file).mtimeMs;
-  } catch (err) {
-    throw new PlatformCatalogueError(`cannot read: ${(err as Error).message}`, file);
-  }
-  const hit = rulesFileCache.get(file);
-  if (hit && hit.mtimeMs === mtimeMs) return hit.rules;
-  let doc: unknown;
-  try {
-    doc = yaml.load(fs.readFileSync(file, "utf8")) ?? {};
-  } catch (err) {
-    const e = err as { mark?: { line: number }; reason?: string; message: string };
-    throw new PlatformCatalogueError(
-      `invalid YAML: ${e.reason ?? e.message}`,
-      e.mark ? `${file}:${e.mark.line + 1}` : file,
-    );
-  }
-  if (!validateUserRules(doc)) throw new PlatformCatalogueError(describeAjvErrors(validateUserRules.errors), file);
-  rulesFileCache.set(file, { mtimeMs, rules: doc });
-  return doc;
+  return loadCached(rulesFileCache, file, (f) => {
+    const doc = readYaml(f) ?? {};
+    if (!validateUserRules(doc)) throw new PlatformCatalogueError(describeAjvErrors(validateUserRules.errors), f);
+    return doc;
+  });
 }
 
 function compile(source: string, flags: string, field: string, origin: string): RegExp {

@@ -409,6 +409,37 @@ function socketError(err: NodeJS.ErrnoException, p: ConnectParams, phase: Phase)
   }
 }
 
+/**
+ * Opens an SSH channel with a deadline. `open` starts the request and calls back as ssh2 does;
+ * a channel that arrives after the deadline is discarded with `discard`; an error is rejected as
+ * `failed(err)`, the deadline as `late()`.
+ */
+export function openChannelWithin<T>(
+  ms: number,
+  open: (callback: (err: Error | undefined, channel: T) => void) => void,
+  discard: (channel: T) => void,
+  failed: (err: Error) => Error,
+  late: () => Error,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    const timer = setTimeout(() => {
+      done = true;
+      reject(late());
+    }, ms);
+    open((err, channel) => {
+      clearTimeout(timer);
+      if (done) {
+        if (!err) discard(channel);
+        return;
+      }
+      done = true;
+      if (err) reject(failed(err));
+      else resolve(channel);
+    });
+  });
+}
+
 /** Opens a direct-tcpip channel through an authenticated jump host to host:port. */
 export function forwardThrough(
   jump: Connection,
@@ -418,38 +449,24 @@ export function forwardThrough(
   device: string,
   connectMs: number,
 ): Promise<Duplex> {
-  return new Promise<Duplex>((resolve, reject) => {
-    let done = false;
-    const timer = setTimeout(() => {
-      done = true;
-      reject(
-        new SessionError(
-          "connect_timeout",
-          device,
-          `${jumpLabel} could not open a connection to ${host}:${port} within ${connectMs} ms`,
-        ),
+  return openChannelWithin<Duplex>(
+    connectMs,
+    (callback) => jump.client.forwardOut("127.0.0.1", 0, host, port, callback),
+    (stream) => stream.destroy(),
+    (err) => {
+      const reason = (err as Error & { reason?: number }).reason;
+      const refused = reason === 2 || /refused|connect failed/i.test(err.message);
+      return new SessionError(
+        refused ? "connect_refused" : "disconnected",
+        device,
+        `${jumpLabel} could not open a connection to ${host}:${port}: ${err.message}`,
       );
-    }, connectMs);
-    jump.client.forwardOut("127.0.0.1", 0, host, port, (err, stream) => {
-      clearTimeout(timer);
-      if (done) {
-        if (!err) stream.destroy();
-        return;
-      }
-      done = true;
-      if (err) {
-        const reason = (err as Error & { reason?: number }).reason;
-        const refused = reason === 2 || /refused|connect failed/i.test(err.message);
-        reject(
-          new SessionError(
-            refused ? "connect_refused" : "disconnected",
-            device,
-            `${jumpLabel} could not open a connection to ${host}:${port}: ${err.message}`,
-          ),
-        );
-        return;
-      }
-      resolve(stream);
-    });
-  });
+    },
+    () =>
+      new SessionError(
+        "connect_timeout",
+        device,
+        `${jumpLabel} could not open a connection to ${host}:${port} within ${connectMs} ms`,
+      ),
+  );
 }

@@ -4,7 +4,14 @@ import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUTS } from "../defaults";
 import { VcError } from "../errors";
 import type { SessionErrorClass } from "../types";
 import { AlgorithmConfigError, buildAlgorithms, type AlgorithmOptions } from "./algorithms";
-import { connectSsh, forwardThrough, type Connection, type ConnectParams, type HostKeyPolicy } from "./connect";
+import {
+  connectSsh,
+  forwardThrough,
+  openChannelWithin,
+  type Connection,
+  type ConnectParams,
+  type HostKeyPolicy,
+} from "./connect";
 import { SessionError, redact } from "./errors";
 import { DEFAULT_HOST_KEY_POLICY, hostKeyPolicyProblem } from "./host-key-policy";
 import { KnownHostsStore } from "./known-hosts";
@@ -199,26 +206,14 @@ function openShellChannel(
   timeoutMs: number,
   label: string,
 ): Promise<ClientChannel> {
-  return new Promise<ClientChannel>((resolve, reject) => {
-    let done = false;
-    const timer = setTimeout(() => {
-      done = true;
-      reject(new SessionError("prompt_not_found", label, `the device did not open a shell within ${timeoutMs} ms`));
-    }, timeoutMs);
-    conn.client.shell(
-      { term: profile.terminal.type, cols: profile.terminal.cols, rows: profile.terminal.rows, width: 0, height: 0 },
-      (err, channel) => {
-        clearTimeout(timer);
-        if (done) {
-          if (!err) channel.close();
-          return;
-        }
-        done = true;
-        if (err) reject(new SessionError("disconnected", label, `the device refused a shell: ${err.message}`));
-        else resolve(channel);
-      },
-    );
-  });
+  const { type, cols, rows } = profile.terminal;
+  return openChannelWithin<ClientChannel>(
+    timeoutMs,
+    (callback) => conn.client.shell({ term: type, cols, rows, width: 0, height: 0 }, callback),
+    (channel) => channel.close(),
+    (err) => new SessionError("disconnected", label, `the device refused a shell: ${err.message}`),
+    () => new SessionError("prompt_not_found", label, `the device did not open a shell within ${timeoutMs} ms`),
+  );
 }
 
 async function endConnection(conn: Connection | undefined, ms = 2000): Promise<void> {

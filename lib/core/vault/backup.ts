@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { VcError } from "../errors";
+import type { CredentialFields } from "../types";
 import { writeFileAtomicSync } from "../fs/atomic-write";
 import { FernetError, fernetDecrypt, fernetEncrypt, fernetKey } from "./fernet";
 import {
@@ -26,13 +27,7 @@ export const BACKUP_VERSION = 1;
 const PURPOSE = "vcollector-vault-backup";
 const MAX_BACKUP_BYTES = 64 * 1024 * 1024;
 
-export interface BackupCredential {
-  name: string;
-  username: string;
-  password?: string;
-  privateKey?: string;
-  privateKeyPassphrase?: string;
-  enableSecret?: string;
+export interface BackupCredential extends CredentialFields {
   isDefault: boolean;
   fallbackPosition: number | null;
   createdAt?: string;

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { VcError } from "../errors";
 import { FernetError, fernetDecrypt, fernetEncrypt, type FernetKey } from "./fernet";
-import type { CredentialRow } from "./storage";
+import type { CredentialSummary } from "../types";
+import { credentialSummary, type CredentialRow } from "./storage";
 
 /**
  * What the vault encrypts, and how each piece is bound to its place:
@@ -32,16 +33,9 @@ interface CredentialPayload extends SecretFields {
   username: string;
 }
 
-export interface ManifestEntry {
-  id: number;
-  name: string;
-  username: string;
-  kind: string;
+/** A row's plain columns (the summary's `hasEnableSecret` named `hasEnable`) and a digest of its token. */
+export interface ManifestEntry extends Omit<CredentialSummary, "hasEnableSecret"> {
   hasEnable: boolean;
-  isDefault: boolean;
-  fallbackPosition: number | null;
-  createdAt: string;
-  updatedAt: string;
   tokenDigest: string;
 }
 
@@ -156,16 +150,10 @@ export function openCredential(key: FernetKey, vaultId: string, row: CredentialR
 }
 
 export function manifestEntry(row: CredentialRow): ManifestEntry {
+  const { hasEnableSecret, ...plain } = credentialSummary(row);
   return {
-    id: row.id,
-    name: row.name,
-    username: row.username,
-    kind: row.kind,
-    hasEnable: row.has_enable === 1,
-    isDefault: row.is_default === 1,
-    fallbackPosition: row.fallback_position,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    ...plain,
+    hasEnable: hasEnableSecret,
     tokenDigest: createHash("sha256").update(row.secret_token).digest("base64"),
   };
 }

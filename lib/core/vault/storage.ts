@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { VcError } from "../errors";
+import type { CredentialSummary } from "../types";
 import { decodeBase64Url } from "./fernet";
 import { KDF_ALGORITHM, MAX_ITERATIONS, MIN_ITERATIONS, SALT_BYTES, type KdfParams } from "./kdf";
 
@@ -46,6 +47,21 @@ export interface CredentialRow {
   secret_token: string;
   created_at: string;
   updated_at: string;
+}
+
+/** A row's plain columns as `list` shows them (never a secret). */
+export function credentialSummary(row: CredentialRow): CredentialSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    username: row.username,
+    kind: row.kind,
+    hasEnableSecret: row.has_enable === 1,
+    isDefault: row.is_default === 1,
+    fallbackPosition: row.fallback_position,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 export interface VaultMeta {

@@ -1,12 +1,7 @@
+import type { CredentialFields } from "../types";
+
 /** What a caller supplies to add a credential. Secrets travel only in these objects, never in argv. */
-export interface CredentialInput {
-  name: string;
-  username: string;
-  password?: string;
-  /** PEM or OpenSSH private key text. */
-  privateKey?: string;
-  privateKeyPassphrase?: string;
-  enableSecret?: string;
+export interface CredentialInput extends CredentialFields {
   /** Make this the vault's default credential. */
   isDefault?: boolean;
 }

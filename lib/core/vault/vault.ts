@@ -19,6 +19,7 @@ import {
   VAULT_FORMAT_VERSION,
   checkpoint,
   createVaultDatabase,
+  credentialSummary,
   dataVersion,
   openVaultDatabase,
   readMeta,
@@ -185,7 +186,7 @@ export class Vault {
     return rows
       .slice()
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map(summaryOf);
+      .map(credentialSummary);
   }
 
   /** The named credential with its secrets. Needs the vault unlocked. */
@@ -554,7 +555,7 @@ export class Vault {
   private summaryById(id: number): CredentialSummary {
     const row = this.state().rows.find((r) => r.id === id);
     if (!row) throw new VcError("vault_internal", `credential id ${id} vanished`, this.file);
-    return summaryOf(row);
+    return credentialSummary(row);
   }
 
   private chainRows(): CredentialRow[] {
@@ -611,20 +612,6 @@ function checkSecrets(input: Partial<CredentialInput>, name: string): SecretFiel
 
 function kindOf(s: SecretFields): CredentialRow["kind"] {
   return s.privateKey !== undefined ? (s.password !== undefined ? "key+password" : "key") : "password";
-}
-
-function summaryOf(row: CredentialRow): CredentialSummary {
-  return {
-    id: row.id,
-    name: row.name,
-    username: row.username,
-    kind: row.kind,
-    hasEnableSecret: row.has_enable === 1,
-    isDefault: row.is_default === 1,
-    fallbackPosition: row.fallback_position,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }
 
 /**

@@ -132,3 +132,17 @@ export function parseRawOutput(stdout: string): Record<string, unknown> {
 export function executeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, N8N_LOG_LEVEL: "info", N8N_LOG_OUTPUT: "console" };
 }
+
+/**
+ * Writes the vault credential the example workflows name (id vcVaultExample01) as a file for
+ * `n8n import:credentials`. The file holds the master password: delete it once imported.
+ */
+export function writeVaultCredentialFile(file: string, vaultPath: string, masterPassword: string): void {
+  const credential = {
+    id: "vcVaultExample01",
+    name: "Velocity Collector vault",
+    type: "velocityCollectorVaultApi",
+    data: { vaultPath, masterPassword },
+  };
+  fs.writeFileSync(file, JSON.stringify([credential]));
+}

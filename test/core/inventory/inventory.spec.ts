@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { VcError } from "../../../lib/core/errors";
+import { VELOCITYCOLLECTOR_PLATFORM_ORDER } from "../../../lib/core/inventory/seeds";
 import {
   DEFAULT_PLATFORMS,
   Inventory,
@@ -83,23 +84,8 @@ describe("Inventory (SQLite DCIM)", () => {
         assert.deepStrictEqual(db.prepare("SELECT name FROM dcim_manufacturer WHERE slug = 'palo-alto'").get(), {
           name: "Palo Alto",
         });
-        const vcPlatforms = [
-          "cisco_ios",
-          "cisco_ios_xe",
-          "cisco_ios_xr",
-          "cisco_nxos",
-          "cisco_asa",
-          "arista_eos",
-          "juniper_junos",
-          "paloalto_panos",
-          "fortinet_fortios",
-          "f5_tmos",
-          "hp_procurve",
-          "hp_comware",
-          "dell_os10",
-        ];
         const have = (db.prepare("SELECT slug FROM dcim_platform").all() as Array<{ slug: string }>).map((r) => r.slug);
-        for (const slug of vcPlatforms) assert.ok(have.includes(slug), slug);
+        for (const slug of VELOCITYCOLLECTOR_PLATFORM_ORDER) assert.ok(have.includes(slug), slug);
         assert.strictEqual((db.prepare("SELECT COUNT(*) AS n FROM dcim_device_role").get() as { n: number }).n, 12);
       } finally {
         db.close();
