@@ -12,46 +12,17 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { compileBounded } from "../lib/core/regex-budget";
 import { searchCaptures, type SearchOptions } from "../lib/core/search";
+import { captureText, TYPES } from "./support/captures";
 import { linearEngineAvailable } from "../lib/core/textfsm/guard";
 
-const TYPES = ["config", "arp", "interfaces", "routes", "version"];
-const FILE_BYTES = 50 * 1024;
 const RUNS = 7;
-
-function captureText(type: string, device: number): string {
-  const lines: string[] = [];
-  let size = 0;
-  for (let i = 0; size < FILE_BYTES; i++) {
-    const a = (device * 7 + i) % 250;
-    const b = (device + i * 13) % 250;
-    const line =
-      type === "config"
-        ? [
-            `interface GigabitEthernet${i % 4}/0/${i % 48}`,
-            ` description link to sw-${device}-${i} uplink`,
-            ` ip address 10.${a}.${b}.1 255.255.255.0`,
-            " no shutdown",
-          ][i % 4]
-        : type === "arp"
-          ? `Internet  10.${a}.${b}.${i % 250}   ${i % 240}   aabb.cc00.${(i % 65536).toString(16).padStart(4, "0")}  ARPA   Vlan${i % 400}`
-          : type === "interfaces"
-            ? `GigabitEthernet1/0/${i % 48} is up, line protocol is up; ${i * 977} packets input, ${i * 65521} bytes`
-            : type === "routes"
-              ? `O IA     10.${a}.${b}.0/24 [110/${i % 300}] via 172.16.${b}.${a}, 2d${i % 24}h, TenGigabitEthernet1/1/${i % 8}`
-              : `Cisco IOS XE Software, Version 17.${i % 12}.${device % 5}, RELEASE SOFTWARE (fc${i % 9}) uptime ${device} weeks`;
-    lines.push(line);
-    size += line.length + 1;
-  }
-  if (device % 40 === 7) lines.splice(lines.length >> 1, 0, `! maintenance ticket CHG-${device}-NEEDLE owner=netops`);
-  return lines.join("\n") + "\n";
-}
 
 function generate(root: string, devices: number): number {
   let bytes = 0;
   for (const type of TYPES) {
     fs.mkdirSync(path.join(root, type), { recursive: true });
     for (let d = 0; d < devices; d++) {
-      const text = captureText(type, d === 0 ? 7 : d);
+      const text = captureText(type, d === 0 ? 7 : d, 40);
       fs.writeFileSync(path.join(root, type, `dev${String(d).padStart(5, "0")}.txt`), text);
       bytes += text.length;
     }
