@@ -60,6 +60,13 @@ interface PreparedItem {
   prepared: PreparedRecord;
 }
 
+/** Lines in a significant text (it ends with a newline when not empty). */
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
 function storedShaOf(p: PreparedRecord): string {
   return (p.storedSha ??= sha256(p.stored));
 }
@@ -288,8 +295,8 @@ export class VersionStore {
 
   /** Stores a text once per content, inside the caller's transaction (gz: the text already compressed). */
   private writeObject(sha: string, text: string, gz?: Buffer): void {
-    if (this.hasObject(sha)) return;
-    this.sql("INSERT INTO version_objects (sha256, gz) VALUES (?, ?)").run(sha, gz ?? gzipTextSync(text));
+    if (gz === undefined && this.hasObject(sha)) return;
+    this.sql("INSERT OR IGNORE INTO version_objects (sha256, gz) VALUES (?, ?)").run(sha, gz ?? gzipTextSync(text));
   }
 
   /** The stored text of a version. */
@@ -391,7 +398,9 @@ export class VersionStore {
     const platform = input.platform || undefined;
     const rules = this.rulesFor(platform);
     const stored = this.settings.redactStorage && rules.redact ? rules.redact(input.content) : input.content;
-    return { captureType, device, platform, stored, sig: this.significantOf(stored, platform) };
+    const sig = this.significantOf(stored, platform);
+    // Nothing volatile in the text: its hash is the significant text's (one sha256 instead of two).
+    return { captureType, device, platform, stored, sig, storedSha: sig.text === stored ? sig.sha : undefined };
   }
 
   /** Whether recordOne would add a version (true when it cannot tell without reading the latest text). */
@@ -432,9 +441,8 @@ export class VersionStore {
       legacyDoomed.push(...this.pruneInTransaction(captureType, device).legacy);
       return { status: "changed", version, previous: toRow(latestRow) };
     }
-    const lines = sig.text === "" ? 0 : sig.text.split("\n").length - 1;
-    const version = this.insert(input, prepared, compressed, at, 1, { added: lines, removed: 0 });
-    legacyDoomed.push(...this.pruneInTransaction(captureType, device).legacy);
+    const version = this.insert(input, prepared, compressed, at, 1, { added: countLines(sig.text), removed: 0 });
+    // A first version is its timeline's latest, which retention never removes: nothing to prune.
     return { status: "new", version };
   }
 
@@ -449,29 +457,47 @@ export class VersionStore {
     const { captureType, device, platform, stored, sig } = prepared;
     const sha = storedShaOf(prepared);
     this.writeObject(sha, stored, compressed.get(sha));
+    const row: Omit<VersionRow, "id"> = {
+      captureType,
+      device,
+      deviceName: input.deviceName,
+      platform: platform ?? null,
+      version,
+      sha256: sha,
+      significantSha256: sig.sha,
+      size: Buffer.byteLength(stored, "utf8"),
+      runId: input.runId ?? null,
+      capturedAt: at,
+      lastSeenAt: at,
+      lastRunId: input.runId ?? null,
+      seen: 1,
+      added: counts.added,
+      removed: counts.removed,
+      source: input.source ?? "run",
+    };
     const info = this.sql(
       `INSERT INTO capture_versions (capture_type, device, device_name, platform, version, sha256,
          significant_sha256, rules_key, size, run_id, captured_at, last_seen_at, last_run_id, seen, added, removed, source)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
     ).run(
-      captureType,
-      device,
-      input.deviceName,
-      platform ?? null,
-      version,
-      sha,
-      sig.sha,
+      row.captureType,
+      row.device,
+      row.deviceName,
+      row.platform,
+      row.version,
+      row.sha256,
+      row.significantSha256,
       sig.key,
-      Buffer.byteLength(stored, "utf8"),
-      input.runId ?? null,
-      at,
-      at,
-      input.runId ?? null,
-      counts.added,
-      counts.removed,
-      input.source ?? "run",
+      row.size,
+      row.runId,
+      row.capturedAt,
+      row.lastSeenAt,
+      row.lastRunId,
+      row.added,
+      row.removed,
+      row.source,
     );
-    return toRow(this.sql("SELECT * FROM capture_versions WHERE id = ?").get(info.lastInsertRowid) as DbRow);
+    return { id: Number(info.lastInsertRowid), ...row };
   }
 
   /** Applies retention to one timeline: keep the newest N and those seen within the last D days; never the latest. */
