@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { VersionStore, type RecordResult } from "../captures/versions";
 import { errorMessage } from "../errors";
+import { GroupCommit } from "../group-commit";
 import type { Device } from "../types";
 import { redactorFor, volatileFor } from "./platform-rules";
 import { DEFAULT_CHANGE_SETTINGS, extraVolatile, loadChangeSettings, type ChangeSettings } from "./settings";
@@ -94,101 +95,49 @@ export function runVersionRecorder(collections: string, log?: (line: string) => 
 
 type RecordRequest = Parameters<VersionRecorder["record"]>[0];
 
-interface Waiting {
-  request: RecordRequest;
-  settle: (r: RecordResult | undefined) => void;
-}
-
 class GroupCommitRecorder implements VersionRecorder {
-  private waiting: Waiting[] = [];
-  private waitingChars = 0;
-  private committing: Promise<void> | undefined;
-  private wakeGatherer: (() => void) | undefined;
-  private closing = false;
+  private readonly groups: GroupCommit<RecordRequest, RecordResult>;
   private recorded = 0;
-  private commits = 0;
 
   constructor(
     private readonly store: VersionStore,
     private readonly log?: (line: string) => void,
-  ) {}
+  ) {
+    this.groups = new GroupCommit(
+      (requests) =>
+        store.recordMany(
+          requests.map((request) => ({
+            captureType: request.captureType,
+            deviceName: request.device.name,
+            platform: request.device.platform,
+            content: request.content,
+            runId: request.runId,
+            capturedAt: request.capturedAt,
+          })),
+        ),
+      { windowMs: VERSION_GROUP_WINDOW_MS, maxItems: GROUP_MAX_CAPTURES, maxWeight: VERSION_GROUP_CHARS },
+    );
+  }
 
   record(request: RecordRequest): { queued: Promise<void>; recorded: Promise<RecordResult | undefined> } {
-    let settle!: (r: RecordResult | undefined) => void;
-    const recorded = new Promise<RecordResult | undefined>((resolve) => (settle = resolve));
-    const queued = (async () => {
-      while (this.waitingChars >= VERSION_GROUP_CHARS && this.committing) await this.committing;
-      this.waiting.push({ request, settle });
-      this.waitingChars += request.content.length;
-      if (this.groupFull()) this.wakeGatherer?.();
-      this.committing ??= this.commitGroups();
-    })();
+    const { queued, done } = this.groups.add(request, request.content.length);
+    const recorded = done.then(
+      (r) => {
+        this.recorded++;
+        return r;
+      },
+      (err: Error) => {
+        this.log?.(`${request.device.name}: capture version not recorded: ${errorMessage(err)}`);
+        return undefined;
+      },
+    );
     return { queued, recorded };
   }
 
-  private groupFull(): boolean {
-    return this.closing || this.waiting.length >= GROUP_MAX_CAPTURES || this.waitingChars >= VERSION_GROUP_CHARS;
-  }
-
-  /** Resolves when the group is full, the window has passed, or the recorder is closing. */
-  private gather(): Promise<void> {
-    if (this.groupFull()) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => this.wakeGatherer?.(), VERSION_GROUP_WINDOW_MS);
-      this.wakeGatherer = () => {
-        clearTimeout(timer);
-        this.wakeGatherer = undefined;
-        resolve();
-      };
-    });
-  }
-
-  /** Commits groups until nothing waits. */
-  private async commitGroups(): Promise<void> {
-    while (this.waiting.length > 0) {
-      await this.gather();
-      const group = this.waiting;
-      this.waiting = [];
-      this.waitingChars = 0;
-      this.commits++;
-      await this.commitGroup(group);
-    }
-    this.committing = undefined;
-  }
-
-  private async commitGroup(group: Waiting[]): Promise<void> {
-    let results: Array<RecordResult | Error>;
-    try {
-      results = await this.store.recordMany(
-        group.map(({ request }) => ({
-          captureType: request.captureType,
-          deviceName: request.device.name,
-          platform: request.device.platform,
-          content: request.content,
-          runId: request.runId,
-          capturedAt: request.capturedAt,
-        })),
-      );
-    } catch (err) {
-      results = group.map(() => (err instanceof Error ? err : new Error(String(err))));
-    }
-    group.forEach(({ request, settle }, i) => {
-      const r = results[i];
-      if (r instanceof Error) {
-        this.log?.(`${request.device.name}: capture version not recorded: ${errorMessage(r)}`);
-        settle(undefined);
-      } else {
-        this.recorded++;
-        settle(r);
-      }
-    });
-  }
-
   async close(): Promise<void> {
-    this.closing = true;
-    this.wakeGatherer?.();
-    while (this.committing) await this.committing;
+    await this.groups.flush();
     this.store.close();
-    if (this.commits > 0) this.log?.(`capture versions: ${this.recorded} recorded in ${this.commits} commits`);
+    const commits = this.groups.commits;
+    if (commits > 0) this.log?.(`capture versions: ${this.recorded} recorded in ${commits} commits`);
   }
 }

@@ -12,6 +12,7 @@ import {
 import { classifyError, type Classified } from "./errors";
 import { deviceRedactor, type DeviceRedactor, type RunRedaction } from "./redaction";
 import type { CollectorDb } from "./history";
+import type { HistoryRows } from "./history-rows";
 import {
   closeQuietly,
   openAbortable,
@@ -53,7 +54,7 @@ export interface DeviceRunContext {
   store?: CaptureStore;
   /** Capture versions for change detection (lib/core/changes). */
   versions?: VersionRecorder;
-  history?: { db: CollectorDb; historyId?: number };
+  history?: { db: CollectorDb; historyId?: number; rows: HistoryRows };
   recorder?: CredentialRecorder;
   /** Secret rules and the vault's secrets, applied to every output and error of the device. */
   redaction: RunRedaction;
@@ -345,6 +346,24 @@ async function saveCapture(
     const saved: SavedCapture & { content?: string } = capture
       ? await capture.commit(capturedAt)
       : await store.save(ctx.captureType, result.device.name, captureContent(result.commands, prompt), capturedAt);
+    // The captures row commits with its group while the version is recorded (both waited for below).
+    const history = ctx.history;
+    const row = history?.rows.add(() =>
+      history.db.addCapture({
+        runId: ctx.runId,
+        historyId: history.historyId,
+        deviceId: result.device.id,
+        deviceName: result.device.name,
+        captureType: ctx.captureType,
+        path: saved.path,
+        historyPath: saved.historyPath,
+        size: saved.size,
+        sha256: saved.sha256,
+        capturedAt: capturedAt.toISOString(),
+        commands: result.commands.map((c) => c.command),
+      }),
+    ).done;
+    row?.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
     if (ctx.versions) {
       const versions = ctx.versions;
       // The version store compares whole texts: the capture file holds the whole output (results
@@ -368,19 +387,7 @@ async function saveCapture(
       await queued.recorded;
     }
     result.capturePaths = saved.historyPath ? [saved.path, saved.historyPath] : [saved.path];
-    ctx.history?.db.addCapture({
-      runId: ctx.runId,
-      historyId: ctx.history.historyId,
-      deviceId: result.device.id,
-      deviceName: result.device.name,
-      captureType: ctx.captureType,
-      path: saved.path,
-      historyPath: saved.historyPath,
-      size: saved.size,
-      sha256: saved.sha256,
-      capturedAt: capturedAt.toISOString(),
-      commands: result.commands.map((c) => c.command),
-    });
+    await row;
   } catch (err) {
     const c = classifyError(err);
     result.status = "failed";

@@ -494,6 +494,13 @@ export class CollectorDb {
       );
   }
 
+  /** Runs the writes in one transaction (a run's rows, committed in groups: see collect/history-rows.ts). */
+  inOneTransaction(writes: Array<() => void>): void {
+    this.db.transaction(() => {
+      for (const write of writes) write();
+    })();
+  }
+
   addCapture(c: NewCapture): number {
     // Prepared once: a run adds one row per device.
     this.insertCapture ??= this.db.prepare(

@@ -9,6 +9,7 @@ import { KnownHostsStore } from "../ssh/known-hosts";
 import { collectDevice, type DeviceRunContext, type OutputValidator } from "./device";
 import { pinsFrom } from "./pins";
 import type { CollectorDb } from "./history";
+import { historyRows, type HistoryRows } from "./history-rows";
 import { runPool } from "./pool";
 import { vaultSecretsOf } from "./redaction";
 import { redactionRules, type RuleOptions } from "../platforms";
@@ -187,7 +188,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     open: req.open ?? defaultOpener(),
     store: req.store,
     versions: req.store && req.versions !== false ? runVersionRecorder(req.store.collections, req.log) : undefined,
-    history: req.history ? { db: req.history, historyId } : undefined,
+    history: req.history ? { db: req.history, historyId, rows: historyRows(req.history) } : undefined,
     recorder: req.recorder,
     redaction: { redact: req.redact ?? false, platforms: req.platforms, vaultSecrets: vaultSecretsOf(credentials) },
     validate: req.validate,
@@ -200,7 +201,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
   const afterFirstWave: DeviceRunContext = { ...ctx, jitterMs: 0 };
   const emit = (result: DeviceResult) => {
     tally.add(result);
-    recordDevice(req, runId, historyId, result);
+    recordDevice(req, ctx.history?.rows, runId, historyId, result);
     safeCall(() => req.onDeviceResult?.(result), req.log, "onDeviceResult");
     safeCall(() => req.onProgress?.(tally.progress()), req.log, "onProgress");
   };
@@ -265,6 +266,7 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
   if (pinError && summary.status === "success") summary.status = "partial";
   linked.dispose();
   await ctx.versions?.close();
+  await ctx.history?.rows.flush();
   if (req.history && historyId !== undefined) {
     try {
       req.history.finishRun(historyId, summary);
@@ -387,27 +389,31 @@ function duplicateCaptureNames(devices: Device[], captureType: string, store?: C
  * The device's row in the run's history (for `history show`), and the inventory's
  * last_collected_at for a device that returned output. Neither may fail the run.
  */
-function recordDevice(req: CollectRequest, runId: string, historyId: number | undefined, r: DeviceResult): void {
-  if (req.history && historyId !== undefined) {
-    safeCall(
-      () =>
-        req.history!.addDeviceResult({
-          historyId,
-          runId,
-          deviceName: String(r.device?.name ?? ""),
-          status: r.status,
-          errorClass: r.errorClass,
-          error: r.error,
-          credentialName: r.credentialName,
-          durationMs: r.durationMs,
-          capturePath: r.capturePaths[0],
-          score: r.validation?.score,
-          template: r.validation?.template ?? undefined,
-          finishedAt: r.finishedAt,
-        }),
-      req.log,
-      "history",
-    );
+function recordDevice(
+  req: CollectRequest,
+  rows: HistoryRows | undefined,
+  runId: string,
+  historyId: number | undefined,
+  r: DeviceResult,
+): void {
+  if (req.history && rows && historyId !== undefined) {
+    const write = () =>
+      req.history!.addDeviceResult({
+        historyId,
+        runId,
+        deviceName: String(r.device?.name ?? ""),
+        status: r.status,
+        errorClass: r.errorClass,
+        error: r.error,
+        credentialName: r.credentialName,
+        durationMs: r.durationMs,
+        capturePath: r.capturePaths[0],
+        score: r.validation?.score,
+        template: r.validation?.template ?? undefined,
+        finishedAt: r.finishedAt,
+      });
+    // Committed with its group (the run waits for the last one before it reports); never fails the run.
+    rows.add(write).done.catch((err: Error) => req.log?.(`history: device row not written: ${errorMessage(err)}`));
   }
   if (req.recorder?.setCollectedAt && r.commands.some((c) => c.status === "ok")) {
     const at = new Date(r.finishedAt || Date.now());

@@ -1,0 +1,33 @@
+import { GroupCommit } from "../group-commit";
+import type { CollectorDb } from "./history";
+
+/** A run's rows in collector.db (captures, device results) wait at most this long for their group. */
+export const HISTORY_GROUP_WINDOW_MS = 25;
+
+/**
+ * collector.db rows of a running collection, committed in groups of up to 64 (one transaction
+ * each instead of one per row). A row's `done` settles once it is committed; when a group's
+ * transaction fails, its rows are written one by one, so a bad row fails alone.
+ */
+export type HistoryRows = GroupCommit<() => void, void>;
+
+export function historyRows(db: CollectorDb): HistoryRows {
+  return new GroupCommit<() => void, void>(
+    (writes) => {
+      try {
+        db.inOneTransaction(writes);
+        return writes.map(() => undefined);
+      } catch {
+        return writes.map((write) => {
+          try {
+            write();
+            return undefined;
+          } catch (err) {
+            return err instanceof Error ? err : new Error(String(err));
+          }
+        });
+      }
+    },
+    { windowMs: HISTORY_GROUP_WINDOW_MS, maxItems: 64, maxWeight: Number.POSITIVE_INFINITY },
+  );
+}
