@@ -71,34 +71,21 @@ describe("capture versions", () => {
 
   it("an unchanged capture adds no version and no object; a real change is a new version with a diff", () => {
     const vs = store(tmp.path);
+    const recordR1 = (config: Parameters<typeof iosConfig>[0], runId: string) =>
+      vs.record({ captureType: "configs", deviceName: "r1", platform: "cisco_ios", content: iosConfig(config), runId });
     try {
-      const a = vs.record({
-        captureType: "configs",
-        deviceName: "r1",
-        platform: "cisco_ios",
-        content: iosConfig({ clock: "10:00:00 UTC Mon Dec 7 2026", drift: 17179001, description: "LAN core" }),
-        runId: "run-1",
-      });
+      const a = recordR1({ clock: "10:00:00 UTC Mon Dec 7 2026", drift: 17179001, description: "LAN core" }, "run-1");
       assert.strictEqual(a.status, "new");
       assert.strictEqual(a.version.version, 1);
-      const b = vs.record({
-        captureType: "configs",
-        deviceName: "r1",
-        platform: "cisco_ios",
-        content: iosConfig({ clock: "11:11:11 UTC Mon Dec 7 2026", drift: 17179999, description: "LAN core" }),
-        runId: "run-2",
-      });
+      const b = recordR1({ clock: "11:11:11 UTC Mon Dec 7 2026", drift: 17179999, description: "LAN core" }, "run-2");
       assert.strictEqual(b.status, "unchanged");
       assert.strictEqual(b.version.seen, 2);
       assert.strictEqual(b.version.lastRunId, "run-2");
       assert.strictEqual(storedObjects(tmp.path).length, 1);
-      const c = vs.record({
-        captureType: "configs",
-        deviceName: "r1",
-        platform: "cisco_ios",
-        content: iosConfig({ clock: "12:00:00 UTC Mon Dec 7 2026", drift: 17179500, description: "LAN core CHG-42" }),
-        runId: "run-3",
-      });
+      const c = recordR1(
+        { clock: "12:00:00 UTC Mon Dec 7 2026", drift: 17179500, description: "LAN core CHG-42" },
+        "run-3",
+      );
       assert.strictEqual(c.status, "changed");
       assert.strictEqual(c.version.version, 2);
       assert.strictEqual(c.previous?.version, 1);
