@@ -9,6 +9,12 @@ export interface GroupCommitOptions {
   maxItems: number;
   /** A group is full at this total weight (e.g. characters of text); while a full group waits, add() waits too. */
   maxWeight: number;
+  /**
+   * Whether more items may still join a group of `waiting` items soon (default: always). A run
+   * answers false once every device in flight waits in the group, so a lone device, or the last
+   * ones of a run, do not wait out the window for nothing.
+   */
+  moreExpected?: (waiting: number) => boolean;
 }
 
 interface Waiting<T, R> {
@@ -58,7 +64,12 @@ export class GroupCommit<T, R> {
   }
 
   private groupFull(): boolean {
-    return this.closing || this.waiting.length >= this.opts.maxItems || this.waitingWeight >= this.opts.maxWeight;
+    return (
+      this.closing ||
+      this.waiting.length >= this.opts.maxItems ||
+      this.waitingWeight >= this.opts.maxWeight ||
+      this.opts.moreExpected?.(this.waiting.length) === false
+    );
   }
 
   /** Resolves when the group is full, the window has passed, or a flush is asked for. */

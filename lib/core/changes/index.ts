@@ -80,7 +80,11 @@ const GROUP_MAX_CAPTURES = 64;
  * so a run of a thousand devices pays a few dozen commits instead of a thousand. A device's
  * result waits for its group (at most the window plus one commit).
  */
-export function runVersionRecorder(collections: string, log?: (line: string) => void): VersionRecorder | undefined {
+export function runVersionRecorder(
+  collections: string,
+  log?: (line: string) => void,
+  moreExpected?: (waiting: number) => boolean,
+): VersionRecorder | undefined {
   let store: VersionStore;
   try {
     // <home>/collections: the settings of the home the collections belong to (defaults when it has none).
@@ -90,7 +94,7 @@ export function runVersionRecorder(collections: string, log?: (line: string) => 
     log?.(`capture versions off for this run: ${errorMessage(err)}`);
     return undefined;
   }
-  return new GroupCommitRecorder(store, log);
+  return new GroupCommitRecorder(store, log, moreExpected);
 }
 
 type RecordRequest = Parameters<VersionRecorder["record"]>[0];
@@ -102,6 +106,7 @@ class GroupCommitRecorder implements VersionRecorder {
   constructor(
     private readonly store: VersionStore,
     private readonly log?: (line: string) => void,
+    moreExpected?: (waiting: number) => boolean,
   ) {
     this.groups = new GroupCommit(
       (requests) =>
@@ -115,7 +120,7 @@ class GroupCommitRecorder implements VersionRecorder {
             capturedAt: request.capturedAt,
           })),
         ),
-      { windowMs: VERSION_GROUP_WINDOW_MS, maxItems: GROUP_MAX_CAPTURES, maxWeight: VERSION_GROUP_CHARS },
+      { windowMs: VERSION_GROUP_WINDOW_MS, maxItems: GROUP_MAX_CAPTURES, maxWeight: VERSION_GROUP_CHARS, moreExpected },
     );
   }
 

@@ -11,7 +11,7 @@ export const HISTORY_GROUP_WINDOW_MS = 25;
  */
 export type HistoryRows = GroupCommit<() => void, void>;
 
-export function historyRows(db: CollectorDb): HistoryRows {
+export function historyRows(db: CollectorDb, moreExpected?: (waiting: number) => boolean): HistoryRows {
   return new GroupCommit<() => void, void>(
     (writes) => {
       try {
@@ -28,6 +28,6 @@ export function historyRows(db: CollectorDb): HistoryRows {
         });
       }
     },
-    { windowMs: HISTORY_GROUP_WINDOW_MS, maxItems: 64, maxWeight: Number.POSITIVE_INFINITY },
+    { windowMs: HISTORY_GROUP_WINDOW_MS, maxItems: 64, maxWeight: Number.POSITIVE_INFINITY, moreExpected },
   );
 }

@@ -170,6 +170,8 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
   // Only accept-any runs without a store (validateRequest); nothing is pinned then.
   const hostKeyStore = req.hostKeys?.store ?? KnownHostsStore.inMemory();
   const tally = new Tally(runId, req.devices.length);
+  // A group commit waits for more only while some device in flight is not yet in it.
+  const moreExpected = (waiting: number) => tally.active > waiting;
   const ctx: DeviceRunContext = {
     runId,
     captureType,
@@ -187,8 +189,11 @@ export async function runCollection(req: CollectRequest): Promise<RunSummary> {
     pins: pinsFrom(hostKeyStore),
     open: req.open ?? defaultOpener(),
     store: req.store,
-    versions: req.store && req.versions !== false ? runVersionRecorder(req.store.collections, req.log) : undefined,
-    history: req.history ? { db: req.history, historyId, rows: historyRows(req.history) } : undefined,
+    versions:
+      req.store && req.versions !== false
+        ? runVersionRecorder(req.store.collections, req.log, moreExpected)
+        : undefined,
+    history: req.history ? { db: req.history, historyId, rows: historyRows(req.history, moreExpected) } : undefined,
     recorder: req.recorder,
     redaction: { redact: req.redact ?? false, platforms: req.platforms, vaultSecrets: vaultSecretsOf(credentials) },
     validate: req.validate,
