@@ -244,7 +244,8 @@ export class VersionStore {
       this.db = new Database(file);
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("busy_timeout = 10000");
-      this.db.exec(SCHEMA);
+      // One transaction: a new store syncs its file once, not once per table and index.
+      this.db.transaction(() => this.db.exec(SCHEMA)).immediate();
     } catch (err) {
       throw new VcError("versions_unavailable", `cannot open the version store: ${errorMessage(err)}`, file, {
         cause: err,
