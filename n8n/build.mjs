@@ -80,6 +80,8 @@ for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 const platforms = path.join(root, "lib/core/platforms");
 fs.cpSync(path.join(platforms, "catalogue"), path.join(dist, "catalogue"), { recursive: true });
 for (const f of ["vendors.yaml", "common.yaml"]) fs.copyFileSync(path.join(platforms, f), path.join(dist, f));
+// VelocityCollector's seed platforms and roles (lib/core/inventory/seeds.ts reads them beside the bundle too).
+fs.copyFileSync(path.join(root, "lib/core/inventory/seeds.yaml"), path.join(dist, "seeds.yaml"));
 // The bundled ntc-templates with their LICENSE and NOTICE (lib/core/parse/bundled.ts looks beside the bundle).
 fs.cpSync(path.join(root, "data", "ntc-templates"), path.join(dist, "data", "ntc-templates"), { recursive: true });
 

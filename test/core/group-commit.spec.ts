@@ -27,7 +27,7 @@ describe("group commit (lib/core/group-commit)", () => {
   });
 
   it("commits without waiting out the window once no more items are expected", async () => {
-    let inFlight = 2;
+    const inFlight = 2;
     const { gc, groups } = recorder({ moreExpected: (waiting) => inFlight > waiting });
     const first = gc.add(1).done;
     await new Promise((resolve) => setImmediate(resolve));
