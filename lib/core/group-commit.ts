@@ -4,6 +4,13 @@
  * a few dozen transactions instead of a thousand. Groups commit one after another. Each item
  * learns its own outcome: `commit` returns one result or Error per item, in order.
  */
+/**
+ * A collection run's groups (capture versions, collector.db rows): what arrives within this
+ * window of the first item waiting, up to RUN_GROUP_MAX_ITEMS, commits together.
+ */
+export const RUN_GROUP_WINDOW_MS = 25;
+export const RUN_GROUP_MAX_ITEMS = 64;
+
 export interface GroupCommitOptions {
   windowMs: number;
   maxItems: number;

@@ -337,7 +337,7 @@ export class VersionStore {
     return result;
   }
 
-  /** record for a collection run: see recordMany. */
+  /** record as a group of one, compressing first (recordMany); a run records through changes/index.ts's recorder. */
   async recordAsync(input: RecordInput): Promise<RecordResult> {
     const [result] = await this.recordMany([input]);
     if (result instanceof Error) throw result;

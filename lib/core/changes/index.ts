@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { VersionStore, type RecordResult } from "../captures/versions";
 import { errorMessage } from "../errors";
-import { GroupCommit } from "../group-commit";
+import { GroupCommit, RUN_GROUP_MAX_ITEMS, RUN_GROUP_WINDOW_MS } from "../group-commit";
 import type { Device } from "../types";
 import { redactorFor, volatileFor } from "./platform-rules";
 import { DEFAULT_CHANGE_SETTINGS, extraVolatile, loadChangeSettings, type ChangeSettings } from "./settings";
@@ -68,15 +68,12 @@ export interface VersionRecorder {
  * the commit in progress (so a run of huge captures holds about two whole texts, not dozens).
  */
 export const VERSION_GROUP_CHARS = 4 * 1024 * 1024;
-/** A group is committed this long after its first capture arrived, or sooner when it is full. */
-export const VERSION_GROUP_WINDOW_MS = 25;
-const GROUP_MAX_CAPTURES = 64;
 
 /**
  * The run's recorder for a capture store's collections directory; undefined when the version
  * store cannot be opened (the run goes on without versions, and says why in the log).
  * Captures are recorded by group commit: a group gathers the captures saved within
- * VERSION_GROUP_WINDOW_MS of its first (or until it is full) and commits them in one transaction,
+ * RUN_GROUP_WINDOW_MS of its first (or until it is full) and commits them in one transaction,
  * so a run of a thousand devices pays a few dozen commits instead of a thousand. A device's
  * result waits for its group (at most the window plus one commit).
  */
@@ -120,7 +117,7 @@ class GroupCommitRecorder implements VersionRecorder {
             capturedAt: request.capturedAt,
           })),
         ),
-      { windowMs: VERSION_GROUP_WINDOW_MS, maxItems: GROUP_MAX_CAPTURES, maxWeight: VERSION_GROUP_CHARS, moreExpected },
+      { windowMs: RUN_GROUP_WINDOW_MS, maxItems: RUN_GROUP_MAX_ITEMS, maxWeight: VERSION_GROUP_CHARS, moreExpected },
     );
   }
 

@@ -1,8 +1,5 @@
-import { GroupCommit } from "../group-commit";
+import { GroupCommit, RUN_GROUP_MAX_ITEMS, RUN_GROUP_WINDOW_MS } from "../group-commit";
 import type { CollectorDb } from "./history";
-
-/** A run's rows in collector.db (captures, device results) wait at most this long for their group. */
-export const HISTORY_GROUP_WINDOW_MS = 25;
 
 /**
  * collector.db rows of a running collection, committed in groups of up to 64 (one transaction
@@ -28,6 +25,6 @@ export function historyRows(db: CollectorDb, moreExpected?: (waiting: number) =>
         });
       }
     },
-    { windowMs: HISTORY_GROUP_WINDOW_MS, maxItems: 64, maxWeight: Number.POSITIVE_INFINITY, moreExpected },
+    { windowMs: RUN_GROUP_WINDOW_MS, maxItems: RUN_GROUP_MAX_ITEMS, maxWeight: Number.POSITIVE_INFINITY, moreExpected },
   );
 }
